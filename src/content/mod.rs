@@ -1,0 +1,1 @@
+//! Learning content: dataset and exercise packs, their loaders and grading.

@@ -1,0 +1,83 @@
+//! The PromQL engine: parse a query, evaluate it over a [`Storage`] at an instant or over a
+//! range. A pure function of (expression, storage, parameters): no clock, no globals, no I/O,
+//! so it runs the same natively, in the browser and in a Web Worker.
+
+pub mod error;
+pub mod eval;
+pub mod functions;
+pub mod labels;
+pub mod parse;
+pub mod storage;
+pub mod value;
+
+pub use error::{Annotations, ParseError, QueryError};
+pub use labels::{Labels, METRIC_NAME};
+pub use storage::Storage;
+pub use value::{Millis, Point, Sample, Series, Value};
+
+/// Engine settings, defaulting to Prometheus's defaults.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// How far back an instant selector looks for a sample (`--query.lookback-delta`).
+    pub lookback_delta: Millis,
+    /// Most samples a query may hold at once (`--query.max-samples`).
+    pub max_samples: usize,
+    /// Step of a subquery written without one (the global evaluation interval).
+    pub default_subquery_step: Millis,
+    /// Most steps a range query may have (Prometheus's API refuses more than 11,000).
+    pub max_range_steps: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            lookback_delta: 5 * 60 * 1000,
+            max_samples: 50_000_000,
+            default_subquery_step: 60 * 1000,
+            max_range_steps: 11_000,
+        }
+    }
+}
+
+/// Work counters of one query, for the cost comparisons.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryStats {
+    /// Samples read from storage (Prometheus's `totalQueryableSamples`).
+    pub samples_touched: u64,
+    /// Distinct stored series read by selectors.
+    pub series_touched: u64,
+    /// Largest number of samples held at once (Prometheus's `peakSamples`).
+    pub peak_samples: u64,
+}
+
+/// A successful query: its value, annotations and work counters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryOutput {
+    pub value: Value,
+    pub annotations: Annotations,
+    pub stats: QueryStats,
+}
+
+/// Parses and evaluates `query` at instant `t`.
+pub fn instant_query(
+    storage: &Storage,
+    query: &str,
+    t: Millis,
+    opts: &EngineOptions,
+) -> Result<QueryOutput, QueryError> {
+    let expr = parse::parse(query).map_err(QueryError::Parse)?;
+    eval::eval_instant(storage, &expr, t, opts)
+}
+
+/// Parses and evaluates `query` over `[start, end]` every `step` milliseconds.
+pub fn range_query(
+    storage: &Storage,
+    query: &str,
+    start: Millis,
+    end: Millis,
+    step: Millis,
+    opts: &EngineOptions,
+) -> Result<QueryOutput, QueryError> {
+    let expr = parse::parse(query).map_err(QueryError::Parse)?;
+    eval::eval_range(storage, &expr, start, end, step, opts)
+}

@@ -1,0 +1,173 @@
+//! In-memory series store with an inverted label index: what selectors read from.
+
+use std::collections::HashMap;
+
+use super::labels::{Labels, METRIC_NAME};
+use super::value::{Millis, Point};
+
+/// Index of a series inside a [`Storage`].
+pub type SeriesId = usize;
+
+/// One stored series: labels plus samples sorted by time (staleness markers included as
+/// their special NaN).
+#[derive(Clone, Debug, Default)]
+pub struct StoredSeries {
+    pub labels: Labels,
+    pub points: Vec<Point>,
+}
+
+impl StoredSeries {
+    /// The points with `from < t <= to` (left-open, as Prometheus 3 windows are).
+    pub fn window(&self, from: Millis, to: Millis) -> &[Point] {
+        let lo = self.points.partition_point(|p| p.t <= from);
+        let hi = self.points.partition_point(|p| p.t <= to);
+        &self.points[lo..hi.max(lo)]
+    }
+}
+
+/// Why a sample could not be appended.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppendError {
+    #[error("out-of-order sample for {labels} at {t} (last sample at {last})")]
+    OutOfOrder { labels: String, t: Millis, last: Millis },
+    #[error("duplicate sample for {labels} at {t}")]
+    Duplicate { labels: String, t: Millis },
+}
+
+/// The series store. Series are appended in time order; lookups go through the postings
+/// index (label name → value → series ids).
+#[derive(Clone, Debug, Default)]
+pub struct Storage {
+    series: Vec<StoredSeries>,
+    by_labels: HashMap<Labels, SeriesId>,
+    postings: HashMap<String, HashMap<String, Vec<SeriesId>>>,
+}
+
+impl Storage {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The id of the series with exactly these labels, creating it if needed.
+    pub fn series_id(&mut self, labels: &Labels) -> SeriesId {
+        if let Some(&id) = self.by_labels.get(labels) {
+            return id;
+        }
+        let id = self.series.len();
+        for (n, v) in labels.iter() {
+            self.postings.entry(n.to_string()).or_default().entry(v.to_string()).or_default().push(id);
+        }
+        self.series.push(StoredSeries { labels: labels.clone(), points: Vec::new() });
+        self.by_labels.insert(labels.clone(), id);
+        id
+    }
+
+    /// Appends a sample; timestamps of a series must strictly increase.
+    pub fn append(&mut self, id: SeriesId, t: Millis, v: f64) -> Result<(), AppendError> {
+        let s = &mut self.series[id];
+        if let Some(last) = s.points.last() {
+            if t == last.t {
+                return Err(AppendError::Duplicate { labels: s.labels.to_string(), t });
+            }
+            if t < last.t {
+                return Err(AppendError::OutOfOrder { labels: s.labels.to_string(), t, last: last.t });
+            }
+        }
+        s.points.push(Point { t, v });
+        Ok(())
+    }
+
+    /// Convenience: find-or-create the series and append one sample.
+    pub fn add(&mut self, labels: &Labels, t: Millis, v: f64) -> Result<(), AppendError> {
+        let id = self.series_id(labels);
+        self.append(id, t, v)
+    }
+
+    /// A stored series by id.
+    pub fn get(&self, id: SeriesId) -> &StoredSeries {
+        &self.series[id]
+    }
+
+    /// All series.
+    pub fn all(&self) -> &[StoredSeries] {
+        &self.series
+    }
+
+    /// Number of series.
+    pub fn len(&self) -> usize {
+        self.series.len()
+    }
+
+    /// True when nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+
+    /// Total number of stored samples.
+    pub fn sample_count(&self) -> usize {
+        self.series.iter().map(|s| s.points.len()).sum()
+    }
+
+    /// Ids of the series whose `name` label equals `value` (empty if none).
+    pub fn postings(&self, name: &str, value: &str) -> &[SeriesId] {
+        self.postings.get(name).and_then(|m| m.get(value)).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// All values seen for label `name`, sorted.
+    pub fn label_values(&self, name: &str) -> Vec<&str> {
+        let mut v: Vec<&str> =
+            self.postings.get(name).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        v.sort_unstable();
+        v
+    }
+
+    /// The value → ids map of label `name`, for matchers that must scan values.
+    pub fn label_postings(&self, name: &str) -> Option<&HashMap<String, Vec<SeriesId>>> {
+        self.postings.get(name)
+    }
+
+    /// All label names, sorted.
+    pub fn label_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.postings.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// All metric names, sorted.
+    pub fn metric_names(&self) -> Vec<&str> {
+        self.label_values(METRIC_NAME)
+    }
+
+    /// Earliest and latest sample timestamps, if any sample exists.
+    pub fn time_bounds(&self) -> Option<(Millis, Millis)> {
+        let mut it = self.series.iter().filter_map(|s| Some((s.points.first()?.t, s.points.last()?.t)));
+        let first = it.next()?;
+        Some(it.fold(first, |(lo, hi), (a, b)| (lo.min(a), hi.max(b))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_is_left_open() {
+        let mut st = Storage::new();
+        let l = Labels::from_pairs([("__name__", "x")]);
+        for t in [0, 10, 20, 30] {
+            st.add(&l, t, t as f64).unwrap();
+        }
+        let w: Vec<_> = st.get(0).window(10, 30).iter().map(|p| p.t).collect();
+        assert_eq!(w, vec![20, 30]);
+    }
+
+    #[test]
+    fn rejects_out_of_order() {
+        let mut st = Storage::new();
+        let l = Labels::from_pairs([("__name__", "x")]);
+        st.add(&l, 10, 1.0).unwrap();
+        assert!(st.add(&l, 5, 1.0).is_err());
+        assert!(st.add(&l, 10, 1.0).is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! Query values: scalars, strings, instant vectors and range vectors (matrices), plus the
+//! staleness marker encoding shared with storage.
+
+use super::labels::Labels;
+
+/// Milliseconds since the Unix epoch, Prometheus's timestamp unit.
+pub type Millis = i64;
+
+/// The bit pattern Prometheus writes for a staleness marker (a particular NaN).
+pub const STALE_NAN_BITS: u64 = 0x7ff0_0000_0000_0002;
+
+/// The staleness marker value.
+pub fn stale_nan() -> f64 {
+    f64::from_bits(STALE_NAN_BITS)
+}
+
+/// True when `v` is a staleness marker (not any NaN: only the marker's bit pattern).
+pub fn is_stale(v: f64) -> bool {
+    v.to_bits() == STALE_NAN_BITS
+}
+
+/// One float sample of a series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub t: Millis,
+    pub v: f64,
+}
+
+/// One element of an instant vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub labels: Labels,
+    pub t: Millis,
+    pub v: f64,
+}
+
+/// One series of a range vector: its samples in time order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub labels: Labels,
+    pub points: Vec<Point>,
+}
+
+/// The result of evaluating an expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Scalar { t: Millis, v: f64 },
+    String { t: Millis, s: String },
+    Vector(Vec<Sample>),
+    Matrix(Vec<Series>),
+}
+
+impl Value {
+    /// The Prometheus API name of this value's type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Scalar { .. } => "scalar",
+            Value::String { .. } => "string",
+            Value::Vector(_) => "vector",
+            Value::Matrix(_) => "matrix",
+        }
+    }
+}

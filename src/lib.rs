@@ -1,0 +1,12 @@
+//! PromQL Playground: a PromQL engine over canned ML-serving metrics, the content (datasets,
+//! exercises) built on it, and rule evaluation. The same library backs the browser app
+//! (`ui`, wasm32 only) and the native `promplay` CLI.
+//!
+//! Layering rule: `engine`, `content` and `rules` never import UI crates; `ui` depends on them.
+
+pub mod content;
+pub mod engine;
+pub mod rules;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
