@@ -4,9 +4,14 @@
 //!
 //! Layering rule: `engine`, `content` and `rules` never import UI crates; `ui` depends on them.
 
+pub mod assist;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod content;
 pub mod engine;
+pub mod promqltest;
 pub mod rules;
 
-#[cfg(target_arch = "wasm32")]
+// The components inside are wasm32-only; its pure view helpers compile (and are tested)
+// natively too.
 pub mod ui;

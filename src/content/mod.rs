@@ -1,1 +1,31 @@
 //! Learning content: dataset and exercise packs, their loaders and grading.
+//!
+//! A pack is a `pack.yaml` manifest listing dataset files and exercise files (see
+//! `docs/packs.md`). Dataset files describe their data either with a deterministic generator
+//! spec or with explicit series files (OpenMetrics with timestamps, or promqltest `load`
+//! notation). The built-in packs are embedded in the binary ([`builtin`]).
+
+pub mod builtin;
+pub mod check;
+pub mod dataset;
+pub mod error;
+pub mod exercise;
+pub mod exercise_pack;
+pub mod explain_empty;
+pub mod export;
+pub mod generator;
+pub mod grade;
+pub mod loader;
+pub mod markdown;
+pub mod openmetrics;
+pub mod pack;
+pub mod progress;
+pub mod series;
+pub mod time;
+pub mod yaml;
+
+pub use builtin::{builtin_dataset, builtin_datasets};
+pub use dataset::{Dataset, DatasetMeta, Event, EventKind, Metric, MetricType};
+pub use error::{ContentError, Problem};
+pub use loader::{LoadedPack, PackFiles};
+pub use pack::PackManifest;

@@ -1,30 +1,262 @@
-//! The evaluator: one match over the expression tree, at an instant or over a range.
-//! (Placeholder until the evaluator lands.)
+//! The evaluator: one match over the expression tree at one instant. Range queries loop
+//! over it (see `range.rs`); selectors, subqueries, calls, operators and aggregations live
+//! in their own modules. Follows Prometheus's engine with delayed name removal off.
 
-use promql_parser::parser::Expr;
+use std::collections::HashSet;
 
-use super::storage::Storage;
-use super::value::Millis;
-use super::{EngineOptions, QueryError, QueryOutput};
+use promql_parser::parser::{Expr, MatrixSelector, VectorSelector};
+
+use super::functions;
+use super::grouping::labels_hash;
+use super::labels::{Labels, METRIC_NAME};
+use super::selector::{self, SelectorCache};
+use super::storage::{SeriesId, Storage};
+use super::subquery::SubqueryCache;
+use super::value::{Millis, Sample, Series, Value};
+use super::{aggregate, binop, call, range};
+use super::{Annotations, EngineOptions, QueryError, QueryOutput, QueryStats};
+
+/// Prometheus's wording for a vector holding two elements with one label set.
+pub const DUPLICATE_LABELSET: &str = "vector cannot contain metrics with the same labelset";
 
 /// Evaluates `expr` at instant `t`.
 pub fn eval_instant(
-    _storage: &Storage,
-    _expr: &Expr,
-    _t: Millis,
-    _opts: &EngineOptions,
+    storage: &Storage,
+    expr: &Expr,
+    t: Millis,
+    opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
-    Err(QueryError::eval("evaluator not built yet"))
+    let mut ev = Evaluator::new(storage, opts, t, t, 0);
+    let mut value = ev.eval(expr, t)?;
+    if let Value::Matrix(m) = &mut value {
+        m.sort_by(|a, b| a.labels.cmp(&b.labels));
+    }
+    Ok(ev.finish(value))
 }
 
 /// Evaluates `expr` over `[start, end]` every `step`.
 pub fn eval_range(
-    _storage: &Storage,
-    _expr: &Expr,
-    _start: Millis,
-    _end: Millis,
-    _step: Millis,
-    _opts: &EngineOptions,
+    storage: &Storage,
+    expr: &Expr,
+    start: Millis,
+    end: Millis,
+    step: Millis,
+    opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
-    Err(QueryError::eval("evaluator not built yet"))
+    range::eval_range(storage, expr, start, end, step, opts)
+}
+
+/// Per-query evaluation state: inputs, caches, counters and annotations.
+pub struct Evaluator<'a> {
+    pub storage: &'a Storage,
+    pub opts: &'a EngineOptions,
+    /// Start and end of the whole query (what `@ start()` / `@ end()` mean).
+    pub start: Millis,
+    pub end: Millis,
+    /// Step of a range query with more than one step, else 0 (what `step()` returns).
+    pub step: Millis,
+    /// True for a range query with more than one step (sort functions warn there).
+    pub is_range: bool,
+    pub annotations: Annotations,
+    pub stats: QueryStats,
+    pub selectors: SelectorCache,
+    pub subqueries: SubqueryCache,
+    /// Samples currently held (Prometheus's `currentSamples`), checked against max_samples.
+    pub current_samples: usize,
+    touched: HashSet<SeriesId>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for a query over `[start, end]` every `step` (0 for an instant query).
+    pub fn new(storage: &'a Storage, opts: &'a EngineOptions, start: Millis, end: Millis, step: Millis) -> Self {
+        let is_range = start != end;
+        Evaluator {
+            storage,
+            opts,
+            start,
+            end,
+            step: if is_range { step } else { 0 },
+            is_range,
+            annotations: Annotations::default(),
+            stats: QueryStats::default(),
+            selectors: SelectorCache::default(),
+            subqueries: SubqueryCache::default(),
+            current_samples: 0,
+            touched: HashSet::new(),
+        }
+    }
+
+    /// Wraps up: the value plus annotations and counters.
+    pub fn finish(mut self, value: Value) -> QueryOutput {
+        self.stats.series_touched = self.touched.len() as u64;
+        QueryOutput { value, annotations: self.annotations, stats: self.stats }
+    }
+
+    /// Evaluates one node at `t`, keeping the held-samples count as Prometheus does: while a
+    /// node runs, its children's results are held; afterwards only its own result is.
+    pub fn eval(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
+        let before = self.current_samples;
+        let value = self.eval_node(expr, t)?;
+        self.current_samples = before + sample_count(&value);
+        self.check_samples()?;
+        Ok(value)
+    }
+
+    /// Records the held-samples peak and enforces `max_samples`.
+    pub fn check_samples(&mut self) -> Result<(), QueryError> {
+        self.stats.peak_samples = self.stats.peak_samples.max(self.current_samples as u64);
+        if self.current_samples > self.opts.max_samples {
+            return Err(QueryError::TooManySamples("query execution"));
+        }
+        Ok(())
+    }
+
+    fn eval_node(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
+        match expr {
+            Expr::NumberLiteral(n) => Ok(Value::Scalar { t, v: n.val }),
+            Expr::StringLiteral(s) => Ok(Value::String { t, s: s.val.clone() }),
+            Expr::Paren(p) => self.eval(&p.expr, t),
+            Expr::VectorSelector(vs) => Ok(Value::Vector(self.vector_selector(vs, t, false))),
+            Expr::MatrixSelector(ms) => Ok(Value::Matrix(self.matrix_selector(ms, t)?.0)),
+            Expr::Subquery(sq) => Ok(Value::Matrix(self.subquery(sq, t)?.0)),
+            Expr::Unary(u) => self.negate(&u.expr, t),
+            Expr::Binary(b) => binop::eval_binary(self, b, t),
+            Expr::Aggregate(a) => aggregate::eval_aggregate(self, a, t),
+            Expr::Call(c) => call::eval_call(self, c, t),
+            Expr::Extension(_) => Err(QueryError::eval("extension expressions are not supported")),
+        }
+    }
+
+    /// Unary minus: negates values and drops the metric name.
+    fn negate(&mut self, inner: &Expr, t: Millis) -> Result<Value, QueryError> {
+        match self.eval(inner, t)? {
+            Value::Scalar { t, v } => Ok(Value::Scalar { t, v: -v }),
+            Value::Vector(mut vec) => {
+                for s in &mut vec {
+                    s.v = -s.v;
+                    drop_metric_name(&mut s.labels);
+                }
+                check_duplicates(&vec)?;
+                Ok(Value::Vector(vec))
+            }
+            other => Err(QueryError::eval(format!("unary minus on a {} is not allowed", other.type_name()))),
+        }
+    }
+
+    /// An instant vector selector at `t`. With `own_timestamps` each sample keeps the
+    /// timestamp it was stored at (what `timestamp(selector)` reports); otherwise samples are
+    /// stamped with `t`.
+    pub fn vector_selector(&mut self, vs: &VectorSelector, t: Millis, own_timestamps: bool) -> Vec<Sample> {
+        let ids = self.select(vs);
+        let ref_t = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
+        let lookback = self.opts.lookback_delta;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids.iter() {
+            let s = self.storage.get(id);
+            if let Some(p) = selector::lookup_instant(&s.points, ref_t, lookback) {
+                let ts = if own_timestamps { p.t } else { t };
+                out.push(Sample { labels: s.labels.clone(), t: ts, v: p.v });
+            }
+        }
+        self.stats.samples_touched += out.len() as u64;
+        out
+    }
+
+    /// A range selector at `t`: each series' samples in `(ref - range, ref]` (series with an
+    /// empty window are left out), plus that window.
+    pub fn matrix_selector(
+        &mut self,
+        ms: &MatrixSelector,
+        t: Millis,
+    ) -> Result<(Vec<Series>, (Millis, Millis)), QueryError> {
+        let vs = &ms.vs;
+        let ids = self.select(vs);
+        let to = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
+        let from = to.saturating_sub(selector::duration_ms(&ms.range));
+        let mut out = Vec::new();
+        let mut held = 0usize;
+        for &id in ids.iter() {
+            let s = self.storage.get(id);
+            let points = selector::window_points(&s.points, from, to);
+            if points.is_empty() {
+                continue;
+            }
+            held += points.len();
+            if self.current_samples + held > self.opts.max_samples {
+                return Err(QueryError::TooManySamples("query execution"));
+            }
+            out.push(Series { labels: s.labels.clone(), points });
+        }
+        self.stats.samples_touched += held as u64;
+        Ok((out, (from, to)))
+    }
+
+    fn select(&mut self, vs: &VectorSelector) -> std::rc::Rc<[SeriesId]> {
+        let (ids, fresh) = self.selectors.select(self.storage, vs);
+        if fresh {
+            self.touched.extend(ids.iter().copied());
+        }
+        ids
+    }
+
+    /// A subquery at `t`: the inner expression's results at the subquery's steps, plus the
+    /// window they cover.
+    pub fn subquery(
+        &mut self,
+        sq: &promql_parser::parser::SubqueryExpr,
+        t: Millis,
+    ) -> Result<(Vec<Series>, (Millis, Millis)), QueryError> {
+        super::subquery::eval_subquery(self, sq, t)
+    }
+
+    /// Looks a function up; unknown names are an execution error rather than a panic.
+    pub fn function(&self, name: &str) -> Result<&'static functions::FnDef, QueryError> {
+        functions::lookup(name).ok_or_else(|| QueryError::eval(format!("unknown function: {name}")))
+    }
+}
+
+/// Metadata labels that go with the metric name: when an operation changes what a series
+/// measures, all of them are dropped (Prometheus's `DropReserved(IsMetadataLabel)`).
+const METADATA_LABELS: [&str; 3] = [METRIC_NAME, "__type__", "__unit__"];
+
+/// Removes the metric name and its metadata labels (`__type__`, `__unit__`).
+pub fn drop_metric_name(labels: &mut Labels) {
+    for n in METADATA_LABELS {
+        labels.remove(n);
+    }
+}
+
+/// Samples a value holds (a scalar counts as one, as in Prometheus's per-step matrices).
+pub fn sample_count(v: &Value) -> usize {
+    match v {
+        Value::Scalar { .. } => 1,
+        Value::String { .. } => 0,
+        Value::Vector(vec) => vec.len(),
+        Value::Matrix(m) => m.iter().map(|s| s.points.len()).sum(),
+    }
+}
+
+/// Fails when two elements of `vec` share a label set.
+pub fn check_duplicates(vec: &[Sample]) -> Result<(), QueryError> {
+    if vec.len() < 2 {
+        return Ok(());
+    }
+    let mut seen: HashSet<u64> = HashSet::with_capacity(vec.len());
+    let mut collided = false;
+    for s in vec {
+        if !seen.insert(labels_hash(&s.labels)) {
+            collided = true;
+            break;
+        }
+    }
+    if !collided {
+        return Ok(());
+    }
+    // A hash collision is not a duplicate: confirm on the label sets themselves.
+    let mut sorted: Vec<&Labels> = vec.iter().map(|s| &s.labels).collect();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err(QueryError::eval(DUPLICATE_LABELSET));
+    }
+    Ok(())
 }

@@ -2,12 +2,22 @@
 //! range. A pure function of (expression, storage, parameters): no clock, no globals, no I/O,
 //! so it runs the same natively, in the browser and in a Web Worker.
 
+pub mod aggregate;
+pub mod binop;
+pub mod call;
 pub mod error;
 pub mod eval;
 pub mod functions;
+pub mod gofmt;
+pub mod grouping;
+pub mod info;
+pub mod kahan;
 pub mod labels;
 pub mod parse;
+pub mod range;
+pub mod selector;
 pub mod storage;
+pub mod subquery;
 pub mod value;
 
 pub use error::{Annotations, ParseError, QueryError};

@@ -61,3 +61,39 @@ impl Value {
         }
     }
 }
+
+/// Formats a sample value the way Prometheus's API does (Go's
+/// `strconv.FormatFloat(v, 'f', -1, 64)`: shortest round-trip digits, never an exponent),
+/// with `NaN`, `+Inf` and `-Inf` spelled as Prometheus spells them.
+pub fn format_float(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "+Inf" } else { "-Inf" }.to_string()
+    } else {
+        // Rust's Display is already shortest round-trip without an exponent.
+        format!("{v}")
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::format_float;
+
+    #[test]
+    fn formats_like_prometheus() {
+        for (v, want) in [
+            (1.5, "1.5"),
+            (1.0, "1"),
+            (-0.0, "-0"),
+            (1e21, "1000000000000000000000"),
+            (1e-7, "0.0000001"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+        ] {
+            assert_eq!(format_float(v), want);
+        }
+    }
+}

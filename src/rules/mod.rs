@@ -1,2 +1,25 @@
 //! Prometheus rule files: recording and alerting rules, validation and evaluation over a
 //! dataset timeline.
+//!
+//! - [`load`] decodes a rule file (strictly, like Prometheus), [`configmap`] finds rule files
+//!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
+//! - [`eval`] runs recording rules over a dataset's timeline, [`explain`] says why a rule
+//!   recorded nothing, [`cost`] compares raw queries with recorded series.
+
+pub mod ast;
+pub mod check;
+pub mod configmap;
+pub mod cost;
+pub mod duration;
+pub mod eval;
+pub mod explain;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod template;
+pub mod yaml;
+
+pub use check::{check, CheckOptions, CheckReport, Diagnostic, Severity, Verdict};
+pub use eval::{evaluate, EvalOptions, Evaluation, RuleOutcome};
+pub use load::Dialect;
+pub use model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};

@@ -1,0 +1,145 @@
+//! Writes a storage as OpenMetrics text with timestamps, in the shape `promtool tsdb
+//! create-blocks-from openmetrics` accepts: one family at a time (`# HELP`, `# TYPE`, then
+//! its series), counters named `<family>_total` under `# TYPE <family> counter`, histograms
+//! as `_bucket`/`_sum`/`_count` under one `histogram` family, timestamps in seconds, and a
+//! final `# EOF`. Staleness markers are not written (OpenMetrics cannot express them).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::dataset::{Metric, MetricType};
+use crate::engine::value::{format_float, is_stale};
+use crate::engine::{Millis, Storage, METRIC_NAME};
+
+/// One family to write: its name, type, help and the ids of its series.
+struct Family<'a> {
+    kind: MetricType,
+    help: &'a str,
+    series: Vec<usize>,
+}
+
+/// Writes every series of `storage` whose samples fall in `[from, to]` (all when `None`),
+/// typed and documented with `metrics`.
+pub fn write_openmetrics(
+    storage: &Storage,
+    metrics: &[Metric],
+    range: Option<(Millis, Millis)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (from, to) = range.unwrap_or((Millis::MIN, Millis::MAX));
+    for (name, family) in families(storage, metrics) {
+        writeln!(out, "# HELP {name} {}", escape_help(family.help))?;
+        writeln!(out, "# TYPE {name} {}", family.kind.as_str())?;
+        for id in family.series {
+            let s = storage.get(id);
+            let prefix = series_prefix(s.labels.iter());
+            for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && !is_stale(p.v)) {
+                writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
+            }
+        }
+    }
+    writeln!(out, "# EOF")
+}
+
+/// Groups the stored series into families, by family name.
+fn families<'a>(storage: &Storage, metrics: &'a [Metric]) -> BTreeMap<String, Family<'a>> {
+    let mut out: BTreeMap<String, Family<'a>> = BTreeMap::new();
+    for name in storage.metric_names() {
+        let (family, kind, help) = family_of(name, metrics);
+        let entry = out.entry(family).or_insert(Family { kind, help, series: Vec::new() });
+        entry.series.extend_from_slice(storage.postings(METRIC_NAME, name));
+    }
+    for f in out.values_mut() {
+        // Series in label order, so the output is the same on every run.
+        f.series.sort_by(|a, b| storage.get(*a).labels.cmp(&storage.get(*b).labels));
+    }
+    out
+}
+
+/// The family a sample name belongs to, with the type and help OpenMetrics will see.
+fn family_of<'a>(name: &str, metrics: &'a [Metric]) -> (String, MetricType, &'a str) {
+    let found = |n: &str| metrics.iter().find(|m| m.name == n);
+    for suffix in ["_bucket", "_sum", "_count"] {
+        if let Some(base) = name.strip_suffix(suffix) {
+            if let Some(m) = found(base).filter(|m| matches!(m.kind, MetricType::Histogram | MetricType::Summary)) {
+                if suffix != "_bucket" || m.kind == MetricType::Histogram {
+                    return (base.to_string(), m.kind, &m.help);
+                }
+            }
+        }
+    }
+    match found(name) {
+        // OpenMetrics names a counter family without `_total`; a counter whose samples lack
+        // the suffix cannot be expressed as one, so it is written untyped.
+        Some(m) if m.kind == MetricType::Counter => match name.strip_suffix("_total") {
+            Some(base) => (base.to_string(), MetricType::Counter, &m.help),
+            None => (name.to_string(), MetricType::Unknown, &m.help),
+        },
+        Some(m) if m.kind == MetricType::Gauge => (name.to_string(), MetricType::Gauge, &m.help),
+        Some(m) => (name.to_string(), MetricType::Unknown, &m.help),
+        None => (name.to_string(), MetricType::Unknown, ""),
+    }
+}
+
+/// `name{a="b",c="d"}` with OpenMetrics escaping.
+fn series_prefix<'a>(labels: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut name = "";
+    let mut rest = Vec::new();
+    for (k, v) in labels {
+        if k == METRIC_NAME {
+            name = v;
+        } else {
+            rest.push(format!("{k}=\"{}\"", escape_label(v)));
+        }
+    }
+    if rest.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}{{{}}}", rest.join(","))
+    }
+}
+
+fn escape_label(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+fn escape_help(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+/// Milliseconds as seconds: `1767571200` or `1767571200.5`.
+pub fn format_seconds(t: Millis) -> String {
+    let sign = if t < 0 { "-" } else { "" };
+    let (secs, ms) = (t.unsigned_abs() / 1000, t.unsigned_abs() % 1000);
+    if ms == 0 {
+        format!("{sign}{secs}")
+    } else {
+        format!("{sign}{secs}.{ms:03}").trim_end_matches('0').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Labels;
+
+    #[test]
+    fn writes_families() {
+        let mut st = Storage::new();
+        let l = |pairs: &[(&str, &str)]| Labels::from_pairs(pairs.iter().copied());
+        st.add(&l(&[("__name__", "req_total"), ("a", "x\"y")]), 1000, 3.0).unwrap();
+        st.add(&l(&[("__name__", "lat_bucket"), ("le", "+Inf")]), 1500, 2.0).unwrap();
+        st.add(&l(&[("__name__", "lat_count")]), 1500, 2.0).unwrap();
+        st.add(&l(&[("__name__", "free")]), -1500, f64::NAN).unwrap();
+        let metrics = vec![
+            Metric { name: "req_total".into(), kind: MetricType::Counter, help: "Requests.".into() },
+            Metric { name: "lat".into(), kind: MetricType::Histogram, help: "Latency.\nIn s.".into() },
+        ];
+        let mut out = Vec::new();
+        write_openmetrics(&st, &metrics, None, &mut out).unwrap();
+        let want = "# HELP free \n# TYPE free unknown\nfree NaN -1.5\n\
+            # HELP lat Latency.\\nIn s.\n# TYPE lat histogram\nlat_bucket{le=\"+Inf\"} 2 1.5\nlat_count 2 1.5\n\
+            # HELP req Requests.\n# TYPE req counter\nreq_total{a=\"x\\\"y\"} 3 1\n# EOF\n";
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
+}

@@ -1,0 +1,130 @@
+//! Deterministic data generators. A dataset file names one generator and its parameters;
+//! the same parameters give bit-identical samples on every platform (seeded PRNG, no clock,
+//! no transcendental functions). Samples go straight into [`Storage`], series by series in
+//! time order, because generation runs in the browser at page load.
+
+pub mod cardinality;
+pub mod ml_serving;
+pub mod pod;
+pub mod prng;
+pub mod shape;
+
+use serde::Deserialize;
+
+use super::dataset::{Event, Metric, MetricType};
+use super::yaml::Seg;
+use crate::engine::{Millis, Storage};
+
+/// What every generator gets: the time grid and the documented events.
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// First sample time.
+    pub start: Millis,
+    /// Last sample time (inclusive).
+    pub end: Millis,
+    pub interval: Millis,
+    pub events: Vec<Event>,
+}
+
+impl Context {
+    /// Number of sample times on the grid.
+    pub fn steps(&self) -> u64 {
+        if self.interval <= 0 || self.end < self.start {
+            return 0;
+        }
+        ((self.end - self.start) / self.interval) as u64 + 1
+    }
+
+    /// The sample times.
+    pub fn times(&self) -> impl Iterator<Item = Millis> + '_ {
+        (0..self.steps() as i64).map(move |i| self.start + i * self.interval)
+    }
+}
+
+/// One step of a path inside a generator spec, for placing a problem on its line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathSeg {
+    Key(&'static str),
+    Index(usize),
+}
+
+impl PathSeg {
+    /// The borrowed form the YAML locator takes.
+    pub fn as_seg(&self) -> Seg<'_> {
+        match self {
+            PathSeg::Key(k) => Seg::Key(k),
+            PathSeg::Index(i) => Seg::Index(*i),
+        }
+    }
+}
+
+/// A problem in a generator spec: where (path from the top of the dataset file) and why.
+pub type SpecProblem = (Vec<PathSeg>, String);
+
+/// The generators a dataset file can name (`generator: {ml_serving: {...}}`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum GeneratorSpec {
+    /// Model-serving deployments with a daily cycle and the dataset's events.
+    MlServing(ml_serving::MlServingSpec),
+    /// Short-lived pods with high-cardinality labels and runtime metrics.
+    Cardinality(cardinality::CardinalitySpec),
+}
+
+impl GeneratorSpec {
+    /// Every problem with the parameters (empty when the spec can be generated).
+    pub fn validate(&self, ctx: &Context) -> Vec<SpecProblem> {
+        match self {
+            GeneratorSpec::MlServing(s) => s.validate(ctx),
+            GeneratorSpec::Cardinality(s) => s.validate(ctx),
+        }
+    }
+
+    /// Exact number of series and samples the spec generates (checked against the caps
+    /// before anything is generated).
+    pub fn size(&self, ctx: &Context) -> (u64, u64) {
+        match self {
+            GeneratorSpec::MlServing(s) => s.size(ctx),
+            GeneratorSpec::Cardinality(s) => s.size(ctx),
+        }
+    }
+
+    /// The metric families the generator writes.
+    pub fn metrics(&self) -> Vec<Metric> {
+        let list: Vec<(&str, MetricType, &str)> = match self {
+            GeneratorSpec::MlServing(_) => pod::POD_METRICS.to_vec(),
+            GeneratorSpec::Cardinality(_) => {
+                pod::POD_METRICS.iter().chain(cardinality::RUNTIME_METRICS).copied().collect()
+            }
+        };
+        list.into_iter().map(|(n, k, h)| Metric { name: n.into(), kind: k, help: h.into() }).collect()
+    }
+
+    /// Generates the samples.
+    pub fn generate(&self, ctx: &Context) -> Result<Storage, String> {
+        match self {
+            GeneratorSpec::MlServing(s) => s.generate(ctx),
+            GeneratorSpec::Cardinality(s) => s.generate(ctx),
+        }
+    }
+}
+
+/// Checks a list of histogram bucket bounds: finite, positive, strictly increasing.
+pub fn check_buckets(buckets: &[f64]) -> Result<(), String> {
+    if buckets.is_empty() || buckets.len() > 50 {
+        return Err("buckets: give 1 to 50 finite upper bounds (+Inf is added)".into());
+    }
+    if buckets.iter().any(|b| !b.is_finite() || *b <= 0.0) || buckets.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("buckets must be positive, finite and strictly increasing".into());
+    }
+    Ok(())
+}
+
+/// Checks that a number lies in `[lo, hi]`.
+pub fn check_range(name: &str, v: f64, lo: f64, hi: f64) -> Result<(), String> {
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("{name} must be between {lo} and {hi}"))
+    }
+}

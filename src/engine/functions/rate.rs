@@ -1,0 +1,147 @@
+//! `rate`, `increase`, `delta` (extrapolated over the window, Prometheus 3.x rules) and
+//! `irate`, `idelta` (from the last two samples).
+
+use super::args::per_series;
+use super::FnCall;
+use crate::engine::error::QueryError;
+use crate::engine::value::{Millis, Point, Value};
+
+type R = Result<Value, QueryError>;
+
+pub(super) fn rate(call: &mut FnCall) -> R {
+    extrapolated(call, true, true)
+}
+
+pub(super) fn increase(call: &mut FnCall) -> R {
+    extrapolated(call, true, false)
+}
+
+pub(super) fn delta(call: &mut FnCall) -> R {
+    extrapolated(call, false, false)
+}
+
+pub(super) fn irate(call: &mut FnCall) -> R {
+    per_series(call, 0, |s| instant_value(&s.points, true))
+}
+
+pub(super) fn idelta(call: &mut FnCall) -> R {
+    per_series(call, 0, |s| instant_value(&s.points, false))
+}
+
+/// The "might not be a counter" info for `rate`/`increase` is the evaluator's (engine
+/// level upstream too, `engine::call`).
+fn extrapolated(call: &mut FnCall, is_counter: bool, is_rate: bool) -> R {
+    let window = call.window()?;
+    let range_seconds = call.range_seconds()?;
+    per_series(call, 0, |s| {
+        let v = extrapolated_rate(&s.points, window, is_counter)?;
+        Some(if is_rate { v / range_seconds } else { v })
+    })
+}
+
+/// The increase over `window` = `(start, end]` estimated from `points` (at least two), as
+/// Prometheus's `extrapolatedRate`: counter resets are corrected for; the sampled interval
+/// is extrapolated to a window edge when the first/last sample is within 1.1× the average
+/// sample spacing of it, otherwise by half that spacing; and a counter is never
+/// extrapolated below zero (the clamp is applied after the threshold decision).
+pub(super) fn extrapolated_rate(points: &[Point], window: (Millis, Millis), is_counter: bool) -> Option<f64> {
+    let (first, last) = match points {
+        [first, .., last] => (*first, *last),
+        _ => return None,
+    };
+    let mut result = last.v - first.v;
+    if is_counter {
+        result += points.windows(2).filter(|w| w[1].v < w[0].v).map(|w| w[0].v).sum::<f64>();
+    }
+    let (range_start, range_end) = window;
+    // Saturating: a window built from extreme `@`/offset values must not overflow.
+    let mut duration_to_start = first.t.saturating_sub(range_start) as f64 / 1000.0;
+    let mut duration_to_end = range_end.saturating_sub(last.t) as f64 / 1000.0;
+    let sampled_interval = last.t.saturating_sub(first.t) as f64 / 1000.0;
+    let average_between_samples = sampled_interval / (points.len() - 1) as f64;
+    let threshold = average_between_samples * 1.1;
+
+    if duration_to_start >= threshold {
+        duration_to_start = average_between_samples / 2.0;
+    }
+    if is_counter {
+        // Counters cannot be negative: if extrapolating back would cross zero, start at the
+        // zero point instead.
+        let duration_to_zero = if result > 0.0 && first.v >= 0.0 {
+            sampled_interval * (first.v / result)
+        } else {
+            duration_to_start
+        };
+        if duration_to_zero < duration_to_start {
+            duration_to_start = duration_to_zero;
+        }
+    }
+    if duration_to_end >= threshold {
+        duration_to_end = average_between_samples / 2.0;
+    }
+    let factor = if sampled_interval != 0.0 {
+        (sampled_interval + duration_to_start + duration_to_end) / sampled_interval
+    } else {
+        1.0
+    };
+    Some(result * factor)
+}
+
+/// `irate`/`idelta` from the last two samples: a counter reset makes the rate start from
+/// zero; equal timestamps give nothing.
+fn instant_value(points: &[Point], is_rate: bool) -> Option<f64> {
+    let (prev, last) = match points {
+        [.., prev, last] => (*prev, *last),
+        _ => return None,
+    };
+    let interval = last.t.saturating_sub(prev.t);
+    if interval == 0 {
+        return None;
+    }
+    let mut v = if is_rate && last.v < prev.v { last.v } else { last.v - prev.v };
+    if is_rate {
+        v /= interval as f64 / 1000.0;
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(samples: &[(Millis, f64)]) -> Vec<Point> {
+        samples.iter().map(|&(t, v)| Point { t, v }).collect()
+    }
+
+    #[test]
+    fn extrapolation_cases() {
+        // (points, window, counter, expected increase)
+        type Case<'a> = (&'a [(Millis, f64)], (Millis, Millis), bool, f64);
+        let cases: &[Case] = &[
+            // Samples every 60s covering the 5m window exactly up to the edges: no scaling.
+            (&[(0, 0.0), (60_000, 10.0), (120_000, 20.0)], (0, 120_000), true, 20.0),
+            // Window edges 30s away (< 1.1 * 60s): extrapolate all the way, 20 * 180/120.
+            (&[(60_000, 100.0), (120_000, 110.0), (180_000, 120.0)], (30_000, 210_000), true, 30.0),
+            // Edge 90s away (>= 66s): extrapolate half an interval only, 20 * 180/120.
+            (&[(90_000, 100.0), (150_000, 110.0), (210_000, 120.0)], (0, 240_000), true, 30.0),
+            // Zero-point clamp: counter from 5 rising 10 per minute can only start 30s early.
+            (&[(60_000, 5.0), (120_000, 15.0)], (0, 120_000), true, 15.0),
+            // The same for a gauge: plain extrapolation, 10 * 120/60.
+            (&[(60_000, 5.0), (120_000, 15.0)], (0, 120_000), false, 20.0),
+            // A reset adds the value before it.
+            (&[(0, 10.0), (60_000, 2.0), (120_000, 4.0)], (0, 120_000), true, 4.0),
+        ];
+        for (i, &(samples, window, counter, want)) in cases.iter().enumerate() {
+            let got = extrapolated_rate(&pts(samples), window, counter);
+            assert!(got.is_some_and(|g| (g - want).abs() < 1e-9), "case {i}: {got:?} != {want}");
+        }
+        assert_eq!(extrapolated_rate(&pts(&[(0, 1.0)]), (0, 60_000), true), None);
+    }
+
+    #[test]
+    fn last_two_samples() {
+        assert_eq!(instant_value(&pts(&[(0, 1.0), (10_000, 5.0), (20_000, 2.0)]), true), Some(0.2));
+        assert_eq!(instant_value(&pts(&[(0, 1.0), (10_000, 5.0), (20_000, 2.0)]), false), Some(-3.0));
+        assert_eq!(instant_value(&pts(&[(0, 1.0)]), true), None);
+    }
+}

@@ -1,0 +1,115 @@
+//! Label-subset keys shared by aggregation grouping (`by` / `without`) and binary-operator
+//! vector matching (`on` / `ignoring`): a cheap 64-bit hash of the selected pairs, and the
+//! label set those pairs form.
+
+use std::hash::Hasher;
+
+use super::labels::{Labels, METRIC_NAME};
+
+/// Which labels identify a group or a match.
+#[derive(Clone, Copy, Debug)]
+pub enum Grouping<'a> {
+    /// Only these labels (`by`, `on`).
+    By(&'a [String]),
+    /// All labels except these and the metric name (`without`, `ignoring`).
+    Without(&'a [String]),
+}
+
+impl Grouping<'_> {
+    fn keeps(&self, name: &str) -> bool {
+        match self {
+            Grouping::By(names) => names.iter().any(|n| n == name),
+            Grouping::Without(names) => name != METRIC_NAME && !names.iter().any(|n| n == name),
+        }
+    }
+
+    /// Hash of the kept (name, value) pairs; equal label subsets hash equally.
+    pub fn key(&self, labels: &Labels) -> u64 {
+        let mut h = FxHasher::default();
+        for (n, v) in labels.iter().filter(|(n, _)| self.keeps(n)) {
+            h.write(n.as_bytes());
+            h.write_u8(0xff);
+            h.write(v.as_bytes());
+            h.write_u8(0xff);
+        }
+        h.finish()
+    }
+
+    /// The kept labels as a label set.
+    pub fn labels(&self, labels: &Labels) -> Labels {
+        Labels::from_pairs(labels.iter().filter(|(n, _)| self.keeps(n)))
+    }
+}
+
+/// Hash of a whole label set (used to detect duplicate result series cheaply).
+pub fn labels_hash(labels: &Labels) -> u64 {
+    let mut h = FxHasher::default();
+    for (n, v) in labels.iter() {
+        h.write(n.as_bytes());
+        h.write_u8(0xff);
+        h.write(v.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish()
+}
+
+/// The multiply-rotate hash rustc uses internally: fast on short keys, good enough for
+/// label keys (a collision would merge two groups, as in Prometheus's own 64-bit keys).
+#[derive(Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i) | 0x100);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_follow_the_kept_labels() {
+        let a = Labels::from_pairs([("__name__", "x"), ("job", "a"), ("i", "1")]);
+        let b = Labels::from_pairs([("__name__", "y"), ("job", "a"), ("i", "2")]);
+        let job = vec!["job".to_string()];
+        let i = vec!["i".to_string()];
+        assert_eq!(Grouping::By(&job).key(&a), Grouping::By(&job).key(&b));
+        assert_ne!(Grouping::By(&i).key(&a), Grouping::By(&i).key(&b));
+        assert_eq!(Grouping::Without(&i).key(&a), Grouping::Without(&i).key(&b));
+        assert_eq!(Grouping::Without(&i).labels(&a), Labels::from_pairs([("job", "a")]));
+        // Value boundaries matter: {a="bc"} differs from {ab="c"}.
+        let x = Labels::from_pairs([("a", "bc")]);
+        let y = Labels::from_pairs([("ab", "c")]);
+        assert_ne!(labels_hash(&x), labels_hash(&y));
+    }
+}

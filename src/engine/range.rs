@@ -1,0 +1,164 @@
+//! Range queries: validate the parameters the way Prometheus's HTTP API does, evaluate the
+//! instant expression at every step, and assemble a matrix sorted by labels.
+
+use std::collections::HashMap;
+
+use promql_parser::parser::value::ValueType;
+use promql_parser::parser::Expr;
+
+use super::eval::{sample_count, Evaluator, DUPLICATE_LABELSET};
+use super::labels::Labels;
+use super::storage::Storage;
+use super::value::{Millis, Point, Series, Value};
+use super::{EngineOptions, QueryError, QueryOutput};
+
+/// Checks start/end/step like Prometheus's `/api/v1/query_range` handler.
+pub fn validate(start: Millis, end: Millis, step: Millis, opts: &EngineOptions) -> Result<(), QueryError> {
+    if end < start {
+        return Err(QueryError::BadParams("end timestamp must not be before start time".into()));
+    }
+    if step <= 0 {
+        return Err(QueryError::BadParams(
+            "zero or negative query resolution step widths are not accepted. Try a positive integer".into(),
+        ));
+    }
+    let steps = (end - start) / step;
+    if usize::try_from(steps).map_or(true, |n| n > opts.max_range_steps) {
+        return Err(QueryError::BadParams(format!(
+            "exceeded maximum resolution of {} points per timeseries. Try decreasing the query resolution (?step=XX)",
+            thousands(opts.max_range_steps)
+        )));
+    }
+    Ok(())
+}
+
+/// `11000` → `11,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Evaluates `expr` at `start, start+step, ..., <= end`.
+pub fn eval_range(
+    storage: &Storage,
+    expr: &Expr,
+    start: Millis,
+    end: Millis,
+    step: Millis,
+    opts: &EngineOptions,
+) -> Result<QueryOutput, QueryError> {
+    validate(start, end, step, opts)?;
+    match expr.value_type() {
+        ValueType::Scalar | ValueType::Vector => {}
+        other => {
+            return Err(QueryError::BadParams(format!(
+                "invalid expression type \"{}\" for range query, must be Scalar or instant Vector",
+                type_word(other)
+            )))
+        }
+    }
+    let mut ev = Evaluator::new(storage, opts, start, end, step);
+    let mut out = Assembler::default();
+    let mut t = start;
+    while t <= end {
+        let base = out.samples;
+        ev.current_samples = base;
+        let value = ev.eval(expr, t)?;
+        match value {
+            Value::Scalar { v, .. } => out.add(&Labels::empty(), t, v)?,
+            Value::Vector(vec) => {
+                for s in vec {
+                    out.add_owned(s.labels, t, s.v)?;
+                }
+            }
+            other => {
+                return Err(QueryError::eval(format!(
+                    "invalid expression type \"{}\" for range query, must be Scalar or instant Vector",
+                    other.type_name()
+                )))
+            }
+        }
+        ev.current_samples = out.samples;
+        ev.check_samples()?;
+        let Some(next) = t.checked_add(step) else { break };
+        t = next;
+    }
+    let mut series = out.series;
+    series.sort_by(|a, b| a.labels.cmp(&b.labels));
+    let value = Value::Matrix(series);
+    debug_assert_eq!(sample_count(&value), out.samples);
+    Ok(ev.finish(value))
+}
+
+/// Prometheus's name for a value type in API errors.
+fn type_word(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Matrix => "range vector",
+        ValueType::Vector => "instant vector",
+        ValueType::Scalar => "scalar",
+        ValueType::String => "string",
+    }
+}
+
+/// Output series by label set, each step appending at most one point per series.
+#[derive(Default)]
+struct Assembler {
+    series: Vec<Series>,
+    index: HashMap<Labels, usize>,
+    samples: usize,
+}
+
+impl Assembler {
+    fn add(&mut self, labels: &Labels, t: Millis, v: f64) -> Result<(), QueryError> {
+        match self.index.get(labels) {
+            Some(&i) => self.push(i, t, v),
+            None => self.add_owned(labels.clone(), t, v),
+        }
+    }
+
+    fn add_owned(&mut self, labels: Labels, t: Millis, v: f64) -> Result<(), QueryError> {
+        let i = match self.index.get(&labels) {
+            Some(&i) => i,
+            None => {
+                self.series.push(Series { labels: labels.clone(), points: Vec::new() });
+                self.index.insert(labels, self.series.len() - 1);
+                self.series.len() - 1
+            }
+        };
+        self.push(i, t, v)
+    }
+
+    fn push(&mut self, i: usize, t: Millis, v: f64) -> Result<(), QueryError> {
+        let points = &mut self.series[i].points;
+        if points.last().is_some_and(|p| p.t == t) {
+            return Err(QueryError::eval(DUPLICATE_LABELSET));
+        }
+        points.push(Point { t, v });
+        self.samples += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_checks_follow_the_api() {
+        let o = EngineOptions::default();
+        let cases: &[(Millis, Millis, Millis, bool)] =
+            &[(0, 10, 1, true), (10, 0, 1, false), (0, 10, 0, false), (0, 11_000, 1, true), (0, 11_001, 1, false)];
+        for &(s, e, st, ok) in cases {
+            assert_eq!(validate(s, e, st, &o).is_ok(), ok, "{s} {e} {st}");
+        }
+        assert_eq!(thousands(11000), "11,000");
+        assert_eq!(thousands(100), "100");
+    }
+}

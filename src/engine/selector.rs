@@ -1,0 +1,257 @@
+//! Vector and matrix selectors: series selection through the postings index (cached per
+//! query, so a range query selects once), instant lookups with the lookback window and
+//! staleness markers, left-open range windows, and the `offset` / `@` time shifts.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, SystemTime};
+
+use promql_parser::label::{MatchOp, Matcher};
+use promql_parser::parser::{AtModifier, Offset, VectorSelector};
+use regex::Regex;
+
+use super::labels::METRIC_NAME;
+use super::storage::{SeriesId, Storage};
+use super::value::{is_stale, Millis, Point};
+
+/// A duration in milliseconds, saturating instead of overflowing.
+pub fn duration_ms(d: &Duration) -> Millis {
+    Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
+}
+
+/// A signed `offset` in milliseconds (0 when absent).
+pub fn offset_ms(offset: &Option<Offset>) -> Millis {
+    match offset {
+        None => 0,
+        Some(Offset::Pos(d)) => duration_ms(d),
+        Some(Offset::Neg(d)) => duration_ms(d).saturating_neg(),
+    }
+}
+
+/// The timestamp an `@` modifier pins evaluation to; `start()`/`end()` refer to the whole
+/// query (both equal the evaluation time for an instant query).
+pub fn at_ms(at: &AtModifier, start: Millis, end: Millis) -> Millis {
+    match at {
+        AtModifier::Start => start,
+        AtModifier::End => end,
+        AtModifier::At(time) => system_time_ms(*time),
+    }
+}
+
+/// Milliseconds since the epoch, negative before it (never panics).
+fn system_time_ms(time: SystemTime) -> Millis {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => duration_ms(&d),
+        Err(e) => duration_ms(&e.duration()).saturating_neg(),
+    }
+}
+
+/// The instant a selector (or subquery) reads at when evaluated at `t`: `@` first, then
+/// `offset` moves it back.
+pub fn reference_time(
+    t: Millis,
+    at: &Option<AtModifier>,
+    offset: &Option<Offset>,
+    start: Millis,
+    end: Millis,
+) -> Millis {
+    let base = at.as_ref().map_or(t, |a| at_ms(a, start, end));
+    base.saturating_sub(offset_ms(offset))
+}
+
+/// The latest sample in `(ref_t - lookback, ref_t]`, unless that sample is a staleness marker.
+pub fn lookup_instant(points: &[Point], ref_t: Millis, lookback: Millis) -> Option<Point> {
+    let idx = points.partition_point(|p| p.t <= ref_t);
+    let p = *points.get(idx.checked_sub(1)?)?;
+    if p.t <= ref_t.saturating_sub(lookback) || is_stale(p.v) {
+        return None;
+    }
+    Some(p)
+}
+
+/// The samples in `(from, to]` with staleness markers removed.
+pub fn window_points(points: &[Point], from: Millis, to: Millis) -> Vec<Point> {
+    let lo = points.partition_point(|p| p.t <= from);
+    let hi = points.partition_point(|p| p.t <= to).max(lo);
+    points[lo..hi].iter().filter(|p| !is_stale(p.v)).copied().collect()
+}
+
+/// One label matcher's test, compiled with Prometheus's anchoring (`^(?s:...)$`: `.`
+/// matches newlines too).
+#[derive(Clone)]
+enum Compiled {
+    Eq(String),
+    Ne(String),
+    Re(Regex),
+    NotRe(Regex),
+}
+
+/// A matcher ready to test label values.
+#[derive(Clone)]
+pub struct CompiledMatcher {
+    pub name: String,
+    kind: Compiled,
+}
+
+impl CompiledMatcher {
+    pub fn new(m: &Matcher) -> Self {
+        let kind = match &m.op {
+            MatchOp::Equal => Compiled::Eq(m.value.clone()),
+            MatchOp::NotEqual => Compiled::Ne(m.value.clone()),
+            MatchOp::Re(parsed) => Compiled::Re(anchored(&m.value, parsed)),
+            MatchOp::NotRe(parsed) => Compiled::NotRe(anchored(&m.value, parsed)),
+        };
+        CompiledMatcher { name: m.name.clone(), kind }
+    }
+
+    /// True for `=` and `=~` (the matchers that select rather than exclude).
+    pub fn is_positive(&self) -> bool {
+        matches!(self.kind, Compiled::Eq(_) | Compiled::Re(_))
+    }
+
+    /// `name=~pattern`, or None when the pattern does not compile.
+    pub fn regex(name: &str, pattern: &str) -> Option<Self> {
+        let re = Regex::new(&format!("^(?s:{pattern})$")).ok()?;
+        Some(CompiledMatcher { name: name.to_string(), kind: Compiled::Re(re) })
+    }
+
+    /// `name="value"`.
+    pub fn eq(name: &str, value: &str) -> Self {
+        CompiledMatcher { name: name.to_string(), kind: Compiled::Eq(value.to_string()) }
+    }
+
+    /// True when the matcher accepts label value `v` ("" for an absent label).
+    pub fn matches(&self, v: &str) -> bool {
+        match &self.kind {
+            Compiled::Eq(s) => s == v,
+            Compiled::Ne(s) => s != v,
+            Compiled::Re(r) => r.is_match(v),
+            Compiled::NotRe(r) => !r.is_match(v),
+        }
+    }
+}
+
+/// Re-anchors the pattern so that `.` also matches `\n` as in Go; falls back to the parser's
+/// own compiled form (which escapes Go-only `{` literals) when that fails.
+fn anchored(pattern: &str, parsed: &Regex) -> Regex {
+    Regex::new(&format!("^(?s:{pattern})$")).unwrap_or_else(|_| parsed.clone())
+}
+
+/// Selected series ids per selector node, so repeated evaluation (range queries,
+/// subqueries) pays for matching once. Keyed by the node's address: the expression tree
+/// is borrowed, unmoved, for the whole query.
+#[derive(Default)]
+pub struct SelectorCache {
+    by_node: HashMap<usize, Rc<[SeriesId]>>,
+}
+
+impl SelectorCache {
+    /// The ids of the series `vs` selects, sorted by labels (the order storage queriers
+    /// return series in, which fixes the order aggregations sum in). The flag is true the
+    /// first time this node is resolved.
+    pub fn select(&mut self, storage: &Storage, vs: &VectorSelector) -> (Rc<[SeriesId]>, bool) {
+        let key = vs as *const VectorSelector as usize;
+        if let Some(ids) = self.by_node.get(&key) {
+            return (ids.clone(), false);
+        }
+        let ids: Rc<[SeriesId]> = select_series(storage, vs).into();
+        self.by_node.insert(key, ids.clone());
+        (ids, true)
+    }
+}
+
+/// Resolves a selector's matchers (with `or` groups as a union) against the index.
+fn select_series(storage: &Storage, vs: &VectorSelector) -> Vec<SeriesId> {
+    let mut groups: Vec<Vec<&Matcher>> = Vec::new();
+    if vs.matchers.or_matchers.is_empty() {
+        groups.push(vs.matchers.matchers.iter().collect());
+    } else {
+        for g in &vs.matchers.or_matchers {
+            groups.push(g.iter().chain(vs.matchers.matchers.iter()).collect());
+        }
+    }
+    let mut ids: Vec<SeriesId> = Vec::new();
+    for group in groups {
+        let mut compiled: Vec<CompiledMatcher> = group.into_iter().map(CompiledMatcher::new).collect();
+        if let Some(name) = &vs.name {
+            compiled.push(CompiledMatcher::eq(METRIC_NAME, name));
+        }
+        ids.extend(select_group(storage, &compiled));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids.sort_by(|a, b| storage.get(*a).labels.cmp(&storage.get(*b).labels));
+    ids
+}
+
+/// Series matching all of `matchers` (no `or` groups), sorted by labels; used where the
+/// matchers are built at evaluation time rather than written in a selector.
+pub fn select_matching(storage: &Storage, matchers: &[CompiledMatcher]) -> Vec<SeriesId> {
+    let mut ids = select_group(storage, matchers);
+    ids.sort_by(|a, b| storage.get(*a).labels.cmp(&storage.get(*b).labels));
+    ids
+}
+
+/// Series matching every matcher of one group: candidates come from the most selective
+/// matcher that rejects the empty value, then every matcher filters them.
+fn select_group(storage: &Storage, matchers: &[CompiledMatcher]) -> Vec<SeriesId> {
+    let mut candidates: Option<Vec<SeriesId>> = None;
+    for m in matchers.iter().filter(|m| !m.matches("")) {
+        let ids = postings_for(storage, m);
+        if candidates.as_ref().is_none_or(|c| ids.len() < c.len()) {
+            candidates = Some(ids);
+        }
+    }
+    let candidates = candidates.unwrap_or_else(|| (0..storage.len()).collect());
+    candidates
+        .into_iter()
+        .filter(|&id| {
+            let labels = &storage.get(id).labels;
+            matchers.iter().all(|m| m.matches(labels.get_or_empty(&m.name)))
+        })
+        .collect()
+}
+
+/// Ids of the series whose label `m.name` has a value `m` accepts.
+fn postings_for(storage: &Storage, m: &CompiledMatcher) -> Vec<SeriesId> {
+    if let Compiled::Eq(v) = &m.kind {
+        return storage.postings(&m.name, v).to_vec();
+    }
+    let Some(values) = storage.label_postings(&m.name) else { return Vec::new() };
+    let mut ids: Vec<SeriesId> =
+        values.iter().filter(|(v, _)| m.matches(v)).flat_map(|(_, ids)| ids.iter().copied()).collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(ts: &[(Millis, f64)]) -> Vec<Point> {
+        ts.iter().map(|&(t, v)| Point { t, v }).collect()
+    }
+
+    #[test]
+    fn instant_lookup_window_and_staleness() {
+        let p = pts(&[(0, 1.0), (10, 2.0), (20, super::super::value::stale_nan())]);
+        let cases: &[(Millis, Millis, Option<f64>)] = &[
+            (10, 5, Some(2.0)),
+            (14, 5, Some(2.0)),
+            (15, 5, None), // 10 <= 15 - 5: outside the left-open lookback window
+            (-1, 5, None),
+            (20, 100, None), // latest sample is a staleness marker
+        ];
+        for &(t, lb, want) in cases {
+            assert_eq!(lookup_instant(&p, t, lb).map(|p| p.v), want, "t={t} lookback={lb}");
+        }
+    }
+
+    #[test]
+    fn window_is_left_open_and_drops_markers() {
+        let p = pts(&[(0, 1.0), (10, super::super::value::stale_nan()), (20, 3.0)]);
+        let got: Vec<Millis> = window_points(&p, 0, 20).iter().map(|p| p.t).collect();
+        assert_eq!(got, vec![20]);
+        assert!(window_points(&p, 30, 20).is_empty());
+    }
+}

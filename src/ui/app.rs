@@ -1,0 +1,54 @@
+//! The app shell: router (under the site's base path), header, pages and footer, plus the
+//! theme and dataset every page shares.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use super::browser::{base, href};
+use super::data::provide_data;
+use super::exercise::ExercisePage;
+use super::header::Header;
+use super::home::Home;
+use super::playground::Playground;
+use super::theme::provide_theme;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_theme();
+    provide_data();
+    view! {
+        <Router base=base()>
+            <Header />
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/play") view=Playground />
+                    <Route path=path!("/exercise/:id") view=ExercisePage />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>
+                    "PromQL Playground runs a PromQL engine written in Rust, compiled to "
+                    "WebAssembly: every query is evaluated in your browser, on canned metrics "
+                    "of an ML serving platform."
+                </p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Shown for any path the app does not know.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <p>
+                <A href=href("/")>"Back to the start page"</A>
+            </p>
+        </section>
+    }
+}

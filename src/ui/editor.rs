@@ -1,0 +1,56 @@
+//! The query editor: a textarea over a syntax-highlighted copy of the query (the same text,
+//! font and wrapping, so colours line up with what is typed), with the parse error's span
+//! underlined and Ctrl/Cmd-Enter to execute.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+
+use super::highlight::runs;
+
+/// The query editor.
+#[component]
+pub fn QueryEditor(
+    /// The query text.
+    value: RwSignal<String>,
+    /// Byte range of the current parse error, if the query as typed failed to parse.
+    #[prop(into)]
+    error_span: Signal<Option<(usize, usize)>>,
+    /// Runs the query (Ctrl-Enter or Cmd-Enter).
+    on_execute: Callback<()>,
+) -> impl IntoView {
+    let highlighted = move || {
+        let text = value.get();
+        runs(&text, error_span.get())
+            .into_iter()
+            .map(|r| view! { <span class=r.class>{r.text}</span> })
+            .collect_view()
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            on_execute.run(());
+        }
+    };
+    view! {
+        <div class="editor">
+            // The trailing newline keeps the copy as tall as the textarea when the query ends
+            // with an empty line.
+            <pre class="editor-highlight" aria-hidden="true">{highlighted}"\n"</pre>
+            <textarea
+                class="editor-input"
+                data-testid="query-input"
+                aria-label="PromQL query"
+                spellcheck="false"
+                autocomplete="off"
+                autocapitalize="off"
+                placeholder="Type a PromQL query, e.g. rate(model_predictions_total[5m])"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                on:keydown=on_keydown
+            ></textarea>
+        </div>
+        <p class="editor-hint">
+            <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" (or "<kbd>"\u{2318}"</kbd>"+"<kbd>"Enter"</kbd>") runs the query."
+        </p>
+    }
+}

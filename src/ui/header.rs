@@ -1,0 +1,28 @@
+//! The top bar: the product name, the main navigation and the theme switch.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::browser::href;
+use super::paths::PLAYGROUND;
+use super::theme::ThemeToggle;
+
+/// The site header shown on every page.
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <A href=href("/") exact=true attr:class="brand">
+                    <img src=href("/icons/logo.svg") alt="" width="28" height="28" />
+                    <span>"PromQL Playground"</span>
+                </A>
+                <nav class="main-nav" aria-label="Main">
+                    <A href=href("/") exact=true>"Learn"</A>
+                    <A href=href(PLAYGROUND)>"Playground"</A>
+                </nav>
+                <ThemeToggle />
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,75 @@
+//! Where the site lives: the path prefix it is served under (`/` locally, `/REPO/` on GitHub
+//! Pages) and the app's own routes, so links and deep links work under any prefix.
+
+/// The playground route.
+pub const PLAYGROUND: &str = "/play";
+/// The exercise route; the exercise id follows.
+pub const EXERCISE: &str = "/exercise";
+
+/// The router base for a document base URI: its path without the trailing slash and without
+/// a trailing file name (`http://h/repo/` → `/repo`, `http://h/` → ``).
+pub fn base_from_uri(uri: &str) -> String {
+    // Drop the scheme and host: everything before the first '/' after "//".
+    let path = match uri.find("//") {
+        Some(i) => uri[i + 2..].find('/').map_or("/", |j| &uri[i + 2 + j..]),
+        None => uri,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    // A base naming a file (`/repo/index.html`) means its directory.
+    let dir = match path.rfind('/') {
+        Some(i) => &path[..i],
+        None => "",
+    };
+    dir.to_string()
+}
+
+/// A link to the playground with `query` filled in (and run), relative to `base`.
+pub fn playground_link(base: &str, query: &str, range: bool) -> String {
+    let mut url = format!("{base}{PLAYGROUND}?q={}", encode_component(query));
+    if range {
+        url.push_str("&mode=range");
+    }
+    url
+}
+
+/// Percent-encodes a URL query component (RFC 3986 unreserved characters stay as they are).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bases() {
+        let cases = [
+            ("http://127.0.0.1:8080/", ""),
+            ("http://127.0.0.1:8080/repo/", "/repo"),
+            ("https://user.github.io/promql-playground/", "/promql-playground"),
+            ("https://user.github.io/a/b/index.html", "/a/b"),
+            ("http://h/repo/?x=1#y", "/repo"),
+            ("http://h", ""),
+            ("", ""),
+        ];
+        for (uri, want) in cases {
+            assert_eq!(base_from_uri(uri), want, "{uri}");
+        }
+    }
+
+    #[test]
+    fn playground_links() {
+        assert_eq!(playground_link("", "up", false), "/play?q=up");
+        assert_eq!(
+            playground_link("/repo", r#"rate(x{a="b"}[5m])"#, true),
+            "/repo/play?q=rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29&mode=range"
+        );
+    }
+}

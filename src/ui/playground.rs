@@ -1,0 +1,160 @@
+//! The free playground: a query editor, time controls and the result (table, chart, errors,
+//! warnings). The query, mode and time live in the URL so a view can be shared or reloaded.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
+
+use super::browser;
+use super::data::{use_data, DataState};
+use super::editor::QueryEditor;
+use super::paths::{encode_component, PLAYGROUND};
+use super::request::{Mode, Params, TimeInputs};
+use super::results::Results;
+use super::time_controls::TimeControls;
+
+/// The query shown to a first-time visitor: requests per second per model over a day.
+const FIRST_QUERY: &str = "sum by (model) (rate(model_predictions_total[5m]))";
+/// The range shown unless the URL says otherwise: one day shows the daily traffic cycle.
+const FIRST_RANGE: &str = "1d";
+
+/// The outcome of pressing Execute.
+#[derive(Clone)]
+pub enum Outcome {
+    /// The time controls hold something invalid.
+    BadControls(String),
+    /// The query ran (successfully or not).
+    Ran(Arc<Run>),
+}
+
+/// One query run.
+pub struct Run {
+    pub query: String,
+    pub mode: Mode,
+    pub params: Params,
+    pub result: Result<QueryOutput, QueryError>,
+    pub elapsed_ms: f64,
+}
+
+/// The playground page.
+#[component]
+pub fn Playground() -> impl IntoView {
+    let data = use_data();
+    let url = use_query_map().get_untracked();
+    let from_url = url.get("q");
+    let query = RwSignal::new(from_url.clone().unwrap_or_else(|| FIRST_QUERY.to_string()));
+    let mode = RwSignal::new(match (url.get("mode"), &from_url) {
+        (Some(m), _) => Mode::parse(&m),
+        (None, Some(_)) => Mode::Instant,
+        (None, None) => Mode::Range,
+    });
+    let inputs = RwSignal::new(TimeInputs {
+        time: url.get("time").unwrap_or_default(),
+        range: url.get("range").unwrap_or_else(|| FIRST_RANGE.to_string()),
+        step: url.get("step").unwrap_or_default(),
+    });
+    let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
+    let running = RwSignal::new(false);
+
+    let execute = Callback::new(move |()| {
+        let DataState::Ready(d) = data.get_untracked() else {
+            return;
+        };
+        running.set(true);
+        spawn_local(async move {
+            // Let "Running…" paint before the (synchronous) evaluation starts.
+            browser::next_paint().await;
+            let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
+            outcome.set(Some(match inp.params(m) {
+                Err(e) => Outcome::BadControls(e),
+                Ok(params) => Outcome::Ran(Arc::new(run(&d.storage, q.clone(), m, params))),
+            }));
+            running.set(false);
+            remember_in_url(&q, m, &inp);
+        });
+    });
+
+    // Once the dataset is there: default the time to its last sample, and run the query the
+    // visitor arrived with (or the first query) so the page never starts empty.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let DataState::Ready(d) = data.get() else {
+            return false;
+        };
+        if inputs.with_untracked(|i| i.time.trim().is_empty()) {
+            let end = d.meta.end;
+            inputs.update(|i| i.time = TimeInputs::ending_at(end).time);
+        }
+        execute.run(());
+        true
+    });
+
+    let error_span = Signal::derive(move || match outcome.get() {
+        Some(Outcome::Ran(r)) => match &r.result {
+            Err(QueryError::Parse(p)) if query.with(|q| *q == r.query) => Some(p.span),
+            _ => None,
+        },
+        _ => None,
+    });
+    let ready = Signal::derive(move || matches!(data.get(), DataState::Ready(_)));
+
+    view! {
+        <div class="playground">
+            <section class="card query-card">
+                <div class="card-title-row">
+                    <h1 class="card-title">"Playground"</h1>
+                    <DataBadge />
+                </div>
+                <QueryEditor value=query error_span=error_span on_execute=execute />
+                <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
+            </section>
+            <Results outcome=outcome.into() running=running.into() />
+        </div>
+    }
+}
+
+/// Which dataset the playground queries, and whether it is still loading.
+#[component]
+fn DataBadge() -> impl IntoView {
+    let data = use_data();
+    move || match data.get() {
+        DataState::Loading => view! { <span class="badge muted">"Loading dataset\u{2026}"</span> }.into_any(),
+        DataState::Failed(_) => view! { <span class="badge bad">"Dataset failed to load"</span> }.into_any(),
+        DataState::Ready(d) => {
+            let title = format!("{} series, {} samples", d.storage.len(), d.storage.sample_count());
+            view! { <span class="badge" title=title>"Dataset: " {d.meta.id.clone()}</span> }.into_any()
+        }
+    }
+}
+
+/// Evaluates the query and times it.
+fn run(storage: &engine::Storage, query: String, mode: Mode, params: Params) -> Run {
+    let opts = EngineOptions::default();
+    let started = browser::now_ms();
+    let result = match params {
+        Params::Instant { time } => engine::instant_query(storage, &query, time, &opts),
+        Params::Range { start, end, step } => engine::range_query(storage, &query, start, end, step, &opts),
+    };
+    let elapsed_ms = browser::now_ms() - started;
+    Run { query, mode, params, result, elapsed_ms }
+}
+
+/// Puts the query and controls in the address bar (replacing the entry, so Back still leaves
+/// the playground), making the view shareable and reload-proof.
+fn remember_in_url(query: &str, mode: Mode, inputs: &TimeInputs) {
+    let mut url = format!("{}?q={}&mode={}", browser::href(PLAYGROUND), encode_component(query), mode.as_str());
+    for (key, value) in [("time", &inputs.time), ("range", &inputs.range), ("step", &inputs.step)] {
+        if !value.trim().is_empty() {
+            url.push_str(&format!("&{key}={}", encode_component(value.trim())));
+        }
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}

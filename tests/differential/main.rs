@@ -1,0 +1,229 @@
+//! Differential test: promplay against a real Prometheus (Debian's 2.42) on the same data.
+//!
+//! Each dataset is written as OpenMetrics, backfilled with promtool into a Prometheus started
+//! for the test, and every query of tests/differential/queries/ is evaluated by both engines at
+//! instants and over a range that fall between samples. Results must agree (types, series by
+//! labels, values at relative error 1e-6); a disagreement passes only when the allow-list names
+//! that exact query with a 2.42-vs-3.x difference documented in docs/differential.md.
+//!
+//! Needs `prometheus` and `promtool` on PATH (scripts/test.sh installs them).
+
+mod allow;
+mod fixture;
+mod outcome;
+mod prometheus;
+mod promplay;
+mod queries;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use promql_playground::content::export::write_openmetrics;
+use promql_playground::content::{builtin_dataset, openmetrics};
+use promql_playground::engine::{EngineOptions, Storage};
+
+use allow::AllowList;
+use outcome::{compare, from_api_body, Outcome};
+use prometheus::Prometheus;
+use promplay::{Library, Mode};
+use queries::Query;
+
+/// Fewest distinct queries a dataset's comparison must cover.
+const MIN_QUERIES: usize = 300;
+/// Least share of agreeing cases that must have a non-empty answer, so that agreement on
+/// empty results cannot carry the test.
+const MIN_NONEMPTY_SHARE: f64 = 0.6;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The allow-list, checked against the documentation of the differences.
+fn allow_list() -> AllowList {
+    let text = read(&root().join("tests/differential/allowlist.tsv"));
+    let doc = read(&root().join("docs/differential.md"));
+    AllowList::parse(&text, &doc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The queries for `dataset`: the shared files plus the dataset's own.
+fn queries_for(dataset: &str) -> Vec<Query> {
+    let base = root().join("tests/differential/queries");
+    let dirs = [base.join("common"), base.join(dataset)];
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).filter(|d| d.is_dir()).collect();
+    queries::load(&dirs).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Verdicts of one dataset's comparison.
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    agreed: usize,
+    agreed_nonempty: usize,
+    /// Allowed disagreements, one line each.
+    explained: Vec<String>,
+    /// Unexplained disagreements, one line each.
+    failures: Vec<String>,
+    /// Allow-list queries that matched a disagreement, with how many cases.
+    used: BTreeMap<String, usize>,
+}
+
+/// Evaluates every query in every mode on both engines and sorts the verdicts.
+fn compare_all(
+    dataset: &str,
+    prom: &Prometheus,
+    promplay: &dyn Fn(&str, Mode) -> Outcome,
+    queries: &[Query],
+    modes: &[Mode],
+    allow: &AllowList,
+) -> Tally {
+    let mut tally = Tally::default();
+    for q in queries {
+        for &mode in modes {
+            tally.cases += 1;
+            let (endpoint, mut params) = mode.api_params();
+            params.push(("query", q.text.clone()));
+            let want = prom.api(endpoint, &params).and_then(|b| from_api_body(&b));
+            let want = match want {
+                Ok(w) => w,
+                Err(e) => {
+                    tally.failures.push(format!("{} {:?} `{}`: Prometheus: {e}", q.origin, mode, q.text));
+                    continue;
+                }
+            };
+            let got = promplay(&q.text, mode);
+            let verdict = match &got {
+                Outcome::Error(kind, msg) if kind == "panic" => Some(msg.clone()),
+                _ => compare(&want, &got, q.ordered()),
+            };
+            let Some(diff) = verdict else {
+                tally.agreed += 1;
+                tally.agreed_nonempty += usize::from(want.size() > 0);
+                continue;
+            };
+            let line = format!("{} {:?} `{}`: {diff}", q.origin, mode, q.text);
+            match allow.find(dataset, &q.text) {
+                Some(e) => {
+                    *tally.used.entry(e.query.clone()).or_default() += 1;
+                    tally.explained.push(format!("[{}] {line}", e.reason));
+                }
+                None => tally.failures.push(line),
+            }
+        }
+    }
+    tally
+}
+
+/// Writes the full report next to the test's scratch files, prints the summary and fails the
+/// test on any unexplained disagreement, stale allow-list entry or too thin coverage.
+fn verdict(dataset: &str, queries: usize, tally: &Tally, allow: &AllowList) {
+    let unused = allow.unused(dataset, &tally.used);
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "differential[{dataset}]: {queries} queries, {} cases: {} agree ({} non-empty), {} explained, {} unexplained",
+        tally.cases,
+        tally.agreed,
+        tally.agreed_nonempty,
+        tally.explained.len(),
+        tally.failures.len()
+    );
+    for l in &tally.explained {
+        let _ = writeln!(report, "  explained {l}");
+    }
+    for l in &tally.failures {
+        let _ = writeln!(report, "  DISAGREE {l}");
+    }
+    for e in &unused {
+        let _ = writeln!(report, "  STALE allowlist.tsv:{} `{}` no longer disagrees", e.line, e.query);
+    }
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("differential-{dataset}.txt"));
+    let _ = std::fs::write(&path, &report);
+    let head: Vec<&str> = report.lines().take(60).collect();
+    println!("{}\n(full report: {})", head.join("\n"), path.display());
+
+    let nonempty = tally.agreed_nonempty as f64 / tally.agreed.max(1) as f64;
+    assert!(queries >= MIN_QUERIES, "{dataset}: only {queries} distinct queries (want ≥ {MIN_QUERIES})");
+    assert!(
+        tally.failures.is_empty(),
+        "{dataset}: {} unexplained disagreements, first: {}",
+        tally.failures.len(),
+        tally.failures[0]
+    );
+    assert!(unused.is_empty(), "{dataset}: {} stale allow-list entries", unused.len());
+    assert!(
+        nonempty >= MIN_NONEMPTY_SHARE,
+        "{dataset}: only {:.0}% of agreeing answers are non-empty",
+        nonempty * 100.0
+    );
+}
+
+/// Loads OpenMetrics text through promplay's own reader (the one `--data FILE` uses), so the
+/// promplay side reads exactly the samples promtool backfilled.
+fn load_openmetrics(name: &str, text: &str) -> Storage {
+    let mut storage = Storage::new();
+    if let Err(problems) = openmetrics::read_into(&mut storage, name, text) {
+        let shown: Vec<String> =
+            problems.iter().take(5).map(|p| format!("{}:{}: {}", p.file, p.line, p.message)).collect();
+        panic!("promplay cannot read {name}:\n{}", shown.join("\n"));
+    }
+    storage
+}
+
+/// The fixture's evaluation modes: instants after the restarts and the early stop, inside the
+/// restart gap, before the late series starts, and a range over the last two hours. All at
+/// `x.5 s`, where no fixture sample can sit.
+fn fixture_modes() -> Vec<Mode> {
+    let at = |h: i64, m: i64| fixture::START_MS + (h * 3600 + m * 60) * 1000 + 7_500;
+    vec![
+        Mode::Instant(at(25, 30)),
+        Mode::Instant(at(15, 9)),
+        Mode::Instant(at(4, 0)),
+        Mode::Range { start: at(24, 0), end: at(25, 50), step: 600_000 },
+    ]
+}
+
+/// The default dataset's evaluation modes: inside the peak, just after the OOM restart, inside
+/// the error incident, near the end, and a 6-hour dashboard range at a 10-minute step.
+fn ml_platform_modes(start: i64) -> Vec<Mode> {
+    let at = |h: i64, m: i64| start + (h * 3600 + m * 60) * 1000 + 7_500;
+    vec![
+        Mode::Instant(at(15, 0)),
+        Mode::Instant(at(28, 5)),
+        Mode::Instant(at(33, 45)),
+        Mode::Instant(at(47, 50)),
+        Mode::Range { start: at(41, 50), end: at(47, 50), step: 600_000 },
+    ]
+}
+
+/// Backfills `text` into a Prometheus, loads it into promplay through the same OpenMetrics, and
+/// compares every query of `dataset` in every mode.
+fn differential(dataset: &str, text: &str, modes: &[Mode]) {
+    let om = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("differential-{dataset}.om"));
+    std::fs::write(&om, text).unwrap_or_else(|e| panic!("{}: {e}", om.display()));
+    let prom = Prometheus::start(dataset, &om).unwrap_or_else(|e| panic!("{e}"));
+    let lib = Library { storage: load_openmetrics(dataset, text), opts: EngineOptions::default() };
+    let queries = queries_for(dataset);
+    let allow = allow_list();
+    let tally = compare_all(dataset, &prom, &|q, m| lib.eval(q, m), &queries, modes, &allow);
+    verdict(dataset, queries.len(), &tally, &allow);
+}
+
+#[test]
+fn fixture_agrees_with_prometheus() {
+    differential("fixture", &fixture::to_openmetrics(&fixture::generate(), i64::MIN), &fixture_modes());
+}
+
+#[test]
+fn ml_platform_agrees_with_prometheus() {
+    let dataset = builtin_dataset("ml-platform").unwrap_or_else(|e| panic!("{e}"));
+    let storage = dataset.storage().unwrap_or_else(|e| panic!("{e}"));
+    let mut text = Vec::new();
+    write_openmetrics(&storage, &dataset.meta.metrics, None, &mut text).unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8(text).unwrap_or_else(|e| panic!("{e}"));
+    differential("ml-platform", &text, &ml_platform_modes(dataset.meta.start));
+}
