@@ -60,7 +60,16 @@ fn every_exercise_accepts_its_answers_and_rejects_the_wrong_ones() {
             failures.push(format!("{}: no dataset {}", ex.id, ex.dataset));
             continue;
         };
-        let storage = storages.entry(ds.meta.id.clone()).or_insert_with(|| ds.storage().expect("dataset generates"));
+        let shared = storages.entry(ds.meta.id.clone()).or_insert_with(|| ds.storage().expect("dataset generates"));
+        // Recorded series cover the span of the exercise that records them: give each
+        // exercise with rules its own copy, as the site does.
+        let mut own;
+        let storage: &mut Storage = if ex.recording_rules.is_empty() {
+            shared
+        } else {
+            own = shared.clone();
+            &mut own
+        };
         let prepared = match prepare(ex, &ds.meta, storage, &opts) {
             Ok(p) => p,
             Err(e) => {

@@ -58,13 +58,16 @@ fn read_baseline(path: &Path) -> Baseline {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut values: HashMap<&str, &str> = HashMap::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (k, v) = line.split_once(char::is_whitespace).unwrap_or_else(|| panic!("bad baseline line {line:?}"));
+        let (k, v) =
+            line.split_once(char::is_whitespace).unwrap_or_else(|| panic!("bad baseline line {line:?}"));
         values.insert(k, v.trim());
     }
     let get = |k: &str| *values.get(k).unwrap_or_else(|| panic!("baseline lacks {k}"));
     Baseline {
         passed: get("passed").parse().unwrap_or_else(|e| panic!("bad passed: {e}")),
-        core_float_failed_max: get("core_float_failed_max").parse().unwrap_or_else(|e| panic!("bad max: {e}")),
+        core_float_failed_max: get("core_float_failed_max")
+            .parse()
+            .unwrap_or_else(|e| panic!("bad max: {e}")),
     }
 }
 
@@ -95,7 +98,9 @@ fn upstream_corpus_holds_its_floor() {
     let counts = total(&reports);
     let by_file: HashMap<String, &FileReport> = reports
         .iter()
-        .map(|r| (Path::new(&r.name).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(), r))
+        .map(|r| {
+            (Path::new(&r.name).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(), r)
+        })
         .collect();
 
     let core = core_float_evals(&dir.join("../upstream-vs-v2.42.tsv"));

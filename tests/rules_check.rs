@@ -101,7 +101,9 @@ fn messages_carry_file_line_and_promtool_wording() {
             Some(m) if !rendered.contains(m.as_str()) => {
                 wrong.push(format!("{}: want a message containing\n  {m}\ngot\n{rendered}", case.file))
             }
-            None if rendered.contains("FAILED") => wrong.push(format!("{}: unexpected\n{rendered}", case.file)),
+            None if rendered.contains("FAILED") => {
+                wrong.push(format!("{}: unexpected\n{rendered}", case.file))
+            }
             _ => {}
         }
     }
@@ -148,7 +150,10 @@ fn recorded_verdicts_match_live_promtool() {
         };
         let got = (run(&[]), run(&["--lint-fatal"]));
         if got != (case.exit, case.exit_lint_fatal) {
-            wrong.push(format!("{}: promtool exits {got:?}, table says ({}, {})", case.file, case.exit, case.exit_lint_fatal));
+            wrong.push(format!(
+                "{}: promtool exits {got:?}, table says ({}, {})",
+                case.file, case.exit, case.exit_lint_fatal
+            ));
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);

@@ -3,6 +3,10 @@
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = promql_playground::cli::main_with(&args, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    let code = promql_playground::cli::main_with(
+        &args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
     std::process::exit(code);
 }

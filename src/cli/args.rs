@@ -34,7 +34,10 @@ impl Args {
             } else if valued.contains(&name) {
                 let value = match inline {
                     Some(v) => v,
-                    None => it.next().cloned().ok_or_else(|| CliError::usage(format!("--{name} needs a value")))?,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| CliError::usage(format!("--{name} needs a value")))?,
                 };
                 if out.get(name).is_some() {
                     return Err(CliError::usage(format!("--{name} given twice")));
@@ -77,7 +80,8 @@ mod tests {
 
     #[test]
     fn reads_flags_and_positionals() {
-        let a = Args::parse(&strings(&["--time", "5", "up", "--data=x.test", "-v"]), &["time", "data"], &[]).unwrap();
+        let a = Args::parse(&strings(&["--time", "5", "up", "--data=x.test", "-v"]), &["time", "data"], &[])
+            .unwrap();
         assert_eq!((a.get("time"), a.get("data")), (Some("5"), Some("x.test")));
         assert_eq!(a.positional, strings(&["up", "-v"]));
         let a = Args::parse(&strings(&["--", "--x"]), &[], &[]).unwrap();

@@ -7,8 +7,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::content::builtin_dataset;
+use std::io::Write;
+
+use crate::content::builtin::DEFAULT_DATASET;
 use crate::engine::{self, EngineOptions, Millis, QueryOutput, QueryStats, Storage};
+
+use super::{data, Args, CliError, Command};
 
 /// The seed's queries (exercise 07: Tasks 1–5, the recording rules' expressions and the
 /// queries of its `benchmark_queries.sh`), recording-rule names written out.
@@ -163,64 +167,58 @@ pub fn tsv(rows: &[Row]) -> String {
     out
 }
 
-const USAGE: &str = "usage: promplay bench [--dataset ID] [--runs N] [--tsv]";
+pub const COMMAND: Command = Command {
+    name: "bench",
+    summary: "time the seed's queries (median eval time, samples, samples/s)",
+    usage: "Usage: promplay bench [--dataset ID | --data FILE] [--runs N] [--tsv]\n\n\
+        Evaluates each of the seed exercise's queries as an instant query (an hour before the\n\
+        data ends, between two scrapes) and as a 6-hour dashboard range query (60 s step), N\n\
+        times each (default 15) after a warm-up run, and prints the median evaluation time, the\n\
+        samples the query read and samples per second.\n\n\
+        \x20 --dataset ID   a built-in dataset (default: ml-platform)\n\
+        \x20 --data FILE    promqltest `load` blocks, or OpenMetrics text with timestamps\n\
+        \x20 --runs N       measured runs per query\n\
+        \x20 --tsv          tab-separated rows with the exact times, for scripts\n\n\
+        Exit codes: 0 ok, 1 a query failed, 2 usage error.\n",
+    run,
+};
 
-/// Entry point: parses `args` (after `bench`), prints the table, returns the exit code.
-pub fn main(args: &[String]) -> i32 {
-    let mut dataset = crate::content::builtin::DEFAULT_DATASET.to_string();
-    let mut runs = 15;
-    let mut as_tsv = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--dataset" => match it.next() {
-                Some(v) => dataset = v.clone(),
-                None => return usage("--dataset needs a value"),
-            },
-            "--runs" => match it.next().and_then(|v| v.parse().ok()) {
-                Some(n) if n > 0 => runs = n,
-                _ => return usage("--runs needs a positive number"),
-            },
-            "--tsv" => as_tsv = true,
-            "-h" | "--help" => {
-                println!(
-                    "{USAGE}\n\nMedian evaluation time, samples read and samples/s of the seed's queries."
-                );
-                return 0;
-            }
-            other => return usage(&format!("unexpected argument {other:?}")),
-        }
-    }
-    let loaded = builtin_dataset(&dataset).map_err(|e| e.to_string()).and_then(|d| {
-        let t0 = Instant::now();
-        let storage = d.storage().map_err(|e| e.to_string())?;
-        Ok((d.meta.end, storage, t0.elapsed()))
-    });
-    let (end, storage, load_time) = match loaded {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("promplay bench: {e}");
-            return 1;
-        }
+fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
+    let args = Args::parse(argv, &[data::FLAGS[0], data::FLAGS[1], "runs"], &["tsv"])?;
+    let runs: usize = match args.get("runs") {
+        Some(n) => n
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| CliError::usage("--runs needs a positive number"))?,
+        None => 15,
     };
-    let rows = run_all(&storage, end, runs);
-    if as_tsv {
-        print!("{}", tsv(&rows));
+    let t0 = Instant::now();
+    let storage = if args.has("data") || args.has("dataset") {
+        data::storage_from_args(&args)?
     } else {
-        println!(
-            "dataset {dataset}: {} series, {} samples (generated in {:.0} ms); median of {runs} runs",
+        data::load_dataset(DEFAULT_DATASET)?
+    };
+    let load_time = t0.elapsed();
+    let end = storage
+        .time_bounds()
+        .map(|(_, end)| end)
+        .ok_or_else(|| CliError::failed("the data holds no samples"))?;
+    let rows = run_all(&storage, end, runs);
+    if args.has("tsv") {
+        write!(out, "{}", tsv(&rows))?;
+    } else {
+        let source = args.get("data").or(args.get("dataset")).unwrap_or(DEFAULT_DATASET);
+        writeln!(
+            out,
+            "{source}: {} series, {} samples (loaded in {:.0} ms); median of {runs} runs",
             storage.len(),
             storage.sample_count(),
             load_time.as_secs_f64() * 1000.0
-        );
-        print!("{}", table(&rows));
+        )?;
+        write!(out, "{}", table(&rows))?;
     }
-    i32::from(rows.iter().any(|r| r.error.is_some()))
-}
-
-fn usage(msg: &str) -> i32 {
-    eprintln!("promplay bench: {msg}\n{USAGE}");
-    2
+    Ok(i32::from(rows.iter().any(|r| r.error.is_some())))
 }
 
 #[cfg(test)]

@@ -20,14 +20,26 @@ pub const COMMAND: Command = Command {
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let args = Args::parse(argv, &["dataset", "runs"], &[])?;
     let runs: usize = match args.get("runs") {
-        Some(n) => n.parse().ok().filter(|n| *n > 0).ok_or_else(|| CliError::usage("--runs needs a positive number"))?,
+        Some(n) => n
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| CliError::usage("--runs needs a positive number"))?,
         None => 5,
     };
     let ids: Vec<String> = match args.get("dataset") {
         Some(id) => vec![id.to_string()],
-        None => builtin_datasets().map_err(|e| CliError::failed(e.to_string()))?.into_iter().map(|d| d.meta.id).collect(),
+        None => builtin_datasets()
+            .map_err(|e| CliError::failed(e.to_string()))?
+            .into_iter()
+            .map(|d| d.meta.id)
+            .collect(),
     };
-    writeln!(out, "{:<18} {:>8} {:>10} {:>10} {:>10} {:>14}", "dataset", "series", "samples", "meta ms", "build ms", "samples/s")?;
+    writeln!(
+        out,
+        "{:<18} {:>8} {:>10} {:>10} {:>10} {:>14}",
+        "dataset", "series", "samples", "meta ms", "build ms", "samples/s"
+    )?;
     for id in ids {
         let mut meta_times = Vec::new();
         let mut build_times = Vec::new();

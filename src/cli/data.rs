@@ -23,8 +23,10 @@ pub fn storage_from_args(args: &Args) -> Result<Storage, CliError> {
 /// Reads a data file, telling the two formats apart by content: a promqltest file has a
 /// `load` command line.
 pub fn load_file(path: &str) -> Result<Storage, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::failed(format!("cannot read {path}: {e}")))?;
-    let is_promqltest = text.lines().map(str::trim).any(|l| l.starts_with("load ") || l.starts_with("load_with_nhcb "));
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::failed(format!("cannot read {path}: {e}")))?;
+    let is_promqltest =
+        text.lines().map(str::trim).any(|l| l.starts_with("load ") || l.starts_with("load_with_nhcb "));
     if is_promqltest {
         return load_storage(&text).map_err(|e| CliError::failed(format!("{path}: {e}")));
     }
@@ -37,6 +39,7 @@ pub fn load_file(path: &str) -> Result<Storage, CliError> {
 
 /// Builds the samples of a built-in dataset.
 pub fn load_dataset(id: &str) -> Result<Storage, CliError> {
-    let dataset = content::builtin_dataset(id).map_err(|e| CliError::failed(format!("unknown dataset {id:?}: {e}")))?;
+    let dataset =
+        content::builtin_dataset(id).map_err(|e| CliError::failed(format!("unknown dataset {id:?}: {e}")))?;
     dataset.storage().map_err(|e| CliError::failed(e.to_string()))
 }

@@ -44,7 +44,8 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let storage = dataset.storage().map_err(|e| CliError::failed(e.to_string()))?;
     match args.get("output") {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| CliError::failed(format!("cannot create {path}: {e}")))?;
+            let file = std::fs::File::create(path)
+                .map_err(|e| CliError::failed(format!("cannot create {path}: {e}")))?;
             let mut w = BufWriter::new(file);
             write_openmetrics(&storage, &dataset.meta.metrics, None, &mut w)?;
             w.flush()?;

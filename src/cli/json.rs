@@ -125,7 +125,7 @@ fn write_timestamp(s: &mut String, t: Millis) {
     }
     let t = t.unsigned_abs();
     let _ = write!(s, "{}", t / 1000);
-    if t % 1000 != 0 {
+    if !t.is_multiple_of(1000) {
         let _ = write!(s, ".{:03}", t % 1000);
     }
 }
@@ -173,7 +173,10 @@ mod tests {
 
     #[test]
     fn matrix_scalar_string_and_annotations() {
-        let series = Series { labels: Labels::empty(), points: vec![Point { t: 1500, v: f64::INFINITY }, Point { t: 2000, v: -0.0 }] };
+        let series = Series {
+            labels: Labels::empty(),
+            points: vec![Point { t: 1500, v: f64::INFINITY }, Point { t: 2000, v: -0.0 }],
+        };
         assert_eq!(
             success(&output(Value::Matrix(vec![series]))),
             r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1.500,"+Inf"],[2,"-0"]]}]}}"#

@@ -7,6 +7,7 @@
 use std::io::Write;
 
 mod args;
+mod bench;
 mod bench_load;
 mod check;
 mod data;
@@ -28,6 +29,7 @@ const COMMANDS: &[Command] = &[
     check::COMMAND,
     export::COMMAND,
     bench_load::COMMAND,
+    bench::COMMAND,
     rules::COMMAND,
 ];
 

@@ -32,7 +32,13 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let storage = data::storage_from_args(&args)?;
     // The API's own parameter checks, worded as Prometheus words them.
     let (body, code) = if end < start {
-        (json::error_body("bad_data", "invalid parameter \"end\": end timestamp must not be before start time"), 1)
+        (
+            json::error_body(
+                "bad_data",
+                "invalid parameter \"end\": end timestamp must not be before start time",
+            ),
+            1,
+        )
     } else if (end - start) / step > MAX_POINTS {
         let msg = "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)";
         (json::error_body("bad_data", msg), 1)

@@ -10,7 +10,9 @@ use crate::content::dataset::{Metric, MetricType};
 use crate::content::export::write_openmetrics;
 use crate::rules::cost::{self, CostOptions};
 use crate::rules::explain::explain_empty_rules;
-use crate::rules::{check, duration, evaluate, CheckOptions, Dialect, EvalOptions, Evaluation, RuleFile, Verdict};
+use crate::rules::{
+    check, duration, evaluate_timed, CheckOptions, Dialect, EvalOptions, Evaluation, RuleFile, Verdict,
+};
 
 use super::data::{storage_from_args, FLAGS as DATA_FLAGS};
 use super::time::parse_time;
@@ -63,7 +65,11 @@ fn run_check(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let no_lint = match args.get("lint").unwrap_or("duplicate-rules") {
         "none" => true,
         "duplicate-rules" | "all" => false,
-        other => return Err(CliError::usage(format!("unknown --lint value {other:?} (all, duplicate-rules, none)"))),
+        other => {
+            return Err(CliError::usage(format!(
+                "unknown --lint value {other:?} (all, duplicate-rules, none)"
+            )))
+        }
     };
     let opts = CheckOptions {
         dialect: if args.has("promtool-2") { Dialect::Prometheus2 } else { Dialect::Prometheus3 },
@@ -98,7 +104,7 @@ fn load_rules(path: &str) -> Result<RuleFile, CliError> {
     }
 }
 
-fn evaluated(args: &Args, path: &str) -> Result<(RuleFile, Evaluation), CliError> {
+fn evaluated(args: &Args, path: &str) -> Result<(RuleFile, Evaluation, f64), CliError> {
     let file = load_rules(path)?;
     let storage = storage_from_args(args)?;
     if storage.is_empty() {
@@ -106,9 +112,12 @@ fn evaluated(args: &Args, path: &str) -> Result<(RuleFile, Evaluation), CliError
     }
     let time = |flag: &str| args.get(flag).map(parse_time).transpose().map_err(CliError::usage);
     let opts = EvalOptions { start: time("start")?, end: time("end")?, ..EvalOptions::default() };
-    let mut evaluation = evaluate(&storage, &file, &opts);
+    let started = Instant::now();
+    let mut clock = move || started.elapsed().as_secs_f64() * 1000.0;
+    let mut evaluation = evaluate_timed(&storage, &file, &opts, &mut clock);
+    let took = started.elapsed();
     explain_empty_rules(&mut evaluation, &opts.engine);
-    Ok((file, evaluation))
+    Ok((file, evaluation, took.as_secs_f64() * 1000.0))
 }
 
 fn run_eval(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
@@ -116,7 +125,7 @@ fn run_eval(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     valued.extend(DATA_FLAGS);
     let args = Args::parse(argv, &valued, &[])?;
     let path = args.one_positional("FILE")?;
-    let (file, evaluation) = evaluated(&args, path)?;
+    let (file, evaluation, took) = evaluated(&args, path)?;
     let recorded = evaluation.recorded_storage();
     let metrics: Vec<Metric> = file
         .rules()
@@ -124,12 +133,17 @@ fn run_eval(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         .map(|(g, r)| Metric {
             name: r.record.clone(),
             kind: MetricType::Gauge,
-            help: format!("Recorded by group {:?}: {}", g.name, r.expr.split_whitespace().collect::<Vec<_>>().join(" ")),
+            help: format!(
+                "Recorded by group {:?}: {}",
+                g.name,
+                r.expr.split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
         })
         .collect();
     match args.get("output") {
         Some(p) => {
-            let f = std::fs::File::create(p).map_err(|e| CliError::failed(format!("cannot create {p}: {e}")))?;
+            let f =
+                std::fs::File::create(p).map_err(|e| CliError::failed(format!("cannot create {p}: {e}")))?;
             let mut w = BufWriter::new(f);
             write_openmetrics(&recorded, &metrics, None, &mut w)?;
             w.flush()?;
@@ -137,17 +151,18 @@ fn run_eval(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         None => write_openmetrics(&recorded, &metrics, None, out)?,
     }
     if let Some(p) = args.get("summary") {
-        std::fs::write(p, summary(&evaluation)).map_err(|e| CliError::failed(format!("cannot write {p}: {e}")))?;
+        std::fs::write(p, summary(&evaluation, took))
+            .map_err(|e| CliError::failed(format!("cannot write {p}: {e}")))?;
     } else if args.get("output").is_some() {
-        write!(out, "{}", summary(&evaluation))?;
+        write!(out, "{}", summary(&evaluation, took))?;
     }
     Ok(0)
 }
 
 /// One line per rule: what it recorded, or why it recorded nothing.
-pub fn summary(evaluation: &Evaluation) -> String {
+pub fn summary(evaluation: &Evaluation, took_ms: f64) -> String {
     let mut s = format!(
-        "Evaluated {} recording rules from t={}s to t={}s ({}).\n",
+        "Evaluated {} recording rules from t={}s to t={}s in {took_ms:.0} ms ({}).\n",
         evaluation.rules.len(),
         evaluation.start / 1000,
         evaluation.end / 1000,
@@ -158,9 +173,10 @@ pub fn summary(evaluation: &Evaluation) -> String {
     );
     for r in &evaluation.rules {
         s.push_str(&format!(
-            "{:<44} every {:<4} {:>4} series {:>7} samples {:>5} stale markers\n",
+            "{:<44} every {:<4} {:>6.0} ms {:>4} series {:>7} samples {:>5} stale markers\n",
             r.record,
             duration::format(r.interval),
+            r.eval_ms,
             r.series.len(),
             r.samples,
             r.stale_markers
@@ -185,17 +201,28 @@ fn run_bench(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let args = Args::parse(argv, &valued, &[])?;
     let path = args.one_positional("FILE")?;
     let dur = |flag: &str, default: i64| -> Result<i64, CliError> {
-        args.get(flag).map_or(Ok(default), |v| duration::parse(v).map_err(|e| CliError::usage(format!("--{flag}: {e}"))))
+        args.get(flag).map_or(Ok(default), |v| {
+            duration::parse(v).map_err(|e| CliError::usage(format!("--{flag}: {e}")))
+        })
     };
     let runs = match args.get("runs") {
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| CliError::usage("--runs must be a positive number"))?,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| CliError::usage("--runs must be a positive number"))?,
         None => CostOptions::default().runs,
     };
-    let opts = CostOptions { runs, range: dur("range", 6 * 3_600_000)?, step: dur("step", 60_000)?, ..CostOptions::default() };
-    let (file, evaluation) = evaluated(&args, path)?;
+    let opts = CostOptions {
+        runs,
+        range: dur("range", 6 * 3_600_000)?,
+        step: dur("step", 60_000)?,
+        ..CostOptions::default()
+    };
+    let (file, evaluation, took) = evaluated(&args, path)?;
     let origin = Instant::now();
     let mut clock = move || origin.elapsed().as_secs_f64() * 1000.0;
     let table = cost::compare(&evaluation, &file, &opts, &mut clock);
-    write!(out, "{}\n{}", summary(&evaluation), cost::render(&table))?;
+    write!(out, "{}\n{}", summary(&evaluation, took), cost::render(&table))?;
     Ok(0)
 }

@@ -25,7 +25,8 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     }
     let mut reports = Vec::new();
     for path in &args.positional {
-        let report = run_file(Path::new(path)).map_err(|e| CliError::failed(format!("cannot read {path}: {e}")))?;
+        let report =
+            run_file(Path::new(path)).map_err(|e| CliError::failed(format!("cannot read {path}: {e}")))?;
         reports.push(report);
     }
     write!(out, "{}", render_report(&reports, args.has("show-skips")))?;

@@ -21,7 +21,9 @@ pub fn parse_step(s: &str) -> Result<Millis, String> {
     }
     .ok_or_else(|| format!("cannot parse {s:?} to a valid duration"))?;
     if ms <= 0 {
-        return Err("zero or negative query resolution step widths are not accepted. Try a positive integer".into());
+        return Err(
+            "zero or negative query resolution step widths are not accepted. Try a positive integer".into()
+        );
     }
     Ok(ms)
 }
@@ -35,7 +37,12 @@ fn seconds_to_millis(secs: f64) -> Option<Millis> {
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; fractions beyond milliseconds are truncated.
 fn parse_rfc3339(s: &str) -> Option<Millis> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -43,7 +50,8 @@ fn parse_rfc3339(s: &str) -> Option<Millis> {
         let part = s.get(from..to)?;
         part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
     };
-    let (y, mo, d, h, mi, sec) = (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let (y, mo, d, h, mi, sec) =
+        (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
     if !(1..=12).contains(&mo) || !(1..=days_in_month(y, mo)).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
@@ -117,9 +125,15 @@ mod tests {
 
     #[test]
     fn steps() {
-        for (input, want) in
-            [("30s", Some(30_000)), ("1m30s", Some(90_000)), ("15", Some(15_000)), ("0.5", Some(500)), ("0", None), ("-5", None), ("5x", None)]
-        {
+        for (input, want) in [
+            ("30s", Some(30_000)),
+            ("1m30s", Some(90_000)),
+            ("15", Some(15_000)),
+            ("0.5", Some(500)),
+            ("0", None),
+            ("-5", None),
+            ("5x", None),
+        ] {
             assert_eq!(parse_step(input).ok(), want, "{input}");
         }
     }

@@ -29,7 +29,8 @@ pub fn builtin_datasets() -> Result<Vec<Dataset>, ContentError> {
 
 /// One built-in dataset by id.
 pub fn builtin_dataset(id: &str) -> Result<Dataset, ContentError> {
-    builtin_datasets()?.into_iter().find(|d| d.meta.id == id).ok_or_else(|| {
-        ContentError::at("datasets/pack.yaml", 0, format!("no built-in dataset {id:?}"))
-    })
+    builtin_datasets()?
+        .into_iter()
+        .find(|d| d.meta.id == id)
+        .ok_or_else(|| ContentError::at("datasets/pack.yaml", 0, format!("no built-in dataset {id:?}")))
 }

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::builtin::builtin_datasets;
 use super::dataset::DatasetMeta;
 use super::error::Problem;
+use super::exercise;
 use super::loader::{load_pack, DirFiles};
 use super::pack::MANIFEST_FILE;
 
@@ -34,23 +36,41 @@ pub fn check_path(path: &Path) -> CheckReport {
             }
         },
         Err(e) => {
-            let hint = if path.is_dir() { format!(" (a pack directory needs a {MANIFEST_FILE})") } else { String::new() };
+            let hint = if path.is_dir() {
+                format!(" (a pack directory needs a {MANIFEST_FILE})")
+            } else {
+                String::new()
+            };
             report.problems.push(Problem::new(shown, 0, format!("cannot read: {e}{hint}")));
             return report;
         }
     };
-    match load_pack(&shown, &text, &mut DirFiles(dir.clone())) {
+    let problems = match load_pack(&shown, &text, &mut DirFiles(dir.clone())) {
         Ok(pack) => {
             report.datasets = pack.datasets.into_iter().map(|d| d.meta).collect();
             report.exercises = pack.exercises.len();
+            // Exercises may use the pack's datasets and the built-in ones.
+            let mut metas = report.datasets.clone();
+            for d in builtin_datasets().into_iter().flatten() {
+                if !metas.iter().any(|m| m.id == d.meta.id) {
+                    metas.push(d.meta);
+                }
+            }
+            let files: Vec<(String, String)> = pack.exercises.into_iter().map(|e| (e.file, e.text)).collect();
+            exercise::validate(&files, &metas)
         }
-        Err(e) => {
-            report.problems = e
-                .problems
-                .into_iter()
-                .map(|p| if p.file == shown { p } else { Problem { file: dir.join(&p.file).display().to_string(), ..p } })
-                .collect();
-        }
-    }
+        Err(e) => e.problems,
+    };
+    report.problems =
+        problems
+            .into_iter()
+            .map(|p| {
+                if p.file == shown {
+                    p
+                } else {
+                    Problem { file: dir.join(&p.file).display().to_string(), ..p }
+                }
+            })
+            .collect();
     report
 }

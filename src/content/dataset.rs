@@ -280,7 +280,10 @@ impl Dataset {
         let interval = match parse_duration(&spec.interval) {
             Ok(i) if i >= MIN_INTERVAL => i,
             Ok(_) => {
-                r.bad(&[Seg::Key("interval")], format!("interval must be at least {}", format_duration(MIN_INTERVAL)));
+                r.bad(
+                    &[Seg::Key("interval")],
+                    format!("interval must be at least {}", format_duration(MIN_INTERVAL)),
+                );
                 MIN_INTERVAL
             }
             Err(e) => {
@@ -306,7 +309,8 @@ impl Dataset {
                 r.bad(&[Seg::Key("metrics"), Seg::Key(name)], format!("invalid metric name {name:?}"));
             }
         }
-        let ctx = generator::Context { start, end: start + duration.unwrap_or(0), interval, events };
+        let ctx =
+            generator::Context { start, end: start.saturating_add(duration.unwrap_or(0)), interval, events };
         let source = match (&spec.generator, spec.series.is_empty()) {
             (Some(_), false) => {
                 r.bad(&[Seg::Key("series")], "a dataset has either a generator or series files, not both");
@@ -331,7 +335,13 @@ impl Dataset {
             }
             Source::Series(st, described) => {
                 let (lo, hi) = st.time_bounds().unwrap_or((start, start));
-                (st.len() as u64, st.sample_count() as u64, lo.min(start), hi, series::infer_metrics(st, described))
+                (
+                    st.len() as u64,
+                    st.sample_count() as u64,
+                    lo.min(start),
+                    hi,
+                    series::infer_metrics(st, described),
+                )
             }
         };
         for (name, info) in &spec.metrics {
@@ -415,7 +425,13 @@ fn load_series(
             continue;
         }
         let Some(format) = sf.format.or_else(|| SeriesFormat::from_extension(&sf.file)) else {
-            r.bad(&path, format!("cannot tell the format of {:?}: add `format: openmetrics` or `format: load`", sf.file));
+            r.bad(
+                &path,
+                format!(
+                    "cannot tell the format of {:?}: add `format: openmetrics` or `format: load`",
+                    sf.file
+                ),
+            );
             continue;
         };
         let text = match read(&sf.file) {
@@ -454,7 +470,12 @@ pub fn check_size(series: u64, samples: u64) -> Result<(), String> {
 }
 
 /// Resolves event offsets into absolute times, reporting bad ones.
-fn resolve_events(specs: &[EventSpec], start: Millis, duration: Option<Millis>, r: &mut Report) -> Vec<Event> {
+fn resolve_events(
+    specs: &[EventSpec],
+    start: Millis,
+    duration: Option<Millis>,
+    r: &mut Report,
+) -> Vec<Event> {
     let mut out = Vec::new();
     for (i, e) in specs.iter().enumerate() {
         let here = |key| [Seg::Key("events"), Seg::Index(i), Seg::Key(key)];
@@ -465,7 +486,7 @@ fn resolve_events(specs: &[EventSpec], start: Millis, duration: Option<Millis>, 
             r.bad(&here("id"), format!("event id {:?} is used twice", e.id));
         }
         let offset = |s: &str, key, r: &mut Report| match parse_duration(s) {
-            Ok(d) if duration.is_none_or(|dur| d <= dur) => Some(start + d),
+            Ok(d) if duration.is_none_or(|dur| d <= dur) && start.checked_add(d).is_some() => Some(start + d),
             Ok(_) => {
                 r.bad(&here(key), format!("{key} {s} is after the end of the data"));
                 None

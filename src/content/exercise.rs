@@ -132,7 +132,8 @@ impl Exercise {
     /// Every problem with the file's content, each at the line of its key.
     fn problems(&self, file: &str, text: &str) -> Vec<Problem> {
         let mut out = Vec::new();
-        let mut bad = |path: &[Seg], msg: String| out.push(Problem::new(file, yaml::line_of(text, path), msg));
+        let mut bad =
+            |path: &[Seg], msg: String| out.push(Problem::new(file, yaml::line_of(text, path), msg));
         if let Err(e) = check_id(&self.id) {
             bad(&[Seg::Key("id")], e);
         }
@@ -151,7 +152,10 @@ impl Exercise {
             bad(&[Seg::Key("dataset")], e);
         }
         if self.at.len() < 2 {
-            bad(&[Seg::Key("at")], "list at least two instants, so that a constant answer cannot pass".into());
+            bad(
+                &[Seg::Key("at")],
+                "list at least two instants, so that a constant answer cannot pass".into(),
+            );
         }
         if self.at.len() > MAX_INSTANTS {
             bad(&[Seg::Key("at")], format!("list at most {MAX_INSTANTS} instants"));
@@ -197,7 +201,10 @@ impl Exercise {
         }
         for (i, r) in self.recording_rules.iter().enumerate() {
             if !valid_metric_name(&r.record) {
-                bad(&[Seg::Key("recording_rules"), Seg::Index(i)], format!("invalid metric name {:?}", r.record));
+                bad(
+                    &[Seg::Key("recording_rules"), Seg::Index(i)],
+                    format!("invalid metric name {:?}", r.record),
+                );
             }
             if let Err(e) = engine::parse::parse(&r.expr) {
                 bad(&[Seg::Key("recording_rules"), Seg::Index(i)], format!("expr does not parse: {e}"));
@@ -208,7 +215,10 @@ impl Exercise {
         }
         for (i, d) in self.docs.iter().enumerate() {
             if !d.url.starts_with("https://") {
-                bad(&[Seg::Key("docs"), Seg::Index(i)], format!("doc link {:?} must be an https:// URL", d.url));
+                bad(
+                    &[Seg::Key("docs"), Seg::Index(i)],
+                    format!("doc link {:?} must be an https:// URL", d.url),
+                );
             }
         }
         out
@@ -254,11 +264,39 @@ pub struct Prepared {
 
 /// Resolves `ex`'s plan on its dataset, records its recording rules into `storage` (once: a
 /// rule whose metric is already there is skipped) and evaluates the first reference answer.
-pub fn prepare(ex: &Exercise, meta: &DatasetMeta, storage: &mut Storage, opts: &EngineOptions) -> Result<Prepared, String> {
+pub fn prepare(
+    ex: &Exercise,
+    meta: &DatasetMeta,
+    storage: &mut Storage,
+    opts: &EngineOptions,
+) -> Result<Prepared, String> {
     let plan = ex.plan(meta)?;
     record_rules(&ex.recording_rules, &plan, meta, storage, opts)?;
+    reference_results(ex, plan, storage, opts)
+}
+
+/// [`prepare`] for an exercise without recording rules, on a store it does not change.
+pub fn prepare_shared(
+    ex: &Exercise,
+    meta: &DatasetMeta,
+    storage: &Storage,
+    opts: &EngineOptions,
+) -> Result<Prepared, String> {
+    if !ex.recording_rules.is_empty() {
+        return Err("the exercise records series: prepare it on its own copy of the data".into());
+    }
+    reference_results(ex, ex.plan(meta)?, storage, opts)
+}
+
+fn reference_results(
+    ex: &Exercise,
+    plan: Plan,
+    storage: &Storage,
+    opts: &EngineOptions,
+) -> Result<Prepared, String> {
     let reference = ex.answers.first().ok_or("the exercise has no reference answer")?;
-    let expected = grade::expected(storage, &plan, reference, opts).map_err(|e| format!("reference answer fails: {e}"))?;
+    let expected = grade::expected(storage, &plan, reference, opts)
+        .map_err(|e| format!("reference answer fails: {e}"))?;
     Ok(Prepared { plan, expected })
 }
 
@@ -318,7 +356,9 @@ enum Anchor {
 
 /// Parses `anchor [(+|-) duration]...` (see the module doc).
 fn parse_time_spec(spec: &str) -> Result<(Anchor, Millis), String> {
-    let bad = |why: &str| format!("invalid time {spec:?}: {why} (write e.g. `26h`, `end - 1h`, `error-spike + 10m`)");
+    let bad = |why: &str| {
+        format!("invalid time {spec:?}: {why} (write e.g. `26h`, `end - 1h`, `error-spike + 10m`)")
+    };
     let mut parts = spec.split_whitespace();
     let head = parts.next().ok_or_else(|| bad("empty"))?;
     let mut offset: Millis = 0;
@@ -402,7 +442,11 @@ pub fn validate(files: &[(String, String)], datasets: &[DatasetMeta]) -> Vec<Pro
         match Exercise::load(file, text) {
             Ok(ex) => {
                 if ids.contains(&ex.id) {
-                    out.push(Problem::new(file, yaml::line_of(text, &[Seg::Key("id")]), format!("exercise id {:?} is used twice", ex.id)));
+                    out.push(Problem::new(
+                        file,
+                        yaml::line_of(text, &[Seg::Key("id")]),
+                        format!("exercise id {:?} is used twice", ex.id),
+                    ));
                 }
                 ids.push(ex.id.clone());
                 match datasets.iter().find(|d| d.id == ex.dataset) {

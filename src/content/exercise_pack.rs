@@ -39,10 +39,16 @@ pub const FILES: &[(&str, &str)] = &[
     ("todo-3-2-recorded-p95.yaml", include_str!("../../exercises/todo-3-2-recorded-p95.yaml")),
     ("todo-3-2-traffic-share.yaml", include_str!("../../exercises/todo-3-2-traffic-share.yaml")),
     ("bug-version-share-group-left.yaml", include_str!("../../exercises/bug-version-share-group-left.yaml")),
-    ("todo-5-1-counter-without-rate.yaml", include_str!("../../exercises/todo-5-1-counter-without-rate.yaml")),
+    (
+        "todo-5-1-counter-without-rate.yaml",
+        include_str!("../../exercises/todo-5-1-counter-without-rate.yaml"),
+    ),
     ("todo-5-1-too-many-labels.yaml", include_str!("../../exercises/todo-5-1-too-many-labels.yaml")),
     ("todo-5-1-short-range.yaml", include_str!("../../exercises/todo-5-1-short-range.yaml")),
-    ("bug-recorded-p95-per-platform.yaml", include_str!("../../exercises/bug-recorded-p95-per-platform.yaml")),
+    (
+        "bug-recorded-p95-per-platform.yaml",
+        include_str!("../../exercises/bug-recorded-p95-per-platform.yaml"),
+    ),
     ("todo-5-1-long-range.yaml", include_str!("../../exercises/todo-5-1-long-range.yaml")),
     ("bonus-2-memory-forecast.yaml", include_str!("../../exercises/bonus-2-memory-forecast.yaml")),
 ];

@@ -15,7 +15,8 @@ use super::time::{format_duration, format_instant};
 use crate::engine::{eval, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
 
 /// Functions that need at least two samples in their window to return anything.
-const TWO_SAMPLE_FUNCTIONS: &[&str] = &["rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear"];
+const TWO_SAMPLE_FUNCTIONS: &[&str] =
+    &["rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear"];
 
 /// Reasons why `query` returns nothing at `t` (empty when it does return something, does not
 /// parse, or no reason is found).
@@ -50,13 +51,16 @@ impl Explainer<'_> {
     fn node(&self, expr: &Expr, out: &mut Vec<String>) {
         match expr {
             Expr::VectorSelector(vs) => self.selector(vs, None, out),
-            Expr::MatrixSelector(ms) => self.selector(&ms.vs, Some(crate::engine::selector::duration_ms(&ms.range)), out),
+            Expr::MatrixSelector(ms) => {
+                self.selector(&ms.vs, Some(crate::engine::selector::duration_ms(&ms.range)), out)
+            }
             Expr::Paren(p) => self.node(&p.expr, out),
             Expr::Unary(u) => self.node(&u.expr, out),
             Expr::Subquery(s) => self.node(&s.expr, out),
             Expr::Aggregate(a) => self.node(&a.expr, out),
             Expr::Call(c) => {
-                let empty_args: Vec<&Expr> = c.args.args.iter().map(|a| a.as_ref()).filter(|a| self.empty(a)).collect();
+                let empty_args: Vec<&Expr> =
+                    c.args.args.iter().map(|a| a.as_ref()).filter(|a| self.empty(a)).collect();
                 if !empty_args.is_empty() {
                     empty_args.into_iter().for_each(|a| self.node(a, out));
                 } else if TWO_SAMPLE_FUNCTIONS.contains(&c.func.name) {
@@ -100,12 +104,18 @@ impl Explainer<'_> {
                 let ls: BTreeSet<Labels> = l.iter().map(|s| sig(&s.labels)).collect();
                 let rs: BTreeSet<Labels> = r.iter().map(|s| sig(&s.labels)).collect();
                 if ls.is_disjoint(&rs) {
-                    out.push(no_shared_label_set(&op, l.first().map(|s| &s.labels), r.first().map(|s| &s.labels), matching.is_some()));
+                    out.push(no_shared_label_set(
+                        &op,
+                        l.first().map(|s| &s.labels),
+                        r.first().map(|s| &s.labels),
+                        matching.is_some(),
+                    ));
                 } else if b.op.is_comparison_operator() && !returns_bool {
                     out.push(format!("The comparison `{op}` is false for every matching pair of series, so it filters them all out."));
                 }
             }
-            (Value::Vector(v), Value::Scalar { v: s, .. }) | (Value::Scalar { v: s, .. }, Value::Vector(v))
+            (Value::Vector(v), Value::Scalar { v: s, .. })
+            | (Value::Scalar { v: s, .. }, Value::Vector(v))
                 if b.op.is_comparison_operator() && !returns_bool =>
             {
                 let vals: Vec<f64> = v.iter().map(|x| x.v).filter(|x| !x.is_nan()).collect();
@@ -132,7 +142,10 @@ impl Explainer<'_> {
         };
         let range = crate::engine::selector::duration_ms(&ms.range);
         let ids = matching_series(self.storage, &ms.vs);
-        let Some(interval) = ids.iter().find_map(|&id| scrape_interval(&self.storage.all()[id].points)) else { return };
+        let Some(interval) = ids.iter().find_map(|&id| scrape_interval(&self.storage.all()[id].points))
+        else {
+            return;
+        };
         if range < 2 * interval {
             out.push(format!(
                 "The window [{}] is shorter than two scrape intervals (the data is scraped every {}): {func}() needs at least two samples in its window, so it returns nothing. Use a window of at least 4× the interval, e.g. [{}].",
@@ -141,7 +154,10 @@ impl Explainer<'_> {
                 format_duration((4 * interval).max(5 * 60_000))
             ));
         } else {
-            out.push(format!("{func}() found fewer than two samples in its [{}] window for every series.", format_duration(range)));
+            out.push(format!(
+                "{func}() found fewer than two samples in its [{}] window for every series.",
+                format_duration(range)
+            ));
         }
     }
 
@@ -155,12 +171,14 @@ impl Explainer<'_> {
                 return;
             }
         }
-        let has_name = |id: &usize| name.is_none_or(|n| self.storage.all()[*id].labels.metric_name() == Some(n));
+        let has_name =
+            |id: &usize| name.is_none_or(|n| self.storage.all()[*id].labels.metric_name() == Some(n));
         let of_name: Vec<usize> = (0..self.storage.len()).filter(has_name).collect();
         let others: Vec<&Matcher> = vs.matchers.matchers.iter().filter(|m| m.name != METRIC_NAME).collect();
         let what = name.map(|n| format!("`{n}`")).unwrap_or_else(|| "the selected".to_string());
         for m in &others {
-            let keeps = of_name.iter().any(|&id| m.is_match(self.storage.all()[id].labels.get_or_empty(&m.name)));
+            let keeps =
+                of_name.iter().any(|&id| m.is_match(self.storage.all()[id].labels.get_or_empty(&m.name)));
             if keeps {
                 continue;
             }
@@ -181,7 +199,10 @@ impl Explainer<'_> {
                 let list: Vec<&str> = values.iter().copied().collect();
                 let close = closest(&m.value, &list, 3);
                 let hint = if matches!(m.op, MatchOp::Equal) && !close.is_empty() {
-                    format!(" Did you mean {}?", close.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" or "))
+                    format!(
+                        " Did you mean {}?",
+                        close.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" or ")
+                    )
                 } else {
                     String::new()
                 };
@@ -203,7 +224,9 @@ impl Explainer<'_> {
             if !others.is_empty() && !vs.matchers.or_matchers.is_empty() {
                 return;
             }
-            out.push(format!("Each matcher matches some {what} series, but no series matches all of them together."));
+            out.push(format!(
+                "Each matcher matches some {what} series, but no series matches all of them together."
+            ));
             return;
         }
         // Series exist: the time window must miss the data.
@@ -216,7 +239,11 @@ impl Explainer<'_> {
                     "The selector looks at {} to {}{}, but the data spans {} to {}.",
                     format_instant(start),
                     format_instant(end),
-                    if offset != 0 { format!(" (offset {})", format_duration(offset)) } else { String::new() },
+                    if offset != 0 {
+                        format!(" (offset {})", format_duration(offset))
+                    } else {
+                        String::new()
+                    },
                     format_instant(lo),
                     format_instant(hi)
                 ));
@@ -235,14 +262,19 @@ impl Explainer<'_> {
 /// The metric name a selector asks for: its name, or an `__name__="..."` matcher.
 fn selector_name(vs: &VectorSelector) -> Option<&str> {
     vs.name.as_deref().or_else(|| {
-        vs.matchers.matchers.iter().find(|m| m.name == METRIC_NAME && matches!(m.op, MatchOp::Equal)).map(|m| m.value.as_str())
+        vs.matchers
+            .matchers
+            .iter()
+            .find(|m| m.name == METRIC_NAME && matches!(m.op, MatchOp::Equal))
+            .map(|m| m.value.as_str())
     })
 }
 
 /// Ids of the stored series a selector's matchers select.
 fn matching_series(storage: &Storage, vs: &VectorSelector) -> Vec<usize> {
     let name = selector_name(vs);
-    let all_match = |ms: &[Matcher], labels: &Labels| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
+    let all_match =
+        |ms: &[Matcher], labels: &Labels| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
     storage
         .all()
         .iter()
@@ -250,7 +282,8 @@ fn matching_series(storage: &Storage, vs: &VectorSelector) -> Vec<usize> {
         .filter(|(_, s)| name.is_none_or(|n| s.labels.metric_name() == Some(n)))
         .filter(|(_, s)| {
             all_match(&vs.matchers.matchers, &s.labels)
-                && (vs.matchers.or_matchers.is_empty() || vs.matchers.or_matchers.iter().any(|ms| all_match(ms, &s.labels)))
+                && (vs.matchers.or_matchers.is_empty()
+                    || vs.matchers.or_matchers.iter().any(|ms| all_match(ms, &s.labels)))
         })
         .map(|(i, _)| i)
         .collect()
@@ -289,7 +322,12 @@ fn unknown_metric(name: &str, metrics: &[&str]) -> String {
     }
 }
 
-fn no_shared_label_set(op: &str, left: Option<&Labels>, right: Option<&Labels>, has_matching: bool) -> String {
+fn no_shared_label_set(
+    op: &str,
+    left: Option<&Labels>,
+    right: Option<&Labels>,
+    has_matching: bool,
+) -> String {
     let show = |l: Option<&Labels>| l.map(|l| l.without_metric_name().to_string()).unwrap_or_default();
     let common: Vec<String> = match (left, right) {
         (Some(l), Some(r)) => l
@@ -300,9 +338,13 @@ fn no_shared_label_set(op: &str, left: Option<&Labels>, right: Option<&Labels>, 
         _ => Vec::new(),
     };
     let advice = if common.is_empty() {
-        "The two sides have no label name in common; aggregate one side first (e.g. `sum by (model) (...)`).".to_string()
+        "The two sides have no label name in common; aggregate one side first (e.g. `sum by (model) (...)`)."
+            .to_string()
     } else if has_matching {
-        format!("Check the label list of on()/ignoring(): labels present on both sides are {}.", common.join(", "))
+        format!(
+            "Check the label list of on()/ignoring(): labels present on both sides are {}.",
+            common.join(", ")
+        )
     } else {
         format!("Match on the labels both sides share, e.g. `{op} on({})`, and add group_left when several left series match one right series.", common.join(", "))
     };

@@ -61,7 +61,9 @@ fn family_of<'a>(name: &str, metrics: &'a [Metric]) -> (String, MetricType, &'a 
     let found = |n: &str| metrics.iter().find(|m| m.name == n);
     for suffix in ["_bucket", "_sum", "_count"] {
         if let Some(base) = name.strip_suffix(suffix) {
-            if let Some(m) = found(base).filter(|m| matches!(m.kind, MetricType::Histogram | MetricType::Summary)) {
+            if let Some(m) =
+                found(base).filter(|m| matches!(m.kind, MetricType::Histogram | MetricType::Summary))
+            {
                 if suffix != "_bucket" || m.kind == MetricType::Histogram {
                     return (base.to_string(), m.kind, &m.help);
                 }

@@ -4,6 +4,8 @@
 //! 1e-6). The verdict says what differs and, when the answer is empty, why it may be empty.
 
 pub mod compare;
+pub mod feedback;
+pub mod overlay;
 
 use crate::engine::{self, EngineOptions, Millis, QueryError, Storage, Value};
 
@@ -89,7 +91,12 @@ impl Verdict {
 }
 
 /// Evaluates `query` at one checkpoint.
-pub fn evaluate(storage: &Storage, query: &str, at: Checkpoint, opts: &EngineOptions) -> Result<Value, QueryError> {
+pub fn evaluate(
+    storage: &Storage,
+    query: &str,
+    at: Checkpoint,
+    opts: &EngineOptions,
+) -> Result<Value, QueryError> {
     let out = match at {
         Checkpoint::Instant(t) => engine::instant_query(storage, query, t, opts)?,
         Checkpoint::Range(r) => engine::range_query(storage, query, r.start, r.end, r.step, opts)?,
@@ -105,7 +112,12 @@ pub fn checkpoints(plan: &Plan) -> Vec<Checkpoint> {
 }
 
 /// Evaluates the reference answer at every checkpoint of `plan`.
-pub fn expected(storage: &Storage, plan: &Plan, reference: &str, opts: &EngineOptions) -> Result<Expected, QueryError> {
+pub fn expected(
+    storage: &Storage,
+    plan: &Plan,
+    reference: &str,
+    opts: &EngineOptions,
+) -> Result<Expected, QueryError> {
     let results = checkpoints(plan)
         .into_iter()
         .map(|at| evaluate(storage, reference, at, opts).map(|v| (at, v)))
@@ -114,9 +126,20 @@ pub fn expected(storage: &Storage, plan: &Plan, reference: &str, opts: &EngineOp
 }
 
 /// Grades `answer` against precomputed expected results.
-pub fn grade(storage: &Storage, plan: &Plan, expected: &Expected, answer: &str, opts: &EngineOptions) -> Verdict {
+pub fn grade(
+    storage: &Storage,
+    plan: &Plan,
+    expected: &Expected,
+    answer: &str,
+    opts: &EngineOptions,
+) -> Verdict {
     if let Err(e) = engine::parse::parse(answer) {
-        return Verdict { passed: false, parse_error: Some(e), points: Vec::new(), empty_reasons: Vec::new() };
+        return Verdict {
+            passed: false,
+            parse_error: Some(e),
+            points: Vec::new(),
+            empty_reasons: Vec::new(),
+        };
     }
     let mut points = Vec::new();
     for (at, exp) in &expected.results {

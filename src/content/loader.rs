@@ -78,7 +78,8 @@ pub fn load_pack(
     manifest_text: &str,
     files: &mut dyn PackFiles,
 ) -> Result<LoadedPack, ContentError> {
-    let manifest = PackManifest::parse(manifest_name, manifest_text).map_err(|problems| ContentError { problems })?;
+    let manifest =
+        PackManifest::parse(manifest_name, manifest_text).map_err(|problems| ContentError { problems })?;
     let mut problems = Vec::new();
     let mut datasets: Vec<Dataset> = Vec::new();
     for (i, path) in manifest.datasets.iter().enumerate() {
@@ -86,7 +87,11 @@ pub fn load_pack(
         let text = match read_checked(files, path) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::new(manifest_name, line, format!("cannot read dataset {path:?}: {e}")));
+                problems.push(Problem::new(
+                    manifest_name,
+                    line,
+                    format!("cannot read dataset {path:?}: {e}"),
+                ));
                 continue;
             }
         };
@@ -94,7 +99,11 @@ pub fn load_pack(
         match Dataset::load(path, &text, &mut read) {
             Ok(d) => {
                 if datasets.iter().any(|o| o.meta.id == d.meta.id) {
-                    problems.push(Problem::new(path.as_str(), 1, format!("dataset id {:?} is used twice in the pack", d.meta.id)));
+                    problems.push(Problem::new(
+                        path.as_str(),
+                        1,
+                        format!("dataset id {:?} is used twice in the pack", d.meta.id),
+                    ));
                 }
                 datasets.push(d);
             }
@@ -106,13 +115,19 @@ pub fn load_pack(
         let line = yaml::line_of(manifest_text, &[yaml::Seg::Key("exercises"), yaml::Seg::Index(i)]);
         match read_checked(files, path) {
             Ok(text) => match exercise_id(path, &text) {
-                Ok(id) if exercises.iter().any(|e| e.id == id) => {
-                    problems.push(Problem::new(path.as_str(), 1, format!("exercise id {id:?} is used twice in the pack")))
-                }
+                Ok(id) if exercises.iter().any(|e| e.id == id) => problems.push(Problem::new(
+                    path.as_str(),
+                    1,
+                    format!("exercise id {id:?} is used twice in the pack"),
+                )),
                 Ok(id) => exercises.push(ExerciseFile { file: path.clone(), id, text }),
                 Err(p) => problems.push(p),
             },
-            Err(e) => problems.push(Problem::new(manifest_name, line, format!("cannot read exercise {path:?}: {e}"))),
+            Err(e) => problems.push(Problem::new(
+                manifest_name,
+                line,
+                format!("cannot read exercise {path:?}: {e}"),
+            )),
         }
     }
     if problems.is_empty() {
@@ -133,7 +148,9 @@ pub fn files_needed(manifest_text: &str, have: &MemoryFiles) -> Vec<String> {
             None => out.push(path.clone()),
             Some(text) if manifest.datasets.contains(path) => {
                 if let Ok(spec) = yaml::parse::<DatasetFile>(path, text) {
-                    out.extend(spec.series.iter().map(|s| join(path, &s.file)).filter(|p| !have.0.contains_key(p)));
+                    out.extend(
+                        spec.series.iter().map(|s| join(path, &s.file)).filter(|p| !have.0.contains_key(p)),
+                    );
                 }
             }
             Some(_) => {}
@@ -150,7 +167,12 @@ pub fn check_response(url: &str, status: u16, body: &str) -> Result<(), ContentE
     match status {
         200..=299 => {}
         404 => return problem("not found (HTTP 404): check the pack URL".into()),
-        0 => return problem("could not be fetched (network error, or the server does not allow cross-origin requests)".into()),
+        0 => {
+            return problem(
+                "could not be fetched (network error, or the server does not allow cross-origin requests)"
+                    .into(),
+            )
+        }
         s => return problem(format!("could not be fetched (HTTP {s})")),
     }
     if body.trim().is_empty() {
@@ -197,7 +219,8 @@ fn exercise_id(file: &str, text: &str) -> Result<String, Problem> {
     let value: serde_yaml::Value = yaml::parse(file, text)?;
     match value.get("id") {
         Some(serde_yaml::Value::String(id)) => {
-            super::pack::check_id(id).map_err(|e| Problem::new(file, yaml::line_of(text, &[yaml::Seg::Key("id")]), e))?;
+            super::pack::check_id(id)
+                .map_err(|e| Problem::new(file, yaml::line_of(text, &[yaml::Seg::Key("id")]), e))?;
             Ok(id.clone())
         }
         _ => Err(Problem::new(file, 1, "an exercise file needs an `id`")),

@@ -49,7 +49,10 @@ mod tests {
             ("[a](https://prometheus.io/x)", "<a href=\"https://prometheus.io/x\">a</a>"),
             ("[a](/play?q=up)", "<a href=\"/play?q=up\">a</a>"),
             ("![i](data:image/png;base64,xx)", "<img src=\"#\""),
-            ("```promql\nrate(x[5m])\n```", "<pre><code class=\"language-promql\">rate(x[5m])\n</code></pre>"),
+            (
+                "```promql\nrate(x[5m])\n```",
+                "<pre><code class=\"language-promql\">rate(x[5m])\n</code></pre>",
+            ),
         ];
         for (src, want) in cases {
             let html = to_html(src);

@@ -76,20 +76,28 @@ pub fn read_into(storage: &mut Storage, file: &str, text: &str) -> Result<Vec<Me
         .into_iter()
         .map(|(name, (kind, help))| {
             // Counter families are named without `_total`; their samples carry it.
-            let name = if kind == MetricType::Counter && !name.ends_with("_total") { format!("{name}_total") } else { name };
+            let name = if kind == MetricType::Counter && !name.ends_with("_total") {
+                format!("{name}_total")
+            } else {
+                name
+            };
             Metric { name, kind, help }
         })
         .collect())
 }
 
 /// Handles a `#` line; returns true on `# EOF`.
-fn read_comment(comment: &str, families: &mut BTreeMap<String, (MetricType, String)>) -> Result<bool, String> {
+fn read_comment(
+    comment: &str,
+    families: &mut BTreeMap<String, (MetricType, String)>,
+) -> Result<bool, String> {
     let comment = comment.strip_prefix(' ').unwrap_or(comment);
     if comment == "EOF" {
         return Ok(true);
     }
     let mut parts = comment.splitn(3, ' ');
-    let (keyword, name, rest) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let (keyword, name, rest) =
+        (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     match keyword {
         "TYPE" => {
             let kind = match rest {
@@ -106,10 +114,15 @@ fn read_comment(comment: &str, families: &mut BTreeMap<String, (MetricType, Stri
         }
         "HELP" => {
             check_name(name)?;
-            families.entry(name.to_string()).or_insert((MetricType::Unknown, String::new())).1 = rest.to_string();
+            families.entry(name.to_string()).or_insert((MetricType::Unknown, String::new())).1 =
+                rest.to_string();
         }
         "UNIT" => check_name(name)?,
-        _ => return Err(format!("unexpected comment line (OpenMetrics allows # TYPE, # HELP, # UNIT, # EOF): #{comment}")),
+        _ => {
+            return Err(format!(
+                "unexpected comment line (OpenMetrics allows # TYPE, # HELP, # UNIT, # EOF): #{comment}"
+            ))
+        }
     }
     Ok(false)
 }
@@ -149,7 +162,9 @@ fn parse_value(s: &str) -> Option<f64> {
         "NaN" => Some(f64::NAN),
         "+Inf" | "Inf" => Some(f64::INFINITY),
         "-Inf" => Some(f64::NEG_INFINITY),
-        _ if s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) => s.parse().ok(),
+        _ if s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) => {
+            s.parse().ok()
+        }
         _ => None,
     }
 }

@@ -98,7 +98,9 @@ impl Progress {
 
     /// Remembers the last query of an exercise (ignored when absurdly long).
     pub fn set_query(&mut self, id: &str, query: &str) {
-        if query.len() <= MAX_QUERY_BYTES && (self.queries.len() < MAX_ENTRIES || self.queries.contains_key(id)) {
+        if query.len() <= MAX_QUERY_BYTES
+            && (self.queries.len() < MAX_ENTRIES || self.queries.contains_key(id))
+        {
             self.queries.insert(id.to_string(), query.to_string());
         }
     }

@@ -87,14 +87,22 @@ fn read_load(storage: &mut Storage, file: &str, text: &str, start: Millis) -> Re
             for (i, v) in desc.values.iter().enumerate() {
                 let SeqValue::Float(f) = v else { continue };
                 if let Err(e) = storage.append(id, start + i as Millis * load.step, *f) {
-                    problems.push(Problem::new(file, load.line, format!("timestamps of a series must increase: {e}")));
+                    problems.push(Problem::new(
+                        file,
+                        load.line,
+                        format!("timestamps of a series must increase: {e}"),
+                    ));
                     break;
                 }
                 samples += 1;
             }
         }
         if samples > MAX_SAMPLES {
-            problems.push(Problem::new(file, load.line, format!("more than {MAX_SAMPLES} samples (the limit of one dataset)")));
+            problems.push(Problem::new(
+                file,
+                load.line,
+                format!("more than {MAX_SAMPLES} samples (the limit of one dataset)"),
+            ));
             break;
         }
     }

@@ -48,7 +48,8 @@ pub fn parse_instant(s: &str) -> Result<Millis, String> {
         }
         part.parse::<i64>().map_err(|_| bad())
     };
-    let (y, mo, d, h, mi, sec) = (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let (y, mo, d, h, mi, sec) =
+        (num(0, 4)?, num(5, 7)?, num(8, 10)?, num(11, 13)?, num(14, 16)?, num(17, 19)?);
     let ms = match b.len() {
         20 => 0,
         24 if b[19] == b'.' => num(20, 23)?,

@@ -11,7 +11,7 @@ use promql_parser::parser::token::{
 };
 use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
 
-use super::eval::{check_duplicates, drop_metric_name, Evaluator};
+use super::eval::{check_duplicates, Evaluator, NameDropper};
 use super::grouping::{labels_hash, Grouping};
 use super::labels::Labels;
 use super::value::{Millis, Sample, Value};
@@ -114,11 +114,15 @@ pub fn eval_binary(ev: &mut Evaluator, b: &BinaryExpr, t: Millis) -> Result<Valu
             let v = if op.is_comparison() { bool_value(keep) } else { v };
             Ok(Value::Scalar { t, v })
         }
-        (Value::Vector(vec), Value::Scalar { v, .. }) => vector_scalar(op, vec, v, false, m.return_bool),
-        (Value::Scalar { v, .. }, Value::Vector(vec)) => vector_scalar(op, vec, v, true, m.return_bool),
+        (Value::Vector(vec), Value::Scalar { v, .. }) => {
+            vector_scalar(op, vec, v, false, m.return_bool, &mut ev.names)
+        }
+        (Value::Scalar { v, .. }, Value::Vector(vec)) => {
+            vector_scalar(op, vec, v, true, m.return_bool, &mut ev.names)
+        }
         (Value::Vector(l), Value::Vector(r)) => match op {
             Op::And | Op::Or | Op::Unless => Ok(Value::Vector(set_op(op, l, r, m))),
-            _ => vector_vector(op, l, r, m, t).map(Value::Vector),
+            _ => vector_vector(op, l, r, m, t, &mut ev.names).map(Value::Vector),
         },
         (l, r) => Err(QueryError::eval(format!(
             "binary expression must contain only scalar and instant vector types, got {} and {}",
@@ -129,7 +133,14 @@ pub fn eval_binary(ev: &mut Evaluator, b: &BinaryExpr, t: Millis) -> Result<Valu
 }
 
 /// Vector ⊕ scalar (or scalar ⊕ vector when `swap`).
-fn vector_scalar(op: Op, vec: Vec<Sample>, scalar: f64, swap: bool, return_bool: bool) -> Result<Value, QueryError> {
+fn vector_scalar(
+    op: Op,
+    vec: Vec<Sample>,
+    scalar: f64,
+    swap: bool,
+    return_bool: bool,
+    names: &mut NameDropper,
+) -> Result<Value, QueryError> {
     let mut out = Vec::with_capacity(vec.len());
     let drop_name = op.changes_schema() || return_bool;
     for mut s in vec {
@@ -146,7 +157,7 @@ fn vector_scalar(op: Op, vec: Vec<Sample>, scalar: f64, swap: bool, return_bool:
         if keep {
             s.v = v;
             if drop_name {
-                drop_metric_name(&mut s.labels);
+                names.drop(&mut s.labels);
             }
             out.push(s);
         }
@@ -217,6 +228,7 @@ fn vector_vector(
     rhs: Vec<Sample>,
     m: &BinModifier,
     t: Millis,
+    names: &mut NameDropper,
 ) -> Result<Vec<Sample>, QueryError> {
     let fill = &m.fill_values;
     if (lhs.is_empty() && rhs.is_empty())
@@ -262,6 +274,7 @@ fn vector_vector(
         matched_one: HashSet::new(),
         matched_many: HashMap::new(),
         out: Vec::new(),
+        names,
     };
     for (i, ls) in many.iter().enumerate() {
         let key = many_keys[i];
@@ -301,6 +314,7 @@ struct Matcher<'a> {
     matched_one: HashSet<u64>,
     matched_many: HashMap<u64, HashSet<u64>>,
     out: Vec<Sample>,
+    names: &'a mut NameDropper,
 }
 
 impl Matcher<'_> {
@@ -338,16 +352,17 @@ impl Matcher<'_> {
     /// Result labels: the "many" side's, minus the name for arithmetic and `bool`, reduced
     /// to the matching labels for one-to-one `on`/`ignoring`, plus `group_x` labels taken
     /// from the "one" side.
-    fn result_labels(&self, many: &Labels, one: &Labels) -> Labels {
+    fn result_labels(&mut self, many: &Labels, one: &Labels) -> Labels {
         let mut l = many.clone();
         if self.return_bool || self.op.changes_schema() {
-            drop_metric_name(&mut l);
+            self.names.drop(&mut l);
         }
         if self.one_to_one {
-            l = match self.g {
-                Grouping::By(names) => l.keep_only(names),
-                Grouping::Without(names) => l.drop_names(names),
-            };
+            match self.g {
+                Grouping::By(names) => l = l.keep_only(names),
+                Grouping::Without(names) if !names.is_empty() => l = l.drop_names(names),
+                Grouping::Without(_) => {}
+            }
         }
         for name in self.include {
             match one.get(name) {

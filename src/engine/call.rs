@@ -5,10 +5,10 @@
 
 use promql_parser::parser::{Call, Expr};
 
-use super::eval::{check_duplicates, drop_metric_name, Evaluator};
+use super::eval::{check_duplicates, Evaluator};
 use super::functions::FnCall;
 use super::labels::METRIC_NAME;
-use super::value::{Millis, Sample, Value};
+use super::value::{Millis, Value};
 use super::QueryError;
 
 const SORT_FUNCTIONS: &[&str] = &["sort", "sort_desc", "sort_by_label", "sort_by_label_desc"];
@@ -22,7 +22,7 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         // Query-context functions: constants of the query, folded like Prometheus does.
         "start" => return Ok(Value::Scalar { t, v: ev.start as f64 / 1000.0 }),
         "end" => return Ok(Value::Scalar { t, v: ev.end as f64 / 1000.0 }),
-        "range" => return Ok(Value::Scalar { t, v: (ev.end - ev.start) as f64 / 1000.0 }),
+        "range" => return Ok(Value::Scalar { t, v: ev.end.saturating_sub(ev.start) as f64 / 1000.0 }),
         "step" => return Ok(Value::Scalar { t, v: ev.step as f64 / 1000.0 }),
         _ => {}
     }
@@ -63,7 +63,7 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
     let mut out = (def.imp)(&mut fc)?;
     if let Value::Vector(vec) = &mut out {
         if !def.keeps_name {
-            drop_names(vec);
+            vec.iter_mut().for_each(|s| ev.names.drop(&mut s.labels));
         }
         check_duplicates(vec)?;
     }
@@ -78,11 +78,6 @@ fn unparen(e: &Expr) -> &Expr {
     }
 }
 
-fn drop_names(vec: &mut [Sample]) {
-    for s in vec {
-        drop_metric_name(&mut s.labels);
-    }
-}
 
 /// Prometheus notes, per input series that yields a rate, when its name does not look like
 /// a counter's.

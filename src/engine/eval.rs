@@ -2,12 +2,13 @@
 //! over it (see `range.rs`); selectors, subqueries, calls, operators and aggregations live
 //! in their own modules. Follows Prometheus's engine with delayed name removal off.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use promql_parser::parser::{Expr, MatrixSelector, VectorSelector};
 
 use super::functions;
-use super::grouping::labels_hash;
+use super::grouping::{labels_hash, FxHasher};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector::{self, SelectorCache};
 use super::storage::{SeriesId, Storage};
@@ -61,6 +62,7 @@ pub struct Evaluator<'a> {
     pub stats: QueryStats,
     pub selectors: SelectorCache,
     pub subqueries: SubqueryCache,
+    pub names: NameDropper,
     /// Samples currently held (Prometheus's `currentSamples`), checked against max_samples.
     pub current_samples: usize,
     touched: HashSet<SeriesId>,
@@ -81,6 +83,7 @@ impl<'a> Evaluator<'a> {
             stats: QueryStats::default(),
             selectors: SelectorCache::default(),
             subqueries: SubqueryCache::default(),
+            names: NameDropper::default(),
             current_samples: 0,
             touched: HashSet::new(),
         }
@@ -134,7 +137,7 @@ impl<'a> Evaluator<'a> {
             Value::Vector(mut vec) => {
                 for s in &mut vec {
                     s.v = -s.v;
-                    drop_metric_name(&mut s.labels);
+                    self.names.drop(&mut s.labels);
                 }
                 check_duplicates(&vec)?;
                 Ok(Value::Vector(vec))
@@ -223,6 +226,30 @@ const METADATA_LABELS: [&str; 3] = [METRIC_NAME, "__type__", "__unit__"];
 pub fn drop_metric_name(labels: &mut Labels) {
     for n in METADATA_LABELS {
         labels.remove(n);
+    }
+}
+
+/// Name removal with a memo: the same input label set (shared storage) maps to one shared
+/// result, so a range query does not copy every series' labels at every step.
+#[derive(Default)]
+pub struct NameDropper {
+    /// Input identity → (the input, kept alive so its address stays unique; the result).
+    memo: HashMap<usize, (Labels, Labels), BuildHasherDefault<FxHasher>>,
+}
+
+impl NameDropper {
+    /// Drops the metric name and metadata labels from `labels`.
+    pub fn drop(&mut self, labels: &mut Labels) {
+        if METADATA_LABELS.iter().all(|n| labels.get(n).is_none()) {
+            return;
+        }
+        if let Some((_, dropped)) = self.memo.get(&labels.identity()) {
+            *labels = dropped.clone();
+            return;
+        }
+        let original = labels.clone();
+        drop_metric_name(labels);
+        self.memo.insert(original.identity(), (original, labels.clone()));
     }
 }
 

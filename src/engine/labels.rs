@@ -1,19 +1,22 @@
 //! Label sets: sorted, de-duplicated (name, value) pairs, the identity of a series.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// The label that carries the metric name.
 pub const METRIC_NAME: &str = "__name__";
 
 /// A label set, kept sorted by name with no empty values (Prometheus treats an empty value
-/// as an absent label). Cheap comparisons and hashing make it usable as a map key.
+/// as an absent label). Cheap comparisons and hashing make it usable as a map key. The pairs
+/// are shared: cloning a label set (which the evaluator does for every sample it reads) is
+/// a reference-count increment, and a change copies only the set being changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Labels(Vec<(String, String)>);
+pub struct Labels(Arc<Vec<(String, String)>>);
 
 impl Labels {
     /// The empty label set.
     pub fn empty() -> Self {
-        Labels(Vec::new())
+        Labels::default()
     }
 
     /// Builds a label set from pairs in any order; empty values are dropped, and on a
@@ -46,18 +49,19 @@ impl Labels {
         let (name, value) = (name.into(), value.into());
         match self.0.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
             Ok(i) if value.is_empty() => {
-                self.0.remove(i);
+                Arc::make_mut(&mut self.0).remove(i);
             }
-            Ok(i) => self.0[i].1 = value,
+            Ok(i) if self.0[i].1 == value => {}
+            Ok(i) => Arc::make_mut(&mut self.0)[i].1 = value,
             Err(_) if value.is_empty() => {}
-            Err(i) => self.0.insert(i, (name, value)),
+            Err(i) => Arc::make_mut(&mut self.0).insert(i, (name, value)),
         }
     }
 
     /// Removes `name` if present.
     pub fn remove(&mut self, name: &str) {
         if let Ok(i) = self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)) {
-            self.0.remove(i);
+            Arc::make_mut(&mut self.0).remove(i);
         }
     }
 
@@ -70,12 +74,18 @@ impl Labels {
 
     /// A copy holding only the labels named in `names`.
     pub fn keep_only(&self, names: &[String]) -> Labels {
-        Labels(self.0.iter().filter(|(n, _)| names.iter().any(|k| k == n)).cloned().collect())
+        Labels(Arc::new(self.0.iter().filter(|(n, _)| names.iter().any(|k| k == n)).cloned().collect()))
     }
 
     /// A copy without the labels named in `names`.
     pub fn drop_names(&self, names: &[String]) -> Labels {
-        Labels(self.0.iter().filter(|(n, _)| !names.iter().any(|k| k == n)).cloned().collect())
+        Labels(Arc::new(self.0.iter().filter(|(n, _)| !names.iter().any(|k| k == n)).cloned().collect()))
+    }
+
+    /// An identity for this label set's shared storage: equal while clones of it are alive
+    /// and unchanged (memo keys must keep a clone alive so the address is not reused).
+    pub fn identity(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 
     /// Iterates the pairs in name order.

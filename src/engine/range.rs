@@ -2,11 +2,13 @@
 //! instant expression at every step, and assemble a matrix sorted by labels.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::Expr;
 
 use super::eval::{sample_count, Evaluator, DUPLICATE_LABELSET};
+use super::grouping::FxHasher;
 use super::labels::Labels;
 use super::storage::Storage;
 use super::value::{Millis, Point, Series, Value};
@@ -22,7 +24,7 @@ pub fn validate(start: Millis, end: Millis, step: Millis, opts: &EngineOptions) 
             "zero or negative query resolution step widths are not accepted. Try a positive integer".into(),
         ));
     }
-    let steps = (end - start) / step;
+    let steps = end.saturating_sub(start) / step;
     if usize::try_from(steps).map_or(true, |n| n > opts.max_range_steps) {
         return Err(QueryError::BadParams(format!(
             "exceeded maximum resolution of {} points per timeseries. Try decreasing the query resolution (?step=XX)",
@@ -72,10 +74,10 @@ pub fn eval_range(
         ev.current_samples = base;
         let value = ev.eval(expr, t)?;
         match value {
-            Value::Scalar { v, .. } => out.add(&Labels::empty(), t, v)?,
+            Value::Scalar { v, .. } => out.add(0, &Labels::empty(), t, v)?,
             Value::Vector(vec) => {
-                for s in vec {
-                    out.add_owned(s.labels, t, s.v)?;
+                for (pos, s) in vec.iter().enumerate() {
+                    out.add(pos, &s.labels, t, s.v)?;
                 }
             }
             other => {
@@ -90,10 +92,9 @@ pub fn eval_range(
         let Some(next) = t.checked_add(step) else { break };
         t = next;
     }
-    let mut series = out.series;
-    series.sort_by(|a, b| a.labels.cmp(&b.labels));
-    let value = Value::Matrix(series);
-    debug_assert_eq!(sample_count(&value), out.samples);
+    let samples = out.samples;
+    let value = Value::Matrix(out.into_sorted());
+    debug_assert_eq!(sample_count(&value), samples);
     Ok(ev.finish(value))
 }
 
@@ -107,35 +108,34 @@ fn type_word(t: ValueType) -> &'static str {
     }
 }
 
-/// Output series by label set, each step appending at most one point per series.
+/// Series assembled step by step from instant results: each step appends at most one point
+/// per label set. Consecutive steps usually list the same series in the same order, so the
+/// position in the previous step is tried before the label-set index.
 #[derive(Default)]
-struct Assembler {
-    series: Vec<Series>,
-    index: HashMap<Labels, usize>,
-    samples: usize,
+pub struct Assembler {
+    pub series: Vec<Series>,
+    index: HashMap<Labels, usize, BuildHasherDefault<FxHasher>>,
+    hints: Vec<usize>,
+    pub samples: usize,
 }
 
 impl Assembler {
-    fn add(&mut self, labels: &Labels, t: Millis, v: f64) -> Result<(), QueryError> {
-        match self.index.get(labels) {
-            Some(&i) => self.push(i, t, v),
-            None => self.add_owned(labels.clone(), t, v),
-        }
-    }
-
-    fn add_owned(&mut self, labels: Labels, t: Millis, v: f64) -> Result<(), QueryError> {
-        let i = match self.index.get(&labels) {
-            Some(&i) => i,
+    /// Appends `(t, v)` to the series `labels`, the `pos`-th element of this step's vector.
+    pub fn add(&mut self, pos: usize, labels: &Labels, t: Millis, v: f64) -> Result<(), QueryError> {
+        let hinted = self.hints.get(pos).copied().filter(|&i| self.series.get(i).is_some_and(|s| &s.labels == labels));
+        let i = match hinted.or_else(|| self.index.get(labels).copied()) {
+            Some(i) => i,
             None => {
                 self.series.push(Series { labels: labels.clone(), points: Vec::new() });
-                self.index.insert(labels, self.series.len() - 1);
+                self.index.insert(labels.clone(), self.series.len() - 1);
                 self.series.len() - 1
             }
         };
-        self.push(i, t, v)
-    }
-
-    fn push(&mut self, i: usize, t: Millis, v: f64) -> Result<(), QueryError> {
+        if pos < self.hints.len() {
+            self.hints[pos] = i;
+        } else {
+            self.hints.push(i);
+        }
         let points = &mut self.series[i].points;
         if points.last().is_some_and(|p| p.t == t) {
             return Err(QueryError::eval(DUPLICATE_LABELSET));
@@ -143,6 +143,13 @@ impl Assembler {
         points.push(Point { t, v });
         self.samples += 1;
         Ok(())
+    }
+
+    /// The series, sorted by labels.
+    pub fn into_sorted(self) -> Vec<Series> {
+        let mut series = self.series;
+        series.sort_by(|a, b| a.labels.cmp(&b.labels));
+        series
     }
 }
 

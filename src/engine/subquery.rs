@@ -11,7 +11,8 @@ use promql_parser::parser::{Expr, SubqueryExpr};
 use super::eval::Evaluator;
 use super::labels::Labels;
 use super::selector::{duration_ms, reference_time};
-use super::value::{Millis, Point, Series, Value};
+use super::range::Assembler;
+use super::value::{Millis, Series, Value};
 use super::QueryError;
 
 /// Inner results by subquery node and step time.
@@ -49,24 +50,16 @@ pub fn eval_subquery(
     }
 
     let node = sq as *const SubqueryExpr as usize;
-    let mut order: Vec<Series> = Vec::new();
-    let mut index: HashMap<Labels, usize> = HashMap::new();
+    let mut out = Assembler::default();
     for ts in step_times(from, to, step) {
         let value = inner_at(ev, node, &sq.expr, ts)?;
-        let mut push = |labels: &Labels, v: f64| {
-            let i = match index.get(labels) {
-                Some(&i) => i,
-                None => {
-                    order.push(Series { labels: labels.clone(), points: Vec::new() });
-                    index.insert(labels.clone(), order.len() - 1);
-                    order.len() - 1
-                }
-            };
-            order[i].points.push(Point { t: ts, v });
-        };
         match value.as_ref() {
-            Value::Vector(vec) => vec.iter().for_each(|s| push(&s.labels, s.v)),
-            Value::Scalar { v, .. } => push(&Labels::empty(), *v),
+            Value::Vector(vec) => {
+                for (pos, s) in vec.iter().enumerate() {
+                    out.add(pos, &s.labels, ts, s.v)?;
+                }
+            }
+            Value::Scalar { v, .. } => out.add(0, &Labels::empty(), ts, *v)?,
             other => {
                 return Err(QueryError::eval(format!(
                     "subquery is only allowed on instant vector, got {}",
@@ -76,8 +69,7 @@ pub fn eval_subquery(
         }
     }
     evict_before(ev, node, from);
-    order.sort_by(|a, b| a.labels.cmp(&b.labels));
-    Ok((order, (from, to)))
+    Ok((out.into_sorted(), (from, to)))
 }
 
 /// The inner expression at `ts`, from the memo or freshly evaluated.

@@ -204,7 +204,9 @@ fn expected_points(values: &[SeqValue], grid: Grid) -> Result<Vec<Point>, String
                 t
             }
             Grid::Instant(_) => {
-                return Err("an instant query cannot return a range vector without 'expect range vector'".into())
+                return Err(
+                    "an instant query cannot return a range vector without 'expect range vector'".into()
+                )
             }
         };
         match v {
@@ -271,8 +273,10 @@ mod tests {
     fn matrices_and_scalars() {
         let ex = expectations("  a 1 _ 3");
         let grid = Grid::Range { start: 0, end: 120_000, step: 60_000 };
-        let series =
-            |pts: &[(Millis, f64)]| Series { labels: labels("a"), points: pts.iter().map(|&(t, v)| Point { t, v }).collect() };
+        let series = |pts: &[(Millis, f64)]| Series {
+            labels: labels("a"),
+            points: pts.iter().map(|&(t, v)| Point { t, v }).collect(),
+        };
         assert!(compare(&Value::Matrix(vec![series(&[(0, 1.0), (120_000, 3.0)])]), &ex, grid).is_ok());
         assert!(compare(&Value::Matrix(vec![series(&[(0, 1.0), (60_000, 3.0)])]), &ex, grid).is_err());
         assert!(compare(&Value::Matrix(vec![]), &ex, grid).is_err());

@@ -202,11 +202,8 @@ fn split_number(s: &str) -> Option<(f64, &str)> {
     let sign_len = usize::from(s.starts_with(['+', '-']));
     let body = &s[sign_len..];
     let lower = body.get(..3).map(str::to_ascii_lowercase);
-    let len = if matches!(lower.as_deref(), Some("inf") | Some("nan")) {
-        3
-    } else {
-        numeric_prefix_len(body)
-    };
+    let len =
+        if matches!(lower.as_deref(), Some("inf") | Some("nan")) { 3 } else { numeric_prefix_len(body) };
     if len == 0 {
         return None;
     }

@@ -32,7 +32,11 @@ pub fn run_str(name: &str, text: &str) -> FileReport {
     let script = parse_script(text);
     let mut report = FileReport { name: name.to_string(), ..FileReport::default() };
     for e in script.errors {
-        report.evals.push(EvalReport { line: e.line, expr: String::new(), outcome: Outcome::Fail(e.message) });
+        report.evals.push(EvalReport {
+            line: e.line,
+            expr: String::new(),
+            outcome: Outcome::Fail(e.message),
+        });
     }
     let mut state = State::new();
     for cmd in script.commands {
@@ -40,7 +44,11 @@ pub fn run_str(name: &str, text: &str) -> FileReport {
             Command::Clear => state = State::new(),
             Command::Load(load) => {
                 if let Err(message) = state.load(&load) {
-                    report.evals.push(EvalReport { line: load.line, expr: "load".into(), outcome: Outcome::Fail(message) });
+                    report.evals.push(EvalReport {
+                        line: load.line,
+                        expr: "load".into(),
+                        outcome: Outcome::Fail(message),
+                    });
                 }
             }
             Command::Eval(eval) => {
@@ -163,7 +171,8 @@ impl State {
                 if first != Outcome::Pass || !self.wants_range_mode_check(eval) {
                     return first;
                 }
-                let instant_was_scalar = matches!(res, Ok(engine::QueryOutput { value: Value::Scalar { .. }, .. }));
+                let instant_was_scalar =
+                    matches!(res, Ok(engine::QueryOutput { value: Value::Scalar { .. }, .. }));
                 self.range_mode_check(eval, at, instant_was_scalar)
             }
         }
@@ -173,7 +182,9 @@ impl State {
     /// middle step, except where that cannot agree.
     fn wants_range_mode_check(&self, eval: &Eval) -> bool {
         static CONTEXT_FNS: OnceLock<Regex> = OnceLock::new();
-        let context_fns = CONTEXT_FNS.get_or_init(|| Regex::new(r"(start|end|range|step)\(\)").unwrap_or_else(|e| unreachable!("{e}")));
+        let context_fns = CONTEXT_FNS.get_or_init(|| {
+            Regex::new(r"(start|end|range|step)\(\)").unwrap_or_else(|e| unreachable!("{e}"))
+        });
         let ex = &eval.expect;
         ex.fail.is_none()
             && ex.range_vector.is_none()
@@ -183,7 +194,8 @@ impl State {
     }
 
     fn range_mode_check(&self, eval: &Eval, at: Millis, scalar: bool) -> Outcome {
-        let res = engine::range_query(&self.storage, &eval.expr, at - 60_000, at + 60_000, 60_000, &self.opts);
+        let res =
+            engine::range_query(&self.storage, &eval.expr, at - 60_000, at + 60_000, 60_000, &self.opts);
         let value = match res {
             Err(e) => return Outcome::Fail(format!("in range mode: query failed: {e}")),
             Ok(out) => out.value,
@@ -192,7 +204,10 @@ impl State {
             return Outcome::Fail(format!("in range mode: expected a matrix, got a {}", value.type_name()));
         };
         if let Some(w) = series.windows(2).find(|w| w[0].labels > w[1].labels) {
-            return Outcome::Fail(format!("in range mode: matrix not sorted: {} before {}", w[0].labels, w[1].labels));
+            return Outcome::Fail(format!(
+                "in range mode: matrix not sorted: {} before {}",
+                w[0].labels, w[1].labels
+            ));
         }
         let samples: Vec<engine::Sample> = series
             .iter()
@@ -313,6 +328,7 @@ pub fn selects(vs: &VectorSelector, labels: &Labels) -> bool {
 }
 
 fn matchers_match(m: &Matchers, labels: &Labels) -> bool {
-    let all = |ms: &[promql_parser::label::Matcher]| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
+    let all =
+        |ms: &[promql_parser::label::Matcher]| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
     all(&m.matchers) && (m.or_matchers.is_empty() || m.or_matchers.iter().any(|g| all(g)))
 }

@@ -177,7 +177,9 @@ fn patterns() -> &'static Patterns {
         Patterns {
             load: re(r"^load(?:_(with_nhcb))?\s+(.+?)$"),
             instant: re(r"^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$"),
-            range: re(r"^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$"),
+            range: re(
+                r"^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$",
+            ),
             expect: re(r"^expect\s+(ordered|fail|warn|no_warn|info|no_info)(?:\s+(regex|msg):(.+))?$"),
             range_vector: re(r"^expect range vector\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+)$"),
         }
@@ -245,7 +247,8 @@ fn parse_load(lines: &[&str], i: usize) -> Result<(Load, usize), ScriptError> {
         .captures(lines[i])
         .ok_or(ScriptError { line: i + 1, message: "invalid load command".into() })?;
     let step_text = caps.get(2).map_or("", |m| m.as_str());
-    let step = parse_duration(step_text).or_else(|e| err(i + 1, format!("invalid step {step_text:?}: {e}")))?;
+    let step =
+        parse_duration(step_text).or_else(|e| err(i + 1, format!("invalid step {step_text:?}: {e}")))?;
     let mut load = Load { line: i + 1, step, with_nhcb: caps.get(1).is_some(), series: Vec::new() };
     let mut next = i + 1;
     for (j, l) in block(lines, i) {

@@ -190,7 +190,10 @@ pub fn validate(file: &RuleFile, dialect: Dialect) -> Vec<Diagnostic> {
             out.push(Diagnostic::error(g.pos, "Groupname must not be empty"));
         }
         if seen.contains(&g.name.as_str()) {
-            out.push(Diagnostic::error(g.pos, format!("groupname: {:?} is repeated in the same file", g.name)));
+            out.push(Diagnostic::error(
+                g.pos,
+                format!("groupname: {:?} is repeated in the same file", g.name),
+            ));
         }
         seen.push(&g.name);
         for kv in &g.labels {
@@ -237,7 +240,8 @@ fn validate_rule(g: &RuleGroup, index: usize, r: &Rule, dialect: Dialect) -> Vec
             err(r.pos.record, format!("invalid recording rule name: {}", r.record));
         }
         if dialect == Dialect::Prometheus3 && (r.record.contains('{') || r.record.contains('}')) {
-            let msg = format!("braces present in the recording rule name; should it be in expr?: {}", r.record);
+            let msg =
+                format!("braces present in the recording rule name; should it be in expr?: {}", r.record);
             err(r.pos.record, msg);
         }
     }
@@ -268,17 +272,19 @@ fn validate_rule(g: &RuleGroup, index: usize, r: &Rule, dialect: Dialect) -> Vec
 /// promtool's duplicate-rule lint: two rules (across all groups) with the same name and the
 /// same labels. One finding per duplicated (name, labels), at its second occurrence.
 pub fn duplicates(file: &RuleFile) -> Vec<Diagnostic> {
-    let mut seen: Vec<(String, Vec<(&str, &str)>, Pos)> = Vec::new();
+    /// A rule's identity for the lint: its name and its sorted labels.
+    type Key<'a> = (String, Vec<(&'a str, &'a str)>);
+    let mut seen: Vec<(Key, Pos)> = Vec::new();
     let mut out: Vec<Diagnostic> = Vec::new();
-    let mut reported: Vec<(String, Vec<(&str, &str)>)> = Vec::new();
+    let mut reported: Vec<Key> = Vec::new();
     for (g, r) in file.rules() {
         let mut labels: Vec<(&str, &str)> =
             g.labels.iter().chain(&r.labels).map(|kv| (kv.name.as_str(), kv.value.as_str())).collect();
         labels.sort_unstable();
         labels.dedup_by(|a, b| a.0 == b.0);
         let key = (r.name().to_string(), labels);
-        match seen.iter().find(|(n, l, _)| *n == key.0 && *l == key.1) {
-            Some((_, _, first)) if !reported.contains(&key) => {
+        match seen.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) if !reported.contains(&key) => {
                 let shown: Vec<String> = key.1.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
                 let msg = format!(
                     "lint error: duplicate rule: metric {}{{{}}} is also recorded at line {}; \
@@ -292,7 +298,7 @@ pub fn duplicates(file: &RuleFile) -> Vec<Diagnostic> {
                 reported.push(key);
             }
             Some(_) => {}
-            None => seen.push((key.0, key.1, r.pos.rule)),
+            None => seen.push((key, r.pos.rule)),
         }
     }
     out

@@ -276,29 +276,47 @@ pub fn render(table: &CostTable) -> String {
         table.range.2 / 1000,
         table.runs
     ));
-    out.push_str(&format!(
-        "{:<44} {:>5} {:>10} {:>10} {:>9} {:>9} {:>8} {:>6}\n",
-        "pair (raw query -> recorded series)", "query", "raw ms", "rec ms", "raw smp", "rec smp", "speedup", ">5x"
-    ));
+    let header = ["query", "raw µs", "rec µs", "raw smp", "rec smp", "raw ser", "rec ser", "speedup", ">5x"];
+    out.push_str(&format!("{:<44}", "pair (raw query -> recorded series)"));
+    for (h, w) in header.iter().zip(WIDTHS) {
+        out.push_str(&format!(" {h:>w$}"));
+    }
+    out.push('\n');
     for pc in &table.pairs {
         for (kind, raw, rec, speed) in [
             ("inst", &pc.instant_raw, &pc.instant_recorded, pc.instant_speedup()),
             ("6h", &pc.range_raw, &pc.range_recorded, pc.range_speedup()),
         ] {
             let (ratio, verdict) = match speed {
+                // Nothing recorded: there is nothing to compare with.
+                Some(_) if rec.result_series == 0 => ("-".to_string(), "empty"),
                 Some(s) => (format!("{s:.1}x"), if s > TARGET_SPEEDUP { "yes" } else { "no" }),
                 None => ("-".to_string(), "-"),
             };
-            out.push_str(&format!(
-                "{:<44} {:>5} {:>10} {:>10} {:>9} {:>9} {:>8} {:>6}\n",
-                truncate(&pc.pair.label, 44),
-                kind,
-                ms(raw),
-                ms(rec),
-                raw.samples,
-                rec.samples,
+            let cells = [
+                kind.to_string(),
+                micros(raw),
+                micros(rec),
+                raw.samples.to_string(),
+                rec.samples.to_string(),
+                raw.series.to_string(),
+                rec.series.to_string(),
                 ratio,
-                verdict
+                verdict.to_string(),
+            ];
+            out.push_str(&format!("{:<44}", truncate(&pc.pair.label, 44)));
+            for (c, w) in cells.iter().zip(WIDTHS) {
+                out.push_str(&format!(" {c:>w$}"));
+            }
+            out.push('\n');
+        }
+    }
+    for pc in &table.pairs {
+        let (raw, rec) = (pc.instant_raw.result_series, pc.instant_recorded.result_series);
+        if raw != rec && rec > 0 {
+            out.push_str(&format!(
+                "note: {}: the raw query returns {raw} series, the recorded one {rec}: they do not compute the same thing.\n",
+                pc.pair.label
             ));
         }
     }
@@ -336,11 +354,14 @@ pub fn render(table: &CostTable) -> String {
     out
 }
 
-fn ms(c: &Cost) -> String {
+/// Column widths of the pair table after the label.
+const WIDTHS: [usize; 9] = [5, 10, 10, 9, 9, 7, 7, 8, 6];
+
+fn micros(c: &Cost) -> String {
     if c.error.is_some() {
         "error".into()
     } else {
-        format!("{:.3}", c.median_ms)
+        format!("{:.1}", c.median_ms * 1000.0)
     }
 }
 

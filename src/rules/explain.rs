@@ -3,14 +3,19 @@
 //! empty, or (through the query explainer) a missing metric, a label matcher that matches no
 //! series, two sides of an operator whose label sets never match.
 
+use std::collections::BTreeSet;
+
+use promql_parser::parser::Expr;
+
 use super::ast;
 use super::eval::{Evaluation, RuleOutcome};
 use crate::content::explain_empty;
-use crate::engine::{parse, EngineOptions, Millis};
+use crate::engine::{eval, parse, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
 
 /// Fills `explanation` of every rule of `evaluation` that recorded nothing.
 pub fn explain_empty_rules(evaluation: &mut Evaluation, opts: &EngineOptions) {
-    let snapshot: Vec<(String, bool)> = evaluation.rules.iter().map(|r| (r.record.clone(), r.is_empty())).collect();
+    let snapshot: Vec<(String, bool)> =
+        evaluation.rules.iter().map(|r| (r.record.clone(), r.is_empty())).collect();
     for i in 0..evaluation.rules.len() {
         if !evaluation.rules[i].is_empty() {
             continue;
@@ -20,7 +25,12 @@ pub fn explain_empty_rules(evaluation: &mut Evaluation, opts: &EngineOptions) {
     }
 }
 
-fn reasons(evaluation: &Evaluation, i: usize, records: &[(String, bool)], opts: &EngineOptions) -> Vec<String> {
+fn reasons(
+    evaluation: &Evaluation,
+    i: usize,
+    records: &[(String, bool)],
+    opts: &EngineOptions,
+) -> Vec<String> {
     let rule: &RuleOutcome = &evaluation.rules[i];
     if rule.ticks == 0 {
         return vec!["The dataset's time range holds no evaluation time of this group.".into()];
@@ -48,7 +58,10 @@ fn reasons(evaluation: &Evaluation, i: usize, records: &[(String, bool)], opts: 
     }
     let mut out = Vec::new();
     for t in probe_times(evaluation.start, evaluation.end, rule.interval) {
-        out = explain_empty::explain(&evaluation.storage, &rule.expr, t, opts);
+        out = label_mismatch(&evaluation.storage, &expr, t, opts).into_iter().collect();
+        if out.is_empty() {
+            out = explain_empty::explain(&evaluation.storage, &rule.expr, t, opts);
+        }
         if !out.is_empty() {
             break;
         }
@@ -57,6 +70,87 @@ fn reasons(evaluation: &Evaluation, i: usize, records: &[(String, bool)], opts: 
         out.push("No evaluation returned a sample, and no single part of the expression is to blame.".into());
     }
     out
+}
+
+/// The first binary operator (outermost first) between two non-empty vectors whose label
+/// sets never match, described by the label names each side has and the other lacks, with
+/// the fix: match `on()` the shared labels (plus `group_left` when the left side has several
+/// series per match), or aggregate the extra labels away.
+fn label_mismatch(storage: &Storage, expr: &Expr, t: Millis, opts: &EngineOptions) -> Option<String> {
+    let mut found = None;
+    ast::walk(expr, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        let Expr::Binary(b) = e else { return };
+        if b.op.is_set_operator() {
+            return;
+        }
+        let vector = |side: &Expr| match eval::eval_instant(storage, side, t, opts).map(|o| o.value) {
+            Ok(Value::Vector(v)) if !v.is_empty() => Some(v),
+            _ => None,
+        };
+        let (Some(left), Some(right)) = (vector(&b.lhs), vector(&b.rhs)) else { return };
+        let matching = b.modifier.as_ref().and_then(|m| m.matching.as_ref());
+        let signature = |labels: &Labels| {
+            let l = labels.without_metric_name();
+            match matching {
+                Some(m) if m.is_include() => l.keep_only(&m.labels().labels),
+                Some(m) => l.drop_names(&m.labels().labels),
+                None => l,
+            }
+        };
+        let ls: BTreeSet<Labels> = left.iter().map(|s| signature(&s.labels)).collect();
+        let rs: BTreeSet<Labels> = right.iter().map(|s| signature(&s.labels)).collect();
+        if !ls.is_disjoint(&rs) {
+            return;
+        }
+        let names = |v: &[crate::engine::Sample]| -> BTreeSet<String> {
+            v.iter()
+                .flat_map(|s| s.labels.iter().map(|(n, _)| n.to_string()))
+                .filter(|n| n != METRIC_NAME)
+                .collect()
+        };
+        let (ln, rn) = (names(&left), names(&right));
+        let only_left: Vec<&str> = ln.difference(&rn).map(String::as_str).collect();
+        let only_right: Vec<&str> = rn.difference(&ln).map(String::as_str).collect();
+        let shared: Vec<&str> = ln.intersection(&rn).map(String::as_str).collect();
+        if shared.is_empty() || (only_left.is_empty() && only_right.is_empty()) {
+            return;
+        }
+        let list = |v: &[&str]| v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let op = b.op.to_string();
+        let side = |s: &Expr| one_line(&s.to_string());
+        let mut msg = format!(
+            "`{op}` matches series whose labels are identical{}, but the left side ({}) has labels {} and the right side ({}) has {}",
+            if matching.is_some() { " on the labels its on()/ignoring() leaves" } else { "" },
+            side(&b.lhs),
+            list(&ln.iter().map(String::as_str).collect::<Vec<_>>()),
+            side(&b.rhs),
+            list(&rn.iter().map(String::as_str).collect::<Vec<_>>()),
+        );
+        let extra = if only_left.is_empty() { list(&only_right) } else { list(&only_left) };
+        msg.push_str(&format!(": {extra} has no counterpart, so no pair matches and nothing is recorded."));
+        // Extra labels on the left: many left series per right one (group_left), and the
+        // other way round for the right.
+        let group = if !only_left.is_empty() { " group_left" } else { " group_right" };
+        msg.push_str(&format!(
+            " Fix: match on the shared labels, `{op} on({}){group}()`, or aggregate {extra} away on its side first.",
+            shared.join(", ")
+        ));
+        found = Some(msg);
+    });
+    found
+}
+
+/// An expression on one line, shortened for a message.
+fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 90 {
+        format!("{}…", flat.chars().take(89).collect::<String>())
+    } else {
+        flat
+    }
 }
 
 /// A few evaluation times to diagnose at: the last tick, the middle one, the first one.

@@ -227,9 +227,7 @@ impl Decoder {
             return None;
         }
         let text = self.string(node);
-        if node.as_scalar().is_none() {
-            return None;
-        }
+        node.as_scalar()?;
         match duration::parse(&text) {
             Ok(ms) => Some(ms),
             Err(message) => {

@@ -20,6 +20,6 @@ pub mod template;
 pub mod yaml;
 
 pub use check::{check, CheckOptions, CheckReport, Diagnostic, Severity, Verdict};
-pub use eval::{evaluate, EvalOptions, Evaluation, RuleOutcome};
+pub use eval::{evaluate, evaluate_timed, EvalOptions, Evaluation, RuleOutcome};
 pub use load::Dialect;
 pub use model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};

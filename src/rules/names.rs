@@ -34,7 +34,12 @@ mod tests {
     #[test]
     fn names() {
         use Dialect::{Prometheus2 as P2, Prometheus3 as P3};
-        let metric = [("model:latency:p95", true, true), ("a-b", false, true), ("1x", false, true), ("", false, false)];
+        let metric = [
+            ("model:latency:p95", true, true),
+            ("a-b", false, true),
+            ("1x", false, true),
+            ("", false, false),
+        ];
         for (name, v2, v3) in metric {
             assert_eq!((valid_metric_name(name, P2), valid_metric_name(name, P3)), (v2, v3), "{name}");
         }

@@ -13,10 +13,32 @@ const BUILTINS: &[&str] = &[
 
 /// Functions Prometheus 2.42 adds for alert templates.
 const PROMETHEUS_2: &[&str] = &[
-    "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml", "match", "title",
-    "toUpper", "toLower", "graphLink", "tableLink", "sortByLabel", "stripPort", "stripDomain", "humanize",
-    "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "pathPrefix",
-    "externalURL", "parseDuration",
+    "query",
+    "first",
+    "label",
+    "value",
+    "strvalue",
+    "args",
+    "reReplaceAll",
+    "safeHtml",
+    "match",
+    "title",
+    "toUpper",
+    "toLower",
+    "graphLink",
+    "tableLink",
+    "sortByLabel",
+    "stripPort",
+    "stripDomain",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "toTime",
+    "pathPrefix",
+    "externalURL",
+    "parseDuration",
 ];
 
 /// Functions Prometheus 3 added since.
@@ -81,7 +103,8 @@ impl Checker<'_> {
             let trimmed = rest.trim_start();
             if trimmed.starts_with("/*") {
                 let comment_start = inner + (rest.len() - trimmed.len());
-                let end = self.text[comment_start..].find("*/").ok_or((start, "unclosed comment".to_string()))?;
+                let end =
+                    self.text[comment_start..].find("*/").ok_or((start, "unclosed comment".to_string()))?;
                 let after = comment_start + end + 2;
                 let close = self.text[after..].trim_start_matches(['-', ' ']);
                 if !close.starts_with("}}") {
@@ -308,7 +331,9 @@ fn word_end(bytes: &[u8], mut i: usize) -> usize {
 
 /// Skips a chain of `.Field` accesses.
 fn skip_fields(bytes: &[u8], mut i: usize) -> usize {
-    while i + 1 < bytes.len() && bytes[i] == b'.' && (bytes[i + 1] == b'_' || bytes[i + 1].is_ascii_alphabetic())
+    while i + 1 < bytes.len()
+        && bytes[i] == b'.'
+        && (bytes[i + 1] == b'_' || bytes[i + 1].is_ascii_alphabetic())
     {
         i = word_end(bytes, i + 1);
     }

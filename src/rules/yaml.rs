@@ -23,7 +23,11 @@ pub struct Node {
 pub enum NodeKind {
     /// A scalar with its text, whether it was written plain (so `~`, `12`, `true` resolve to
     /// non-string types) and its explicit tag, if any (`!!str`).
-    Scalar { value: String, plain: bool, tag: Option<String> },
+    Scalar {
+        value: String,
+        plain: bool,
+        tag: Option<String>,
+    },
     Seq(Vec<Node>),
     /// Key/value pairs in document order (duplicates kept: the decoder reports them).
     Map(Vec<(Node, Node)>),
@@ -220,7 +224,8 @@ impl Builder<'_> {
                     ScalarStyle::Literal | ScalarStyle::Folded => self.indicator(line, col),
                     _ => (line, col),
                 };
-                let node = Node { kind: NodeKind::Scalar { value: value.into_owned(), plain, tag }, line, col };
+                let node =
+                    Node { kind: NodeKind::Scalar { value: value.into_owned(), plain, tag }, line, col };
                 self.finish(node, anchor, line)
             }
             Event::Alias(id) => {
@@ -259,7 +264,8 @@ impl Builder<'_> {
         let (mut l, mut c) = self.prev_end;
         while l < line || (l == line && c < col) {
             let text = self.lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
-            let found = text.chars().enumerate().skip(c.saturating_sub(1)).find(|(_, ch)| matches!(ch, '|' | '>'));
+            let found =
+                text.chars().enumerate().skip(c.saturating_sub(1)).find(|(_, ch)| matches!(ch, '|' | '>'));
             if let Some((i, _)) = found {
                 return (l, i + 1);
             }
@@ -273,7 +279,11 @@ impl Builder<'_> {
     fn finish(&mut self, node: Node, anchor: usize, line: usize) -> Result<(), SyntaxError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(SyntaxError { line, col: 1, message: "document is too large (alias expansion)".into() });
+            return Err(SyntaxError {
+                line,
+                col: 1,
+                message: "document is too large (alias expansion)".into(),
+            });
         }
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
@@ -322,7 +332,8 @@ mod tests {
 
     #[test]
     fn positions_are_one_based() {
-        let doc = parse("groups:\n- name: g\n  rules:\n  - record: a\n    expr: |\n      up\n").unwrap().unwrap();
+        let doc =
+            parse("groups:\n- name: g\n  rules:\n  - record: a\n    expr: |\n      up\n").unwrap().unwrap();
         let group = match &doc.get("groups").unwrap().kind {
             NodeKind::Seq(items) => items[0].clone(),
             other => panic!("{other:?}"),
@@ -376,7 +387,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..9 {
             let prev = format!("*a{}", i - 1);
-            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
         }
         assert!(parse(&bomb).is_err());
     }

@@ -11,6 +11,7 @@ use super::exercise::ExercisePage;
 use super::header::Header;
 use super::home::Home;
 use super::playground::Playground;
+use super::progress_store::provide_progress;
 use super::theme::provide_theme;
 
 /// The whole app.
@@ -18,6 +19,7 @@ use super::theme::provide_theme;
 pub fn App() -> impl IntoView {
     provide_theme();
     provide_data();
+    provide_progress();
     view! {
         <Router base=base()>
             <Header />

@@ -16,9 +16,6 @@ use super::chart_model::{color, css_color, Frame, Hit, Model};
 use super::format;
 use super::theme::is_dark;
 
-/// Chart height in CSS pixels (less on narrow screens).
-const HEIGHT: u32 = 340;
-const NARROW_HEIGHT: u32 = 260;
 /// How close (CSS pixels) the pointer must come to a sample to identify its series.
 const HIT_RADIUS: f64 = 24.0;
 /// Legend entries listed; more series are summarised in one line.
@@ -159,12 +156,12 @@ pub fn Chart(
 fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, dark: bool, focus: Option<usize>, hidden: &[bool]) -> Option<Frame> {
     let window = web_sys::window()?;
     let dpr = window.device_pixel_ratio().max(1.0);
+    // The stylesheet sizes the canvas box; its backing store matches it in device pixels.
     let css_w = f64::from(el.client_width().max(200));
-    let narrow = window.inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 640.0);
-    let css_h = f64::from(if narrow { NARROW_HEIGHT } else { HEIGHT });
+    let css_h = f64::from(el.client_height().max(150));
+    let narrow = css_w < 520.0;
     el.set_width((css_w * dpr) as u32);
     el.set_height((css_h * dpr) as u32);
-    let _ = el.style().set_property("height", &format!("{css_h}px"));
 
     let px = |v: f64| (v * dpr).round() as u32;
     let f = furniture(dark);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::browser::{base, href};
+use super::catalogue::Catalogue;
 use super::dataset_overview::DatasetOverview;
 use super::paths::{playground_link, PLAYGROUND};
 
@@ -75,6 +76,9 @@ pub fn Home() -> impl IntoView {
                 <A href=href(PLAYGROUND) attr:class="button primary">"Open the playground"</A>
                 <a class="button secondary" href="#dataset">"What is in the data?"</a>
             </div>
+        </section>
+        <section class="section" id="exercises">
+            <Catalogue />
         </section>
         <section class="section">
             <h2>"Start with these queries"</h2>

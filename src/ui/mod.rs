@@ -26,6 +26,16 @@ mod editor;
 #[cfg(target_arch = "wasm32")]
 mod exercise;
 #[cfg(target_arch = "wasm32")]
+mod catalogue;
+#[cfg(target_arch = "wasm32")]
+mod exercise_data;
+#[cfg(target_arch = "wasm32")]
+mod exercise_feedback;
+#[cfg(target_arch = "wasm32")]
+mod exercise_player;
+#[cfg(target_arch = "wasm32")]
+mod progress_store;
+#[cfg(target_arch = "wasm32")]
 mod header;
 #[cfg(target_arch = "wasm32")]
 mod home;

@@ -343,9 +343,9 @@ fn om_float(v: f64) -> String {
     }
 }
 
-/// The families' samples from `from` (ms) on, as OpenMetrics text with timestamps (seconds),
-/// ending in `# EOF`.
-pub fn to_openmetrics(families: &[Family], from: i64) -> String {
+/// The families' samples with `from <= t <= to` (ms), as OpenMetrics text with timestamps
+/// (seconds), ending in `# EOF`.
+pub fn to_openmetrics(families: &[Family], from: i64, to: i64) -> String {
     let mut out = String::new();
     for f in families {
         let _ = writeln!(out, "# TYPE {} {}", f.name, f.kind);
@@ -357,7 +357,7 @@ pub fn to_openmetrics(families: &[Family], from: i64) -> String {
                 .filter(|(n, _)| n != "__name__")
                 .map(|(n, v)| format!("{n}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
                 .collect();
-            for &(t, v) in s.points.iter().filter(|p| p.0 >= from) {
+            for &(t, v) in s.points.iter().filter(|p| (from..=to).contains(&p.0)) {
                 let secs = format!("{}.{:03}", t.div_euclid(1000), t.rem_euclid(1000));
                 let _ = writeln!(out, "{name}{{{}}} {} {secs}", labels.join(","), om_float(v));
             }

@@ -18,6 +18,7 @@ mod queries;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use promql_playground::content::export::write_openmetrics;
 use promql_playground::content::{builtin_dataset, openmetrics};
@@ -26,7 +27,7 @@ use promql_playground::engine::{EngineOptions, Storage};
 use allow::AllowList;
 use outcome::{compare, from_api_body, Outcome};
 use prometheus::Prometheus;
-use promplay::{Library, Mode};
+use promplay::{Cli, Library, Mode};
 use queries::Query;
 
 /// Fewest distinct queries a dataset's comparison must cover.
@@ -120,7 +121,7 @@ fn compare_all(
 
 /// Writes the full report next to the test's scratch files, prints the summary and fails the
 /// test on any unexplained disagreement, stale allow-list entry or too thin coverage.
-fn verdict(dataset: &str, queries: usize, tally: &Tally, allow: &AllowList) {
+fn verdict(dataset: &str, queries: usize, min_queries: usize, tally: &Tally, allow: &AllowList) {
     let unused = allow.unused(dataset, &tally.used);
     let mut report = String::new();
     let _ = writeln!(
@@ -147,7 +148,7 @@ fn verdict(dataset: &str, queries: usize, tally: &Tally, allow: &AllowList) {
     println!("{}\n(full report: {})", head.join("\n"), path.display());
 
     let nonempty = tally.agreed_nonempty as f64 / tally.agreed.max(1) as f64;
-    assert!(queries >= MIN_QUERIES, "{dataset}: only {queries} distinct queries (want ≥ {MIN_QUERIES})");
+    assert!(queries >= min_queries, "{dataset}: only {queries} distinct queries (want ≥ {min_queries})");
     assert!(
         tally.failures.is_empty(),
         "{dataset}: {} unexplained disagreements, first: {}",
@@ -200,22 +201,54 @@ fn ml_platform_modes(start: i64) -> Vec<Mode> {
     ]
 }
 
-/// Backfills `text` into a Prometheus, loads it into promplay through the same OpenMetrics, and
-/// compares every query of `dataset` in every mode.
-fn differential(dataset: &str, text: &str, modes: &[Mode]) {
+/// Writes `text` next to the test's scratch files and backfills it into a fresh Prometheus.
+fn serve(dataset: &str, text: &str) -> (PathBuf, Prometheus) {
     let om = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("differential-{dataset}.om"));
     std::fs::write(&om, text).unwrap_or_else(|e| panic!("{}: {e}", om.display()));
     let prom = Prometheus::start(dataset, &om).unwrap_or_else(|e| panic!("{e}"));
+    (om, prom)
+}
+
+/// Backfills `text` into a Prometheus, loads it into promplay through the same OpenMetrics, and
+/// compares every query of `dataset` in every mode.
+fn differential(dataset: &str, text: &str, modes: &[Mode]) -> (Prometheus, Library) {
+    let t0 = Instant::now();
+    let (_, prom) = serve(dataset, text);
+    let t1 = Instant::now();
     let lib = Library { storage: load_openmetrics(dataset, text), opts: EngineOptions::default() };
+    let t2 = Instant::now();
     let queries = queries_for(dataset);
     let allow = allow_list();
     let tally = compare_all(dataset, &prom, &|q, m| lib.eval(q, m), &queries, modes, &allow);
-    verdict(dataset, queries.len(), &tally, &allow);
+    println!(
+        "{dataset}: backfill + start {:.1} s, promplay load {:.1} s, comparisons {:.1} s",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        t2.elapsed().as_secs_f64()
+    );
+    verdict(dataset, queries.len(), MIN_QUERIES, &tally, &allow);
+    (prom, lib)
 }
 
 #[test]
 fn fixture_agrees_with_prometheus() {
-    differential("fixture", &fixture::to_openmetrics(&fixture::generate(), i64::MIN), &fixture_modes());
+    let text = fixture::to_openmetrics(&fixture::generate(), i64::MIN, i64::MAX);
+    let (prom, lib) = differential("fixture", &text, &fixture_modes());
+
+    // The harness itself must be able to fail: an engine that evaluates 30 s late (a plausible
+    // off-by-one in time handling) has to disagree on most of the seed's non-empty answers.
+    let late = |m: Mode| match m {
+        Mode::Instant(t) => Mode::Instant(t + 30_000),
+        Mode::Range { start, end, step } => Mode::Range { start: start + 30_000, end: end + 30_000, step },
+    };
+    let path = root().join("tests/differential/queries/common/seed.txt");
+    let queries = queries::parse_file("seed.txt", &read(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let none = AllowList::parse("", "").unwrap_or_else(|e| panic!("{e}"));
+    let tally = compare_all("late", &prom, &|q, m| lib.eval(q, late(m)), &queries, &fixture_modes(), &none);
+    let nonempty = tally.failures.len() + tally.agreed_nonempty;
+    let caught = tally.failures.len() as f64 / nonempty.max(1) as f64;
+    println!("a 30 s-late engine: {} of {nonempty} non-empty cases caught", tally.failures.len());
+    assert!(caught > 0.8, "a 30 s-late engine went unnoticed in {:.0}% of cases", (1.0 - caught) * 100.0);
 }
 
 #[test]
@@ -226,4 +259,23 @@ fn ml_platform_agrees_with_prometheus() {
     write_openmetrics(&storage, &dataset.meta.metrics, None, &mut text).unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8(text).unwrap_or_else(|e| panic!("{e}"));
     differential("ml-platform", &text, &ml_platform_modes(dataset.meta.start));
+}
+
+/// The CLI's contract: `promplay query` and `query-range` print exactly the body Prometheus's
+/// API returns. Every query of the seed exercise runs through the command line (in-process,
+/// reading an OpenMetrics file like a learner would) and its JSON is read with the same reader
+/// as Prometheus's reply. The file holds the fixture's last 66 minutes, so that the CLI's
+/// per-call load stays cheap; every window of the queries below ends inside it.
+#[test]
+fn cli_json_agrees_with_prometheus() {
+    let at = |h: i64, m: i64| fixture::START_MS + (h * 3600 + m * 60) * 1000 + 7_500;
+    let text = fixture::to_openmetrics(&fixture::generate(), at(24, 25), at(25, 31));
+    let (om, prom) = serve("fixture-cli", &text);
+    let cli = Cli { data: om.to_string_lossy().into_owned() };
+    let path = root().join("tests/differential/queries/common/seed.txt");
+    let queries = queries::parse_file("seed.txt", &read(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let modes = [Mode::Instant(at(25, 30)), Mode::Range { start: at(25, 0), end: at(25, 30), step: 600_000 }];
+    let allow = allow_list();
+    let tally = compare_all("fixture-cli", &prom, &|q, m| cli.eval(q, m), &queries, &modes, &allow);
+    verdict("fixture-cli", queries.len(), 60, &tally, &allow);
 }

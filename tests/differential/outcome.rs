@@ -154,7 +154,6 @@ fn diff_series<T: PartialEq + std::fmt::Debug>(
     want: &[(LabelMap, T)],
     got: &[(LabelMap, T)],
     same: impl Fn(&T, &T) -> bool,
-    ordered: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut seen = BTreeMap::new();
@@ -177,13 +176,12 @@ fn diff_series<T: PartialEq + std::fmt::Debug>(
             out.push(format!("extra {} = {gv:?}", show(l)));
         }
     }
-    if ordered && out.is_empty() {
-        let order = |s: &[(LabelMap, T)]| s.iter().map(|(l, _)| show(l)).collect::<Vec<_>>();
-        if order(want) != order(got) {
-            out.push(format!("order differs: want {:?}, got {:?}", order(want), order(got)));
-        }
-    }
     out
+}
+
+/// True when both vectors list the same values in the same order.
+fn same_order(a: &[(LabelMap, (i64, f64))], b: &[(LabelMap, (i64, f64))]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| almost_equal(x.1 .1, y.1 .1))
 }
 
 fn same_points(a: &[(i64, f64)], b: &[(i64, f64)]) -> bool {
@@ -191,8 +189,10 @@ fn same_points(a: &[(i64, f64)], b: &[(i64, f64)]) -> bool {
 }
 
 /// Compares Prometheus's outcome (`want`) with promplay's (`got`). `None` means they agree;
-/// otherwise a description of the first differences. `ordered` also compares series order
-/// (for queries whose result order is defined, e.g. `sort(...)`).
+/// otherwise a description of the first differences. `ordered` also compares the order of an
+/// instant vector (for `sort(...)` and friends): the sequence of values must be the same, while
+/// series with equal values may come in any order, as Prometheus's sort is not stable. Range
+/// results are always keyed by labels (Prometheus sorts matrices by labels).
 pub fn compare(want: &Outcome, got: &Outcome, ordered: bool) -> Option<String> {
     let problems = match (want, got) {
         // Both refuse: messages differ between versions; the refusal and its kind must agree.
@@ -221,9 +221,15 @@ pub fn compare(want: &Outcome, got: &Outcome, ordered: bool) -> Option<String> {
             let pairs =
                 |v: &[(LabelMap, i64, f64)]| v.iter().map(|(l, t, x)| (l.clone(), (*t, *x))).collect();
             let (w, g): (Vec<_>, Vec<_>) = (pairs(w), pairs(g));
-            diff_series(&w, &g, |a, b| a.0 == b.0 && almost_equal(a.1, b.1), ordered)
+            let mut out = diff_series(&w, &g, |a, b| a.0 == b.0 && almost_equal(a.1, b.1));
+            if ordered && out.is_empty() && !same_order(&w, &g) {
+                let values =
+                    |s: &[(LabelMap, (i64, f64))]| s.iter().map(|(_, (_, v))| *v).collect::<Vec<_>>();
+                out.push(format!("order differs: want {:?}, got {:?}", values(&w), values(&g)));
+            }
+            out
         }
-        (Outcome::Matrix(w), Outcome::Matrix(g)) => diff_series(w, g, |a, b| same_points(a, b), ordered),
+        (Outcome::Matrix(w), Outcome::Matrix(g)) => diff_series(w, g, |a, b| same_points(a, b)),
         _ => vec![format!("want {} {}, got {} {}", want.kind(), brief(want), got.kind(), brief(got))],
     };
     if problems.is_empty() {
@@ -276,6 +282,7 @@ mod tests {
             (vector(&[("a", 1.0), ("b", 2.0)]), false, None),
             (vector(&[("b", 2.0), ("a", 1.0)]), false, None),
             (vector(&[("b", 2.0), ("a", 1.0)]), true, Some("order differs")),
+            (vector(&[("a", 1.0), ("b", 2.0)]), true, None),
             (vector(&[("a", 1.0), ("b", 2.5)]), false, Some("want")),
             (vector(&[("a", 1.0)]), false, Some("missing")),
             (vector(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]), false, Some("extra")),
@@ -290,6 +297,9 @@ mod tests {
                 Some(w) => assert!(d.as_deref().is_some_and(|d| d.contains(w)), "{got:?}: {d:?}"),
             }
         }
+        // Ties may come in any order (Prometheus's sort is not stable).
+        let ties = vector(&[("a", 1.0), ("b", 1.0), ("c", 2.0)]);
+        assert_eq!(compare(&ties, &vector(&[("b", 1.0), ("a", 1.0), ("c", 2.0)]), true), None);
     }
 
     #[test]

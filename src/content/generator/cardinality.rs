@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::pod::{jitter, Pod, Step};
 use super::prng::Rng;
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
-use crate::content::dataset::MetricType;
+use crate::content::dataset::{check_size, MetricType};
 use crate::content::time::parse_duration;
 use crate::engine::storage::SeriesId;
 use crate::engine::{Labels, Millis, Storage, METRIC_NAME};
@@ -53,13 +53,21 @@ pub const RUNTIME_METRICS: &[(&str, MetricType, &str)] = &[
     ("go_threads", MetricType::Gauge, "Number of OS threads created."),
     ("go_memstats_alloc_bytes", MetricType::Gauge, "Number of bytes allocated and still in use."),
     ("go_memstats_heap_inuse_bytes", MetricType::Gauge, "Number of heap bytes that are in use."),
-    ("go_gc_duration_seconds", MetricType::Summary, "A summary of the pause duration of garbage collection cycles."),
+    (
+        "go_gc_duration_seconds",
+        MetricType::Summary,
+        "A summary of the pause duration of garbage collection cycles.",
+    ),
     ("process_cpu_seconds_total", MetricType::Counter, "Total user and system CPU time spent in seconds."),
     ("process_resident_memory_bytes", MetricType::Gauge, "Resident memory size in bytes."),
     ("process_virtual_memory_bytes", MetricType::Gauge, "Virtual memory size in bytes."),
     ("process_open_fds", MetricType::Gauge, "Number of open file descriptors."),
     ("process_max_fds", MetricType::Gauge, "Maximum number of open file descriptors."),
-    ("process_start_time_seconds", MetricType::Gauge, "Start time of the process since unix epoch in seconds."),
+    (
+        "process_start_time_seconds",
+        MetricType::Gauge,
+        "Start time of the process since unix epoch in seconds.",
+    ),
     (
         "promhttp_metric_handler_requests_total",
         MetricType::Counter,
@@ -76,7 +84,7 @@ pub const RUNTIME_METRICS: &[(&str, MetricType, &str)] = &[
 /// promhttp counts 3 status codes).
 const RUNTIME_SERIES: u64 = 21;
 /// Model and container series per pod besides the histogram buckets.
-const POD_SERIES: u64 = 11;
+const POD_SERIES: u64 = 10;
 const GC_QUANTILES: [&str; 5] = ["0", "0.25", "0.5", "0.75", "1"];
 const HTTP_CODES: [&str; 3] = ["200", "500", "503"];
 
@@ -107,9 +115,21 @@ impl CardinalitySpec {
     }
 
     /// Every problem with the parameters.
-    pub fn validate(&self, _ctx: &Context) -> Vec<SpecProblem> {
+    pub fn validate(&self, ctx: &Context) -> Vec<SpecProblem> {
         let mut out = Vec::new();
-        for (key, v) in [("cluster", &self.cluster), ("namespace", &self.namespace), ("environment", &self.environment)] {
+        // Refuse absurd sizes before any pod's life is listed.
+        if let Ok(lifetime) = self.lifetime() {
+            let generations = ((ctx.end - ctx.start) / lifetime) as u64 + 2;
+            let replicas = self.models.iter().fold(0u64, |n, m| n.saturating_add(m.replicas as u64));
+            let series = replicas.saturating_mul(generations).saturating_mul(self.per_pod());
+            let samples = replicas.saturating_mul(ctx.steps()).saturating_mul(self.per_pod());
+            if let Err(e) = check_size(series, samples) {
+                out.push((Self::at(&[PathSeg::Key("models")]), e));
+            }
+        }
+        for (key, v) in
+            [("cluster", &self.cluster), ("namespace", &self.namespace), ("environment", &self.environment)]
+        {
             if v.is_empty() {
                 out.push((Self::at(&[PathSeg::Key(key)]), format!("{key} must not be empty")));
             }
@@ -138,7 +158,10 @@ impl CardinalitySpec {
             if !(1..=10_000).contains(&m.replicas) {
                 bad("replicas must be 1 to 10000".into());
             }
-            for r in [check_range("rps", m.rps, 0.0, 1e6), check_range("latency_median", m.latency_median, 1e-6, 1e3)] {
+            for r in [
+                check_range("rps", m.rps, 0.0, 1e6),
+                check_range("latency_median", m.latency_median, 1e-6, 1e3),
+            ] {
                 if let Err(e) = r {
                     bad(e);
                 }
@@ -155,7 +178,9 @@ impl CardinalitySpec {
     pub fn size(&self, ctx: &Context) -> (u64, u64) {
         let lives = self.lives(ctx);
         let per_pod = self.per_pod();
-        (lives.len() as u64 * per_pod, lives.iter().map(|l| (l.last - l.first) * per_pod).sum())
+        let samples =
+            lives.iter().map(|l| (l.last - l.first).saturating_mul(per_pod)).fold(0u64, u64::saturating_add);
+        ((lives.len() as u64).saturating_mul(per_pod), samples)
     }
 
     /// Every pod that is alive for at least one grid step.
@@ -177,7 +202,8 @@ impl CardinalitySpec {
                 let mut generation = 0;
                 let mut born = ctx.start - offset;
                 while born <= ctx.end {
-                    let (first, last) = (step_at_or_after(born), step_at_or_after(born + lifetime).min(steps));
+                    let (first, last) =
+                        (step_at_or_after(born), step_at_or_after(born + lifetime).min(steps));
                     if first < last {
                         out.push(Life { model: mi, replica: r, generation, born, first, last });
                     }
@@ -200,7 +226,10 @@ impl CardinalitySpec {
 
     fn simulate(&self, storage: &mut Storage, ctx: &Context, life: &Life) -> Result<(), String> {
         let m = &self.models[life.model];
-        let version = &m.versions[(life.generation + life.replica) % m.versions.len().max(1)];
+        let version = m
+            .versions
+            .get((life.generation + life.replica) % m.versions.len().max(1))
+            .map_or("v0", String::as_str);
         let template_hash = Rng::stream(self.seed, &format!("{}/{version}", m.model)).alnum(10);
         let mut rng = Rng::stream(self.seed, &format!("{}/{}/{}", m.model, life.replica, life.generation));
         let pod = format!("{}-{template_hash}-{}", m.model, rng.alnum(5));
@@ -212,7 +241,7 @@ impl CardinalitySpec {
         let revision = format!("{}-{}", m.model, Rng::stream(self.seed, &m.model).alnum(10));
         let common = [
             ("model", m.model.as_str()),
-            ("version", version.as_str()),
+            ("version", version),
             ("environment", self.environment.as_str()),
             ("namespace", self.namespace.as_str()),
             ("cluster", self.cluster.as_str()),
@@ -311,7 +340,14 @@ impl Runtime {
         }
     }
 
-    fn step(&mut self, storage: &mut Storage, t: Millis, interval_s: f64, born: Millis, rng: &mut Rng) -> Result<(), String> {
+    fn step(
+        &mut self,
+        storage: &mut Storage,
+        t: Millis,
+        interval_s: f64,
+        born: Millis,
+        rng: &mut Rng,
+    ) -> Result<(), String> {
         let n = rng.normal();
         let heap = 48e6 * (1.0 + 0.1 * n).max(0.1);
         let gauges = [

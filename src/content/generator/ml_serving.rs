@@ -9,7 +9,7 @@ use super::pod::{jitter, Pod, Step};
 use super::prng::Rng;
 use super::shape::Daily;
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
-use crate::content::dataset::{Event, EventKind};
+use crate::content::dataset::{check_size, Event, EventKind};
 use crate::engine::{Labels, Millis, Storage};
 
 /// Parameters of the generator.
@@ -56,7 +56,7 @@ pub struct Deployment {
 }
 
 /// Series each pod exposes besides its histogram buckets.
-const SERIES_PER_POD: u64 = 11;
+const SERIES_PER_POD: u64 = 10;
 /// Container memory the serving runtime adds on top of the model.
 const RUNTIME_OVERHEAD_BYTES: f64 = 180e6;
 /// CPU a pod burns while idle, per second.
@@ -90,22 +90,39 @@ impl MlServingSpec {
             out.push((Self::at(&[PathSeg::Key("buckets")]), e));
         }
         if !(1..=1000).contains(&self.nodes_per_cluster) {
-            out.push((Self::at(&[PathSeg::Key("nodes_per_cluster")]), "nodes_per_cluster must be 1 to 1000".into()));
+            out.push((
+                Self::at(&[PathSeg::Key("nodes_per_cluster")]),
+                "nodes_per_cluster must be 1 to 1000".into(),
+            ));
         }
         if self.deployments.is_empty() {
             out.push((Self::at(&[PathSeg::Key("deployments")]), "at least one deployment is needed".into()));
         }
         for (i, d) in self.deployments.iter().enumerate() {
             let here = Self::at(&[PathSeg::Key("deployments"), PathSeg::Index(i)]);
-            for msg in d.problems() {
-                out.push((here.clone(), msg));
+            for (key, msg) in d.problems() {
+                let mut at = here.clone();
+                at.extend(key.map(PathSeg::Key));
+                out.push((at, msg));
             }
             let same = |o: &&Deployment| {
-                (&o.model, &o.version, &o.environment, &o.cluster) == (&d.model, &d.version, &d.environment, &d.cluster)
+                (&o.model, &o.version, &o.environment, &o.cluster)
+                    == (&d.model, &d.version, &d.environment, &d.cluster)
             };
             if self.deployments[..i].iter().any(|o| same(&o)) {
-                out.push((here, "the same model, version, environment and cluster are deployed twice".into()));
+                out.push((
+                    here,
+                    "the same model, version, environment and cluster are deployed twice".into(),
+                ));
             }
+        }
+        // Refuse absurd sizes before any pod is planned (a pack could list millions).
+        let pods = self.deployments.iter().fold(0u64, |n, d| n.saturating_add(d.pods as u64));
+        let per_pod = self.buckets.len() as u64 + 1 + SERIES_PER_POD;
+        if let Err(e) =
+            check_size(pods.saturating_mul(per_pod), pods.saturating_mul(per_pod).saturating_mul(ctx.steps()))
+        {
+            out.push((Self::at(&[PathSeg::Key("deployments")]), e));
         }
         if out.is_empty() {
             let plans = self.plan(ctx);
@@ -125,8 +142,11 @@ impl MlServingSpec {
     pub fn size(&self, ctx: &Context) -> (u64, u64) {
         let per_pod = self.buckets.len() as u64 + 1 + SERIES_PER_POD;
         let plans = self.plan(ctx);
-        let series = plans.len() as u64 * per_pod;
-        let samples = plans.iter().map(|p| (ctx.steps() - p.restarts.len() as u64) * per_pod).sum();
+        let series = (plans.len() as u64).saturating_mul(per_pod);
+        let samples = plans
+            .iter()
+            .map(|p| ctx.steps().saturating_sub(p.restarts.len() as u64).saturating_mul(per_pod))
+            .fold(0u64, u64::saturating_add);
         (series, samples)
     }
 
@@ -143,7 +163,8 @@ impl MlServingSpec {
     fn plan<'a>(&'a self, ctx: &'a Context) -> Vec<PodPlan<'a>> {
         let mut out = Vec::new();
         for d in &self.deployments {
-            let mut names = Rng::stream(self.seed, &format!("{}/{}/{}/{}", d.model, d.version, d.environment, d.cluster));
+            let mut names =
+                Rng::stream(self.seed, &format!("{}/{}/{}/{}", d.model, d.version, d.environment, d.cluster));
             let template_hash = names.alnum(10);
             for i in 0..d.pods {
                 let name = format!("{}-{}-{template_hash}-{}", d.model, d.version, names.alnum(5));
@@ -223,20 +244,25 @@ impl MlServingSpec {
                 leaked = 0.0;
                 continue;
             }
-            let requests = d.peak_rps * load * share * traffic * interval_s * (1.0 + 0.06 * noise[0]).max(0.0);
+            let requests =
+                d.peak_rps * load * share * traffic * interval_s * (1.0 + 0.06 * noise[0]).max(0.0);
             let error_ratio = match errors {
                 Some(v) => v * (1.0 + 0.05 * noise[1]),
                 None => d.error_ratio * (1.0 + 0.3 * noise[1]).max(0.0),
             };
             let step = Step {
                 requests,
-                median: d.latency_median * (1.0 + (d.peak_slowdown - 1.0) * busy) * slow * (1.0 + 0.03 * noise[2]),
+                median: d.latency_median
+                    * (1.0 + (d.peak_slowdown - 1.0) * busy)
+                    * slow
+                    * (1.0 + 0.03 * noise[2]),
                 error_ratio,
                 hit_ratio: d.cache_hit_ratio + 0.015 * noise[3],
                 memory: memory_base * (1.0 + 0.04 * busy) * (1.0 + 0.003 * noise[4]) + leaked,
                 overhead: RUNTIME_OVERHEAD_BYTES + 0.1 * memory_base,
                 features: d.features,
-                cpu: requests * d.cpu_per_prediction * (1.0 + 0.05 * noise[5]).max(0.0) + IDLE_CPU * interval_s,
+                cpu: requests * d.cpu_per_prediction * (1.0 + 0.05 * noise[5]).max(0.0)
+                    + IDLE_CPU * interval_s,
             };
             pod.step(storage, t, &step)?;
         }
@@ -245,7 +271,8 @@ impl MlServingSpec {
 }
 
 impl Deployment {
-    fn problems(&self) -> Vec<String> {
+    /// Problems with the numbers, each with the key it concerns.
+    fn problems(&self) -> Vec<(Option<&'static str>, String)> {
         let mut out = Vec::new();
         for (name, v) in [
             ("model", &self.model),
@@ -255,23 +282,27 @@ impl Deployment {
             ("cluster", &self.cluster),
         ] {
             if v.is_empty() || v.len() > 100 {
-                out.push(format!("{name} must be 1 to 100 characters"));
+                out.push((Some(name), format!("{name} must be 1 to 100 characters")));
             }
         }
         if !(1..=1000).contains(&self.pods) {
-            out.push("pods must be 1 to 1000".into());
+            out.push((Some("pods"), "pods must be 1 to 1000".into()));
         }
         let checks = [
-            check_range("peak_rps", self.peak_rps, 0.0, 1e6),
-            check_range("latency_median", self.latency_median, 1e-6, 1e3),
-            check_range("peak_slowdown", self.peak_slowdown, 1.0, 100.0),
-            check_range("error_ratio", self.error_ratio, 0.0, 1.0),
-            check_range("cache_hit_ratio", self.cache_hit_ratio, 0.0, 1.0),
-            check_range("memory_bytes", self.memory_bytes, 0.0, 1e13),
-            check_range("features", self.features, 0.0, 1e9),
-            check_range("cpu_per_prediction", self.cpu_per_prediction, 0.0, 100.0),
+            ("peak_rps", self.peak_rps, 0.0, 1e6),
+            ("latency_median", self.latency_median, 1e-6, 1e3),
+            ("peak_slowdown", self.peak_slowdown, 1.0, 100.0),
+            ("error_ratio", self.error_ratio, 0.0, 1.0),
+            ("cache_hit_ratio", self.cache_hit_ratio, 0.0, 1.0),
+            ("memory_bytes", self.memory_bytes, 0.0, 1e13),
+            ("features", self.features, 0.0, 1e9),
+            ("cpu_per_prediction", self.cpu_per_prediction, 0.0, 100.0),
         ];
-        out.extend(checks.into_iter().filter_map(Result::err));
+        for (key, v, lo, hi) in checks {
+            if let Err(e) = check_range(key, v, lo, hi) {
+                out.push((Some(key), e));
+            }
+        }
         out
     }
 }

@@ -63,12 +63,33 @@ pub type SpecProblem = (Vec<PathSeg>, String);
 
 /// The generators a dataset file can name (`generator: {ml_serving: {...}}`).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "GeneratorKey")]
 pub enum GeneratorSpec {
     /// Model-serving deployments with a daily cycle and the dataset's events.
     MlServing(ml_serving::MlServingSpec),
     /// Short-lived pods with high-cardinality labels and runtime metrics.
     Cardinality(cardinality::CardinalitySpec),
+}
+
+/// The written form: one key naming the generator. (A struct rather than an externally
+/// tagged enum because serde_yaml reads those as YAML tags, `!ml_serving`.)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeneratorKey {
+    ml_serving: Option<ml_serving::MlServingSpec>,
+    cardinality: Option<cardinality::CardinalitySpec>,
+}
+
+impl TryFrom<GeneratorKey> for GeneratorSpec {
+    type Error = String;
+
+    fn try_from(k: GeneratorKey) -> Result<Self, String> {
+        match (k.ml_serving, k.cardinality) {
+            (Some(s), None) => Ok(GeneratorSpec::MlServing(s)),
+            (None, Some(s)) => Ok(GeneratorSpec::Cardinality(s)),
+            _ => Err("name exactly one generator: `ml_serving` or `cardinality`".into()),
+        }
+    }
 }
 
 impl GeneratorSpec {

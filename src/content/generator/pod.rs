@@ -86,7 +86,12 @@ struct Counters {
 impl Pod {
     /// Creates the pod's series: model metrics carry `model_labels`, container metrics carry
     /// `container_labels`; `buckets` are the finite upper bounds (`+Inf` is added).
-    pub fn new(storage: &mut Storage, model_labels: &Labels, container_labels: &Labels, buckets: &[f64]) -> Pod {
+    pub fn new(
+        storage: &mut Storage,
+        model_labels: &Labels,
+        container_labels: &Labels,
+        buckets: &[f64],
+    ) -> Pod {
         let mut id = |labels: &Labels, name: &str| {
             let mut l = labels.clone();
             l.set(METRIC_NAME, name);

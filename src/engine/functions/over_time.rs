@@ -1,10 +1,9 @@
 //! The `*_over_time` family, `changes` and `resets`: each reduces one series' window to a
 //! single value, with upstream's numerics (Kahan sums, NaN ordering, incremental means).
 
-use std::cmp::Ordering;
-
 use super::args::per_series;
 use super::FnCall;
+use crate::engine::aggregate::quantile;
 use crate::engine::error::QueryError;
 use crate::engine::gofmt::format_g;
 use crate::engine::kahan;
@@ -68,7 +67,8 @@ pub(super) fn ts_of_min_over_time(call: &mut FnCall) -> R {
 
 pub(super) fn quantile_over_time(call: &mut FnCall) -> R {
     let q = call.scalar(0)?;
-    let result = per_series(call, 1, |s| Some(quantile(q, s.points.iter().map(|p| p.v).collect())))?;
+    let result =
+        per_series(call, 1, |s| Some(quantile(q, &mut s.points.iter().map(|p| p.v).collect::<Vec<_>>())))?;
     if matches!(&result, Value::Vector(v) if !v.is_empty()) && !(0.0..=1.0).contains(&q) {
         call.annotations
             .warn(format!("PromQL warning: quantile value should be between 0 and 1, got {}", format_g(q)));
@@ -90,9 +90,10 @@ pub(super) fn mad_over_time(call: &mut FnCall) -> R {
         if s.points.iter().any(|p| p.v.is_nan()) {
             return Some(f64::NAN);
         }
-        let values: Vec<f64> = s.points.iter().map(|p| p.v).collect();
-        let median = quantile(0.5, values.clone());
-        Some(quantile(0.5, values.into_iter().map(|v| (v - median).abs()).collect()))
+        let mut values: Vec<f64> = s.points.iter().map(|p| p.v).collect();
+        let median = quantile(0.5, &mut values);
+        values.iter_mut().for_each(|v| *v = (*v - median).abs());
+        Some(quantile(0.5, &mut values))
     })
 }
 
@@ -185,38 +186,6 @@ fn variance(points: &[Point]) -> f64 {
     (aux + c_aux) / count
 }
 
-/// The φ-quantile of `values` by linear interpolation between closest ranks (Prometheus's
-/// `quantile`): NaN for no values or q = NaN, -Inf for q < 0, +Inf for q > 1. NaN values
-/// sort first, as upstream's ordering puts them.
-pub fn quantile(q: f64, mut values: Vec<f64>) -> f64 {
-    if values.is_empty() || q.is_nan() {
-        return f64::NAN;
-    }
-    if q < 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if q > 1.0 {
-        return f64::INFINITY;
-    }
-    values.sort_by(nan_first);
-    let n = values.len() as f64;
-    let rank = q * (n - 1.0);
-    let lower = rank.floor().max(0.0);
-    let upper = (lower + 1.0).min(n - 1.0);
-    let weight = rank - rank.floor();
-    values[lower as usize] * (1.0 - weight) + values[upper as usize] * weight
-}
-
-/// Ascending order with NaN before everything (a total order, so sorting cannot panic).
-fn nan_first(a: &f64, b: &f64) -> Ordering {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        _ => a.partial_cmp(b).unwrap_or(Ordering::Equal),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,24 +196,6 @@ mod tests {
 
     fn same(a: f64, b: f64) -> bool {
         (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
-    }
-
-    #[test]
-    fn quantiles() {
-        let cases: &[(f64, &[f64], f64)] = &[
-            (0.5, &[1.0, 2.0, 3.0, 4.0], 2.5),
-            (0.0, &[3.0, 1.0, 2.0], 1.0),
-            (1.0, &[3.0, 1.0, 2.0], 3.0),
-            (0.25, &[0.0, 10.0], 2.5),
-            (0.5, &[], f64::NAN),
-            (f64::NAN, &[1.0], f64::NAN),
-            (-0.1, &[1.0], f64::NEG_INFINITY),
-            (1.1, &[1.0], f64::INFINITY),
-            (0.0, &[2.0, f64::NAN], f64::NAN),
-        ];
-        for &(q, values, want) in cases {
-            assert!(same(quantile(q, values.to_vec()), want), "quantile({q}, {values:?})");
-        }
     }
 
     #[test]

@@ -26,16 +26,32 @@ pub fn check_durations(src: &str, tokens: &[Token]) -> Result<(), GuardError> {
         }
         let after_offset = |k: usize| {
             let prev = |n: usize| k.checked_sub(n).map(|j| &tokens[j]);
-            let is_offset = |t: Option<&Token>| t.is_some_and(|t| t.kind == Kind::Keyword && t.text(src).eq_ignore_ascii_case("offset"));
-            is_offset(prev(1)) || (prev(1).is_some_and(|p| matches!(p.text(src), "+" | "-")) && is_offset(prev(2)))
+            let is_offset = |t: Option<&Token>| {
+                t.is_some_and(|t| t.kind == Kind::Keyword && t.text(src).eq_ignore_ascii_case("offset"))
+            };
+            is_offset(prev(1))
+                || (prev(1).is_some_and(|p| matches!(p.text(src), "+" | "-")) && is_offset(prev(2)))
         };
+        let text = t.text(src);
+        if t.kind == Kind::Number
+            && !text.eq_ignore_ascii_case("inf")
+            && number_value(text).is_some_and(f64::is_infinite)
+        {
+            // Prometheus refuses a literal too large for a float; promql-parser reads it as Inf.
+            return Err(GuardError {
+                message: "error parsing number: value out of range".into(),
+                start: t.start,
+                end: t.end,
+            });
+        }
         let is_duration_slot = in_brackets || after_offset(i);
         if !is_duration_slot || !matches!(t.kind, Kind::Number | Kind::Duration) {
             continue;
         }
-        let text = t.text(src);
-        let ms = if t.kind == Kind::Number { number_value(text).map(|s| s * 1000.0) } else { duration_ms(text) };
-        let out_of_range = || GuardError { message: "duration out of range".into(), start: t.start, end: t.end };
+        let ms =
+            if t.kind == Kind::Number { number_value(text).map(|s| s * 1000.0) } else { duration_ms(text) };
+        let out_of_range =
+            || GuardError { message: "duration out of range".into(), start: t.start, end: t.end };
         match ms {
             Some(ms) if ms.is_finite() && ms.abs() <= MAX_DURATION_MS => {}
             Some(_) => return Err(out_of_range()),
@@ -131,6 +147,7 @@ mod tests {
             ("x[5m] offset 1w", None),
             ("x @ 1e30", None),
             ("x[1e9]", None),
+            ("1e999 + x", Some("1e999")),
         ] {
             let (tokens, _) = lex(src);
             let got = check_durations(src, &tokens).err().map(|e| &src[e.start..e.end]);
@@ -142,7 +159,8 @@ mod tests {
     fn finds_negative_ats() {
         let src = "a @ 5 + b @ -10 + c @ start() + d @ - 2s";
         let (tokens, _) = lex(src);
-        let got: Vec<(&str, usize)> = negative_ats(src, &tokens).iter().map(|&(p, n)| (&src[p..p + 1], n)).collect();
+        let got: Vec<(&str, usize)> =
+            negative_ats(src, &tokens).iter().map(|&(p, n)| (&src[p..p + 1], n)).collect();
         assert_eq!(got, vec![("-", 1), ("-", 2)]);
     }
 }

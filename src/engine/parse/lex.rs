@@ -56,8 +56,20 @@ pub struct LexError {
 }
 
 const AGGREGATORS: &[&str] = &[
-    "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
-    "limitk", "limit_ratio",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "group",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "count_values",
+    "quantile",
+    "limitk",
+    "limit_ratio",
 ];
 const KEYWORDS: &[&str] =
     &["by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool", "start", "end"];
@@ -131,7 +143,9 @@ impl Lexer<'_> {
                             self.pos += 1;
                             self.push(Kind::Op, start);
                         }
-                        Some(b'~') => return self.err("unexpected character after '=': '~'", start, start + 2),
+                        Some(b'~') => {
+                            return self.err("unexpected character after '=': '~'", start, start + 2)
+                        }
                         _ => self.push(Kind::Assign, start),
                     }
                 }
@@ -172,7 +186,7 @@ impl Lexer<'_> {
                     }
                     self.single(Kind::RParen);
                 }
-                b'{' => self.braces(start)?,
+                b'{' => self.braces()?,
                 b'}' => return self.err("unexpected character: '}'", start, start + 1),
                 b'[' => self.brackets(start)?,
                 b']' => return self.err("unexpected right bracket ']'", start, start + 1),
@@ -309,7 +323,7 @@ impl Lexer<'_> {
         self.err("unterminated quoted string", start, self.pos)
     }
 
-    fn braces(&mut self, open: usize) -> Result<(), LexError> {
+    fn braces(&mut self) -> Result<(), LexError> {
         self.single(Kind::LBrace);
         loop {
             let start = self.pos;
@@ -344,20 +358,31 @@ impl Lexer<'_> {
                         _ => {
                             let ch = self.char_at(self.pos);
                             let end = self.char_end(self.pos).min(self.b.len());
-                            return self.err(format!("unexpected character after '!' inside braces: '{ch}'"), start, end);
+                            return self.err(
+                                format!("unexpected character after '!' inside braces: '{ch}'"),
+                                start,
+                                end,
+                            );
                         }
                     }
                 }
                 b'{' => return self.err("unexpected left brace '{' inside braces", start, start + 1),
                 c if is_alpha(c) => {
                     self.take_while(|c| is_alpha(c) || c.is_ascii_digit());
-                    let kind = if self.src[start..self.pos].eq_ignore_ascii_case("or") { Kind::Op } else { Kind::Ident };
+                    let kind = if self.src[start..self.pos].eq_ignore_ascii_case("or") {
+                        Kind::Op
+                    } else {
+                        Kind::Ident
+                    };
                     self.push(kind, start);
                 }
                 _ => {
                     let ch = self.char_at(start);
-                    let _ = open;
-                    return self.err(format!("unexpected character inside braces: '{ch}'"), start, self.char_end(start));
+                    return self.err(
+                        format!("unexpected character inside braces: '{ch}'"),
+                        start,
+                        self.char_end(start),
+                    );
                 }
             }
         }
@@ -378,7 +403,11 @@ impl Lexer<'_> {
                         return self.err("unexpected second colon(:) in brackets", start, start + 1);
                     }
                     if self.tokens.last().is_some_and(|t| t.kind == Kind::LBracket && t.start == open) {
-                        return self.err("expected duration before first colon(:) in brackets", start, start + 1);
+                        return self.err(
+                            "expected duration before first colon(:) in brackets",
+                            start,
+                            start + 1,
+                        );
                     }
                     colon = true;
                     self.single(Kind::Colon);
@@ -391,7 +420,11 @@ impl Lexer<'_> {
                 b'[' => return self.err("unexpected left bracket '[' inside brackets", start, start + 1),
                 _ => {
                     let ch = self.char_at(start);
-                    return self.err(format!("unexpected character inside brackets: '{ch}'"), start, self.char_end(start));
+                    return self.err(
+                        format!("unexpected character inside brackets: '{ch}'"),
+                        start,
+                        self.char_end(start),
+                    );
                 }
             }
         }
@@ -414,9 +447,9 @@ mod tests {
         assert_eq!(
             kinds(r#"sum by (a) (rate(x{b=~"c"}[5m:1m])) > bool 1e3 @ start()"#),
             vec![
-                Aggregator, Keyword, LParen, Ident, RParen, LParen, Ident, LParen, Ident, LBrace, Ident, MatchOp, Str,
-                RBrace, LBracket, Duration, Colon, Duration, RBracket, RParen, RParen, Op, Keyword, Number, At, Keyword,
-                LParen, RParen, Eof
+                Aggregator, Keyword, LParen, Ident, RParen, LParen, Ident, LParen, Ident, LBrace, Ident,
+                MatchOp, Str, RBrace, LBracket, Duration, Colon, Duration, RBracket, RParen, RParen, Op,
+                Keyword, Number, At, Keyword, LParen, RParen, Eof
             ]
         );
         assert_eq!(kinds("a:b offset -Inf"), vec![MetricIdent, Keyword, Op, Number, Eof]);

@@ -257,19 +257,24 @@ impl<'a> Recognizer<'a> {
         loop {
             self.expr(0)?;
             if self.is(Kind::Comma) {
-                self.bump();
-                if self.is(Kind::RParen) {
-                    let t = self.peek();
-                    return Err(Located {
-                        message: "trailing commas not allowed in function call args".into(),
-                        start: t.start,
-                        end: t.end,
-                    });
-                }
+                self.trailing_comma()?;
                 continue;
             }
             return self.expect(Kind::RParen, "function call", "\",\" or \")\"");
         }
+    }
+
+    /// Consumes an argument comma, refusing one right before `)` as Prometheus does.
+    fn trailing_comma(&mut self) -> Step {
+        let comma = self.bump();
+        if self.is(Kind::RParen) {
+            return Err(Located {
+                message: "trailing commas not allowed in function call args".into(),
+                start: comma.start,
+                end: comma.end,
+            });
+        }
+        Ok(())
     }
 
     fn aggregation(&mut self) -> Step {
@@ -283,8 +288,8 @@ impl<'a> Recognizer<'a> {
         self.expect(Kind::LParen, "aggregation", "\"(\"")?;
         if !self.is(Kind::RParen) {
             self.expr(0)?;
-            if self.is(Kind::Comma) {
-                self.bump();
+            while self.is(Kind::Comma) {
+                self.trailing_comma()?;
                 self.expr(0)?;
             }
         }
@@ -340,7 +345,10 @@ impl<'a> Recognizer<'a> {
                     let op_ok = op.kind == Kind::MatchOp
                         || op.kind == Kind::Assign
                         || (op.kind == Kind::Op && op.text(self.src) == "!=");
-                    if name.kind == Kind::Str && matches!(op.kind, Kind::Comma | Kind::RBrace | Kind::Op) && !op_ok {
+                    if name.kind == Kind::Str
+                        && matches!(op.kind, Kind::Comma | Kind::RBrace | Kind::Op)
+                        && !op_ok
+                    {
                         // A lone quoted string is the metric name.
                     } else if op_ok {
                         self.bump();
@@ -381,7 +389,11 @@ pub fn semantic_error(src: &str, tokens: &[Token], message: &str) -> Located {
         tokens
             .iter()
             .enumerate()
-            .find(|(i, t)| t.kind == Kind::Ident && t.text(src) == name && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::LParen))
+            .find(|(i, t)| {
+                t.kind == Kind::Ident
+                    && t.text(src) == name
+                    && tokens.get(i + 1).is_some_and(|n| n.kind == Kind::LParen)
+            })
             .map(|(i, t)| {
                 let end = matching_paren(tokens, i + 1).map_or(t.end, |j| tokens[j].end);
                 Located { message: message.clone(), start: t.start, end }
@@ -390,6 +402,13 @@ pub fn semantic_error(src: &str, tokens: &[Token], message: &str) -> Located {
         find(&|t| t.kind == Kind::Aggregator)
     } else if message.contains("@ modifier") || message.starts_with("@ ") {
         find(&|t| t.kind == Kind::At)
+    } else if message.contains("before range") {
+        find(&|t| t.kind == Kind::LBracket)
+    } else if let Some(text) = message.strip_prefix("not a valid duration string: ") {
+        let text = text.trim_matches('"');
+        find(&|t| t.kind == Kind::Duration && t.text(src) == text)
+    } else if message.starts_with("duration must be greater than 0") {
+        tokens.windows(2).find(|w| w[0].kind == Kind::LBracket).map(|w| at(&w[1]))
     } else if message.contains("offset") {
         let offsets: Vec<&Token> = tokens.iter().filter(|t| text_is(t, "offset")).collect();
         let pick = if message.contains("multiple") { offsets.get(1) } else { offsets.first() };
@@ -398,23 +417,36 @@ pub fn semantic_error(src: &str, tokens: &[Token], message: &str) -> Located {
         find(&|t| text_is(t, "bool"))
     } else if message.contains("BOOL") {
         find(&|t| t.kind == Kind::Op && precedence(t.text(src)) == Some(3))
-    } else if message.starts_with("no grouping allowed") || message.contains("must not occur in ON and GROUP") {
+    } else if message.starts_with("no grouping allowed") || message.contains("must not occur in ON and GROUP")
+    {
         find(&|t| text_is(t, "group_left") || text_is(t, "group_right"))
     } else if message.starts_with("vector matching only allowed") {
         find(&|t| text_is(t, "on") || text_is(t, "ignoring"))
     } else if message.starts_with("set operator") {
         let op = quoted.first().cloned().unwrap_or_default();
         find(&|t| t.kind == Kind::Op && text_is(t, &op))
-    } else if message.contains("ranges only allowed") || message.contains("subquery") || message.contains("duration") {
-        find(&|t| t.kind == Kind::LBracket).map(|l| {
-            let end = tokens.iter().find(|t| t.kind == Kind::RBracket && t.start > l.start).map_or(l.end, |r| r.end);
-            Located { start: l.start, end, ..l }
+    } else if message.contains("ranges only allowed")
+        || message.contains("subquery")
+        || message.contains("duration")
+    {
+        // The offending range follows a parenthesis or another range, not a selector.
+        let offending = tokens
+            .windows(2)
+            .find(|w| w[1].kind == Kind::LBracket && matches!(w[0].kind, Kind::RParen | Kind::RBracket))
+            .map(|w| w[1]);
+        offending.or_else(|| tokens.iter().find(|t| t.kind == Kind::LBracket).copied()).map(|l| {
+            let end = tokens
+                .iter()
+                .find(|t| t.kind == Kind::RBracket && t.start > l.start)
+                .map_or(l.end, |r| r.end);
+            Located { message: message.clone(), start: l.start, end }
         })
     } else if message.contains("unary expression") {
         find(&|t| t.kind == Kind::Op && matches!(t.text(src), "-" | "+"))
     } else if message.contains("matcher") || message.contains("metric name") || message.contains("regex") {
         find(&|t| t.kind == Kind::LBrace).map(|l| {
-            let end = tokens.iter().find(|t| t.kind == Kind::RBrace && t.start > l.start).map_or(l.end, |r| r.end);
+            let end =
+                tokens.iter().find(|t| t.kind == Kind::RBrace && t.start > l.start).map_or(l.end, |r| r.end);
             // Include the metric name in front of the braces.
             let start = tokens
                 .iter()
@@ -426,13 +458,34 @@ pub fn semantic_error(src: &str, tokens: &[Token], message: &str) -> Located {
         })
     } else {
         // Any token the message quotes.
-        quoted.iter().find_map(|q| find(&|t| t.text(src) == q.as_str() || t.text(src).trim_matches(['"', '\'', '`']) == q.as_str()))
+        quoted.iter().find_map(|q| {
+            find(&|t| t.text(src) == q.as_str() || t.text(src).trim_matches(['"', '\'', '`']) == q.as_str())
+        })
     };
     located.unwrap_or(whole)
 }
 
-/// promql-parser quotes names with single quotes where Prometheus uses double quotes.
+/// Rewords promql-parser's messages as Prometheus words them: type names (`vector` is an
+/// "instant vector", `matrix` a "range vector") and double-quoted names.
 fn reword(message: &str) -> String {
+    let mut message = message.to_string();
+    for (from, to) in [
+        ("type vector", "type instant vector"),
+        ("type matrix", "type range vector"),
+        ("got vector", "got instant vector"),
+        ("got matrix", "got range vector"),
+        ("an vector selector or matrix selector", "an instant vector selector or range vector selector"),
+        ("only allowed on vector,", "only allowed on instant vector,"),
+        ("between vectors", "between instant vectors"),
+    ] {
+        message = message.replace(from, to);
+    }
+    if let Some(text) = message.strip_prefix("not a valid duration string: ") {
+        if !text.starts_with('"') {
+            message = format!("not a valid duration string: \"{text}\"");
+        }
+    }
+    let message = message.as_str();
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(open) = rest.find('\'') {
@@ -507,16 +560,21 @@ mod tests {
             ("rate(x[5m]) +", 13, "unexpected end of input"),
             ("*1", 0, "unexpected <op:*>"),
             ("foo bar", 4, "unexpected identifier \"bar\""),
-            (r#"x{a="b" c="d"}"#, 8, "unexpected identifier \"c\" in label matching, expected \",\" or \"}\""),
+            (
+                r#"x{a="b" c="d"}"#,
+                8,
+                "unexpected identifier \"c\" in label matching, expected \",\" or \"}\"",
+            ),
             (r#"x{a=b}"#, 4, "unexpected identifier \"b\" in label matching, expected string"),
             ("x{,}", 2, "unexpected \",\" in label matching, expected identifier or \"}\""),
             ("sum(x) by job", 10, "unexpected identifier \"job\" in grouping opts, expected \"(\""),
             ("sum without(,)(x)", 12, "unexpected \",\" in grouping opts, expected label"),
+            ("rate(x[5m],)", 10, "trailing commas not allowed in function call args"),
             ("rate(x[5m] y)", 11, "unexpected identifier \"y\" in function call, expected \",\" or \")\""),
             ("x offset", 8, "unexpected end of input in offset, expected number or duration"),
             ("x @", 3, "unexpected end of input in @, expected timestamp"),
             ("x[]", 2, "unexpected \"]\" in subquery or range selector, expected number or duration"),
-            ("topk(3, x,)", 10, "trailing commas not allowed in function call args"),
+            ("topk(3, x,)", 9, "trailing commas not allowed in function call args"),
         ] {
             assert_eq!(syntax(src), Some((start, msg.to_string())), "{src}");
         }
@@ -526,13 +584,20 @@ mod tests {
     fn semantic_errors_are_placed() {
         for (src, msg, want_text, want_msg) in [
             ("foo(x)", "unknown function with name 'foo'", "foo(x)", "unknown function with name \"foo\""),
-            ("1 + rate(x)", "expected type matrix in call to function 'rate', got vector", "rate(x)", ""),
+            (
+                "1 + rate(x)",
+                "expected type matrix in call to function 'rate', got vector",
+                "rate(x)",
+                "expected type range vector in call to function \"rate\", got instant vector",
+            ),
             ("x offset 1m offset 2m", "offset may not be set multiple times", "offset", ""),
             ("1 == 1", "comparisons between scalars must use BOOL modifier", "==", ""),
             ("x + bool y", "bool modifier can only be used on comparison operators", "bool", ""),
             ("{}", "vector selector must contain at least one non-empty matcher", "{}", ""),
             ("1 and 2", "set operator 'and' not allowed in binary scalar expression", "and", ""),
-            ("x[0s]", "duration must be greater than 0", "[0s]", ""),
+            ("x[0s]", "duration must be greater than 0", "0s", ""),
+            ("rate(x[1m])[5m]", "ranges only allowed for vector selectors", "[5m]", ""),
+            ("x[5m1h]", "not a valid duration string: 5m1h", "5m1h", "not a valid duration string: \"5m1h\""),
             ("sum()", "no arguments for aggregate expression 'sum' provided", "sum", ""),
             ("what", "something unknown", "what", ""),
         ] {

@@ -1,0 +1,144 @@
+// Shared helpers of the browser tests: the system Chromium driven by playwright-core, the
+// built site served locally, and the artefacts folder (screenshots, timings).
+
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { serve } from './serve.mjs';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ARTEFACTS = join(ROOT, 'test-artefacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** The viewports the site must work in. */
+export const LAPTOP = { width: 1280, height: 800 };
+export const NARROW = { width: 390, height: 844 };
+
+/** How long the app may take to boot and load its dataset on a slow CI machine. */
+export const BOOT_TIMEOUT = 60_000;
+
+/**
+ * Starts the system Chromium with a fresh profile. Playwright never downloads a browser
+ * here: the executable is Debian's.
+ */
+export async function launch(viewport = LAPTOP) {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh --test`);
+  }
+  const profile = await mkdtemp(join(tmpdir(), 'promql-playground-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  const errors = [];
+  context.on('weberror', (e) => errors.push(String(e.error())));
+  context.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return {
+    context,
+    errors,
+    async page() {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      return page;
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves a built site (dist/ by default) under `prefix` on 127.0.0.1 at a free port. */
+export async function serveSite({ dist = join(ROOT, 'dist'), prefix = '/' } = {}) {
+  if (!existsSync(join(dist, 'index.html'))) {
+    throw new Error(`${dist}/index.html missing: run \`trunk build --release\` first`);
+  }
+  return serve({ root: dist, prefix });
+}
+
+/** Saves a screenshot as test-artefacts/screenshots/NAME.png. */
+export async function screenshot(page, name) {
+  const dir = join(ARTEFACTS, 'screenshots');
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Writes a JSON artefact. */
+export async function writeArtefact(name, value) {
+  await mkdir(ARTEFACTS, { recursive: true });
+  await writeFile(join(ARTEFACTS, name), JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Waits until the dataset is loaded (the Execute button becomes enabled). */
+export async function waitForData(page) {
+  await page.locator('[data-testid="execute"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+}
+
+/**
+ * Replaces the query in the editor by typing it, runs it with Ctrl+Enter and waits for the
+ * result panel to show this run (the stats line or an error).
+ */
+export async function runQuery(page, query, { mode = 'instant', time } = {}) {
+  await page.locator(`[data-testid="mode-${mode}"]`).click();
+  if (time !== undefined) {
+    await page.locator('[data-testid="time-input"]').fill(time);
+  }
+  const editor = page.locator('[data-testid="query-input"]');
+  await editor.click();
+  await editor.press('Control+A');
+  await editor.press('Delete');
+  await editor.pressSequentially(query);
+  const before = await resultMarker(page);
+  await editor.press('Control+Enter');
+  await page.waitForFunction(
+    (prev) => {
+      const el = document.querySelector('[data-testid="result-stats"], [data-testid="query-error"]');
+      const running = document.querySelector('[data-testid="execute"]')?.textContent.includes('Running');
+      return el && !running && el.closest('.results') && window.__lastResult !== prev;
+    },
+    before,
+    { timeout: BOOT_TIMEOUT },
+  );
+}
+
+/** Marks the current result panel so the next run can be told apart from it. */
+async function resultMarker(page) {
+  return page.evaluate(() => {
+    const stamp = Math.random().toString(36).slice(2);
+    window.__lastResult = stamp;
+    const panel = document.querySelector('.results');
+    // Any re-render of the panel's content replaces these nodes; watch for that.
+    const observer = new MutationObserver(() => {
+      window.__lastResult = `changed-${stamp}`;
+      observer.disconnect();
+    });
+    if (panel) observer.observe(panel, { childList: true, subtree: true, characterData: true });
+    return stamp;
+  });
+}
+
+/** The result table as rows of [series, value] strings. */
+export async function readTable(page) {
+  return page.$$eval('[data-testid="result-table"] tbody tr', (rows) =>
+    rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent.trim())),
+  );
+}

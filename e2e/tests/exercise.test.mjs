@@ -1,0 +1,115 @@
+// The exercise player: a wrong answer gets feedback (and a chart overlay), a hint is
+// revealed, the right answer solves the exercise, and the progress (solved mark, last query)
+// survives a reload; a corrupt progress store resets with a notice.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { BOOT_TIMEOUT, LAPTOP, launch, screenshot, serveSite } from '../lib.mjs';
+
+const ID = 'todo-1-3-sum-by';
+const WRONG = 'sum(rate(model_predictions_total[5m]))';
+const RIGHT = 'sum by (model) (rate(model_predictions_total[5m]))';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveSite();
+  browser = await launch(LAPTOP);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Waits until the dataset is loaded and the Check button is enabled. */
+async function waitForCheck(page) {
+  await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+}
+
+/** Types `query` into the editor, checks it and returns the (new) feedback headline. */
+async function answer(page, query) {
+  const editor = page.locator('[data-testid="query-input"]');
+  await editor.fill(query);
+  const headline = page.locator('[data-testid="feedback-headline"]');
+  const before = (await headline.count()) ? await headline.textContent() : null;
+  await page.locator('[data-testid="check"]').click();
+  await page.waitForFunction(
+    (prev) => {
+      const h = document.querySelector('[data-testid="feedback-headline"]');
+      const busy = document.querySelector('[data-testid="check"]')?.textContent?.includes('Checking');
+      // Each check of this test changes the headline, so a new text means a new verdict.
+      return h && !busy && h.textContent !== prev;
+    },
+    before,
+    { timeout: BOOT_TIMEOUT },
+  );
+  return headline.textContent();
+}
+
+describe('exercise player', () => {
+  test('feedback, hints, solving, and progress across a reload', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}exercise/${ID}`);
+    await waitForCheck(page);
+    assert.match(await page.locator('h1').first().textContent(), /Sum by a label/);
+
+    const wrong = await answer(page, WRONG);
+    assert.match(wrong, /Not quite|Close/);
+    const items = await page.locator('.feedback-items li').allTextContents();
+    assert.ok(items.some((i) => /missing/.test(i)), `feedback names the missing series: ${items}`);
+    await page.locator('[data-testid="chart"]').waitFor({ timeout: BOOT_TIMEOUT });
+
+    await page.locator('[data-testid="reveal-hint"]').click();
+    assert.equal(await page.locator('[data-testid="hint"]').count(), 1);
+    await screenshot(page, 'exercise-wrong-answer');
+
+    const right = await answer(page, RIGHT);
+    assert.match(right, /Correct/);
+    await page.locator('[data-testid="solved-badge"]').waitFor();
+    await page.locator('[data-testid="explanation"]').waitFor();
+    await screenshot(page, 'exercise-solved');
+
+    await page.reload();
+    await page.locator('[data-testid="solved-badge"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await page.locator('[data-testid="query-input"]').inputValue(), RIGHT);
+    assert.equal(await page.locator('[data-testid="hint"]').count(), 1, 'the revealed hint stays revealed');
+
+    await page.goto(site.url);
+    const item = page.locator(`[data-testid="catalogue-${ID}"]`);
+    await item.waitFor({ timeout: BOOT_TIMEOUT });
+    assert.match(await item.getAttribute('class'), /solved/);
+    assert.match(await page.locator('[data-testid="solved-count"]').textContent(), /^1 of \d+ solved$/);
+    await screenshot(page, 'home-catalogue');
+    assert.deepEqual(browser.errors, []);
+    await page.close();
+  });
+
+  test('a spot-the-bug exercise explains the empty result', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}exercise/bug-histogram-bare-name`);
+    await waitForCheck(page);
+    const starter = await page.locator('[data-testid="query-input"]').inputValue();
+    assert.equal(starter, 'max by (model) (model_prediction_duration_seconds)');
+    await page.locator('[data-testid="check"]').click();
+    await page.locator('[data-testid="feedback-headline"]').waitFor({ timeout: BOOT_TIMEOUT });
+    const items = (await page.locator('.feedback-items li').allTextContents()).join('\n');
+    assert.match(items, /classic histogram/);
+    await screenshot(page, 'exercise-spot-the-bug');
+    await page.close();
+  });
+
+  test('a corrupt progress store resets with a notice', async () => {
+    const page = await browser.page();
+    await page.goto(site.url);
+    await page.evaluate(() => localStorage.setItem('promplay.progress.v1', '{"version":1,"solved":'));
+    await page.reload();
+    await page.locator('[data-testid="progress-notice"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.match(await page.locator('[data-testid="solved-count"]').textContent(), /^0 of \d+ solved$/);
+    const stored = await page.evaluate(() => localStorage.getItem('promplay.progress.v1'));
+    assert.deepEqual(JSON.parse(stored).solved, []);
+    await page.close();
+  });
+});

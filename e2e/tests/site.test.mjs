@@ -1,0 +1,192 @@
+// The site at the root path: home page, playground queries (table, chart, errors), and the
+// layout at laptop and phone widths. Fails when the app does not render or answers wrongly.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  BOOT_TIMEOUT,
+  LAPTOP,
+  NARROW,
+  launch,
+  readTable,
+  runQuery,
+  screenshot,
+  serveSite,
+  waitForData,
+  writeArtefact,
+} from '../lib.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveSite();
+  browser = await launch(LAPTOP);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe('home page', () => {
+  test('renders the intro and the loaded dataset', async () => {
+    const page = await browser.page();
+    await page.goto(site.url);
+    await page.getByRole('heading', { level: 1 }).waitFor({ timeout: BOOT_TIMEOUT });
+    assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /PromQL/);
+    const series = page.locator('[data-testid="series-count"]');
+    await series.waitFor({ timeout: BOOT_TIMEOUT });
+    assert.ok(Number(await series.textContent()) > 0, 'the dataset has series');
+    const metrics = await page.$$eval('.metrics-table tbody tr', (rows) => rows.length);
+    assert.ok(metrics >= 5, `metrics listed: ${metrics}`);
+    await screenshot(page, 'home-laptop');
+    await page.close();
+  });
+});
+
+describe('playground', () => {
+  test('measures navigation to an interactive editor', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}play`);
+    const editor = page.locator('[data-testid="query-input"]');
+    await editor.waitFor({ timeout: BOOT_TIMEOUT });
+    // Time from navigation start until the editor exists and accepts input, then until the
+    // dataset is loaded and queries can run.
+    const editorMs = await page.evaluate(() => performance.now());
+    await editor.fill('up');
+    assert.equal(await editor.inputValue(), 'up');
+    await waitForData(page);
+    const dataMs = await page.evaluate(() => performance.now());
+    const nav = await page.evaluate(() => {
+      const [n] = performance.getEntriesByType('navigation');
+      return { domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd };
+    });
+    const timings = { editorInteractiveMs: Math.round(editorMs), queryReadyMs: Math.round(dataMs), ...nav };
+    console.log('timings', timings);
+    await writeArtefact('timings.json', timings);
+    await page.close();
+  });
+
+  test('an instant query fills the table with the right values', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}play`);
+    await waitForData(page);
+
+    await runQuery(page, '2 * 3 + 1');
+    assert.deepEqual(await readTable(page), [['scalar', '7']]);
+
+    await runQuery(page, 'label_replace(vector(42), "source", "e2e", "", "")');
+    assert.deepEqual(await readTable(page), [['{source="e2e"}', '42']]);
+
+    // The evaluation time comes from the time control: time() is that instant in seconds.
+    await runQuery(page, 'time()', { time: '2026-01-05T01:00:00Z' });
+    assert.deepEqual(await readTable(page), [['scalar', '1767574800']]);
+
+    await screenshot(page, 'playground-instant-laptop');
+    await page.close();
+  });
+
+  test('a dataset query agrees with the dataset overview', async () => {
+    const page = await browser.page();
+    await page.goto(site.url);
+    // The home page counts series from the storage index; the engine must find as many.
+    const row = page.locator('.metrics-table tr', { hasText: 'model_predictions_total' });
+    await row.waitFor({ timeout: BOOT_TIMEOUT });
+    const indexed = Number(await row.locator('td.num').textContent());
+    assert.ok(indexed > 0);
+    await page.locator('.main-nav a', { hasText: 'Playground' }).click();
+    await waitForData(page);
+    await runQuery(page, 'count(model_predictions_total)');
+    assert.deepEqual(await readTable(page), [['{}', String(indexed)]]);
+    await page.close();
+  });
+
+  test('a range query draws a chart with a legend', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}play`);
+    await waitForData(page);
+    const models = 'count(count by (model) (model_predictions_total))';
+    await runQuery(page, models);
+    const [[, modelCount]] = await readTable(page);
+
+    await runQuery(page, 'sum by (model) (rate(model_predictions_total[5m]))', { mode: 'range' });
+    const canvas = page.locator('[data-testid="chart"] canvas');
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 100, `canvas size ${JSON.stringify(box)}`);
+    const legend = await page.$$eval('[data-testid="legend"] .legend-label', (els) => els.map((e) => e.textContent));
+    assert.equal(legend.length, Number(modelCount), `legend: ${legend}`);
+    assert.ok(legend.every((l) => /^\{model="[^"]+"\}$/.test(l)), `legend labels: ${legend}`);
+    // Lines are drawn in saturated palette colours; axes, grid and text are grey.
+    const coloured = await canvas.evaluate((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) n++;
+      }
+      return n;
+    });
+    assert.ok(coloured > 500, `coloured pixels: ${coloured}`);
+    await screenshot(page, 'playground-range-laptop');
+
+    // Hovering over a line names its series.
+    await canvas.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+    await page.locator('[data-testid="tab-table"]').click();
+    const rows = await readTable(page);
+    assert.equal(rows.length, Number(modelCount));
+    await page.close();
+  });
+
+  test('a parse error is shown inline', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}play`);
+    await waitForData(page);
+    await runQuery(page, 'sum(rate(model_predictions_total[5m])');
+    const error = page.locator('[data-testid="query-error"]');
+    assert.match(await error.textContent(), /parse error/i);
+    assert.equal(await page.locator('[data-testid="result-table"]').count(), 0);
+    await screenshot(page, 'playground-error-laptop');
+    await page.close();
+  });
+
+  test('the query survives a reload (it is kept in the URL)', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}play`);
+    await waitForData(page);
+    await runQuery(page, 'vector(5) * 2');
+    await page.reload();
+    await waitForData(page);
+    await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await page.locator('[data-testid="query-input"]').inputValue(), 'vector(5) * 2');
+    assert.deepEqual(await readTable(page), [['{}', '10']]);
+    await page.close();
+  });
+});
+
+describe('narrow window', () => {
+  test('home and playground fit a phone-width window', async () => {
+    const narrow = await launch(NARROW);
+    try {
+      const page = await narrow.page();
+      await page.goto(site.url);
+      await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
+      await screenshot(page, 'home-narrow');
+      await page.goto(`${site.url}play`);
+      await waitForData(page);
+      await page.locator('[data-testid="chart"] canvas').waitFor({ timeout: BOOT_TIMEOUT });
+      // Nothing may force sideways scrolling of the page.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
+      await screenshot(page, 'playground-narrow');
+      assert.deepEqual(narrow.errors, []);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  test('no errors were logged', () => {
+    assert.deepEqual(browser.errors, []);
+  });
+});

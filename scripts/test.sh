@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need, then runs every check, in order:
+#
+#   scripts/test.sh            all steps
+#   scripts/test.sh STEP...    only the named steps (e.g. `scripts/test.sh fmt clippy`)
+#
+# Adding a check: write a `step_NAME` function below and append NAME to STEPS. Each step runs
+# from the repository root with the tools on PATH; a failing command fails the run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/setup.sh
+source "$ROOT/scripts/setup.sh"
+
+STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill unit site e2e)
+
+# Installs the build and browser-test tools (skips what is already there).
+step_setup() {
+    setup_build
+    setup_test
+}
+
+step_fmt() {
+    cargo fmt --all -- --check
+}
+
+# Native code: the engine, content, rules, CLI and tests.
+step_clippy() {
+    cargo clippy --all-targets -- -D warnings
+}
+
+# The web app's components only compile for wasm32.
+step_clippy_wasm() {
+    cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+}
+
+# Differential test against a real Prometheus (Debian's 2.42, with promtool): installs it when
+# missing, then compares promplay with it on the same data (see docs/differential.md). Runs
+# before `unit` because `cargo test` includes this test and needs prometheus on PATH.
+step_differential() {
+    if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus
+    fi
+    cargo test --test differential -- --nocapture
+}
+
+# The default dataset exported as OpenMetrics must backfill with the real promtool
+# (`promtool tsdb create-blocks-from openmetrics`, Debian's prometheus package): installs it
+# when missing. Runs before `unit`, whose `cargo test` includes this test.
+step_promtool_backfill() {
+    if ! command -v promtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus
+    fi
+    cargo test --test datasets_promtool
+}
+
+# Every native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
+step_unit() {
+    cargo test
+}
+
+# The release build of the site, as deployed (dist/).
+step_site() {
+    trunk build --release
+    report_sizes
+}
+
+# Browser tests: headless Chromium against dist/ served on 127.0.0.1, plus a second build
+# served under a sub-path the way GitHub Pages serves it (screenshots and timings go to
+# test-artefacts/).
+step_e2e() {
+    mkdir -p "$ROOT/test-artefacts"
+    trunk build --release --public-url /promql-playground/ --dist "$ROOT/test-artefacts/dist-subpath"
+    node --test --test-concurrency=1 --test-reporter=spec "$ROOT/e2e/tests/"
+}
+
+# Prints the sizes of what the first page load downloads, raw and gzipped.
+report_sizes() {
+    local f total_raw=0 total_gz=0 raw gz
+    echo "dist/ sizes (raw / gzip -9):"
+    for f in dist/*.wasm dist/*.js dist/*.css dist/index.html; do
+        [ -f "$f" ] || continue
+        raw=$(stat -c %s "$f")
+        gz=$(gzip -9 -c "$f" | wc -c)
+        total_raw=$((total_raw + raw))
+        total_gz=$((total_gz + gz))
+        printf '  %-60s %9d B %9d B\n' "$f" "$raw" "$gz"
+    done
+    printf '  %-60s %9d B %9d B\n' "first page load" "$total_raw" "$total_gz"
+    mkdir -p "$ROOT/test-artefacts"
+    printf '{"raw": %d, "gzip": %d}\n' "$total_raw" "$total_gz" > "$ROOT/test-artefacts/sizes.json"
+}
+
+main() {
+    local steps=("$@") started name
+    if [ ${#steps[@]} -eq 0 ]; then steps=("${STEPS[@]}"); fi
+    for name in "${steps[@]}"; do
+        if ! declare -F "step_$name" >/dev/null; then
+            echo "unknown step: $name (steps: ${STEPS[*]})" >&2
+            exit 2
+        fi
+    done
+    for name in "${steps[@]}"; do
+        started=$SECONDS
+        printf '\n======== %s ========\n' "$name"
+        "step_$name"
+        printf -- '-------- %s passed (%ss)\n' "$name" "$((SECONDS - started))"
+    done
+    printf '\nAll steps passed: %s\n' "${steps[*]}"
+}
+
+main "$@"

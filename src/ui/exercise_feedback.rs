@@ -1,0 +1,43 @@
+//! The feedback panel of the exercise page: the verdict's headline and details, and the chart
+//! that overlays the expected result and the learner's.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::chart::Chart;
+use super::exercise_player::Checked;
+
+/// Feedback on the latest check.
+#[component]
+pub fn FeedbackPanel(
+    /// The latest check, if any.
+    checked: Signal<Option<Arc<Checked>>>,
+    /// True while a check runs.
+    running: Signal<bool>,
+) -> impl IntoView {
+    move || {
+        checked.get().map(|c| {
+            let f = &c.feedback;
+            let items = f.items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view();
+            let chart = c.chart.clone().map(|m| {
+                view! {
+                    <h3>"Expected vs. your answer"</h3>
+                    <p class="muted small">"Series labelled " <code>"source=\"expected\""</code> " are the reference answer's; "
+                        <code>"source=\"your answer\""</code> " are yours. Hover a line to see its value."</p>
+                    <Chart model=m />
+                }
+            });
+            let class = if f.passed { "card feedback good" } else { "card feedback bad" };
+            view! {
+                <section class=class aria-live="polite" class:stale=move || running.get() data-testid="feedback">
+                    <p class="feedback-headline" data-testid="feedback-headline">
+                        {if f.passed { "\u{2713} " } else { "\u{2717} " }}{f.headline.clone()}
+                    </p>
+                    <ul class="feedback-items">{items}</ul>
+                    {chart}
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,65 @@
+//! The OpenMetrics export is accepted by the real `promtool tsdb create-blocks-from
+//! openmetrics` (Debian's prometheus package; scripts/test.sh installs it), and the blocks it
+//! writes hold exactly the dataset's series and samples.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use promql_playground::content::builtin_dataset;
+use promql_playground::content::export::write_openmetrics;
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn promtool(args: &[&str]) -> String {
+    let out = Command::new("promtool").args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run promtool ({e}): install Debian's prometheus package (scripts/test.sh promtool_backfill does)")
+    });
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "promtool {args:?} failed:\n{text}");
+    text
+}
+
+#[test]
+fn promtool_backfills_the_default_dataset() {
+    let dataset = builtin_dataset("ml-platform").unwrap();
+    let storage = dataset.storage().unwrap();
+    let dir = scratch("promtool-backfill");
+    let file = dir.join("ml-platform.om");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    write_openmetrics(&storage, &dataset.meta.metrics, None, &mut w).unwrap();
+    drop(w);
+    let db = dir.join("data");
+    let out = promtool(&[
+        "tsdb",
+        "create-blocks-from",
+        "openmetrics",
+        "--max-block-duration=48h",
+        file.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    // Blocks are cut at aligned boundaries, so the data may span more than one: samples add
+    // up over the blocks, and every series spans the whole range, so each block holds all.
+    let blocks: Vec<String> = std::fs::read_dir(&db)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("meta.json").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!blocks.is_empty(), "no blocks written:\n{out}");
+    let mut samples = 0;
+    let mut series_max = 0;
+    for b in &blocks {
+        let meta = std::fs::read_to_string(db.join(b).join("meta.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&meta).unwrap();
+        samples += v["stats"]["numSamples"].as_u64().unwrap();
+        series_max = series_max.max(v["stats"]["numSeries"].as_u64().unwrap());
+    }
+    assert_eq!(samples, storage.sample_count() as u64, "samples in the blocks");
+    assert_eq!(series_max, storage.len() as u64, "series in the largest block");
+}
