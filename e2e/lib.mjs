@@ -44,11 +44,10 @@ export async function launch(viewport = LAPTOP) {
       '--disable-quic',
     ],
   });
+  // Uncaught exceptions, console errors and failed sub-resources. A deep link is answered
+  // by 404.html with status 404, as on GitHub Pages: that document response is expected,
+  // and Chromium's console line about it is covered by the response check instead.
   const errors = [];
-  context.on('weberror', (e) => errors.push(String(e.error())));
-  context.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
   return {
     context,
     errors,
@@ -56,7 +55,15 @@ export async function launch(viewport = LAPTOP) {
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+      });
+      page.on('response', (r) => {
+        if (r.status() >= 400 && r.request().resourceType() !== 'document') errors.push(`${r.status()} ${r.url()}`);
+      });
+      page.on('requestfailed', (r) => {
+        // Leaving a page cancels what it was still loading; that is not a failure.
+        const why = r.failure()?.errorText ?? '';
+        if (!why.includes('ERR_ABORTED')) errors.push(`failed ${r.url()}: ${why}`);
       });
       return page;
     },

@@ -60,7 +60,8 @@ fn every_exercise_accepts_its_answers_and_rejects_the_wrong_ones() {
             failures.push(format!("{}: no dataset {}", ex.id, ex.dataset));
             continue;
         };
-        let shared = storages.entry(ds.meta.id.clone()).or_insert_with(|| ds.storage().expect("dataset generates"));
+        let shared =
+            storages.entry(ds.meta.id.clone()).or_insert_with(|| ds.storage().expect("dataset generates"));
         // Recorded series cover the span of the exercise that records them: give each
         // exercise with rules its own copy, as the site does.
         let mut own;
@@ -97,7 +98,11 @@ fn every_exercise_accepts_its_answers_and_rejects_the_wrong_ones() {
             }
         }
         if ex.rejects.len() < MIN_REJECTS {
-            failures.push(format!("{}: lists {} wrong answers, fewer than {MIN_REJECTS}", ex.id, ex.rejects.len()));
+            failures.push(format!(
+                "{}: lists {} wrong answers, fewer than {MIN_REJECTS}",
+                ex.id,
+                ex.rejects.len()
+            ));
         }
         let starter = ex.starter.iter().filter(|_| ex.kind != ExerciseKind::Write);
         for r in ex.rejects.iter().chain(starter) {
@@ -108,13 +113,17 @@ fn every_exercise_accepts_its_answers_and_rejects_the_wrong_ones() {
             }
         }
     }
-    println!("{} exercises, {answers} reference answers accepted, {rejects} wrong answers checked", exercises.len());
+    println!(
+        "{} exercises, {answers} reference answers accepted, {rejects} wrong answers checked",
+        exercises.len()
+    );
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
 fn embedded_files_match_the_manifest() {
-    let manifest_text = FILES.iter().find(|(p, _)| *p == "pack.yaml").map(|(_, t)| *t).expect("pack.yaml embedded");
+    let manifest_text =
+        FILES.iter().find(|(p, _)| *p == "pack.yaml").map(|(_, t)| *t).expect("pack.yaml embedded");
     let manifest = PackManifest::parse("exercises/pack.yaml", manifest_text).expect("manifest parses");
     let embedded: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| *p != "pack.yaml").collect();
     assert_eq!(embedded, manifest.exercises.iter().map(String::as_str).collect::<Vec<_>>());
@@ -147,8 +156,14 @@ fn the_catalogue_follows_the_seed() {
     let tasks: Vec<&str> = groups.iter().map(|g| g.task).collect();
     assert!(tasks.len() >= 4, "{tasks:?}");
     // Every seed TODO with PromQL appears (TODO numbers as the seed writes them).
-    for todo in ["TODO 1.1", "TODO 1.2", "TODO 1.3", "TODO 2.1", "TODO 2.2", "TODO 2.3", "TODO 2.4", "TODO 3.2", "TODO 5.1", "Bonus 2"] {
+    for todo in [
+        "TODO 1.1", "TODO 1.2", "TODO 1.3", "TODO 2.1", "TODO 2.2", "TODO 2.3", "TODO 2.4", "TODO 3.2",
+        "TODO 5.1", "Bonus 2",
+    ] {
         assert!(exercises.iter().any(|e| e.seed_ref.starts_with(todo)), "no exercise for {todo}");
     }
-    assert!(exercises.iter().filter(|e| e.kind == ExerciseKind::SpotTheBug).count() >= 3, "spot-the-bug exercises");
+    assert!(
+        exercises.iter().filter(|e| e.kind == ExerciseKind::SpotTheBug).count() >= 3,
+        "spot-the-bug exercises"
+    );
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use promql_playground::rules::{check, configmap, CheckOptions, CheckReport};
+use promql_playground::rules::{check, configmap, CheckOptions, CheckReport, Dialect};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules");
 
@@ -158,4 +158,29 @@ fn recorded_verdicts_match_live_promtool() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Nothing a user types may panic (a panic in wasm kills the page): every prefix of every
+/// fixture, and a few mangled variants, are checked in both dialects.
+#[test]
+fn no_input_panics() {
+    let mut checked = 0;
+    for case in cases() {
+        let text = case.text();
+        let mangled = [
+            text.replace(": ", ":"),
+            text.replace("- ", "-"),
+            text.replace('\n', "\n\t"),
+            text.replace('"', ""),
+        ];
+        let prefixes = text.char_indices().map(|(i, _)| &text[..i]).step_by(5);
+        for input in prefixes.chain(mangled.iter().map(String::as_str)) {
+            for dialect in [Dialect::Prometheus2, Dialect::Prometheus3] {
+                let report = check(input, &CheckOptions { dialect, unwrap_configmap: true, no_lint: false });
+                let _ = report.render("x");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
 }

@@ -80,9 +80,12 @@ fn every_seed_rule_records_series_or_explains_why_not() {
         &opts,
     )
     .expect("query");
-    let (Value::Vector(rec), Value::Vector(raw)) = (recorded.value, raw.value) else {
+    let (Value::Vector(mut rec), Value::Vector(mut raw)) = (recorded.value, raw.value) else {
         panic!("vectors expected")
     };
+    // Instant vectors come in no particular order.
+    rec.sort_by_key(|a| a.labels.without_metric_name());
+    raw.sort_by(|a, b| a.labels.cmp(&b.labels));
     assert!(!rec.is_empty());
     assert_eq!(rec.len(), raw.len());
     for (a, b) in rec.iter().zip(&raw) {

@@ -45,6 +45,6 @@ test('a deep link under the sub-path boots the app on the right page', async () 
   // Assets resolve under the prefix (the logo is a plain static file).
   const logo = await page.locator('.brand img').evaluate((img) => img.complete && img.naturalWidth > 0);
   assert.ok(logo, 'logo loaded');
-  assert.deepEqual(browser.errors.filter((e) => !e.includes('404')), []);
+  assert.deepEqual(browser.errors, []);
   await page.close();
 });

@@ -48,7 +48,8 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
     let before = &src[..cursor];
     let (toks, nesting) = tokenize_with_end(before);
     let last = toks.last().copied();
-    let sig: Vec<Token> = toks.iter().copied().filter(|t| !matches!(t.kind, TokenKind::Space | TokenKind::Comment)).collect();
+    let sig: Vec<Token> =
+        toks.iter().copied().filter(|t| !matches!(t.kind, TokenKind::Space | TokenKind::Comment)).collect();
     let ends_in_space = last.is_some_and(|t| t.kind == TokenKind::Space);
 
     // The word being typed (if the cursor touches one) is the prefix and the replaced span.
@@ -82,7 +83,10 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
                 values(catalog, metric, label.unwrap_or(""), "", &|v| format!("\"{v}\""))
             } else if prev.is_none_or(|p| p.kind == TokenKind::Punct) {
                 let metric = selector_metric(&sig, before);
-                rank(catalog.label_names(metric).into_iter().map(|n| item(n, n, ItemKind::LabelName, "label")), prefix)
+                rank(
+                    catalog.label_names(metric).into_iter().map(|n| item(n, n, ItemKind::LabelName, "label")),
+                    prefix,
+                )
             } else {
                 Vec::new()
             }
@@ -104,7 +108,8 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
         }
         Nesting::Brackets => {
             // Complete a half-typed duration (`[5` → 5m) or offer the usual ones.
-            let typed = last.filter(|t| matches!(t.kind, TokenKind::Number | TokenKind::Duration | TokenKind::Error));
+            let typed =
+                last.filter(|t| matches!(t.kind, TokenKind::Number | TokenKind::Duration | TokenKind::Error));
             let (from, prefix) = match typed {
                 Some(t) => (t.start, t.text(before)),
                 None => (cursor, ""),
@@ -120,8 +125,10 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
                 Vec::new()
             } else {
                 // The dataset's metrics first: they are what a learner explores.
-                let mut all: Vec<Item> =
-                    catalog.metrics().map(|m| item(m, m, ItemKind::Metric, Catalog::metric_detail(m))).collect();
+                let mut all: Vec<Item> = catalog
+                    .metrics()
+                    .map(|m| item(m, m, ItemKind::Metric, Catalog::metric_detail(m)))
+                    .collect();
                 all.extend(words(AGGREGATIONS, ItemKind::Aggregation));
                 all.extend(words(FUNCTIONS, ItemKind::Function));
                 rank(all, prefix)
@@ -131,10 +138,27 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
     Completion { from, to: cursor, items }
 }
 
+/// The byte offset in `text` of a position counted in UTF-16 code units (what the DOM's
+/// selection APIs report), clamped to the text.
+pub fn utf16_to_byte(text: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, ch) in text.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
 fn is_wordlike(kind: TokenKind) -> bool {
     matches!(
         kind,
-        TokenKind::Metric | TokenKind::Function | TokenKind::Aggregation | TokenKind::Keyword | TokenKind::LabelName
+        TokenKind::Metric
+            | TokenKind::Function
+            | TokenKind::Aggregation
+            | TokenKind::Keyword
+            | TokenKind::LabelName
     )
 }
 
@@ -163,16 +187,34 @@ fn selector_metric<'a>(sig: &[Token], src: &'a str) -> Option<&'a str> {
 
 /// Metric names written in the query that the dataset knows (for `by (` label names).
 fn metrics_in<'a>(sig: &[Token], src: &'a str, catalog: &Catalog) -> Vec<&'a str> {
-    let mut out: Vec<&str> =
-        sig.iter().filter(|t| t.kind == TokenKind::Metric).map(|t| t.text(src)).filter(|m| catalog.has_metric(m)).collect();
+    let mut out: Vec<&str> = sig
+        .iter()
+        .filter(|t| t.kind == TokenKind::Metric)
+        .map(|t| t.text(src))
+        .filter(|m| catalog.has_metric(m))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
 }
 
-fn values(catalog: &Catalog, metric: Option<&str>, label: &str, prefix: &str, insert: &dyn Fn(&str) -> String) -> Vec<Item> {
+fn values(
+    catalog: &Catalog,
+    metric: Option<&str>,
+    label: &str,
+    prefix: &str,
+    insert: &dyn Fn(&str) -> String,
+) -> Vec<Item> {
     let vals = catalog.label_values(metric, label);
-    rank(vals.into_iter().map(|v| Item { label: v.to_string(), insert: insert(v), kind: ItemKind::LabelValue, detail: label.to_string() }), prefix)
+    rank(
+        vals.into_iter().map(|v| Item {
+            label: v.to_string(),
+            insert: insert(v),
+            kind: ItemKind::LabelValue,
+            detail: label.to_string(),
+        }),
+        prefix,
+    )
 }
 
 fn item(label: &str, insert: &str, kind: ItemKind, detail: &str) -> Item {
@@ -241,7 +283,11 @@ mod tests {
             ("sum by (|) (model_memory_usage_bytes)", &["model", "pod"], ""),
             ("rate(model_predictions_total[|", &["1m", "5m", "10m", "15m", "30m", "1h", "6h", "1d"], ""),
             ("rate(model_predictions_total[1|", &["1m", "10m", "15m", "1h", "1d"], "1"),
-            ("model_predictions_total o|", &["offset", "on", "or", "bool", "group_left", "group_right", "ignoring", "without"], "o"),
+            (
+                "model_predictions_total o|",
+                &["offset", "on", "or", "bool", "group_left", "group_right", "ignoring", "without"],
+                "o",
+            ),
             ("histogram_q|", &["histogram_quantile"], "histogram_q"),
             ("container_cpu_usage_seconds_total{|", &["container"], ""),
         ];
@@ -258,6 +304,13 @@ mod tests {
         assert!(got.contains(&"rate".to_string()));
         assert!(got.contains(&"model_predictions_total".to_string()));
         assert!(got.contains(&"topk".to_string()));
+    }
+
+    #[test]
+    fn utf16_positions() {
+        for (text, utf16, byte) in [("abc", 2, 2), ("\u{e9}{x", 1, 2), ("\u{1f600}x", 2, 4), ("ab", 9, 2)] {
+            assert_eq!(utf16_to_byte(text, utf16), byte, "{text}");
+        }
     }
 
     #[test]

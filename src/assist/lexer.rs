@@ -91,8 +91,17 @@ pub fn tokenize(src: &str) -> Vec<Token> {
 /// Like [`tokenize`], plus the nesting in force at the end of `src` (where a cursor placed
 /// there would type).
 pub fn tokenize_with_end(src: &str) -> (Vec<Token>, Nesting) {
-    Lexer { src, pos: 0, out: Vec::new(), braces: false, brackets: false, list_depth: None, parens: 0, want_list: false }
-        .run()
+    Lexer {
+        src,
+        pos: 0,
+        out: Vec::new(),
+        braces: false,
+        brackets: false,
+        list_depth: None,
+        parens: 0,
+        want_list: false,
+    }
+    .run()
 }
 
 struct Lexer<'a> {
@@ -119,7 +128,8 @@ impl Lexer<'_> {
                 self.bump();
             }
             if !matches!(kind, TokenKind::Space | TokenKind::Comment) {
-                self.want_list = kind == TokenKind::Keyword && LABEL_LIST_KEYWORDS.contains(&&self.src[start..self.pos]);
+                self.want_list =
+                    kind == TokenKind::Keyword && LABEL_LIST_KEYWORDS.contains(&&self.src[start..self.pos]);
             }
             self.out.push(Token { kind, start, end: self.pos, nesting });
         }
@@ -200,7 +210,10 @@ impl Lexer<'_> {
             // An exponent sign: `1e-3`, `2.5E+4` (but not `0x1e` followed by an operator).
             let text = &self.src[start..self.pos];
             let exp = (text.ends_with('e') || text.ends_with('E')) && !text.starts_with("0x");
-            if exp && matches!(self.peek(), Some('+' | '-')) && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
+            if exp
+                && matches!(self.peek(), Some('+' | '-'))
+                && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())
+            {
                 self.bump();
                 continue;
             }
@@ -333,13 +346,80 @@ mod tests {
     fn classifies_tokens() {
         let table: &[(&str, &[(TokenKind, &str)])] = &[
             ("up", &[(Metric, "up")]),
-            ("rate(x[5m])", &[(Function, "rate"), (Punct, "("), (Metric, "x"), (Punct, "["), (Duration, "5m"), (Punct, "]"), (Punct, ")")]),
-            ("sum by (model) (x)", &[(Aggregation, "sum"), (Keyword, "by"), (Punct, "("), (LabelName, "model"), (Punct, ")"), (Punct, "("), (Metric, "x"), (Punct, ")")]),
-            ("x{a=~\"b.*\", c!=\"d\"}", &[(Metric, "x"), (Punct, "{"), (LabelName, "a"), (MatchOp, "=~"), (String, "\"b.*\""), (Punct, ","), (LabelName, "c"), (MatchOp, "!="), (String, "\"d\""), (Punct, "}")]),
-            ("a:b:c / on(model) group_left d", &[(Metric, "a:b:c"), (Operator, "/"), (Keyword, "on"), (Punct, "("), (LabelName, "model"), (Punct, ")"), (Keyword, "group_left"), (Metric, "d")]),
-            ("x[1h:5m] offset 1h", &[(Metric, "x"), (Punct, "["), (Duration, "1h"), (Punct, ":"), (Duration, "5m"), (Punct, "]"), (Keyword, "offset"), (Duration, "1h")]),
-            ("1.5e-3 + 0x1f - Inf", &[(Number, "1.5e-3"), (Operator, "+"), (Number, "0x1f"), (Operator, "-"), (Number, "Inf")]),
-            ("x{a=\"unterminated", &[(Metric, "x"), (Punct, "{"), (LabelName, "a"), (MatchOp, "="), (Error, "\"unterminated")]),
+            (
+                "rate(x[5m])",
+                &[
+                    (Function, "rate"),
+                    (Punct, "("),
+                    (Metric, "x"),
+                    (Punct, "["),
+                    (Duration, "5m"),
+                    (Punct, "]"),
+                    (Punct, ")"),
+                ],
+            ),
+            (
+                "sum by (model) (x)",
+                &[
+                    (Aggregation, "sum"),
+                    (Keyword, "by"),
+                    (Punct, "("),
+                    (LabelName, "model"),
+                    (Punct, ")"),
+                    (Punct, "("),
+                    (Metric, "x"),
+                    (Punct, ")"),
+                ],
+            ),
+            (
+                "x{a=~\"b.*\", c!=\"d\"}",
+                &[
+                    (Metric, "x"),
+                    (Punct, "{"),
+                    (LabelName, "a"),
+                    (MatchOp, "=~"),
+                    (String, "\"b.*\""),
+                    (Punct, ","),
+                    (LabelName, "c"),
+                    (MatchOp, "!="),
+                    (String, "\"d\""),
+                    (Punct, "}"),
+                ],
+            ),
+            (
+                "a:b:c / on(model) group_left d",
+                &[
+                    (Metric, "a:b:c"),
+                    (Operator, "/"),
+                    (Keyword, "on"),
+                    (Punct, "("),
+                    (LabelName, "model"),
+                    (Punct, ")"),
+                    (Keyword, "group_left"),
+                    (Metric, "d"),
+                ],
+            ),
+            (
+                "x[1h:5m] offset 1h",
+                &[
+                    (Metric, "x"),
+                    (Punct, "["),
+                    (Duration, "1h"),
+                    (Punct, ":"),
+                    (Duration, "5m"),
+                    (Punct, "]"),
+                    (Keyword, "offset"),
+                    (Duration, "1h"),
+                ],
+            ),
+            (
+                "1.5e-3 + 0x1f - Inf",
+                &[(Number, "1.5e-3"), (Operator, "+"), (Number, "0x1f"), (Operator, "-"), (Number, "Inf")],
+            ),
+            (
+                "x{a=\"unterminated",
+                &[(Metric, "x"), (Punct, "{"), (LabelName, "a"), (MatchOp, "="), (Error, "\"unterminated")],
+            ),
             ("x # note", &[(Metric, "x"), (Comment, "# note")]),
             ("x == bool 1", &[(Metric, "x"), (Operator, "=="), (Keyword, "bool"), (Number, "1")]),
             ("sum", &[(Metric, "sum")]),
@@ -352,7 +432,8 @@ mod tests {
 
     #[test]
     fn covers_every_byte_without_panicking() {
-        for src in ["", "é{\"ü", "((((", "}}]]))", "x[", "1e", "\"\\", "rate(x{a=\"b\"}[5m] @ 1 offset -1h)"] {
+        for src in ["", "é{\"ü", "((((", "}}]]))", "x[", "1e", "\"\\", "rate(x{a=\"b\"}[5m] @ 1 offset -1h)"]
+        {
             let toks = tokenize(src);
             let mut at = 0;
             for t in &toks {
@@ -365,7 +446,9 @@ mod tests {
 
     #[test]
     fn durations() {
-        for (text, ok) in [("5m", true), ("1h30m", true), ("250ms", true), ("5", false), ("m", false), ("5x", false)] {
+        for (text, ok) in
+            [("5m", true), ("1h30m", true), ("250ms", true), ("5", false), ("m", false), ("5x", false)]
+        {
             assert_eq!(is_duration(text), ok, "{text}");
         }
     }

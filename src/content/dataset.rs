@@ -456,6 +456,28 @@ fn load_series(
     (r.problems.len() == before).then_some(Source::Series(storage, described))
 }
 
+/// A fingerprint of every sample (FNV-1a over each series' labels and each sample's time
+/// and value bits, series in label order). Equal fingerprints on two platforms mean
+/// bit-identical data; the tests pin the built-in datasets' fingerprints.
+pub fn fingerprint(storage: &Storage) -> u64 {
+    let mut series: Vec<_> = storage.all().iter().collect();
+    series.sort_by(|a, b| a.labels.cmp(&b.labels));
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for s in series {
+        feed(s.labels.to_string().as_bytes());
+        for p in &s.points {
+            feed(&p.t.to_le_bytes());
+            feed(&p.v.to_bits().to_le_bytes());
+        }
+    }
+    h
+}
+
 /// The caps every dataset must stay under.
 pub fn check_size(series: u64, samples: u64) -> Result<(), String> {
     if series > MAX_SERIES {

@@ -378,8 +378,7 @@ fn parse_time_spec(spec: &str) -> Result<(Anchor, Millis), String> {
         check_id(head).map_err(|e| bad(&e))?;
         Anchor::EventStart(head.to_string())
     };
-    loop {
-        let Some(op) = parts.next() else { break };
+    while let Some(op) = parts.next() {
         let sign = match op {
             "+" => 1,
             "-" => -1,

@@ -143,20 +143,22 @@ pub fn load_pack(
 pub fn files_needed(manifest_text: &str, have: &MemoryFiles) -> Vec<String> {
     let Ok(manifest) = PackManifest::parse("pack.yaml", manifest_text) else { return Vec::new() };
     let mut out: Vec<String> = Vec::new();
+    let mut need = |p: String| {
+        if !have.0.contains_key(&p) && !out.contains(&p) {
+            out.push(p);
+        }
+    };
     for path in manifest.datasets.iter().chain(&manifest.exercises) {
         match have.0.get(path) {
-            None => out.push(path.clone()),
+            None => need(path.clone()),
             Some(text) if manifest.datasets.contains(path) => {
                 if let Ok(spec) = yaml::parse::<DatasetFile>(path, text) {
-                    out.extend(
-                        spec.series.iter().map(|s| join(path, &s.file)).filter(|p| !have.0.contains_key(p)),
-                    );
+                    spec.series.iter().for_each(|s| need(join(path, &s.file)));
                 }
             }
             Some(_) => {}
         }
     }
-    out.dedup();
     out
 }
 

@@ -6,6 +6,7 @@
 //! notation). The built-in packs are embedded in the binary ([`builtin`]).
 
 pub mod builtin;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod check;
 pub mod dataset;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod markdown;
 pub mod openmetrics;
 pub mod pack;
 pub mod progress;
+pub mod rule_exercise;
 pub mod series;
 pub mod time;
 pub mod yaml;

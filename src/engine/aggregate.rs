@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use promql_parser::parser::token::{
-    T_AVG, T_BOTTOMK, T_COUNT, T_COUNT_VALUES, T_GROUP, T_LIMITK, T_LIMIT_RATIO, T_MAX, T_MIN, T_QUANTILE, T_STDDEV,
-    T_STDVAR, T_SUM, T_TOPK,
+    T_AVG, T_BOTTOMK, T_COUNT, T_COUNT_VALUES, T_GROUP, T_LIMITK, T_LIMIT_RATIO, T_MAX, T_MIN, T_QUANTILE,
+    T_STDDEV, T_STDVAR, T_SUM, T_TOPK,
 };
 use promql_parser::parser::{AggregateExpr, LabelModifier};
 
@@ -74,7 +74,9 @@ pub fn eval_aggregate(ev: &mut Evaluator, a: &AggregateExpr, t: Millis) -> Resul
     };
     let input = match ev.eval(&a.expr, t)? {
         Value::Vector(v) => v,
-        other => return Err(QueryError::eval(format!("aggregation over a {} is not allowed", other.type_name()))),
+        other => {
+            return Err(QueryError::eval(format!("aggregation over a {} is not allowed", other.type_name())))
+        }
     };
     let scalar_param = || match &param {
         Some(Value::Scalar { v, .. }) => Ok(*v),
@@ -456,8 +458,12 @@ mod tests {
 
     #[test]
     fn quantile_interpolates() {
-        let cases: &[(f64, &[f64], f64)] =
-            &[(0.5, &[1.0, 2.0, 3.0, 4.0], 2.5), (0.0, &[3.0, 1.0], 1.0), (1.0, &[3.0, 1.0], 3.0), (0.9, &[], f64::NAN)];
+        let cases: &[(f64, &[f64], f64)] = &[
+            (0.5, &[1.0, 2.0, 3.0, 4.0], 2.5),
+            (0.0, &[3.0, 1.0], 1.0),
+            (1.0, &[3.0, 1.0], 3.0),
+            (0.9, &[], f64::NAN),
+        ];
         for &(q, vals, want) in cases {
             let got = quantile(q, &mut vals.to_vec());
             assert!(got == want || (got.is_nan() && want.is_nan()), "q={q} {vals:?}: {got}");

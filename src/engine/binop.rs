@@ -341,7 +341,9 @@ impl Matcher<'_> {
                 ));
             }
         } else if !self.matched_many.entry(key).or_default().insert(labels_hash(&labels)) {
-            return Err(QueryError::eval("multiple matches for labels: grouping labels must ensure unique matches"));
+            return Err(QueryError::eval(
+                "multiple matches for labels: grouping labels must ensure unique matches",
+            ));
         }
         if keep || self.return_bool {
             self.out.push(Sample { labels, t: self.t, v });

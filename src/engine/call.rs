@@ -78,7 +78,6 @@ fn unparen(e: &Expr) -> &Expr {
     }
 }
 
-
 /// Prometheus notes, per input series that yields a rate, when its name does not look like
 /// a counter's.
 fn non_counter_infos(ev: &mut Evaluator, args: &[Value]) {

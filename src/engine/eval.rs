@@ -70,7 +70,13 @@ pub struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for a query over `[start, end]` every `step` (0 for an instant query).
-    pub fn new(storage: &'a Storage, opts: &'a EngineOptions, start: Millis, end: Millis, step: Millis) -> Self {
+    pub fn new(
+        storage: &'a Storage,
+        opts: &'a EngineOptions,
+        start: Millis,
+        end: Millis,
+        step: Millis,
+    ) -> Self {
         let is_range = start != end;
         Evaluator {
             storage,
@@ -153,14 +159,16 @@ impl<'a> Evaluator<'a> {
         let ids = self.select(vs);
         let ref_t = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
         let lookback = self.opts.lookback_delta;
+        let mut hints = self.selectors.take_hints(vs, ids.len());
         let mut out = Vec::with_capacity(ids.len());
-        for &id in ids.iter() {
+        for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
-            if let Some(p) = selector::lookup_instant(&s.points, ref_t, lookback) {
+            if let Some(p) = selector::lookup_instant_from(&s.points, ref_t, lookback, &mut hint.1) {
                 let ts = if own_timestamps { p.t } else { t };
                 out.push(Sample { labels: s.labels.clone(), t: ts, v: p.v });
             }
         }
+        self.selectors.put_hints(vs, hints);
         self.stats.samples_touched += out.len() as u64;
         out
     }
@@ -176,11 +184,12 @@ impl<'a> Evaluator<'a> {
         let ids = self.select(vs);
         let to = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
         let from = to.saturating_sub(selector::duration_ms(&ms.range));
+        let mut hints = self.selectors.take_hints(vs, ids.len());
         let mut out = Vec::new();
         let mut held = 0usize;
-        for &id in ids.iter() {
+        for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
-            let points = selector::window_points(&s.points, from, to);
+            let points = selector::window_points_from(&s.points, from, to, hint);
             if points.is_empty() {
                 continue;
             }
@@ -190,6 +199,7 @@ impl<'a> Evaluator<'a> {
             }
             out.push(Series { labels: s.labels.clone(), points });
         }
+        self.selectors.put_hints(vs, hints);
         self.stats.samples_touched += held as u64;
         Ok((out, (from, to)))
     }

@@ -22,7 +22,12 @@ pub fn eval_info(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
     let Some(first) = args.first() else { return Err(QueryError::eval("info() needs an argument")) };
     let base = match ev.eval(first, t)? {
         Value::Vector(v) => v,
-        other => return Err(QueryError::eval(format!("info() expects an instant vector, got {}", other.type_name()))),
+        other => {
+            return Err(QueryError::eval(format!(
+                "info() expects an instant vector, got {}",
+                other.type_name()
+            )))
+        }
     };
 
     // Data-label matchers by label name, and which of them pick the info metric names.
@@ -159,8 +164,7 @@ fn fetch_infos(
     let mut out = Vec::new();
     for id in ids {
         let s = ev.storage.get(id);
-        let wanted =
-            id_values.iter().all(|(l, vals)| s.labels.get(l).is_some_and(|v| vals.contains(v)));
+        let wanted = id_values.iter().all(|(l, vals)| s.labels.get(l).is_some_and(|v| vals.contains(v)));
         if !wanted {
             continue;
         }
@@ -174,10 +178,8 @@ fn fetch_infos(
 
 /// The matching key of a series for info metric `name`: the name plus its identifying labels.
 fn signature(name: &str, labels: &Labels) -> (String, Vec<(String, String)>) {
-    let ids = IDENTIFYING
-        .iter()
-        .filter_map(|l| labels.get(l).map(|v| (l.to_string(), v.to_string())))
-        .collect();
+    let ids =
+        IDENTIFYING.iter().filter_map(|l| labels.get(l).map(|v| (l.to_string(), v.to_string()))).collect();
     (name.to_string(), ids)
 }
 

@@ -122,7 +122,8 @@ pub struct Assembler {
 impl Assembler {
     /// Appends `(t, v)` to the series `labels`, the `pos`-th element of this step's vector.
     pub fn add(&mut self, pos: usize, labels: &Labels, t: Millis, v: f64) -> Result<(), QueryError> {
-        let hinted = self.hints.get(pos).copied().filter(|&i| self.series.get(i).is_some_and(|s| &s.labels == labels));
+        let hinted =
+            self.hints.get(pos).copied().filter(|&i| self.series.get(i).is_some_and(|s| &s.labels == labels));
         let i = match hinted.or_else(|| self.index.get(labels).copied()) {
             Some(i) => i,
             None => {
@@ -160,8 +161,13 @@ mod tests {
     #[test]
     fn parameter_checks_follow_the_api() {
         let o = EngineOptions::default();
-        let cases: &[(Millis, Millis, Millis, bool)] =
-            &[(0, 10, 1, true), (10, 0, 1, false), (0, 10, 0, false), (0, 11_000, 1, true), (0, 11_001, 1, false)];
+        let cases: &[(Millis, Millis, Millis, bool)] = &[
+            (0, 10, 1, true),
+            (10, 0, 1, false),
+            (0, 10, 0, false),
+            (0, 11_000, 1, true),
+            (0, 11_001, 1, false),
+        ];
         for &(s, e, st, ok) in cases {
             assert_eq!(validate(s, e, st, &o).is_ok(), ok, "{s} {e} {st}");
         }

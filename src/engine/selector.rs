@@ -59,9 +59,40 @@ pub fn reference_time(
     base.saturating_sub(offset_ms(offset))
 }
 
+/// The number of points with `t <= bound`, searched from `hint` (a previous answer for a
+/// nearby bound). Range queries move forward a little each step, so a short forward scan
+/// from the hint usually answers without touching the rest of the series; otherwise a
+/// binary search does.
+pub fn count_upto(points: &[Point], hint: usize, bound: Millis) -> usize {
+    const SCAN: usize = 8;
+    if hint <= points.len() && (hint == 0 || points[hint - 1].t <= bound) {
+        let mut i = hint;
+        let stop = (hint + SCAN).min(points.len());
+        while i < stop && points[i].t <= bound {
+            i += 1;
+        }
+        if i < stop || i == points.len() {
+            return i;
+        }
+        return i + points[i..].partition_point(|p| p.t <= bound);
+    }
+    points.partition_point(|p| p.t <= bound)
+}
+
 /// The latest sample in `(ref_t - lookback, ref_t]`, unless that sample is a staleness marker.
 pub fn lookup_instant(points: &[Point], ref_t: Millis, lookback: Millis) -> Option<Point> {
-    let idx = points.partition_point(|p| p.t <= ref_t);
+    lookup_instant_from(points, ref_t, lookback, &mut 0)
+}
+
+/// [`lookup_instant`] with a search hint, updated to this lookup's position.
+pub fn lookup_instant_from(
+    points: &[Point],
+    ref_t: Millis,
+    lookback: Millis,
+    hint: &mut usize,
+) -> Option<Point> {
+    let idx = count_upto(points, *hint, ref_t);
+    *hint = idx;
     let p = *points.get(idx.checked_sub(1)?)?;
     if p.t <= ref_t.saturating_sub(lookback) || is_stale(p.v) {
         return None;
@@ -71,8 +102,19 @@ pub fn lookup_instant(points: &[Point], ref_t: Millis, lookback: Millis) -> Opti
 
 /// The samples in `(from, to]` with staleness markers removed.
 pub fn window_points(points: &[Point], from: Millis, to: Millis) -> Vec<Point> {
-    let lo = points.partition_point(|p| p.t <= from);
-    let hi = points.partition_point(|p| p.t <= to).max(lo);
+    window_points_from(points, from, to, &mut (0, 0))
+}
+
+/// [`window_points`] with search hints for both edges, updated to this window's edges.
+pub fn window_points_from(
+    points: &[Point],
+    from: Millis,
+    to: Millis,
+    hint: &mut (usize, usize),
+) -> Vec<Point> {
+    let lo = count_upto(points, hint.0, from);
+    let hi = count_upto(points, hint.1.max(lo), to).max(lo);
+    *hint = (lo, hi);
     points[lo..hi].iter().filter(|p| !is_stale(p.v)).copied().collect()
 }
 
@@ -143,6 +185,8 @@ fn anchored(pattern: &str, parsed: &Regex) -> Regex {
 #[derive(Default)]
 pub struct SelectorCache {
     by_node: HashMap<usize, Rc<[SeriesId]>>,
+    /// Per node, per selected series: where the previous lookup ended in its points.
+    hints: HashMap<usize, Vec<(usize, usize)>>,
 }
 
 impl SelectorCache {
@@ -157,6 +201,20 @@ impl SelectorCache {
         let ids: Rc<[SeriesId]> = select_series(storage, vs).into();
         self.by_node.insert(key, ids.clone());
         (ids, true)
+    }
+
+    /// The search hints of `vs`'s series (one `(lo, hi)` pair per selected series), taken
+    /// out so the caller can use them alongside the storage; give them back with
+    /// [`SelectorCache::put_hints`].
+    pub fn take_hints(&mut self, vs: &VectorSelector, len: usize) -> Vec<(usize, usize)> {
+        let mut h = self.hints.remove(&(vs as *const VectorSelector as usize)).unwrap_or_default();
+        h.resize(len, (0, 0));
+        h
+    }
+
+    /// Stores `vs`'s hints for the next lookup.
+    pub fn put_hints(&mut self, vs: &VectorSelector, hints: Vec<(usize, usize)>) {
+        self.hints.insert(vs as *const VectorSelector as usize, hints);
     }
 }
 
@@ -244,6 +302,17 @@ mod tests {
         ];
         for &(t, lb, want) in cases {
             assert_eq!(lookup_instant(&p, t, lb).map(|p| p.v), want, "t={t} lookback={lb}");
+        }
+    }
+
+    #[test]
+    fn hinted_search_agrees_with_binary_search() {
+        let p: Vec<Point> = (0..40).map(|i| Point { t: i * 10, v: 0.0 }).collect();
+        for hint in [0, 1, 5, 20, 39, 40, 99] {
+            for bound in [-5, 0, 3, 10, 55, 200, 385, 390, 1000] {
+                let want = p.partition_point(|x| x.t <= bound);
+                assert_eq!(count_upto(&p, hint, bound), want, "hint={hint} bound={bound}");
+            }
         }
     }
 

@@ -10,8 +10,8 @@ use promql_parser::parser::{Expr, SubqueryExpr};
 
 use super::eval::Evaluator;
 use super::labels::Labels;
-use super::selector::{duration_ms, reference_time};
 use super::range::Assembler;
+use super::selector::{duration_ms, reference_time};
 use super::value::{Millis, Series, Value};
 use super::QueryError;
 
@@ -35,13 +35,8 @@ pub fn eval_subquery(
     sq: &SubqueryExpr,
     t: Millis,
 ) -> Result<(Vec<Series>, (Millis, Millis)), QueryError> {
-    let step = sq
-        .step
-        .as_ref()
-        .map(duration_ms)
-        .filter(|s| *s > 0)
-        .unwrap_or(ev.opts.default_subquery_step)
-        .max(1);
+    let step =
+        sq.step.as_ref().map(duration_ms).filter(|s| *s > 0).unwrap_or(ev.opts.default_subquery_step).max(1);
     let to = reference_time(t, &sq.at, &sq.offset, ev.start, ev.end);
     let from = to.saturating_sub(duration_ms(&sq.range));
     let steps = to.saturating_sub(from) / step + 1;

@@ -195,8 +195,27 @@ pub fn compare(
     opts: &CostOptions,
     clock: &mut dyn FnMut() -> f64,
 ) -> CostTable {
+    let (at, range) = times(evaluation, opts);
+    let pairs = pairs(file).into_iter().map(|pair| measure_pair(evaluation, pair, opts, clock)).collect();
+    let storage = evaluation.rules.iter().map(storage_cost).collect();
+    CostTable { pairs, storage, at, range, runs: opts.runs }
+}
+
+/// The instant queries' time and the range query's (start, end, step) for `evaluation`.
+pub fn times(evaluation: &Evaluation, opts: &CostOptions) -> (Millis, (Millis, Millis, Millis)) {
     let at = opts.at.unwrap_or(evaluation.end);
-    let range = (at - opts.range, at, opts.step.max(1));
+    (at, (at - opts.range, at, opts.step.max(1)))
+}
+
+/// Measures one pair both ways (what [`compare`] does for each pair; the browser calls it
+/// pair by pair so the page can repaint in between).
+pub fn measure_pair(
+    evaluation: &Evaluation,
+    pair: Pair,
+    opts: &CostOptions,
+    clock: &mut dyn FnMut() -> f64,
+) -> PairCost {
+    let (at, range) = times(evaluation, opts);
     let storage = &evaluation.storage;
     let mut measure = |query: &str, ranged: bool| -> Cost {
         let Ok(expr) = parse::parse(query) else {
@@ -208,18 +227,13 @@ pub fn compare(
         };
         time_query(run, opts, clock)
     };
-    let pairs = pairs(file)
-        .into_iter()
-        .map(|pair| PairCost {
-            instant_raw: measure(&pair.raw, false),
-            instant_recorded: measure(&pair.recorded, false),
-            range_raw: measure(&pair.raw, true),
-            range_recorded: measure(&pair.recorded, true),
-            pair,
-        })
-        .collect();
-    let storage = evaluation.rules.iter().map(storage_cost).collect();
-    CostTable { pairs, storage, at, range, runs: opts.runs }
+    PairCost {
+        instant_raw: measure(&pair.raw, false),
+        instant_recorded: measure(&pair.recorded, false),
+        range_raw: measure(&pair.raw, true),
+        range_recorded: measure(&pair.recorded, true),
+        pair,
+    }
 }
 
 /// Runs `run` once for its counters, then `opts.runs` timed batches; the median per query.

@@ -12,6 +12,8 @@ use super::header::Header;
 use super::home::Home;
 use super::playground::Playground;
 use super::progress_store::provide_progress;
+use super::rules_lab::recorded::provide_lab_state;
+use super::rules_lab::{RuleExercisePage, RulesLab};
 use super::theme::provide_theme;
 
 /// The whole app.
@@ -20,6 +22,7 @@ pub fn App() -> impl IntoView {
     provide_theme();
     provide_data();
     provide_progress();
+    provide_lab_state();
     view! {
         <Router base=base()>
             <Header />
@@ -28,6 +31,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/play") view=Playground />
                     <Route path=path!("/exercise/:id") view=ExercisePage />
+                    <Route path=path!("/rules") view=RulesLab />
+                    <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -32,13 +32,15 @@ pub fn Catalogue() -> impl IntoView {
                 .map(|ex| {
                     let id = ex.id.clone();
                     let solved = move || progress.with(|p| p.is_solved(&id));
+                    let (solved_label, solved_mark) = (solved.clone(), solved.clone());
+                    let (link, title) = (href(&format!("{EXERCISE}/{}", ex.id)), ex.title.clone());
                     let kind = (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
                     view! {
-                        <li class="catalogue-item" class:solved=solved.clone() data-testid=format!("catalogue-{}", ex.id)>
-                            <span class="check" aria-label=move || if solved() { "solved" } else { "not solved" }>
-                                {move || if solved() { "\u{2713}" } else { "" }}
+                        <li class="catalogue-item" class:solved=solved data-testid=format!("catalogue-{}", ex.id)>
+                            <span class="check" aria-label=move || if solved_label() { "solved" } else { "not solved" }>
+                                {move || if solved_mark() { "\u{2713}" } else { "" }}
                             </span>
-                            <A href=href(&format!("{EXERCISE}/{}", ex.id))>{ex.title.clone()}</A>
+                            <A href=link>{title}</A>
                             <span class="seed-ref muted small">{ex.seed_ref.clone()}</span>
                             {kind}
                         </li>

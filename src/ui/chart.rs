@@ -8,11 +8,12 @@ use leptos::ev::MouseEvent;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use crate::content::time::format_instant;
 
-use super::chart_model::{color, css_color, Frame, Hit, Model};
+use super::chart_model::{color, css_color, time_ticks, Frame, Hit, Model};
 use super::format;
 use super::theme::is_dark;
 
@@ -61,7 +62,8 @@ pub fn Chart(
     let frame: StoredValue<Option<Frame>> = StoredValue::new(None);
     let resized = RwSignal::new(0u32);
 
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n = n.wrapping_add(1)));
+    let handle =
+        window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n = n.wrapping_add(1)));
     on_cleanup(move || handle.remove());
 
     let m = model.clone();
@@ -153,7 +155,13 @@ pub fn Chart(
 
 /// Sizes the canvas to its box at the device's pixel ratio and draws the chart; returns the
 /// plotting area in CSS pixels for pointer lookups (None if the canvas cannot be drawn on).
-fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, dark: bool, focus: Option<usize>, hidden: &[bool]) -> Option<Frame> {
+fn draw(
+    el: &web_sys::HtmlCanvasElement,
+    m: &Model,
+    dark: bool,
+    focus: Option<usize>,
+    hidden: &[bool],
+) -> Option<Frame> {
     let window = web_sys::window()?;
     let dpr = window.device_pixel_ratio().max(1.0);
     // The stylesheet sizes the canvas box; its backing store matches it in device pixels.
@@ -171,24 +179,34 @@ fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, dark: bool, focus: Option<us
     let font = ("sans-serif", px(12.0)).into_font().color(&f.text);
     let mut chart = ChartBuilder::on(&root)
         .margin_top(px(12.0))
-        .margin_right(px(16.0))
+        .margin_right(px(24.0))
         .margin_left(px(4.0))
         .x_label_area_size(px(28.0))
         .y_label_area_size(px(if narrow { 44.0 } else { 56.0 }))
         .build_cartesian_2d(m.x.0..m.x.1, m.y.0..m.y.1)
         .ok()?;
+    // Plotters places time ticks at arbitrary milliseconds; the x grid and labels are drawn
+    // here instead, at round clock times.
     chart
         .configure_mesh()
-        .x_labels(if narrow { 4 } else { 8 })
+        .disable_x_mesh()
+        .x_labels(0)
         .y_labels(6)
-        .x_label_formatter(&|t| format::axis_time(*t, span))
         .y_label_formatter(&|v| format::axis_number(*v))
-        .label_style(font)
+        .label_style(font.clone())
         .axis_style(f.axis)
         .bold_line_style(f.grid)
         .light_line_style(TRANSPARENT)
         .draw()
         .ok()?;
+    let max_ticks = (css_w / if span > 86_400_000 { 120.0 } else { 80.0 }).max(2.0) as usize;
+    let label_style = font.pos(Pos::new(HPos::Center, VPos::Top));
+    for t in time_ticks(m.x.0, m.x.1, max_ticks) {
+        chart.draw_series(std::iter::once(PathElement::new(vec![(t, m.y.0), (t, m.y.1)], f.grid))).ok()?;
+        let (x, y) = chart.backend_coord(&(t, m.y.0));
+        root.draw(&Text::new(format::axis_time(t, span), (x, y + px(6.0) as i32), label_style.clone()))
+            .ok()?;
+    }
 
     let order: Vec<usize> = (0..m.lines.len()).filter(|i| Some(*i) != focus).chain(focus).collect();
     for i in order {
@@ -197,11 +215,9 @@ fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, dark: bool, focus: Option<us
         }
         let (r, g, b) = color(i);
         let dimmed = focus.is_some_and(|x| x != i);
-        let style = RGBColor(r, g, b).mix(if dimmed { 0.25 } else { 1.0 }).stroke_width(px(if focus == Some(i) {
-            2.5
-        } else {
-            1.5
-        }));
+        let style = RGBColor(r, g, b)
+            .mix(if dimmed { 0.25 } else { 1.0 })
+            .stroke_width(px(if focus == Some(i) { 2.5 } else { 1.5 }));
         for seg in m.lines.get(i).map(|l| l.segments.as_slice()).unwrap_or_default() {
             if seg.len() == 1 {
                 chart.draw_series(seg.iter().map(|&p| Circle::new(p, px(2.0), style.filled()))).ok()?;

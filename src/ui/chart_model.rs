@@ -105,6 +105,51 @@ fn y_bounds(lines: &[Line]) -> (f64, f64) {
     (lo, hi + pad)
 }
 
+/// Tick spacings a time axis may use, so ticks fall on round clock times (UTC).
+const TICK_STEPS: &[Millis] = &[
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    172_800_000,
+    604_800_000,
+];
+
+/// Round times within `[from, to]` for time-axis ticks, at most `max` of them (at least one
+/// whenever the range is non-empty and `max > 0`).
+pub fn time_ticks(from: Millis, to: Millis, max: usize) -> Vec<Millis> {
+    if to < from || max == 0 {
+        return Vec::new();
+    }
+    let span = to - from;
+    let max = max as i64;
+    let step = TICK_STEPS.iter().copied().find(|s| span / s < max).unwrap_or_else(|| {
+        let week = 604_800_000;
+        week * (span / (week * max) + 1)
+    });
+    let first = from.div_euclid(step) * step + if from.rem_euclid(step) == 0 { 0 } else { step };
+    let ticks: Vec<Millis> = (0..).map(|i| first + i * step).take_while(|t| *t <= to).collect();
+    if ticks.is_empty() {
+        vec![from]
+    } else {
+        ticks
+    }
+}
+
 /// Where the plotting area sits on the canvas, in CSS pixels, to map pointer positions back.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Frame {
@@ -132,7 +177,14 @@ impl Model {
 
     /// The sample of a visible line nearest to pixel `(px, py)`, if one lies within `max`
     /// pixels (measured in both directions, so crowded charts still pick the closest line).
-    pub fn nearest(&self, f: &Frame, px: f64, py: f64, max: f64, visible: &dyn Fn(usize) -> bool) -> Option<Hit> {
+    pub fn nearest(
+        &self,
+        f: &Frame,
+        px: f64,
+        py: f64,
+        max: f64,
+        visible: &dyn Fn(usize) -> bool,
+    ) -> Option<Hit> {
         let mut best: Option<(f64, Hit)> = None;
         for (i, line) in self.lines.iter().enumerate().filter(|(i, _)| visible(*i)) {
             for &(t, v) in line.segments.iter().flatten() {
@@ -204,6 +256,25 @@ mod tests {
         // With the closest line hidden, the other one is too far away.
         let only_first = |i: usize| i == 0;
         assert_eq!(m.nearest(&f, 1.0, top_y + 2.0, 20.0, &only_first), None);
+    }
+
+    #[test]
+    fn time_ticks_fall_on_round_times() {
+        let h = 3_600_000;
+        let cases: &[(Millis, Millis, usize, &[Millis])] = &[
+            (0, 6 * h, 7, &[0, h, 2 * h, 3 * h, 4 * h, 5 * h, 6 * h]),
+            (0, 24 * h, 5, &[0, 6 * h, 12 * h, 18 * h, 24 * h]),
+            (h / 2, 3 * h, 4, &[h, 2 * h, 3 * h]),
+            (1_500, 4_000, 8, &[2_000, 3_000, 4_000]),
+            (5, 5, 3, &[5]),
+            (10, 0, 3, &[]),
+        ];
+        for (from, to, max, want) in cases {
+            assert_eq!(time_ticks(*from, *to, *max), *want, "{from}..{to} max {max}");
+        }
+        // Beyond the largest listed step, ticks stay within the limit.
+        let year = 365 * 24 * h;
+        assert!(time_ticks(0, 10 * year, 6).len() <= 6);
     }
 
     #[test]

@@ -27,16 +27,6 @@ pub enum DataState {
     Failed(String),
 }
 
-impl DataState {
-    /// The loaded data, if loading is done.
-    pub fn ready(&self) -> Option<Arc<Data>> {
-        match self {
-            DataState::Ready(d) => Some(d.clone()),
-            _ => None,
-        }
-    }
-}
-
 /// The shared loading state (provided by the app shell).
 #[derive(Clone, Copy)]
 pub struct DataContext(pub ReadSignal<DataState>);

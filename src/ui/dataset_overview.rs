@@ -20,7 +20,9 @@ pub fn DatasetOverview() -> impl IntoView {
     let data = use_data();
     move || match data.get() {
         DataState::Loading => view! { <p class="muted loading">"Loading the dataset\u{2026}"</p> }.into_any(),
-        DataState::Failed(e) => view! { <p class="error-box">"The dataset could not be loaded: " {e}</p> }.into_any(),
+        DataState::Failed(e) => {
+            view! { <p class="error-box">"The dataset could not be loaded: " {e}</p> }.into_any()
+        }
         DataState::Ready(d) => overview(&d).into_any(),
     }
 }
@@ -66,11 +68,11 @@ fn overview(d: &Data) -> impl IntoView {
         <h2>"The dataset: " {m.title.clone()}</h2>
         <p>{m.description.clone()}</p>
         <dl class="facts">
-            <div><dt>"From"</dt><dd>{format_instant(m.start)}</dd></div>
-            <div><dt>"To"</dt><dd>{format_instant(m.end)}</dd></div>
+            <div><dt>"From"</dt><dd>{short_time(m.start)}</dd></div>
+            <div><dt>"To"</dt><dd>{short_time(m.end)}</dd></div>
             <div><dt>"Scrape interval"</dt><dd>{format_duration(m.interval)}</dd></div>
-            <div><dt>"Series"</dt><dd class="num" data-testid="series-count">{d.storage.len()}</dd></div>
-            <div><dt>"Samples"</dt><dd class="num">{d.storage.sample_count()}</dd></div>
+            <div><dt>"Series"</dt><dd data-testid="series-count" data-value=d.storage.len()>{format::thousands(d.storage.len() as u64)}</dd></div>
+            <div><dt>"Samples"</dt><dd>{format::thousands(d.storage.sample_count() as u64)}</dd></div>
             <div><dt>"Loaded in"</dt><dd>{format::elapsed(d.load_ms)}</dd></div>
         </dl>
         <h3>"Metrics"</h3>

@@ -3,8 +3,10 @@
 //! underlined and Ctrl/Cmd-Enter to execute.
 
 use leptos::ev::KeyboardEvent;
+use leptos::html::Textarea;
 use leptos::prelude::*;
 
+use super::autocomplete::{CompletionList, CompletionState};
 use super::highlight::runs;
 
 /// The query editor.
@@ -25,7 +27,12 @@ pub fn QueryEditor(
             .map(|r| view! { <span class=r.class>{r.text}</span> })
             .collect_view()
     };
+    let input = NodeRef::<Textarea>::new();
+    let completion = CompletionState::new(value, input);
     let on_keydown = move |ev: KeyboardEvent| {
+        if completion.on_keydown(&ev) {
+            return;
+        }
         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
             ev.prevent_default();
             on_execute.run(());
@@ -45,10 +52,17 @@ pub fn QueryEditor(
                 autocapitalize="off"
                 placeholder="Type a PromQL query, e.g. rate(model_predictions_total[5m])"
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                node_ref=input
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    completion.on_input();
+                }
+                on:click=move |_| completion.sync_cursor()
+                on:blur=move |_| completion.close()
                 on:keydown=on_keydown
             ></textarea>
         </div>
+        <CompletionList state=completion />
         <p class="editor-hint">
             <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" (or "<kbd>"\u{2318}"</kbd>"+"<kbd>"Enter"</kbd>") runs the query."
         </p>

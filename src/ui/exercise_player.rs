@@ -73,7 +73,13 @@ pub fn ExercisePlayer(
 }
 
 #[component]
-fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, next: Option<String>) -> impl IntoView {
+fn Player(
+    ex: Arc<Exercise>,
+    number: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+) -> impl IntoView {
     let data = use_data();
     let ctx = use_progress();
     let progress = ctx.progress;
@@ -117,7 +123,12 @@ fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, 
                 }
                 Err(e) => Checked {
                     query: q,
-                    feedback: Feedback { passed: false, headline: "This exercise cannot be graded.".into(), items: vec![e], matched: (0, 0) },
+                    feedback: Feedback {
+                        passed: false,
+                        headline: "This exercise cannot be graded.".into(),
+                        items: vec![e],
+                        matched: (0, 0),
+                    },
                     chart: None,
                     parse_span: None,
                 },
@@ -149,7 +160,7 @@ fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, 
             .collect_view()
     };
     let id = ex.id.clone();
-    let reveal = move |_| progress.update(|p| p.reveal_hint(&id, hint_count));
+    let reveal = move |_: leptos::ev::MouseEvent| progress.update(|p| p.reveal_hint(&id, hint_count));
 
     let starter = ex.starter.clone();
     let reset = starter.clone().map(|s| {
@@ -159,7 +170,8 @@ fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, 
         }
     });
 
-    let kind = (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
+    let kind =
+        (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
     let prompt = to_html(&ex.prompt);
     let nav = |target: Option<String>, label: &'static str| {
         target.map(|t| view! { <A href=href(&format!("{EXERCISE}/{t}")) attr:class="button secondary small">{label}</A> })
@@ -169,8 +181,11 @@ fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, 
         let DataState::Ready(d) = data.get() else { return None };
         let plan = e.plan(&d.meta).ok()?;
         let times: Vec<String> = plan.instants.iter().map(|t| format_instant(*t)).collect();
-        let range = plan.range.map(|r| format!(" and over {} to {}", format_instant(r.start), format_instant(r.end)));
-        Some(view! { <p class="muted small" data-testid="checkpoints">"Checked at " {times.join(", ")} {range} " (UTC)."</p> })
+        let range =
+            plan.range.map(|r| format!(" and over {} to {}", format_instant(r.start), format_instant(r.end)));
+        Some(
+            view! { <p class="muted small" data-testid="checkpoints">"Checked at " {times.join(", ")} {range} " (UTC)."</p> },
+        )
     };
 
     let solved_view = {
@@ -219,12 +234,12 @@ fn Player(ex: Arc<Exercise>, number: usize, total: usize, prev: Option<String>, 
                 <QueryEditor value=query error_span=error_span on_execute=check />
                 <div class="exercise-actions">
                     <button type="button" class="button primary" data-testid="check"
-                        disabled=move || running.get() || !ready_data.get()
+                        disabled={move || running.get() || !ready_data.get()}
                         on:click=move |_| check.run(())>
                         {move || if running.get() { "Checking\u{2026}" } else if ready_data.get() { "Check answer" } else { "Loading dataset\u{2026}" }}
                     </button>
                     <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || shown.get() >= hint_count
+                        disabled={move || shown.get() >= hint_count}
                         on:click=reveal>
                         {move || if shown.get() >= hint_count { "No more hints".to_string() } else { format!("Show a hint ({} of {hint_count})", shown.get() + 1) }}
                     </button>
@@ -270,7 +285,8 @@ fn check_answer(r: &Ready, d: &Data, query: &str) -> Checked {
         if verdict.parse_error.is_some() {
             return None;
         }
-        let actual = engine::range_query(storage, query, range.start, range.end, range.step, &opts).ok()?.value;
+        let actual =
+            engine::range_query(storage, query, range.start, range.end, range.step, &opts).ok()?.value;
         let series = tagged(expected, &actual)?;
         Some(Arc::new(Model::new(&series, range.start, range.end, range.step)))
     });

@@ -75,6 +75,19 @@ pub fn labels(l: &Labels) -> String {
     }
 }
 
+/// An integer with thousands separators: `2,540,559`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A duration in milliseconds for the run-time readout: `0.4 ms`, `12 ms`, `1.25 s`.
 pub fn elapsed(ms: f64) -> String {
     if ms < 10.0 {
@@ -135,6 +148,13 @@ mod tests {
         assert_eq!(labels(&Labels::empty()), "{}");
         let l = Labels::from_pairs([("__name__", "up"), ("job", "a")]);
         assert_eq!(labels(&l), r#"up{job="a"}"#);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        for (n, want) in [(0, "0"), (999, "999"), (1_000, "1,000"), (2_540_559, "2,540,559")] {
+            assert_eq!(thousands(n), want);
+        }
     }
 
     #[test]

@@ -54,7 +54,8 @@ mod tests {
         let r = runs("sum(x", Some((5, 5)));
         assert!(r.last().is_some_and(|r| r.class.contains(ERROR_CLASS)), "{r:?}");
         let r = runs("a + * b", Some((4, 5)));
-        let marked: Vec<&str> = r.iter().filter(|r| r.class.contains(ERROR_CLASS)).map(|r| r.text.as_str()).collect();
+        let marked: Vec<&str> =
+            r.iter().filter(|r| r.class.contains(ERROR_CLASS)).map(|r| r.text.as_str()).collect();
         assert_eq!(marked, ["*"]);
     }
 }

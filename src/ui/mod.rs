@@ -10,11 +10,16 @@ pub mod format;
 pub mod highlight;
 pub mod paths;
 pub mod request;
+pub mod rules_lab;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod autocomplete;
+#[cfg(target_arch = "wasm32")]
 mod browser;
+#[cfg(target_arch = "wasm32")]
+mod catalogue;
 #[cfg(target_arch = "wasm32")]
 mod chart;
 #[cfg(target_arch = "wasm32")]
@@ -26,21 +31,19 @@ mod editor;
 #[cfg(target_arch = "wasm32")]
 mod exercise;
 #[cfg(target_arch = "wasm32")]
-mod catalogue;
-#[cfg(target_arch = "wasm32")]
 mod exercise_data;
 #[cfg(target_arch = "wasm32")]
 mod exercise_feedback;
 #[cfg(target_arch = "wasm32")]
 mod exercise_player;
 #[cfg(target_arch = "wasm32")]
-mod progress_store;
-#[cfg(target_arch = "wasm32")]
 mod header;
 #[cfg(target_arch = "wasm32")]
 mod home;
 #[cfg(target_arch = "wasm32")]
 mod playground;
+#[cfg(target_arch = "wasm32")]
+mod progress_store;
 #[cfg(target_arch = "wasm32")]
 mod results;
 #[cfg(target_arch = "wasm32")]

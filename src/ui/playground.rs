@@ -15,6 +15,7 @@ use super::editor::QueryEditor;
 use super::paths::{encode_component, PLAYGROUND};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
+use super::rules_lab::recorded;
 use super::time_controls::TimeControls;
 
 /// The query shown to a first-time visitor: requests per second per model over a day.
@@ -44,6 +45,8 @@ pub struct Run {
 #[component]
 pub fn Playground() -> impl IntoView {
     let data = use_data();
+    // Series recorded in the rules lab are queryable here too.
+    let lab = recorded::recorded_storage();
     let url = use_query_map().get_untracked();
     let from_url = url.get("q");
     let query = RwSignal::new(from_url.clone().unwrap_or_else(|| FIRST_QUERY.to_string()));
@@ -71,7 +74,11 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             outcome.set(Some(match inp.params(m) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => Outcome::Ran(Arc::new(run(&d.storage, q.clone(), m, params))),
+                Ok(params) => {
+                    let evaluated = lab.get_untracked();
+                    let storage = recorded::storage(&evaluated, &d.storage);
+                    Outcome::Ran(Arc::new(run(storage, q.clone(), m, params)))
+                }
             }));
             running.set(false);
             remember_in_url(&q, m, &inp);
@@ -148,7 +155,8 @@ fn run(storage: &engine::Storage, query: String, mode: Mode, params: Params) -> 
 /// Puts the query and controls in the address bar (replacing the entry, so Back still leaves
 /// the playground), making the view shareable and reload-proof.
 fn remember_in_url(query: &str, mode: Mode, inputs: &TimeInputs) {
-    let mut url = format!("{}?q={}&mode={}", browser::href(PLAYGROUND), encode_component(query), mode.as_str());
+    let mut url =
+        format!("{}?q={}&mode={}", browser::href(PLAYGROUND), encode_component(query), mode.as_str());
     for (key, value) in [("time", &inputs.time), ("range", &inputs.range), ("step", &inputs.step)] {
         if !value.trim().is_empty() {
             url.push_str(&format!("&{key}={}", encode_component(value.trim())));

@@ -20,7 +20,10 @@ pub fn provide_progress() {
     if let Some(why) = &problem {
         leptos::logging::warn!("stored progress reset: {why}");
     }
-    let ctx = ProgressContext { progress: RwSignal::new(loaded), notice: RwSignal::new(problem.map(|_| RESET_NOTICE.to_string())) };
+    let ctx = ProgressContext {
+        progress: RwSignal::new(loaded),
+        notice: RwSignal::new(problem.map(|_| RESET_NOTICE.to_string())),
+    };
     provide_context(ctx);
     // Save on every change after the first run (which only reads what was just loaded, and
     // overwrites a corrupt store with the clean one).

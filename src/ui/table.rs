@@ -82,8 +82,12 @@ fn last_value(s: &Series) -> String {
 
 /// A range vector's samples, one per line (`value @ time`), the first [`MAX_POINTS`] of them.
 fn samples(s: &Series) -> String {
-    let mut out: Vec<String> =
-        s.points.iter().take(MAX_POINTS).map(|p| format!("{} @ {}", sample_value(p.v), format_instant(p.t))).collect();
+    let mut out: Vec<String> = s
+        .points
+        .iter()
+        .take(MAX_POINTS)
+        .map(|p| format!("{} @ {}", sample_value(p.v), format_instant(p.t)))
+        .collect();
     if s.points.len() > MAX_POINTS {
         out.push(format!("\u{2026} {} more", s.points.len() - MAX_POINTS));
     }

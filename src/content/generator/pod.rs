@@ -143,7 +143,7 @@ impl Pod {
         a.misses += n * (1.0 - hit);
         a.cpu += s.cpu.max(0.0);
         let count = a.count.floor();
-        let mut out = vec![
+        let fixed = [
             (self.sum, a.sum),
             (self.count, count),
             (self.predictions, count),
@@ -155,8 +155,8 @@ impl Pod {
             (self.cpu, a.cpu),
             (self.container_memory, (s.memory + s.overhead).floor()),
         ];
-        out.extend(self.buckets.iter().zip(&a.buckets).map(|((_, id), acc)| (*id, acc.floor())));
-        for (id, v) in out {
+        let buckets = self.buckets.iter().zip(&a.buckets).map(|((_, id), acc)| (*id, acc.floor()));
+        for (id, v) in fixed.into_iter().chain(buckets) {
             storage.append(id, t, v).map_err(|e| e.to_string())?;
         }
         Ok(())
@@ -172,7 +172,7 @@ pub fn format_le(le: f64) -> String {
     }
 }
 
-/// A deterministic per-pod noise source plus helpers the generators share.
+/// A multiplicative noise factor, `1 + relative × N(0, 1)`, never negative.
 pub fn jitter(rng: &mut Rng, relative: f64) -> f64 {
     (1.0 + relative * rng.normal()).max(0.0)
 }

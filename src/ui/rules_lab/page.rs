@@ -1,0 +1,257 @@
+//! The lab page: the rule-file editor (prefilled with the seed's ConfigMap, kept in local
+//! storage so the learner's edits survive a reload) checked live, then evaluation over the
+//! dataset and the cost comparison, each run step by step with a progress bar.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::content::rule_exercise;
+use crate::rules::{check, CheckOptions, CheckReport, Diagnostic, RuleFile, Severity};
+
+use super::super::browser::{self, href};
+use super::super::data::{use_data, DataState};
+use super::super::paths::PLAYGROUND;
+use super::cost_view::CostView;
+use super::recorded::use_lab_state;
+use super::rule_editor::RuleEditor;
+use super::rule_list::RuleList;
+use super::run::{self, Progress};
+use super::{exercise_path, SEED_RULES};
+
+/// Local-storage key of the learner's rule file.
+const STORE_KEY: &str = "promql-playground-rules-lab";
+/// The name messages give the file (the seed's).
+const FILE_NAME: &str = "prometheus-recording-rules.yaml";
+
+/// What is running.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Busy {
+    No,
+    Evaluating,
+    Measuring,
+}
+
+/// Checks the rule file as the lab loads it (a ConfigMap is unwrapped).
+pub fn check_rules(text: &str) -> CheckReport {
+    check(text, &CheckOptions { unwrap_configmap: true, ..CheckOptions::default() })
+}
+
+/// The lab page.
+#[component]
+pub fn RulesLab() -> impl IntoView {
+    let data = use_data();
+    let lab = use_lab_state();
+    let text = RwSignal::new(browser::stored(STORE_KEY).unwrap_or_else(|| SEED_RULES.to_string()));
+    let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
+    let file: RwSignal<Option<RuleFile>> = RwSignal::new(None);
+    let busy = RwSignal::new(Busy::No);
+    let progress: Progress = RwSignal::new(None);
+    let generation = StoredValue::new(0u64);
+    let stale = RwSignal::new(false);
+
+    // Check on every edit (fast: no evaluation), and keep the edit across reloads.
+    Effect::new(move |previous: Option<String>| {
+        let t = text.get();
+        let report = check_rules(&t);
+        let failed = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+        diagnostics.set(report.diagnostics);
+        file.set(if failed { None } else { report.file });
+        if previous.is_some_and(|p| p != t) {
+            browser::store(STORE_KEY, &t);
+            stale.set(lab.evaluation.with_untracked(Option::is_some));
+        }
+        t
+    });
+
+    let evaluate = move |_| {
+        let (DataState::Ready(d), Some(f)) = (data.get_untracked(), file.get_untracked()) else { return };
+        generation.update_value(|g| *g += 1);
+        busy.set(Busy::Evaluating);
+        lab.costs.set(None);
+        spawn_local(async move {
+            if let Some(evaluation) = run::evaluate(d, f, progress, generation).await {
+                lab.evaluation.set(Some(Arc::new(evaluation)));
+                stale.set(false);
+                busy.set(Busy::No);
+            }
+        });
+    };
+    let compare = move |_| {
+        let (Some(e), Some(f)) = (lab.evaluation.get_untracked(), file.get_untracked()) else { return };
+        generation.update_value(|g| *g += 1);
+        busy.set(Busy::Measuring);
+        spawn_local(async move {
+            if let Some(table) = run::measure(e, f, progress, generation).await {
+                lab.costs.set(Some(table));
+                busy.set(Busy::No);
+            }
+        });
+    };
+    let reset = move |_| text.set(SEED_RULES.to_string());
+
+    let ready = move || matches!(data.get(), DataState::Ready(_));
+    let can_evaluate = move || ready() && file.with(Option::is_some) && busy.get() == Busy::No;
+    let can_compare =
+        move || lab.evaluation.with(Option::is_some) && file.with(Option::is_some) && busy.get() == Busy::No;
+
+    let status = move || {
+        let ds = diagnostics.get();
+        let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+        let lints = ds.len() - errors;
+        match file.get() {
+            None if errors > 0 => view! {
+                <p class="check-status bad" data-testid="check-status">
+                    {format!("\u{2717} {errors} error{} \u{2014} fix {} to evaluate the rules.", plural(errors), if errors == 1 { "it" } else { "them" })}
+                </p>
+            }
+            .into_any(),
+            None => view! { <p class="check-status bad" data-testid="check-status">"\u{2717} Not a rule file."</p> }.into_any(),
+            Some(f) => {
+                let recording = f.rules().filter(|(_, r)| r.is_recording()).count();
+                let lint = (lints > 0).then(|| format!(" {lints} lint finding{} below.", plural(lints)));
+                view! {
+                    <p class="check-status good" data-testid="check-status">
+                        {format!("\u{2713} Valid: {recording} recording rule{} in {} group{} (promtool check rules, Prometheus 3).", plural(recording), f.groups.len(), plural(f.groups.len()))}
+                        {lint}
+                    </p>
+                }
+                .into_any()
+            }
+        }
+    };
+
+    let progress_view = move || {
+        progress.get().map(|(done, total, label)| {
+            let what = if busy.get() == Busy::Measuring { "Measuring" } else { "Evaluating" };
+            view! {
+                <div class="lab-progress" data-testid="lab-progress" role="status">
+                    <progress max=total.max(1) value=done></progress>
+                    <span>{format!("{what} {label} ({} of {total})", (done + 1).min(total))}</span>
+                </div>
+            }
+        })
+    };
+
+    let results = move || {
+        lab.evaluation.get().map(|e| {
+            let note = match e.mode {
+                crate::rules::eval::Mode::PerRule => "each rule's whole timeline as one range query, rule after rule",
+                crate::rules::eval::Mode::PerTick => "tick by tick, since a rule reads a series recorded by a later rule",
+            };
+            let total_ms: f64 = e.rules.iter().map(|r| r.eval_ms).sum();
+            view! {
+                <section class="card lab-section" data-testid="rules-section">
+                    <div class="card-title-row">
+                        <h2 class="card-title">"What each rule recorded"</h2>
+                        <A href=href(PLAYGROUND) attr:class="button secondary small">"Query recorded series in the playground"</A>
+                    </div>
+                    <p class="muted small">
+                        {format!(
+                            "Evaluated over the whole dataset, each group at its interval ({note}) in {}. The recorded series are now queryable in the playground, e.g. ",
+                            super::report::time(total_ms)
+                        )}
+                        <code>"model:latency:p95"</code>"."
+                    </p>
+                    {move || stale.get().then(|| view! { <p class="notice" data-testid="stale">"The rules were edited since this evaluation: evaluate again to see the effect."</p> })}
+                    <RuleList evaluation=e.clone() />
+                </section>
+            }
+        })
+    };
+
+    let costs = move || {
+        let has_eval = lab.evaluation.with(Option::is_some);
+        has_eval.then(|| {
+            view! {
+                <section class="card lab-section" data-testid="cost-section">
+                    <div class="card-title-row">
+                        <h2 class="card-title">"Cost: raw query vs recorded series"</h2>
+                        <button type="button" class="button primary" data-testid="compare"
+                            disabled=move || !can_compare() on:click=compare>
+                            {move || if busy.get() == Busy::Measuring { "Measuring\u{2026}" } else { "Compare costs" }}
+                        </button>
+                    </div>
+                    <p class="muted small">
+                        "For the seed's before/after pairs (TODO 3.2 and the queries of benchmark_queries.sh in TODO 3.3) and for every rule: "
+                        "the raw query (with every recorded series it reads expanded into its expression) against the recorded series, "
+                        "as an instant query and as a dashboard's 6-hour range query. The seed asks for more than 5\u{d7}."
+                    </p>
+                    {move || lab.costs.get().map(|t| view! { <CostView table=t /> })}
+                </section>
+            }
+        })
+    };
+
+    view! {
+        <div class="rules-lab" data-testid="rules-lab">
+            <section class="card lab-section">
+                <div class="card-title-row">
+                    <h1 class="card-title">"Recording rules lab"</h1>
+                    <span class="badge seed-ref">"Task 3"</span>
+                </div>
+                <p class="lab-intro">
+                    "The seed's recording rules (TODO 3.1), as the Kubernetes ConfigMap it applies. Edit them: they are "
+                    "checked as you type, like " <code>"promtool check rules"</code> ". Evaluate them over the dataset's two days to "
+                    "see what each rule records \u{2014} or why it records nothing \u{2014} and compare what the recorded series save."
+                </p>
+                <RuleEditor value=text diagnostics=diagnostics file_name=FILE_NAME />
+                {status}
+                <div class="lab-actions">
+                    <button type="button" class="button primary" data-testid="evaluate"
+                        disabled=move || !can_evaluate() on:click=evaluate>
+                        {move || match (busy.get(), ready()) {
+                            (Busy::Evaluating, _) => "Evaluating\u{2026}",
+                            (_, false) => "Loading dataset\u{2026}",
+                            _ => "Evaluate rules",
+                        }}
+                    </button>
+                    <button type="button" class="button secondary" data-testid="reset-rules" on:click=reset
+                        disabled=move || text.with(|t| t == SEED_RULES)>"Reset to the seed's rules"</button>
+                    <span class="muted small">"Your edits are kept in this browser."</span>
+                </div>
+                {progress_view}
+            </section>
+            {results}
+            {costs}
+            <ExerciseLinks />
+        </div>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The rule-writing exercises.
+#[component]
+fn ExerciseLinks() -> impl IntoView {
+    let items = match rule_exercise::builtin() {
+        Ok(list) => list
+            .into_iter()
+            .map(|ex| {
+                view! {
+                    <li class="card lab-exercise">
+                        <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
+                        <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Err(e) => view! { <li class="error-box">{format!("The rule exercises failed to load: {e}")}</li> }
+            .into_any(),
+    };
+    view! {
+        <section class="lab-section">
+            <h2>"Exercises: write the rules"</h2>
+            <ul class="lab-exercises">{items}</ul>
+        </section>
+    }
+}

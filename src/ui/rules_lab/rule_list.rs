@@ -1,0 +1,109 @@
+//! One card per recording rule after evaluation: what it recorded (series, samples, time
+//! spent) with a small chart of its series, or — when it recorded nothing — why, in the
+//! dataset's terms; and a link that opens the recorded series in the playground.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::engine::{self, EngineOptions, Value};
+use crate::rules::{Evaluation, RuleOutcome};
+
+use super::super::browser::base;
+use super::super::chart::Chart;
+use super::super::chart_model::Model;
+use super::super::paths::playground_link;
+use super::report;
+
+/// Points drawn per series in a rule's chart.
+const CHART_POINTS: i64 = 240;
+/// Most series drawn in one rule's chart.
+const CHART_SERIES: usize = 12;
+
+/// Every rule of the evaluation.
+#[component]
+pub fn RuleList(evaluation: Arc<Evaluation>) -> impl IntoView {
+    let recorded = evaluation.rules.iter().filter(|r| !r.is_empty()).count();
+    let empty = evaluation.rules.len() - recorded;
+    let cards = evaluation
+        .rules
+        .iter()
+        .map(|rule| view! { <RuleCard evaluation=evaluation.clone() rule=rule.clone() /> })
+        .collect_view();
+    view! {
+        <p class="muted" data-testid="rule-summary">
+            {format!("{recorded} of {} rules recorded series", evaluation.rules.len())}
+            {(empty > 0).then(|| format!("; {empty} recorded nothing (the reason is under each)."))}
+            {(evaluation.alerting_rules > 0).then(|| format!(" {} alerting rules are not evaluated here.", evaluation.alerting_rules))}
+        </p>
+        <ul class="rule-cards" data-testid="rule-cards">{cards}</ul>
+    }
+}
+
+#[component]
+fn RuleCard(evaluation: Arc<Evaluation>, rule: RuleOutcome) -> impl IntoView {
+    let empty = rule.is_empty();
+    let link = playground_link(&base(), &rule.record, true);
+    let stats = if empty {
+        format!("every {} · nothing recorded", report::interval(rule.interval))
+    } else {
+        format!(
+            "every {} · {} series · {} samples · {}",
+            report::interval(rule.interval),
+            rule.series.len(),
+            report::count(rule.samples as u64),
+            report::time(rule.eval_ms)
+        )
+    };
+    let body = if empty {
+        let reasons = if rule.explanation.is_empty() {
+            vec!["Every evaluation returned an empty result.".to_string()]
+        } else {
+            rule.explanation.clone()
+        };
+        view! {
+            <div class="why-empty" data-testid="why-empty">
+                <strong>"Why nothing was recorded"</strong>
+                <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any()
+    } else {
+        match chart(&evaluation, &rule) {
+            Some(model) => view! { <div class="rule-chart"><Chart model=Arc::new(model) /></div> }.into_any(),
+            None => view! { <p class="muted">"The recorded series could not be drawn."</p> }.into_any(),
+        }
+    };
+    let errors = (rule.error_count > 0).then(|| {
+        let first = rule.errors.first().map(|(_, m)| m.clone()).unwrap_or_default();
+        view! { <p class="rule-errors">{format!("{} evaluations failed; the first: {first}", rule.error_count)}</p> }
+    });
+    view! {
+        <li class="card rule-card" class:empty=empty data-testid="rule-card" data-record=rule.record.clone()>
+            <div class="rule-card-head">
+                <code class="rule-name">{rule.record.clone()}</code>
+                <span class="badge" class:bad=empty>{if empty { "empty" } else { "recorded" }}</span>
+            </div>
+            <p class="rule-meta muted small">{format!("group {} · ", rule.group)}{stats}</p>
+            <details class="rule-expr">
+                <summary>"Expression"</summary>
+                <pre><code>{rule.expr.trim_end().to_string()}</code></pre>
+            </details>
+            {errors}
+            {body}
+            {(!empty).then(|| view! { <a class="small" href=link.clone() data-testid="open-in-playground">"Query it in the playground \u{2192}"</a> })}
+        </li>
+    }
+}
+
+/// The rule's series over the whole evaluated timeline (at most [`CHART_SERIES`]).
+fn chart(evaluation: &Evaluation, rule: &RuleOutcome) -> Option<Model> {
+    let (start, end) = (evaluation.start, evaluation.end);
+    let step = ((end - start) / CHART_POINTS).max(rule.interval).max(1);
+    let query = format!("{{__name__={:?}}}", rule.record);
+    let out =
+        engine::range_query(&evaluation.storage, &query, start, end, step, &EngineOptions::default()).ok()?;
+    let Value::Matrix(mut series) = out.value else { return None };
+    series.truncate(CHART_SERIES);
+    Some(Model::new(&series, start, end, step))
+}
