@@ -72,7 +72,8 @@ echo "== side by side (median of $runs runs; ms; ratio = Prometheus / promplay)"
 printf '%3s  %-7s  %12s  %14s  %8s  %12s  %12s  %s\n' \
   "#" mode "promplay ms" "Prometheus ms" ratio "samples pp" "samples prom" query
 slower=0
-while IFS=$'\t' read -r id mode time start end step ms samples query; do
+# Tabs become \037 first: `read` would merge adjacent tabs (empty fields) as whitespace.
+while IFS=$'\037' read -r id mode time start end step ms samples query; do
   [ "$id" = id ] && continue
   if [ "$mode" = instant ]; then
     args=(--data-urlencode "query=$query" --data-urlencode "time=$time")
@@ -96,7 +97,7 @@ while IFS=$'\t' read -r id mode time start end step ms samples query; do
     pm = p * 1000; r = (m > 0) ? pm / m : 0;
     printf "%12.3f  %14.3f  %8.1f", m, pm, r; if (r < 1) exit 1 }')" || slower=$((slower + 1))
   printf '%3s  %-7s  %s  %12s  %12s  %s\n' "$id" "$mode" "$line" "$samples" "$psamples" "$query"
-done < "$work/promplay.tsv"
+done < <(tr '\t' '\037' < "$work/promplay.tsv")
 echo
 if [ "$slower" -eq 0 ]; then
   echo "promplay is faster than Prometheus on every query."

@@ -167,3 +167,32 @@ fn the_catalogue_follows_the_seed() {
         "spot-the-bug exercises"
     );
 }
+
+#[test]
+fn empty_answers_are_explained() {
+    use promql_playground::content::explain_empty::explain;
+    let ds = builtin_datasets().expect("datasets load").into_iter().find(|d| d.meta.id == "ml-platform").expect("ml-platform");
+    let storage = ds.storage().expect("generates");
+    let t = ds.meta.start + 15 * 3_600_000;
+    let cases: &[(&str, &str)] = &[
+        ("max by (model) (model_prediction_duration_seconds)", "is a classic histogram"),
+        ("sum(rate(model_prediction_total[5m]))", "Closest names: `model_predictions_total`"),
+        (r#"model_predictions_total{model="fraud"}"#, "Did you mean \"fraud-detector\"?"),
+        (r#"model_predictions_total{team="ml"}"#, "has a label `team`"),
+        (r#"model_predictions_total{model="recommender", version="v1"}"#, "no series matches all of them"),
+        ("rate(model_predictions_total[30s])", "shorter than two scrape intervals"),
+        ("rate(model_predictions_total[5m]) / container_cpu_usage_seconds_total", "share no label set"),
+        ("model:latency:p95_raw / scalar(vector(1))", "no metric `model:latency:p95_raw`"),
+        ("model_predictions_total offset 30d", "but the data spans"),
+        ("sum by (model) (rate(model_predictions_total[5m])) > 1e9", "removed every series"),
+    ];
+    let opts = EngineOptions::default();
+    let mut failures = Vec::new();
+    for (query, want) in cases {
+        let reasons = explain(&storage, query, t, &opts).join("\n");
+        if !reasons.contains(want) {
+            failures.push(format!("{query}: wanted {want:?}, got {reasons:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -113,3 +113,26 @@ describe('exercise player', () => {
     await page.close();
   });
 });
+
+describe('editor completion', () => {
+  test('offers metric names and label values from the dataset', async () => {
+    const page = await browser.page();
+    await page.goto(`${site.url}exercise/todo-1-1-label-filters`);
+    await waitForCheck(page);
+    const editor = page.locator('[data-testid="query-input"]');
+    await editor.fill('');
+    await editor.pressSequentially('model_pred');
+    const list = page.locator('[data-testid="completion-list"]');
+    await list.waitFor();
+    assert.match(await list.textContent(), /model_predictions_total/);
+    await page.keyboard.press('Tab');
+    assert.equal(await editor.inputValue(), 'model_predictions_total');
+    await editor.pressSequentially('{model="');
+    await list.waitFor();
+    assert.match(await list.textContent(), /fraud-detector/);
+    await screenshot(page, 'editor-completion');
+    await page.keyboard.press('Enter');
+    assert.equal(await editor.inputValue(), 'model_predictions_total{model="churn-predictor"');
+    await page.close();
+  });
+});

@@ -131,6 +131,13 @@ describe('playground', () => {
     assert.ok(coloured > 500, `coloured pixels: ${coloured}`);
     await screenshot(page, 'playground-range-laptop');
 
+    // Dark mode: the page and the chart switch palettes.
+    await page.locator('.theme-toggle').click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.waitForTimeout(100);
+    await screenshot(page, 'playground-range-dark');
+    await page.locator('.theme-toggle').click();
+
     // Hovering over a line names its series.
     await canvas.hover({ position: { x: box.width / 2, y: box.height / 2 } });
     await page.locator('[data-testid="tab-table"]').click();

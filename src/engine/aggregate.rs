@@ -188,16 +188,9 @@ fn reduce(op: AggOp, input: &[Sample], grouping: Grouping, q: f64, t: Millis) ->
             AggOp::Avg => avg_add(g, f),
             AggOp::Count => g.count += 1.0,
             AggOp::Group => {}
-            AggOp::Max => {
-                if g.value < f || g.value.is_nan() {
-                    g.value = f;
-                }
-            }
-            AggOp::Min => {
-                if g.value > f || g.value.is_nan() {
-                    g.value = f;
-                }
-            }
+            AggOp::Max if g.value < f || g.value.is_nan() => g.value = f,
+            AggOp::Min if g.value > f || g.value.is_nan() => g.value = f,
+            AggOp::Max | AggOp::Min => {}
             AggOp::Stddev | AggOp::Stdvar => {
                 g.count += 1.0;
                 let delta = f - g.mean;

@@ -297,3 +297,43 @@ pub fn check_duplicates(vec: &[Sample]) -> Result<(), QueryError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Storage {
+        let mut st = Storage::new();
+        for (job, step) in [("a", 10_000), ("b", 20_000)] {
+            let l = Labels::from_pairs([("__name__", "up"), ("job", job)]);
+            for i in 0..10 {
+                st.add(&l, i * step, i as f64).unwrap();
+            }
+        }
+        st
+    }
+
+    #[test]
+    fn counts_work_and_enforces_max_samples() {
+        let st = store();
+        let expr = promql_parser::parser::parse("sum(up)").unwrap();
+        let out = eval_instant(&st, &expr, 90_000, &EngineOptions::default()).unwrap();
+        assert_eq!(out.stats.series_touched, 2);
+        assert_eq!(out.stats.samples_touched, 2);
+        assert_eq!(out.value, Value::Vector(vec![Sample { labels: Labels::empty(), t: 90_000, v: 13.0 }]));
+
+        let tight = EngineOptions { max_samples: 1, ..EngineOptions::default() };
+        let err = eval_instant(&st, &expr, 90_000, &tight).unwrap_err();
+        assert_eq!(err, QueryError::TooManySamples("query execution"));
+    }
+
+    #[test]
+    fn duplicate_label_sets_are_an_error() {
+        let mut st = store();
+        st.add(&Labels::from_pairs([("__name__", "down"), ("job", "a")]), 0, 1.0).unwrap();
+        // Both `up{job="a"}` and `down{job="a"}` become `{job="a"}` once the name goes.
+        let expr = promql_parser::parser::parse(r#"-{job="a"}"#).unwrap();
+        let err = eval_instant(&st, &expr, 90_000, &EngineOptions::default()).unwrap_err();
+        assert_eq!(err, QueryError::eval(DUPLICATE_LABELSET));
+    }
+}

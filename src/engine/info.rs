@@ -176,8 +176,11 @@ fn fetch_infos(
     out
 }
 
+/// An info metric name plus identifying label pairs: what base and info series match on.
+type Signature = (String, Vec<(String, String)>);
+
 /// The matching key of a series for info metric `name`: the name plus its identifying labels.
-fn signature(name: &str, labels: &Labels) -> (String, Vec<(String, String)>) {
+fn signature(name: &str, labels: &Labels) -> Signature {
     let ids =
         IDENTIFYING.iter().filter_map(|l| labels.get(l).map(|v| (l.to_string(), v.to_string()))).collect();
     (name.to_string(), ids)
@@ -191,7 +194,7 @@ fn combine(
     data: &HashMap<String, Vec<CompiledMatcher>>,
 ) -> Result<Vec<Sample>, QueryError> {
     // The newest info series per signature; two at one timestamp conflict.
-    let mut by_sig: HashMap<(String, Vec<(String, String)>), &InfoSample> = HashMap::new();
+    let mut by_sig: HashMap<Signature, &InfoSample> = HashMap::new();
     let mut names: BTreeSet<&str> = BTreeSet::new();
     for info in infos {
         let name = info.labels.get_or_empty(METRIC_NAME);

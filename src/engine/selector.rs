@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::{AtModifier, Offset, VectorSelector};
@@ -34,15 +34,7 @@ pub fn at_ms(at: &AtModifier, start: Millis, end: Millis) -> Millis {
     match at {
         AtModifier::Start => start,
         AtModifier::End => end,
-        AtModifier::At(time) => system_time_ms(*time),
-    }
-}
-
-/// Milliseconds since the epoch, negative before it (never panics).
-fn system_time_ms(time: SystemTime) -> Millis {
-    match time.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => duration_ms(&d),
-        Err(e) => duration_ms(&e.duration()).saturating_neg(),
+        AtModifier::At(time) => super::parse::at_time_ms(*time),
     }
 }
 

@@ -10,6 +10,7 @@ use super::data::provide_data;
 use super::exercise::ExercisePage;
 use super::header::Header;
 use super::home::Home;
+use super::packs::{provide_packs, PackRouteSync, PackStatus};
 use super::playground::Playground;
 use super::progress_store::provide_progress;
 use super::rules_lab::recorded::provide_lab_state;
@@ -21,11 +22,14 @@ use super::theme::provide_theme;
 pub fn App() -> impl IntoView {
     provide_theme();
     provide_data();
+    provide_packs();
     provide_progress();
     provide_lab_state();
     view! {
         <Router base=base()>
             <Header />
+            <PackStatus />
+            <PackRouteSync />
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />

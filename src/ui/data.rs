@@ -31,10 +31,16 @@ pub enum DataState {
 #[derive(Clone, Copy)]
 pub struct DataContext(pub ReadSignal<DataState>);
 
+/// Replaces the dataset pages work on (the pack loader switches to a pack's dataset and
+/// back); provided by the app shell next to [`DataContext`].
+#[derive(Clone, Copy)]
+pub struct DataSwitch(pub WriteSignal<DataState>);
+
 /// Starts loading the default dataset and provides its state to every page.
 pub fn provide_data() {
     let (state, set_state) = signal(DataState::Loading);
     provide_context(DataContext(state));
+    provide_context(DataSwitch(set_state));
     spawn_local(async move {
         browser::next_paint().await;
         let started = browser::now_ms();

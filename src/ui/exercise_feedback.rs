@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::content::markdown::to_html;
+
 use super::chart::Chart;
 use super::exercise_player::Checked;
 
@@ -19,7 +21,7 @@ pub fn FeedbackPanel(
     move || {
         checked.get().map(|c| {
             let f = &c.feedback;
-            let items = f.items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view();
+            let items = f.items.iter().map(|i| view! { <li class="prose" inner_html=to_html(i)></li> }).collect_view();
             let chart = c.chart.clone().map(|m| {
                 view! {
                     <h3>"Expected vs. your answer"</h3>

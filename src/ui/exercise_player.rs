@@ -20,7 +20,7 @@ use super::browser::{self, href};
 use super::chart_model::Model;
 use super::data::{use_data, Data, DataState};
 use super::editor::QueryEditor;
-use super::exercise_data::exercises;
+use super::exercise_data::with_packs;
 use super::exercise_feedback::FeedbackPanel;
 use super::paths::EXERCISE;
 use super::progress_store::{use_progress, ProgressNotice};
@@ -51,7 +51,7 @@ pub fn ExercisePlayer(
 ) -> impl IntoView {
     move || {
         let id = id.get();
-        let all = match exercises() {
+        let all = match with_packs() {
             Ok(all) => all,
             Err(e) => return view! { <section class="card narrow error-box">"The exercises failed to load: " {e}</section> }.into_any(),
         };
@@ -203,7 +203,7 @@ fn Player(
                     <section class="card explanation" data-testid="explanation">
                         <h2>{title}</h2>
                         <div class="prose" inner_html=to_html(&ex.explanation)></div>
-                        <h3>"Reference answer"</h3>
+                        <h3>{if ex.answers.len() > 1 { "Reference answers" } else { "Reference answer" }}</h3>
                         {answers}
                         <h3>"Read more"</h3>
                         <ul class="doc-links">{docs}</ul>

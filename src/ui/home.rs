@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use super::browser::{base, href};
 use super::catalogue::Catalogue;
 use super::dataset_overview::DatasetOverview;
+use super::packs::PackPanel;
 use super::paths::{playground_link, PLAYGROUND};
 
 /// A first query to try: what it shows, the query, and whether it reads best as a graph.
@@ -79,6 +80,9 @@ pub fn Home() -> impl IntoView {
         </section>
         <section class="section" id="exercises">
             <Catalogue />
+        </section>
+        <section class="section" id="packs">
+            <PackPanel />
         </section>
         <section class="section">
             <h2>"Start with these queries"</h2>

@@ -8,6 +8,7 @@
 pub mod chart_model;
 pub mod format;
 pub mod highlight;
+pub mod packs;
 pub mod paths;
 pub mod request;
 pub mod rules_lab;

@@ -45,9 +45,7 @@ fn system_prefers_dark() -> bool {
 /// The button that switches between light and dark.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let Some(Theme(theme)) = use_context::<Theme>() else {
-        return None;
-    };
+    let Theme(theme) = use_context::<Theme>()?;
     let toggle = move |_| {
         let dark = !theme.get_untracked();
         theme.set(dark);

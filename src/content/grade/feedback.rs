@@ -15,7 +15,7 @@ const LIST: usize = 5;
 pub struct Feedback {
     pub passed: bool,
     pub headline: String,
-    /// Details, most useful first.
+    /// Details, most useful first (Markdown: names and queries are in code spans).
     pub items: Vec<String>,
     /// Checkpoints where the answer matched, out of all.
     pub matched: (usize, usize),
@@ -42,11 +42,12 @@ pub fn describe(v: &Verdict) -> Feedback {
         return Feedback { passed: false, headline: "Not quite.".into(), items, matched: (matched, total) };
     };
     let at = describe_checkpoint(p);
+    // Why an answer is empty is the most useful thing to read first.
+    items.extend(v.empty_reasons.iter().cloned());
     match &p.actual {
         Err(e) => items.push(format!("At {at} the query fails: {e}")),
         Ok(_) => point_items(p, &at, &mut items),
     }
-    items.extend(v.empty_reasons.iter().cloned());
     let headline = if matched == 0 {
         "Not quite: the result differs from the expected one.".to_string()
     } else {

@@ -1,0 +1,31 @@
+//! Keeps the dataset in step with the page: an exercise page works on the dataset its
+//! exercise names (a pack's or a built-in one), whichever dataset was in use before.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::super::data::DataState;
+use super::super::exercise_data::exercises;
+use super::source::exercise_page;
+use super::state::use_packs;
+
+/// Renders nothing; switches the dataset when an exercise page needs another one.
+#[component]
+pub fn PackRouteSync() -> impl IntoView {
+    let location = use_location();
+    if let Some(packs) = use_packs() {
+        Effect::new(move |_| {
+            let path = location.pathname.get();
+            let Some(id) = exercise_page(&path) else { return };
+            let from_pack = packs.exercises.with(|l| l.iter().find(|e| e.id == id).map(|e| e.dataset.clone()));
+            let wanted = from_pack.or_else(|| {
+                exercises().ok().and_then(|all| all.iter().find(|e| e.id == id).map(|e| e.dataset.clone()))
+            });
+            // Wait while a dataset loads; after a failure, do not retry in a loop.
+            let DataState::Ready(d) = packs.data.get() else { return };
+            if let Some(w) = wanted.filter(|w| *w != d.meta.id) {
+                packs.activate(&w);
+            }
+        });
+    }
+}
