@@ -171,7 +171,11 @@ fn the_catalogue_follows_the_seed() {
 #[test]
 fn empty_answers_are_explained() {
     use promql_playground::content::explain_empty::explain;
-    let ds = builtin_datasets().expect("datasets load").into_iter().find(|d| d.meta.id == "ml-platform").expect("ml-platform");
+    let ds = builtin_datasets()
+        .expect("datasets load")
+        .into_iter()
+        .find(|d| d.meta.id == "ml-platform")
+        .expect("ml-platform");
     let storage = ds.storage().expect("generates");
     let t = ds.meta.start + 15 * 3_600_000;
     let cases: &[(&str, &str)] = &[

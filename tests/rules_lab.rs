@@ -64,8 +64,11 @@ fn storage() -> Storage {
 
 /// Every recorded sample of every series, in a comparable form.
 fn dump(s: &Storage) -> Vec<(Labels, Vec<(i64, u64)>)> {
-    let mut out: Vec<_> =
-        s.all().iter().map(|x| (x.labels.clone(), x.points.iter().map(|p| (p.t, p.v.to_bits())).collect())).collect();
+    let mut out: Vec<_> = s
+        .all()
+        .iter()
+        .map(|x| (x.labels.clone(), x.points.iter().map(|p| (p.t, p.v.to_bits())).collect()))
+        .collect();
     out.sort();
     out
 }
@@ -73,7 +76,9 @@ fn dump(s: &Storage) -> Vec<(Labels, Vec<(i64, u64)>)> {
 #[test]
 fn stepwise_evaluation_equals_one_go() {
     let base = storage();
-    for (name, text, mode, steps) in [("chained", CHAINED, Mode::PerRule, 4), ("forward", FORWARD, Mode::PerTick, 1)] {
+    for (name, text, mode, steps) in
+        [("chained", CHAINED, Mode::PerRule, 4), ("forward", FORWARD, Mode::PerTick, 1)]
+    {
         let rules = file(text);
         let mut session = Session::new(&base, &rules, EngineOptions::default());
         assert_eq!((session.mode(), session.steps(), session.done()), (mode, steps, 0), "{name}");
@@ -124,7 +129,8 @@ fn pairwise_measuring_equals_compare() {
     let base = storage();
     let rules = file(CHAINED);
     let evaluation = evaluate(&base, &rules, &EvalOptions::default());
-    let opts = CostOptions { runs: 3, min_batch_ms: 0.5, range: 600_000, step: 30_000, ..CostOptions::default() };
+    let opts =
+        CostOptions { runs: 3, min_batch_ms: 0.5, range: 600_000, step: 30_000, ..CostOptions::default() };
     // Each reading 1 ms after the last: timings depend on the number of readings only.
     let fake = || {
         let now = Cell::new(0.0);
@@ -181,7 +187,9 @@ fn verdicts_against_the_seed_bar() {
         assert_eq!(row.range.verdict, *verdict, "{label}");
         assert_eq!(row.instant.shown_ratio(), *ratio, "{label}");
         match note {
-            Some(part) => assert!(row.note.as_deref().is_some_and(|n| n.contains(part)), "{label}: {:?}", row.note),
+            Some(part) => {
+                assert!(row.note.as_deref().is_some_and(|n| n.contains(part)), "{label}: {:?}", row.note)
+            }
             None => assert_eq!(row.note, None, "{label}"),
         }
     }

@@ -138,8 +138,14 @@ describe('playground', () => {
     await screenshot(page, 'playground-range-dark');
     await page.locator('.theme-toggle').click();
 
-    // Hovering over a line names its series.
-    await canvas.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+    // Pointing at a line names its series: sweep down the middle of the chart until the
+    // tooltip appears.
+    const tooltip = page.locator('[data-testid="chart-tooltip"]');
+    for (let y = 10; y < box.height - 10 && (await tooltip.count()) === 0; y += 6) {
+      await canvas.hover({ position: { x: box.width / 2, y } });
+    }
+    assert.match(await tooltip.textContent(), /\{model="[^"]+"\}.*\d.* at 2026-/s);
+    await screenshot(page, 'playground-range-hover');
     await page.locator('[data-testid="tab-table"]').click();
     const rows = await readTable(page);
     assert.equal(rows.length, Number(modelCount));

@@ -87,7 +87,8 @@ impl RuleExercise {
     pub fn load(file: &str, text: &str) -> Result<RuleExercise, ContentError> {
         let ex: RuleExercise = yaml::parse(file, text)?;
         let mut problems = Vec::new();
-        let mut bad = |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
+        let mut bad =
+            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
         for (key, value) in [("id", &ex.id), ("dataset", &ex.dataset)] {
             if let Err(e) = check_id(value) {
                 bad(&[Seg::Key(key)], e);
@@ -112,7 +113,10 @@ impl RuleExercise {
             Some(file) => {
                 for (i, name) in ex.check.iter().enumerate() {
                     if !file.rules().any(|(_, r)| r.is_recording() && r.record == *name) {
-                        bad(&[Seg::Key("check"), Seg::Index(i)], format!("the reference records no {name:?}"));
+                        bad(
+                            &[Seg::Key("check"), Seg::Index(i)],
+                            format!("the reference records no {name:?}"),
+                        );
                     }
                 }
             }
@@ -143,7 +147,9 @@ pub fn prepare(ex: &RuleExercise, meta: &DatasetMeta, storage: &Storage) -> Resu
         }
         instants.push(t);
     }
-    let file = check(&ex.reference, &check_options()).file.ok_or("the reference rule file does not pass the check")?;
+    let file = check(&ex.reference, &check_options())
+        .file
+        .ok_or("the reference rule file does not pass the check")?;
     let mut expected = Vec::new();
     for &t in &instants {
         let recorded = evaluate(storage, &file, &window(t));
@@ -165,7 +171,9 @@ fn window(t: Millis) -> EvalOptions {
 /// The series recorded as `name` at `t` (an instant selector over the recorded storage).
 fn recorded_at(storage: &Storage, name: &str, t: Millis) -> Result<Value, String> {
     let query = format!("{{__name__={name:?}}}");
-    engine::instant_query(storage, &query, t, &EngineOptions::default()).map(|o| o.value).map_err(|e| e.to_string())
+    engine::instant_query(storage, &query, t, &EngineOptions::default())
+        .map(|o| o.value)
+        .map_err(|e| e.to_string())
 }
 
 /// One checked record at one instant.

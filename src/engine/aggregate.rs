@@ -2,8 +2,6 @@
 //! an incremental mean on overflow), count, group, min, max, stddev, stdvar, quantile,
 //! count_values, and the selecting ones topk, bottomk, limitk, limit_ratio.
 
-use std::collections::HashMap;
-
 use promql_parser::parser::token::{
     T_AVG, T_BOTTOMK, T_COUNT, T_COUNT_VALUES, T_GROUP, T_LIMITK, T_LIMIT_RATIO, T_MAX, T_MIN, T_QUANTILE,
     T_STDDEV, T_STDVAR, T_SUM, T_TOPK,
@@ -12,7 +10,7 @@ use promql_parser::parser::{AggregateExpr, LabelModifier};
 
 use super::eval::{check_duplicates, Evaluator};
 use super::gofmt::{format_f, format_g, format_v};
-use super::grouping::{labels_hash, Grouping};
+use super::grouping::{labels_hash, FxHashMap, Grouping};
 use super::kahan;
 use super::labels::Labels;
 use super::value::{Millis, Sample, Value};
@@ -159,7 +157,7 @@ struct Acc {
 /// sum, avg, count, group, min, max, stddev, stdvar, quantile: one output per group, in the
 /// order groups are first seen, labelled with the grouping labels only.
 fn reduce(op: AggOp, input: &[Sample], grouping: Grouping, q: f64, t: Millis) -> Vec<Sample> {
-    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut index: FxHashMap<u64, usize> = FxHashMap::default();
     let mut groups: Vec<Acc> = Vec::new();
     for s in input {
         let key = grouping.key(&s.labels);
@@ -285,7 +283,7 @@ fn count_values(
             Grouping::By(&by)
         }
     };
-    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut index: FxHashMap<u64, usize> = FxHashMap::default();
     let mut out: Vec<Sample> = Vec::new();
     for s in input {
         let mut labels = s.labels.clone();
@@ -404,7 +402,7 @@ impl GoHeap {
 
 /// topk, bottomk, limitk: up to `k` input elements per group, labels kept as they are.
 fn select_k(op: AggOp, input: Vec<Sample>, k: usize, grouping: Grouping) -> Vec<Sample> {
-    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut index: FxHashMap<u64, usize> = FxHashMap::default();
     let mut groups: Vec<GoHeap> = Vec::new();
     for s in input {
         let key = grouping.key(&s.labels);

@@ -3,8 +3,6 @@
 //! (`on`/`ignoring`, `group_left`/`group_right` with extra labels, `fill*` defaults) and
 //! Prometheus's matching errors.
 
-use std::collections::{HashMap, HashSet};
-
 use promql_parser::parser::token::{
     T_ADD, T_ATAN2, T_DIV, T_EQLC, T_GTE, T_GTR, T_LAND, T_LOR, T_LSS, T_LTE, T_LUNLESS, T_MOD, T_MUL, T_NEQ,
     T_POW, T_SUB,
@@ -12,7 +10,7 @@ use promql_parser::parser::token::{
 use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
 
 use super::eval::{check_duplicates, Evaluator, NameDropper};
-use super::grouping::{labels_hash, Grouping};
+use super::grouping::{labels_hash, FxHashMap, FxHashSet, Grouping};
 use super::labels::Labels;
 use super::value::{Millis, Sample, Value};
 use super::QueryError;
@@ -185,14 +183,14 @@ fn set_op(op: Op, lhs: Vec<Sample>, rhs: Vec<Sample>, m: &BinModifier) -> Vec<Sa
             if lhs.is_empty() || rhs.is_empty() {
                 return Vec::new();
             }
-            let right: HashSet<u64> = rhs.iter().map(|s| g.key(&s.labels)).collect();
+            let right: FxHashSet<u64> = rhs.iter().map(|s| g.key(&s.labels)).collect();
             lhs.into_iter().filter(|s| right.contains(&g.key(&s.labels))).collect()
         }
         Op::Unless => {
             if lhs.is_empty() || rhs.is_empty() {
                 return lhs;
             }
-            let right: HashSet<u64> = rhs.iter().map(|s| g.key(&s.labels)).collect();
+            let right: FxHashSet<u64> = rhs.iter().map(|s| g.key(&s.labels)).collect();
             lhs.into_iter().filter(|s| !right.contains(&g.key(&s.labels))).collect()
         }
         _ => {
@@ -202,7 +200,7 @@ fn set_op(op: Op, lhs: Vec<Sample>, rhs: Vec<Sample>, m: &BinModifier) -> Vec<Sa
             if rhs.is_empty() {
                 return lhs;
             }
-            let left: HashSet<u64> = lhs.iter().map(|s| g.key(&s.labels)).collect();
+            let left: FxHashSet<u64> = lhs.iter().map(|s| g.key(&s.labels)).collect();
             let mut out = lhs;
             out.extend(rhs.into_iter().filter(|s| !left.contains(&g.key(&s.labels))));
             out
@@ -247,7 +245,8 @@ fn vector_vector(
     let many_keys: Vec<u64> = many.iter().map(|s| g.key(&s.labels)).collect();
     let one_keys: Vec<u64> = one.iter().map(|s| g.key(&s.labels)).collect();
 
-    let mut one_by_key: HashMap<u64, usize> = HashMap::with_capacity(one.len());
+    let mut one_by_key: FxHashMap<u64, usize> =
+        FxHashMap::with_capacity_and_hasher(one.len(), Default::default());
     for (i, &k) in one_keys.iter().enumerate() {
         if let Some(&prev) = one_by_key.get(&k) {
             let side = if one_to_many { "left" } else { "right" };
@@ -271,8 +270,8 @@ fn vector_vector(
         include,
         g,
         t,
-        matched_one: HashSet::new(),
-        matched_many: HashMap::new(),
+        matched_one: FxHashSet::default(),
+        matched_many: FxHashMap::default(),
         out: Vec::new(),
         names,
     };
@@ -311,8 +310,8 @@ struct Matcher<'a> {
     include: &'a [String],
     g: Grouping<'a>,
     t: Millis,
-    matched_one: HashSet<u64>,
-    matched_many: HashMap<u64, HashSet<u64>>,
+    matched_one: FxHashSet<u64>,
+    matched_many: FxHashMap<u64, FxHashSet<u64>>,
     out: Vec<Sample>,
     names: &'a mut NameDropper,
 }

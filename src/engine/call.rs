@@ -3,12 +3,17 @@
 //! call: name removal, the duplicate-label-set check, and the engine-level annotations
 //! (non-counter info for rate/increase, sort in range queries).
 
-use promql_parser::parser::{Call, Expr};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use promql_parser::parser::{Call, Expr, MatrixSelector};
 
 use super::eval::{check_duplicates, Evaluator};
-use super::functions::FnCall;
-use super::labels::METRIC_NAME;
-use super::value::{Millis, Value};
+use super::functions::window::{self, Reducer, WindowCtx};
+use super::functions::{FnCall, FnDef};
+use super::labels::{Labels, METRIC_NAME};
+use super::selector;
+use super::value::{is_histogram_placeholder, is_stale, Millis, Point, Sample, Value};
 use super::QueryError;
 
 const SORT_FUNCTIONS: &[&str] = &["sort", "sort_desc", "sort_by_label", "sort_by_label_desc"];
@@ -27,6 +32,9 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         _ => {}
     }
     let def = ev.function(name)?;
+    if let Some(v) = eval_window_call(ev, call, def, t)? {
+        return Ok(v);
+    }
     let exprs = &call.args.args;
 
     let mut args = Vec::with_capacity(exprs.len());
@@ -83,11 +91,131 @@ fn unparen(e: &Expr) -> &Expr {
 fn non_counter_infos(ev: &mut Evaluator, args: &[Value]) {
     let Some(Value::Matrix(m)) = args.first() else { return };
     for s in m {
-        let Some(metric) = s.labels.get(METRIC_NAME) else { continue };
-        if s.points.len() >= 2 && !COUNTER_SUFFIXES.iter().any(|suf| metric.ends_with(suf)) {
-            ev.annotations.info(format!(
-                "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {metric:?}"
-            ));
+        non_counter_info(ev, &s.labels, s.points.len());
+    }
+}
+
+/// The "might not be a counter" info for one input series with `len` samples in its window.
+fn non_counter_info(ev: &mut Evaluator, labels: &Labels, len: usize) {
+    let Some(metric) = labels.get(METRIC_NAME) else { return };
+    if len >= 2 && !COUNTER_SUFFIXES.iter().any(|suf| metric.ends_with(suf)) {
+        ev.annotations.info(format!(
+            "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {metric:?}"
+        ));
+    }
+}
+
+/// Per call node: the result labels of each series its selector selects, and whether they
+/// are pairwise distinct (then no subset of them can hold a duplicate, and the per-step
+/// check is skipped). Label sets do not change between steps, so this is worked out once.
+#[derive(Default)]
+pub struct WindowCallCache {
+    by_node: HashMap<usize, Rc<(Vec<Labels>, bool)>>,
+}
+
+/// The fast path for a window function applied directly to a matrix selector
+/// (`rate(x[5m])`, `max_over_time(x[1h])`, `predict_linear(x[1h], 60)`): each series'
+/// window is reduced where it lies in storage instead of being copied into a matrix first.
+/// Everything observable (results, order, annotations, counters, limits) is what the
+/// general path produces; `None` when the call does not have this shape.
+fn eval_window_call(
+    ev: &mut Evaluator,
+    call: &Call,
+    def: &FnDef,
+    t: Millis,
+) -> Result<Option<Value>, QueryError> {
+    let Some((f, takes_param)) = window::reducer(def.name) else { return Ok(None) };
+    let exprs = &call.args.args;
+    let Some(Expr::MatrixSelector(ms)) = exprs.first().map(|e| unparen(e)) else { return Ok(None) };
+    let param = match (takes_param, exprs.len(), exprs.get(1).map(|e| unparen(e))) {
+        (false, 1, _) => 0.0,
+        (true, 2, Some(Expr::NumberLiteral(n))) => n.val,
+        _ => return Ok(None),
+    };
+    let labels = result_labels(ev, call, ms, def.keeps_name);
+    let out = reduce_windows(ev, ms, f, param, t, &labels.0, matches!(def.name, "rate" | "increase"))?;
+    if !labels.1 {
+        check_duplicates(&out)?;
+    }
+    Ok(Some(Value::Vector(out)))
+}
+
+/// The result labels of `call`'s input series (see [`WindowCallCache`]).
+fn result_labels(
+    ev: &mut Evaluator,
+    call: &Call,
+    ms: &MatrixSelector,
+    keeps_name: bool,
+) -> Rc<(Vec<Labels>, bool)> {
+    let key = call as *const Call as usize;
+    if let Some(cached) = ev.window_calls.by_node.get(&key) {
+        return cached.clone();
+    }
+    let ids = ev.select(&ms.vs);
+    let mut labels = Vec::with_capacity(ids.len());
+    for &id in ids.iter() {
+        let mut l = ev.storage.get(id).labels.clone();
+        if !keeps_name {
+            ev.names.drop(&mut l);
+        }
+        labels.push(l);
+    }
+    let mut sorted: Vec<&Labels> = labels.iter().collect();
+    sorted.sort_unstable();
+    let distinct = sorted.windows(2).all(|w| w[0] != w[1]);
+    let entry = Rc::new((labels, distinct));
+    ev.window_calls.by_node.insert(key, entry.clone());
+    entry
+}
+
+/// Reduces every selected series' window `(ref - range, ref]` with `f`, as the matrix
+/// selector plus the function table would: staleness markers and histogram placeholders
+/// are left out (a window without any is borrowed as is), empty windows are skipped, the
+/// samples held count against `max_samples`.
+fn reduce_windows(
+    ev: &mut Evaluator,
+    ms: &MatrixSelector,
+    f: Reducer,
+    param: f64,
+    t: Millis,
+    labels: &[Labels],
+    counter_info: bool,
+) -> Result<Vec<Sample>, QueryError> {
+    let vs = &ms.vs;
+    let ids = ev.select(vs);
+    let to = selector::reference_time(t, &vs.at, &vs.offset, ev.start, ev.end);
+    let from = to.saturating_sub(selector::duration_ms(&ms.range));
+    let ctx = WindowCtx { window: (from, to), t, param };
+    let mut hints = ev.selectors.take_hints(vs, ids.len());
+    let mut scratch: Vec<Point> = Vec::new();
+    let mut out = Vec::new();
+    let mut held = 0usize;
+    for ((&id, hint), labels) in ids.iter().zip(hints.iter_mut()).zip(labels) {
+        let s = ev.storage.get(id);
+        let raw = selector::window_slice_from(&s.points, from, to, hint);
+        let points: &[Point] = if raw.iter().any(|p| is_stale(p.v) || is_histogram_placeholder(p.v)) {
+            scratch.clear();
+            scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
+            &scratch
+        } else {
+            raw
+        };
+        ev.stats.native_histograms_read += selector::histograms_in_window(&s.points, *hint, points.len());
+        if points.is_empty() {
+            continue;
+        }
+        held += points.len();
+        if ev.current_samples + held > ev.opts.max_samples {
+            return Err(QueryError::TooManySamples("query execution"));
+        }
+        if counter_info {
+            non_counter_info(ev, &s.labels, points.len());
+        }
+        if let Some(v) = f(points, &ctx) {
+            out.push(Sample { labels: labels.clone(), t, v });
         }
     }
+    ev.selectors.put_hints(vs, hints);
+    ev.stats.samples_touched += held as u64;
+    Ok(out)
 }

@@ -8,12 +8,12 @@ use std::hash::BuildHasherDefault;
 use promql_parser::parser::{Expr, MatrixSelector, VectorSelector};
 
 use super::functions;
-use super::grouping::{labels_hash, FxHasher};
+use super::grouping::{labels_hash, FxHashSet, FxHasher};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector::{self, SelectorCache};
 use super::storage::{SeriesId, Storage};
 use super::subquery::SubqueryCache;
-use super::value::{Millis, Sample, Series, Value};
+use super::value::{is_histogram_placeholder, Millis, Sample, Series, Value};
 use super::{aggregate, binop, call, range};
 use super::{Annotations, EngineOptions, QueryError, QueryOutput, QueryStats};
 
@@ -63,6 +63,7 @@ pub struct Evaluator<'a> {
     pub selectors: SelectorCache,
     pub subqueries: SubqueryCache,
     pub names: NameDropper,
+    pub window_calls: call::WindowCallCache,
     /// Samples currently held (Prometheus's `currentSamples`), checked against max_samples.
     pub current_samples: usize,
     touched: HashSet<SeriesId>,
@@ -90,6 +91,7 @@ impl<'a> Evaluator<'a> {
             selectors: SelectorCache::default(),
             subqueries: SubqueryCache::default(),
             names: NameDropper::default(),
+            window_calls: call::WindowCallCache::default(),
             current_samples: 0,
             touched: HashSet::new(),
         }
@@ -164,6 +166,11 @@ impl<'a> Evaluator<'a> {
         for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
             if let Some(p) = selector::lookup_instant_from(&s.points, ref_t, lookback, &mut hint.1) {
+                // A histogram sample Prometheus would return here: not representable.
+                if is_histogram_placeholder(p.v) {
+                    self.stats.native_histograms_read += 1;
+                    continue;
+                }
                 let ts = if own_timestamps { p.t } else { t };
                 out.push(Sample { labels: s.labels.clone(), t: ts, v: p.v });
             }
@@ -190,6 +197,8 @@ impl<'a> Evaluator<'a> {
         for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
             let points = selector::window_points_from(&s.points, from, to, hint);
+            self.stats.native_histograms_read +=
+                selector::histograms_in_window(&s.points, *hint, points.len());
             if points.is_empty() {
                 continue;
             }
@@ -204,7 +213,7 @@ impl<'a> Evaluator<'a> {
         Ok((out, (from, to)))
     }
 
-    fn select(&mut self, vs: &VectorSelector) -> std::rc::Rc<[SeriesId]> {
+    pub fn select(&mut self, vs: &VectorSelector) -> std::rc::Rc<[SeriesId]> {
         let (ids, fresh) = self.selectors.select(self.storage, vs);
         if fresh {
             self.touched.extend(ids.iter().copied());
@@ -278,7 +287,7 @@ pub fn check_duplicates(vec: &[Sample]) -> Result<(), QueryError> {
     if vec.len() < 2 {
         return Ok(());
     }
-    let mut seen: HashSet<u64> = HashSet::with_capacity(vec.len());
+    let mut seen: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(vec.len(), Default::default());
     let mut collided = false;
     for s in vec {
         if !seen.insert(labels_hash(&s.labels)) {

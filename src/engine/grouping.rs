@@ -2,7 +2,8 @@
 //! vector matching (`on` / `ignoring`): a cheap 64-bit hash of the selected pairs, and the
 //! label set those pairs form.
 
-use std::hash::Hasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::labels::{Labels, METRIC_NAME};
 
@@ -52,6 +53,14 @@ pub fn labels_hash(labels: &Labels) -> u64 {
     }
     h.finish()
 }
+
+/// A map with [`FxHasher`]: for per-step lookups keyed by label hashes or label sets, where
+/// the default SipHash costs more than the lookup itself (never iterated, so the order of
+/// results does not depend on the hasher).
+pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A set with [`FxHasher`] (see [`FxHashMap`]).
+pub type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// The multiply-rotate hash rustc uses internally: fast on short keys, good enough for
 /// label keys (a collision would merge two groups, as in Prometheus's own 64-bit keys).

@@ -10,7 +10,7 @@ use super::binop::labels_string;
 use super::eval::{check_duplicates, Evaluator};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector::{at_ms, lookup_instant, offset_ms, select_matching, CompiledMatcher};
-use super::value::{Millis, Sample, Value};
+use super::value::{is_histogram_placeholder, Millis, Sample, Value};
 use super::QueryError;
 
 const TARGET_INFO: &str = "target_info";
@@ -169,6 +169,11 @@ fn fetch_infos(
             continue;
         }
         if let Some(p) = lookup_instant(&s.points, ref_t, ev.opts.lookback_delta) {
+            // A native histogram info sample (an error in Prometheus): not representable here.
+            if is_histogram_placeholder(p.v) {
+                ev.stats.native_histograms_read += 1;
+                continue;
+            }
             ev.stats.samples_touched += 1;
             out.push(InfoSample { labels: s.labels.clone(), t: p.t });
         }

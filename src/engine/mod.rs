@@ -58,6 +58,9 @@ pub struct QueryStats {
     pub series_touched: u64,
     /// Largest number of samples held at once (Prometheus's `peakSamples`).
     pub peak_samples: u64,
+    /// Native histogram samples selectors met and left out of float results (only data
+    /// loaded by the promqltest runner holds them; see `value::HISTOGRAM_PLACEHOLDER_BITS`).
+    pub native_histograms_read: u64,
 }
 
 /// A successful query: its value, annotations and work counters.

@@ -1,6 +1,6 @@
 //! Wraps promql-parser: guards the inputs it would panic on, makes negative `@` timestamps
-//! work the same natively and on wasm, and gives every error a position
-//! (`1:5: parse error: unexpected ...`, as Prometheus words them).
+//! work the same natively and on wasm, reads byte escapes in strings as Go does, and gives
+//! every error a position (`1:5: parse error: unexpected ...`, as Prometheus words them).
 //!
 //! promql-parser reports syntax errors as a bare "invalid promql query" and other errors
 //! without a position; [`locate`] re-reads the tokens to find where the query goes wrong.
@@ -8,6 +8,7 @@
 mod guard;
 mod lex;
 mod locate;
+mod strings;
 
 use std::time::{Duration, SystemTime};
 
@@ -47,6 +48,10 @@ pub fn parse(query: &str) -> Result<Expr, ParseError> {
             if !negatives.is_empty() {
                 let ordinals: Vec<usize> = negatives.iter().map(|&(_, n)| n).collect();
                 negate_ats(&mut expr, &ordinals, &mut 0);
+            }
+            let fixes = strings::byte_escape_fixes(query, &tokens);
+            if !fixes.is_empty() {
+                strings::apply(&mut expr, &fixes);
             }
             Ok(expr)
         }

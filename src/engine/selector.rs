@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::labels::METRIC_NAME;
 use super::storage::{SeriesId, Storage};
-use super::value::{is_stale, Millis, Point};
+use super::value::{is_histogram_placeholder, is_stale, Millis, Point};
 
 /// A duration in milliseconds, saturating instead of overflowing.
 pub fn duration_ms(d: &Duration) -> Millis {
@@ -72,6 +72,9 @@ pub fn count_upto(points: &[Point], hint: usize, bound: Millis) -> usize {
 }
 
 /// The latest sample in `(ref_t - lookback, ref_t]`, unless that sample is a staleness marker.
+/// A native histogram placeholder is returned as found (it is the latest sample, as a
+/// histogram would be in Prometheus); callers building float results check
+/// [`is_histogram_placeholder`].
 pub fn lookup_instant(points: &[Point], ref_t: Millis, lookback: Millis) -> Option<Point> {
     lookup_instant_from(points, ref_t, lookback, &mut 0)
 }
@@ -92,7 +95,8 @@ pub fn lookup_instant_from(
     Some(p)
 }
 
-/// The samples in `(from, to]` with staleness markers removed.
+/// The samples in `(from, to]` with staleness markers and native histogram placeholders
+/// removed (float functions over a range read its floats only).
 pub fn window_points(points: &[Point], from: Millis, to: Millis) -> Vec<Point> {
     window_points_from(points, from, to, &mut (0, 0))
 }
@@ -104,10 +108,36 @@ pub fn window_points_from(
     to: Millis,
     hint: &mut (usize, usize),
 ) -> Vec<Point> {
+    window_slice_from(points, from, to, hint)
+        .iter()
+        .filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v))
+        .copied()
+        .collect()
+}
+
+/// The stored points in `(from, to]`, markers included, with search hints for both edges
+/// (updated to this window's edges).
+pub fn window_slice_from<'p>(
+    points: &'p [Point],
+    from: Millis,
+    to: Millis,
+    hint: &mut (usize, usize),
+) -> &'p [Point] {
     let lo = count_upto(points, hint.0, from);
     let hi = count_upto(points, hint.1.max(lo), to).max(lo);
     *hint = (lo, hi);
-    points[lo..hi].iter().filter(|p| !is_stale(p.v)).copied().collect()
+    &points[lo..hi]
+}
+
+/// How many native histogram placeholders the window `hint` (as left by
+/// [`window_points_from`]) held, given that `kept` of its samples were kept: only a window
+/// that dropped samples is scanned.
+pub fn histograms_in_window(points: &[Point], hint: (usize, usize), kept: usize) -> u64 {
+    let (lo, hi) = hint;
+    if hi.saturating_sub(lo) <= kept {
+        return 0;
+    }
+    points.get(lo..hi).map_or(0, |w| w.iter().filter(|p| is_histogram_placeholder(p.v)).count() as u64)
 }
 
 /// One label matcher's test, compiled with Prometheus's anchoring (`^(?s:...)$`: `.`

@@ -19,6 +19,23 @@ pub fn is_stale(v: f64) -> bool {
     v.to_bits() == STALE_NAN_BITS
 }
 
+/// The bit pattern stored where a test file loaded a native histogram sample (another NaN
+/// no arithmetic produces, like the staleness marker). The engine holds floats only, so such
+/// a sample is kept as a placeholder: selectors leave it out of float results and count it
+/// in [`super::QueryStats::native_histograms_read`], so a caller knows the answer lacks a
+/// histogram Prometheus would have read. Only the promqltest runner stores placeholders.
+pub const HISTOGRAM_PLACEHOLDER_BITS: u64 = 0x7ff0_0000_0000_0003;
+
+/// The native histogram placeholder value.
+pub fn histogram_placeholder() -> f64 {
+    f64::from_bits(HISTOGRAM_PLACEHOLDER_BITS)
+}
+
+/// True when `v` is the native histogram placeholder (only its exact bit pattern).
+pub fn is_histogram_placeholder(v: f64) -> bool {
+    v.to_bits() == HISTOGRAM_PLACEHOLDER_BITS
+}
+
 /// One float sample of a series.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {

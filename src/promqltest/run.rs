@@ -1,12 +1,11 @@
 //! Runs a parsed test file against the engine and records one outcome per eval.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use promql_parser::label::Matchers;
-use promql_parser::parser::{Expr, VectorSelector};
 use regex::Regex;
 
-use crate::engine::value::is_stale;
+use crate::engine::value::{histogram_placeholder, is_stale};
 use crate::engine::{self, EngineOptions, Labels, Millis, QueryError, Storage, Value, METRIC_NAME};
 
 use super::compare::{compare, Grid};
@@ -19,11 +18,16 @@ pub fn test_engine_options() -> EngineOptions {
     EngineOptions::default()
 }
 
-/// The state a test file builds up: loaded samples plus which series hold native histograms
-/// (not stored, but remembered so evals reading them are skipped with a reason).
+/// Why an eval is skipped when its query met a native histogram sample.
+const HISTOGRAMS_READ: &str = "native histograms (read at evaluation)";
+
+/// The state a test file builds up: loaded samples and the engine settings.
 struct State {
     storage: Storage,
-    histogram_series: Vec<Labels>,
+    /// Whether native histogram samples are stored as placeholders (when running evals: the
+    /// engine then reports reading one, and the eval is skipped) or dropped (when the file
+    /// only serves as data).
+    placeholders: bool,
     opts: EngineOptions,
 }
 
@@ -38,10 +42,10 @@ pub fn run_str(name: &str, text: &str) -> FileReport {
             outcome: Outcome::Fail(e.message),
         });
     }
-    let mut state = State::new();
+    let mut state = State::new(true);
     for cmd in script.commands {
         match cmd {
-            Command::Clear => state = State::new(),
+            Command::Clear => state = State::new(true),
             Command::Load(load) => {
                 if let Err(message) = state.load(&load) {
                     report.evals.push(EvalReport {
@@ -68,10 +72,10 @@ pub fn load_storage(text: &str) -> Result<Storage, String> {
     if let Some(e) = script.errors.first() {
         return Err(e.to_string());
     }
-    let mut state = State::new();
+    let mut state = State::new(false);
     for cmd in &script.commands {
         match cmd {
-            Command::Clear => state = State::new(),
+            Command::Clear => state = State::new(false),
             Command::Load(load) => state.load(load).map_err(|e| format!("line {}: {e}", load.line))?,
             Command::Eval(_) => {}
         }
@@ -80,31 +84,28 @@ pub fn load_storage(text: &str) -> Result<Storage, String> {
 }
 
 impl State {
-    fn new() -> State {
-        State { storage: Storage::new(), histogram_series: Vec::new(), opts: test_engine_options() }
+    fn new(placeholders: bool) -> State {
+        State { storage: Storage::new(), placeholders, opts: test_engine_options() }
     }
 
     fn load(&mut self, load: &Load) -> Result<(), String> {
         let mut errors = Vec::new();
         for desc in &load.series {
-            if desc.has_histograms() {
-                self.histogram_series.push(desc.labels.clone());
-            }
             let id = self.storage.series_id(&desc.labels);
             for (i, v) in desc.values.iter().enumerate() {
-                let SeqValue::Float(f) = v else { continue };
+                let f = match v {
+                    SeqValue::Float(f) => *f,
+                    SeqValue::Histogram if self.placeholders => histogram_placeholder(),
+                    SeqValue::Histogram | SeqValue::Omitted => continue,
+                };
                 let t = i as Millis * load.step;
-                // Re-loading an identical sample is accepted, as the TSDB accepts it.
-                let dup = self.storage.get(id).points.last().is_some_and(|p| p.t == t && same_bits(p.v, *f));
-                if !dup {
-                    if let Err(e) = self.storage.append(id, t, *f) {
-                        errors.push(e.to_string());
-                    }
+                if let Err(e) = self.append(id, t, f) {
+                    errors.push(e);
                 }
             }
         }
-        if load.with_nhcb {
-            self.mark_nhcb(load);
+        if load.with_nhcb && self.placeholders {
+            self.load_nhcb(load);
         }
         match errors.first() {
             None => Ok(()),
@@ -112,18 +113,42 @@ impl State {
         }
     }
 
-    /// `load_with_nhcb` also stores each classic histogram as a native one under its base name.
-    fn mark_nhcb(&mut self, load: &Load) {
+    /// Appends one sample; re-loading an identical sample is accepted, as the TSDB accepts it.
+    fn append(&mut self, id: usize, t: Millis, v: f64) -> Result<(), String> {
+        let dup = self.storage.get(id).points.last().is_some_and(|p| p.t == t && same_bits(p.v, v));
+        if dup {
+            return Ok(());
+        }
+        self.storage.append(id, t, v).map_err(|e| e.to_string())
+    }
+
+    /// `load_with_nhcb` also stores each classic histogram as a native one under its base name
+    /// (its labels without `le`): a placeholder wherever one of its series has a float sample.
+    fn load_nhcb(&mut self, load: &Load) {
+        let mut native: BTreeMap<Labels, BTreeMap<Millis, ()>> = BTreeMap::new();
         for desc in &load.series {
             let Some(name) = desc.labels.metric_name() else { continue };
-            let base = ["_bucket", "_count", "_sum"].iter().find_map(|suffix| name.strip_suffix(suffix));
-            if let Some(base) = base {
-                let mut labels = desc.labels.clone();
-                labels.remove("le");
-                labels.set(METRIC_NAME, base);
-                if !self.histogram_series.contains(&labels) {
-                    self.histogram_series.push(labels);
+            let Some(base) =
+                ["_bucket", "_count", "_sum"].iter().find_map(|suffix| name.strip_suffix(suffix))
+            else {
+                continue;
+            };
+            let mut labels = desc.labels.clone();
+            labels.remove("le");
+            labels.set(METRIC_NAME, base);
+            let times = native.entry(labels).or_default();
+            for (i, v) in desc.values.iter().enumerate() {
+                if matches!(v, SeqValue::Float(f) if !is_stale(*f)) {
+                    times.insert(i as Millis * load.step, ());
                 }
+            }
+        }
+        for (labels, times) in native {
+            let id = self.storage.series_id(&labels);
+            for t in times.into_keys() {
+                // A float series already holding this name keeps its samples: the placeholder
+                // only matters where it can be stored in time order.
+                let _ = self.append(id, t, histogram_placeholder());
             }
         }
     }
@@ -135,7 +160,8 @@ impl State {
         guarded(|| self.run_eval(eval))
     }
 
-    /// Why `eval` cannot be run here, if it cannot.
+    /// Why `eval` cannot be run here, if that is known before running it. (An eval whose
+    /// query reads a native histogram sample is skipped once it has run: see [`read_floats`].)
     fn skip_reason(&self, eval: &Eval) -> Option<String> {
         if eval.expect.has_histograms {
             return Some("native histograms (expected result)".into());
@@ -143,14 +169,7 @@ impl State {
         match engine::parse::parse(&eval.expr) {
             // An eval expecting failure is run: the parse error is its answer.
             Err(e) if eval.expect.fail.is_none() => Some(format!("parser cannot read: {}", e.message)),
-            Err(_) => None,
-            Ok(expr) => {
-                let mut reads_histograms = false;
-                visit_selectors(&expr, &mut |vs| {
-                    reads_histograms |= self.histogram_series.iter().any(|l| selects(vs, l));
-                });
-                reads_histograms.then(|| "native histograms (loaded data)".into())
-            }
+            _ => None,
         }
     }
 
@@ -159,6 +178,9 @@ impl State {
         match eval.kind {
             EvalKind::Range { start, end, step } => {
                 let res = engine::range_query(&self.storage, &eval.expr, start, end, step, &self.opts);
+                if let Err(skip) = read_floats(&res) {
+                    return skip;
+                }
                 check(res, ex, Grid::Range { start, end, step })
             }
             EvalKind::Instant { at } => {
@@ -167,6 +189,9 @@ impl State {
                     None => Grid::Instant(at),
                 };
                 let res = engine::instant_query(&self.storage, &eval.expr, at, &self.opts);
+                if let Err(skip) = read_floats(&res) {
+                    return skip;
+                }
                 let first = check(res.clone(), ex, grid);
                 if first != Outcome::Pass || !self.wants_range_mode_check(eval) {
                     return first;
@@ -196,6 +221,9 @@ impl State {
     fn range_mode_check(&self, eval: &Eval, at: Millis, scalar: bool) -> Outcome {
         let res =
             engine::range_query(&self.storage, &eval.expr, at - 60_000, at + 60_000, 60_000, &self.opts);
+        if let Err(skip) = read_floats(&res) {
+            return skip;
+        }
         let value = match res {
             Err(e) => return Outcome::Fail(format!("in range mode: query failed: {e}")),
             Ok(out) => out.value,
@@ -228,6 +256,15 @@ impl State {
             Ok(()) => Outcome::Pass,
             Err(d) => Outcome::Fail(format!("in range mode:\n{d}")),
         }
+    }
+}
+
+/// Err(skip) when the query met a native histogram sample: its float-only answer is not the
+/// one Prometheus gives, so the eval cannot be graded.
+fn read_floats(res: &Result<engine::QueryOutput, QueryError>) -> Result<(), Outcome> {
+    match res {
+        Ok(out) if out.stats.native_histograms_read > 0 => Err(Outcome::Skip(HISTOGRAMS_READ.into())),
+        _ => Ok(()),
     }
 }
 
@@ -296,39 +333,77 @@ fn guarded(f: impl FnOnce() -> Outcome) -> Outcome {
     }
 }
 
-/// Calls `f` on every vector selector of `expr` (matrix selectors included).
-pub fn visit_selectors(expr: &Expr, f: &mut impl FnMut(&VectorSelector)) {
-    match expr {
-        Expr::Aggregate(a) => {
-            visit_selectors(&a.expr, f);
-            if let Some(p) = &a.param {
-                visit_selectors(p, f);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::value::is_histogram_placeholder;
+
+    /// Floats and native histograms side by side: evals that never read a histogram sample
+    /// are graded, those that do are skipped.
+    const SCRIPT: &str = r#"
+load 1m
+  mixed{kind="a"} 1 2 {{schema:0 sum:1 count:1}} 4
+
+load_with_nhcb 1m
+  classic_bucket{le="1"} 1 2
+  classic_bucket{le="+Inf"} 2 3
+
+eval instant at 30s mixed
+  mixed{kind="a"} 1
+
+eval instant at 2m mixed
+  mixed{kind="a"} 2
+
+eval range from 3m to 4m step 1m mixed
+  mixed{kind="a"} 4 4
+
+eval instant at 3m count_over_time(mixed[5m])
+  {kind="a"} 3
+
+eval range from 0 to 1m step 1m sum_over_time(mixed[1m])
+  {kind="a"} 1 2
+
+eval instant at 30s classic
+  {} 1
+
+eval instant at 30s classic_bucket
+  classic_bucket{le="1"} 1
+  classic_bucket{le="+Inf"} 2
+
+eval instant at 30s mixed
+  mixed{kind="a"} 5
+"#;
+
+    #[test]
+    fn only_evals_reading_histograms_are_skipped() {
+        let report = run_str("mixed.test", SCRIPT);
+        let skip = || Outcome::Skip(HISTOGRAMS_READ.into());
+        let want: &[(&str, Outcome)] = &[
+            ("mixed", Outcome::Pass),
+            ("mixed", skip()), // the latest sample is a histogram
+            ("mixed", Outcome::Pass),
+            ("count_over_time(mixed[5m])", skip()), // the window holds a histogram
+            ("sum_over_time(mixed[1m])", Outcome::Pass),
+            ("classic", skip()), // the native form of a classic histogram
+            ("classic_bucket", Outcome::Pass),
+            ("mixed", Outcome::Fail(String::new())), // graded, and wrong
+        ];
+        assert_eq!(report.evals.len(), want.len(), "{:?}", report.evals);
+        for (got, (expr, want)) in report.evals.iter().zip(want) {
+            assert_eq!(&got.expr, expr, "line {}", got.line);
+            match (want, &got.outcome) {
+                (Outcome::Fail(_), Outcome::Fail(_)) => {}
+                _ => assert_eq!(&got.outcome, want, "line {}: {expr}", got.line),
             }
         }
-        Expr::Unary(u) => visit_selectors(&u.expr, f),
-        Expr::Binary(b) => {
-            visit_selectors(&b.lhs, f);
-            visit_selectors(&b.rhs, f);
-        }
-        Expr::Paren(p) => visit_selectors(&p.expr, f),
-        Expr::Subquery(s) => visit_selectors(&s.expr, f),
-        Expr::VectorSelector(vs) => f(vs),
-        Expr::MatrixSelector(ms) => f(&ms.vs),
-        Expr::Call(c) => c.args.args.iter().for_each(|a| visit_selectors(a, f)),
-        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
     }
-}
 
-/// True when the selector `vs` selects a series labelled `labels`.
-pub fn selects(vs: &VectorSelector, labels: &Labels) -> bool {
-    if vs.name.as_deref().is_some_and(|n| labels.metric_name() != Some(n)) {
-        return false;
+    #[test]
+    fn data_loading_drops_histograms() {
+        let storage = load_storage(SCRIPT).unwrap_or_else(|e| panic!("{e}"));
+        let points: Vec<f64> =
+            (0..storage.len()).flat_map(|id| storage.get(id).points.iter().map(|p| p.v)).collect();
+        assert_eq!(points.len(), 3 + 2 + 2, "{points:?}");
+        assert!(!points.iter().any(|v| is_histogram_placeholder(*v)));
     }
-    matchers_match(&vs.matchers, labels)
-}
-
-fn matchers_match(m: &Matchers, labels: &Labels) -> bool {
-    let all =
-        |ms: &[promql_parser::label::Matcher]| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
-    all(&m.matchers) && (m.or_matchers.is_empty() || m.or_matchers.iter().any(|g| all(g)))
 }

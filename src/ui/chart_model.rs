@@ -204,7 +204,10 @@ mod tests {
     use super::*;
     use crate::engine::{Labels, Point};
 
-    fn series(points: &[(Millis, f64)]) -> Series {
+    /// Sample points of a test series.
+    type Points<'a> = &'a [(Millis, f64)];
+
+    fn series(points: Points) -> Series {
         Series {
             labels: Labels::from_pairs([("job", "a")]),
             points: points.iter().map(|&(t, v)| Point { t, v }).collect(),
@@ -213,7 +216,7 @@ mod tests {
 
     #[test]
     fn lines_split_at_gaps_and_non_finite_values() {
-        let cases: &[(&[(Millis, f64)], &[usize])] = &[
+        let cases: &[(Points, &[usize])] = &[
             (&[(0, 1.0), (10, 2.0), (20, 3.0)], &[3]),
             (&[(0, 1.0), (10, 2.0), (40, 3.0)], &[2, 1]),
             (&[(0, 1.0), (10, f64::NAN), (20, 3.0)], &[1, 1]),
@@ -229,7 +232,7 @@ mod tests {
 
     #[test]
     fn y_bounds_are_padded_and_never_flat() {
-        let cases: &[(&[(Millis, f64)], (f64, f64))] = &[
+        let cases: &[(Points, (f64, f64))] = &[
             (&[(0, 10.0), (10, 110.0)], (5.0, 115.0)),
             (&[(0, 1.0), (10, 101.0)], (0.0, 106.0)),
             (&[(0, -10.0), (10, 10.0)], (-11.0, 11.0)),

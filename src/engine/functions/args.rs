@@ -52,12 +52,6 @@ impl FnCall<'_> {
         }
     }
 
-    /// The range argument's window length in seconds (what `rate` divides by).
-    pub(super) fn range_seconds(&self) -> Result<f64, QueryError> {
-        let (start, end) = self.window()?;
-        Ok(end.saturating_sub(start) as f64 / 1000.0)
-    }
-
     /// The range argument's window `(start, end]`.
     pub(super) fn window(&self) -> Result<(i64, i64), QueryError> {
         self.range_window

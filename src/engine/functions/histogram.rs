@@ -4,7 +4,7 @@
 //! Native histograms are not stored here, so the `histogram_count`-style functions, which
 //! only read native histograms, return nothing.
 
-use std::collections::HashMap;
+use crate::engine::grouping::FxHashMap;
 
 use super::format::go_q;
 use super::FnCall;
@@ -126,7 +126,7 @@ pub(super) fn native_only(call: &mut FnCall) -> R {
 /// `le` is missing or not a number are skipped with a warning.
 fn group_buckets(call: &mut FnCall, input: Vec<Sample>) -> Vec<(Labels, Vec<Bucket>)> {
     let mut groups: Vec<(Labels, Vec<Bucket>)> = Vec::new();
-    let mut index: HashMap<Labels, usize> = HashMap::new();
+    let mut index: FxHashMap<Labels, usize> = FxHashMap::default();
     for s in input {
         let le = s.labels.get_or_empty(BUCKET_LABEL);
         let Some(upper_bound) = parse_go_float(le) else {

@@ -56,9 +56,11 @@ pub(super) fn label_join(call: &mut FnCall) -> R {
     finish(call, vector)
 }
 
-/// Prometheus 3 validates label names as UTF-8: any non-empty (valid) string.
+/// Prometheus 3 validates label names as UTF-8: any non-empty valid string. The parser
+/// reads a string literal's invalid UTF-8 (a byte escape such as `"\xff"`) as U+FFFD, so
+/// that character stands for invalid UTF-8 here.
 fn is_valid_label_name(name: &str) -> bool {
-    !name.is_empty()
+    !name.is_empty() && !name.contains(char::REPLACEMENT_CHARACTER)
 }
 
 /// Fails like upstream when two output series ended up with the same labels.

@@ -21,6 +21,7 @@ mod rate;
 mod sort;
 mod time;
 mod trend;
+pub mod window;
 
 /// What a function implementation receives: its evaluated arguments plus context.
 pub struct FnCall<'a> {
@@ -117,33 +118,33 @@ pub static TABLE: &[FnDef] = &[
     drops("hour", time::hour),
     drops("minute", time::minute),
     // Counters and gauges over a window (rate.rs).
-    drops("rate", rate::rate),
-    drops("increase", rate::increase),
-    drops("delta", rate::delta),
-    drops("irate", rate::irate),
-    drops("idelta", rate::idelta),
+    drops("rate", window::reduce_call),
+    drops("increase", window::reduce_call),
+    drops("delta", window::reduce_call),
+    drops("irate", window::reduce_call),
+    drops("idelta", window::reduce_call),
     // Aggregation over time (over_time.rs).
-    drops("avg_over_time", over_time::avg_over_time),
-    drops("sum_over_time", over_time::sum_over_time),
-    drops("count_over_time", over_time::count_over_time),
-    drops("min_over_time", over_time::min_over_time),
-    drops("max_over_time", over_time::max_over_time),
+    drops("avg_over_time", window::reduce_call),
+    drops("sum_over_time", window::reduce_call),
+    drops("count_over_time", window::reduce_call),
+    drops("min_over_time", window::reduce_call),
+    drops("max_over_time", window::reduce_call),
     drops("quantile_over_time", over_time::quantile_over_time),
-    drops("stddev_over_time", over_time::stddev_over_time),
-    drops("stdvar_over_time", over_time::stdvar_over_time),
+    drops("stddev_over_time", window::reduce_call),
+    drops("stdvar_over_time", window::reduce_call),
     drops("mad_over_time", over_time::mad_over_time),
-    drops("present_over_time", over_time::present_over_time),
-    keeps("last_over_time", over_time::last_over_time),
-    keeps("first_over_time", over_time::first_over_time),
-    drops("ts_of_first_over_time", over_time::ts_of_first_over_time),
-    drops("ts_of_last_over_time", over_time::ts_of_last_over_time),
-    drops("ts_of_min_over_time", over_time::ts_of_min_over_time),
-    drops("ts_of_max_over_time", over_time::ts_of_max_over_time),
-    drops("changes", over_time::changes),
-    drops("resets", over_time::resets),
+    drops("present_over_time", window::reduce_call),
+    keeps("last_over_time", window::reduce_call),
+    keeps("first_over_time", window::reduce_call),
+    drops("ts_of_first_over_time", window::reduce_call),
+    drops("ts_of_last_over_time", window::reduce_call),
+    drops("ts_of_min_over_time", window::reduce_call),
+    drops("ts_of_max_over_time", window::reduce_call),
+    drops("changes", window::reduce_call),
+    drops("resets", window::reduce_call),
     // Trends (trend.rs).
-    drops("deriv", trend::deriv),
-    drops("predict_linear", trend::predict_linear),
+    drops("deriv", window::reduce_call),
+    drops("predict_linear", window::reduce_call),
     drops("double_exponential_smoothing", trend::double_exponential_smoothing),
     // Histograms (histogram.rs).
     drops("histogram_quantile", histogram::histogram_quantile),

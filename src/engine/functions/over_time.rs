@@ -11,60 +11,6 @@ use crate::engine::value::{Point, Value};
 
 type R = Result<Value, QueryError>;
 
-pub(super) fn sum_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| {
-        let mut sum = KahanSum::default();
-        s.points.iter().for_each(|p| sum.add(p.v));
-        Some(sum.value())
-    })
-}
-
-pub(super) fn avg_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| Some(average(&s.points)))
-}
-
-pub(super) fn count_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| Some(s.points.len() as f64))
-}
-
-pub(super) fn present_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |_| Some(1.0))
-}
-
-pub(super) fn last_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| s.points.last().map(|p| p.v))
-}
-
-pub(super) fn first_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| s.points.first().map(|p| p.v))
-}
-
-pub(super) fn ts_of_first_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| s.points.first().map(|p| p.t as f64 / 1000.0))
-}
-
-pub(super) fn ts_of_last_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| s.points.last().map(|p| p.t as f64 / 1000.0))
-}
-
-pub(super) fn max_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| select(&s.points, |cur, best| cur > best).map(|p| p.v))
-}
-
-pub(super) fn min_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| select(&s.points, |cur, best| cur < best).map(|p| p.v))
-}
-
-/// The timestamp of the last occurrence of the maximum.
-pub(super) fn ts_of_max_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| select(&s.points, |cur, best| cur >= best).map(|p| p.t as f64 / 1000.0))
-}
-
-/// The timestamp of the last occurrence of the minimum.
-pub(super) fn ts_of_min_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| select(&s.points, |cur, best| cur <= best).map(|p| p.t as f64 / 1000.0))
-}
-
 pub(super) fn quantile_over_time(call: &mut FnCall) -> R {
     let q = call.scalar(0)?;
     let result =
@@ -74,14 +20,6 @@ pub(super) fn quantile_over_time(call: &mut FnCall) -> R {
             .warn(format!("PromQL warning: quantile value should be between 0 and 1, got {}", format_g(q)));
     }
     Ok(result)
-}
-
-pub(super) fn stddev_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| Some(variance(&s.points).sqrt()))
-}
-
-pub(super) fn stdvar_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| Some(variance(&s.points)))
 }
 
 /// Median absolute deviation; any NaN makes it NaN.
@@ -98,21 +36,19 @@ pub(super) fn mad_over_time(call: &mut FnCall) -> R {
 }
 
 /// How often the value changed (NaN to NaN is no change).
-pub(super) fn changes(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| {
-        let n = s.points.windows(2).filter(|w| w[1].v != w[0].v && !(w[1].v.is_nan() && w[0].v.is_nan()));
-        Some(n.count() as f64)
-    })
+pub(super) fn changes_in(points: &[Point]) -> f64 {
+    let n = points.windows(2).filter(|w| w[1].v != w[0].v && !(w[1].v.is_nan() && w[0].v.is_nan()));
+    n.count() as f64
 }
 
 /// How often the value decreased.
-pub(super) fn resets(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| Some(s.points.windows(2).filter(|w| w[1].v < w[0].v).count() as f64))
+pub(super) fn resets_in(points: &[Point]) -> f64 {
+    points.windows(2).filter(|w| w[1].v < w[0].v).count() as f64
 }
 
 /// Upstream's `compareOverTime`: walks the points keeping the one `better` prefers; a NaN
 /// kept so far is always replaced, so NaN only wins when every value is NaN.
-fn select(points: &[Point], better: impl Fn(f64, f64) -> bool) -> Option<Point> {
+pub(super) fn select(points: &[Point], better: impl Fn(f64, f64) -> bool) -> Option<Point> {
     let mut best = *points.first()?;
     for p in points {
         if better(p.v, best.v) || best.v.is_nan() {
@@ -175,7 +111,7 @@ pub(super) fn average(points: &[Point]) -> f64 {
 
 /// Population variance by Welford's method with Kahan-compensated accumulators
 /// (upstream's `varianceOverTime`); Inf or NaN inputs give NaN.
-fn variance(points: &[Point]) -> f64 {
+pub(super) fn variance(points: &[Point]) -> f64 {
     let (mut count, mut mean, mut c_mean, mut aux, mut c_aux) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for p in points {
         count += 1.0;

@@ -1,43 +1,7 @@
 //! `rate`, `increase`, `delta` (extrapolated over the window, Prometheus 3.x rules) and
 //! `irate`, `idelta` (from the last two samples).
 
-use super::args::per_series;
-use super::FnCall;
-use crate::engine::error::QueryError;
-use crate::engine::value::{Millis, Point, Value};
-
-type R = Result<Value, QueryError>;
-
-pub(super) fn rate(call: &mut FnCall) -> R {
-    extrapolated(call, true, true)
-}
-
-pub(super) fn increase(call: &mut FnCall) -> R {
-    extrapolated(call, true, false)
-}
-
-pub(super) fn delta(call: &mut FnCall) -> R {
-    extrapolated(call, false, false)
-}
-
-pub(super) fn irate(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| instant_value(&s.points, true))
-}
-
-pub(super) fn idelta(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| instant_value(&s.points, false))
-}
-
-/// The "might not be a counter" info for `rate`/`increase` is the evaluator's (engine
-/// level upstream too, `engine::call`).
-fn extrapolated(call: &mut FnCall, is_counter: bool, is_rate: bool) -> R {
-    let window = call.window()?;
-    let range_seconds = call.range_seconds()?;
-    per_series(call, 0, |s| {
-        let v = extrapolated_rate(&s.points, window, is_counter)?;
-        Some(if is_rate { v / range_seconds } else { v })
-    })
-}
+use crate::engine::value::{Millis, Point};
 
 /// The increase over `window` = `(start, end]` estimated from `points` (at least two), as
 /// Prometheus's `extrapolatedRate`: counter resets are corrected for; the sampled interval
@@ -89,7 +53,7 @@ pub(super) fn extrapolated_rate(points: &[Point], window: (Millis, Millis), is_c
 
 /// `irate`/`idelta` from the last two samples: a counter reset makes the rate start from
 /// zero; equal timestamps give nothing.
-fn instant_value(points: &[Point], is_rate: bool) -> Option<f64> {
+pub(super) fn instant_value(points: &[Point], is_rate: bool) -> Option<f64> {
     let (prev, last) = match points {
         [.., prev, last] => (*prev, *last),
         _ => return None,

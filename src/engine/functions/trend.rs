@@ -1,7 +1,6 @@
 //! Trends of one series over its window: `deriv` and `predict_linear` (least-squares line
 //! with Kahan-compensated sums) and `double_exponential_smoothing` (Holt's linear method).
 
-use super::args::per_series;
 use super::format::go_f;
 use super::over_time::KahanSum;
 use super::FnCall;
@@ -9,26 +8,6 @@ use crate::engine::error::QueryError;
 use crate::engine::value::{Millis, Point, Value};
 
 type R = Result<Value, QueryError>;
-
-/// Per-second slope of the least-squares line through the window.
-pub(super) fn deriv(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| {
-        let first = s.points.first()?;
-        (s.points.len() >= 2).then(|| linear_regression(&s.points, first.t).0)
-    })
-}
-
-/// The least-squares line's value `duration` seconds after the evaluation time.
-pub(super) fn predict_linear(call: &mut FnCall) -> R {
-    let duration = call.scalar(1)?;
-    let t = call.t;
-    per_series(call, 0, |s| {
-        (s.points.len() >= 2).then(|| {
-            let (slope, intercept) = linear_regression(&s.points, t);
-            slope * duration + intercept
-        })
-    })
-}
 
 pub(super) fn double_exponential_smoothing(call: &mut FnCall) -> R {
     let (sf, tf) = (call.scalar(1)?, call.scalar(2)?);

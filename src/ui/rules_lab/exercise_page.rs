@@ -129,7 +129,7 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
                         {move || if checking.get() { "Checking\u{2026}" } else { "Check my rules" }}
                     </button>
                     <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || hints_shown.get() >= hint_count
+                        disabled=move || { hints_shown.get() >= hint_count }
                         on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
                     <button type="button" class="button secondary" on:click=reset>"Start over"</button>
                 </div>

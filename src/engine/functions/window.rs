@@ -1,0 +1,97 @@
+//! Window reducers: the range-vector functions that turn one series' window into one value
+//! from the points alone. The function table calls them through [`reduce_call`]; the
+//! evaluator's range fast path (`engine::call`) calls them on borrowed windows straight out
+//! of storage, so both paths run the very same arithmetic.
+
+use super::args::per_series;
+use super::over_time::{average, changes_in, resets_in, select, variance, KahanSum};
+use super::rate::{extrapolated_rate, instant_value};
+use super::trend::linear_regression;
+use super::FnCall;
+use crate::engine::error::QueryError;
+use crate::engine::value::{Millis, Point, Value};
+
+/// What a reducer knows besides the points.
+#[derive(Clone, Copy, Debug)]
+pub struct WindowCtx {
+    /// The window `(start, end]` after `offset` and `@`.
+    pub window: (Millis, Millis),
+    /// The evaluation timestamp.
+    pub t: Millis,
+    /// The scalar parameter (`predict_linear`'s duration), else 0.
+    pub param: f64,
+}
+
+/// Reduces a non-empty, staleness-free window to a value; `None` drops the series.
+pub type Reducer = fn(&[Point], &WindowCtx) -> Option<f64>;
+
+/// The reducer of function `name`, and whether it takes a scalar second argument.
+pub fn reducer(name: &str) -> Option<(Reducer, bool)> {
+    let r: Reducer = match name {
+        "rate" => |p, c| extrapolated_rate(p, c.window, true).map(|v| v / range_seconds(c.window)),
+        "increase" => |p, c| extrapolated_rate(p, c.window, true),
+        "delta" => |p, c| extrapolated_rate(p, c.window, false),
+        "irate" => |p, _| instant_value(p, true),
+        "idelta" => |p, _| instant_value(p, false),
+        "sum_over_time" => |p, _| {
+            let mut sum = KahanSum::default();
+            p.iter().for_each(|p| sum.add(p.v));
+            Some(sum.value())
+        },
+        "avg_over_time" => |p, _| Some(average(p)),
+        "count_over_time" => |p, _| Some(p.len() as f64),
+        "present_over_time" => |_, _| Some(1.0),
+        "last_over_time" => |p, _| p.last().map(|p| p.v),
+        "first_over_time" => |p, _| p.first().map(|p| p.v),
+        "ts_of_first_over_time" => |p, _| p.first().map(|p| p.t as f64 / 1000.0),
+        "ts_of_last_over_time" => |p, _| p.last().map(|p| p.t as f64 / 1000.0),
+        "max_over_time" => |p, _| select(p, |cur, best| cur > best).map(|p| p.v),
+        "min_over_time" => |p, _| select(p, |cur, best| cur < best).map(|p| p.v),
+        // The timestamp of the last occurrence of the maximum / minimum.
+        "ts_of_max_over_time" => |p, _| select(p, |cur, best| cur >= best).map(|p| p.t as f64 / 1000.0),
+        "ts_of_min_over_time" => |p, _| select(p, |cur, best| cur <= best).map(|p| p.t as f64 / 1000.0),
+        "stddev_over_time" => |p, _| Some(variance(p).sqrt()),
+        "stdvar_over_time" => |p, _| Some(variance(p)),
+        "changes" => |p, _| Some(changes_in(p)),
+        "resets" => |p, _| Some(resets_in(p)),
+        "deriv" => |p, _| {
+            let first = p.first()?;
+            (p.len() >= 2).then(|| linear_regression(p, first.t).0)
+        },
+        "predict_linear" => {
+            return Some((
+                |p, c| {
+                    (p.len() >= 2).then(|| {
+                        let (slope, intercept) = linear_regression(p, c.t);
+                        slope * c.param + intercept
+                    })
+                },
+                true,
+            ))
+        }
+        _ => return None,
+    };
+    Some((r, false))
+}
+
+/// A window's length in seconds (what `rate` divides by).
+fn range_seconds((start, end): (Millis, Millis)) -> f64 {
+    end.saturating_sub(start) as f64 / 1000.0
+}
+
+/// The table implementation of every function [`reducer`] knows: reduces each series of the
+/// range argument.
+pub(super) fn reduce_call(call: &mut FnCall) -> Result<Value, QueryError> {
+    let Some((f, takes_param)) = reducer(call.name) else {
+        return Err(QueryError::eval(format!("{}(): not a window function", call.name)));
+    };
+    let param = if takes_param { call.scalar(1)? } else { 0.0 };
+    // Functions with a rate need the window; the others work without one.
+    let window = if matches!(call.name, "rate" | "increase" | "delta") {
+        call.window()?
+    } else {
+        call.range_window.unwrap_or((0, 0))
+    };
+    let ctx = WindowCtx { window, t: call.t, param };
+    per_series(call, 0, |s| f(&s.points, &ctx))
+}
