@@ -121,7 +121,7 @@ describe('editor completion', () => {
     await waitForCheck(page);
     const editor = page.locator('[data-testid="query-input"]');
     await editor.fill('');
-    await editor.pressSequentially('model_pred');
+    await editor.pressSequentially('model_predictions_t');
     const list = page.locator('[data-testid="completion-list"]');
     await list.waitFor();
     assert.match(await list.textContent(), /model_predictions_total/);

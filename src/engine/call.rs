@@ -124,6 +124,9 @@ fn eval_window_call(
     def: &FnDef,
     t: Millis,
 ) -> Result<Option<Value>, QueryError> {
+    if !ev.window_fast_path {
+        return Ok(None);
+    }
     let Some((f, takes_param)) = window::reducer(def.name) else { return Ok(None) };
     let exprs = &call.args.args;
     let Some(Expr::MatrixSelector(ms)) = exprs.first().map(|e| unparen(e)) else { return Ok(None) };
@@ -134,6 +137,11 @@ fn eval_window_call(
     };
     let labels = result_labels(ev, call, ms, def.keeps_name);
     let out = reduce_windows(ev, ms, f, param, t, &labels.0, matches!(def.name, "rate" | "increase"))?;
+    if takes_param {
+        // The general path holds the evaluated scalar argument while the call runs.
+        ev.current_samples += 1;
+        ev.check_samples()?;
+    }
     if !labels.1 {
         check_duplicates(&out)?;
     }

@@ -64,6 +64,9 @@ pub struct Evaluator<'a> {
     pub subqueries: SubqueryCache,
     pub names: NameDropper,
     pub window_calls: call::WindowCallCache,
+    /// Window functions over a selector reduce windows in place (`call.rs`); off only in
+    /// the test that checks the fast path against the general one.
+    pub window_fast_path: bool,
     /// Samples currently held (Prometheus's `currentSamples`), checked against max_samples.
     pub current_samples: usize,
     touched: HashSet<SeriesId>,
@@ -92,6 +95,7 @@ impl<'a> Evaluator<'a> {
             subqueries: SubqueryCache::default(),
             names: NameDropper::default(),
             window_calls: call::WindowCallCache::default(),
+            window_fast_path: true,
             current_samples: 0,
             touched: HashSet::new(),
         }

@@ -56,6 +56,17 @@ pub fn eval_range(
     step: Millis,
     opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
+    eval_range_paths(storage, expr, (start, end, step), opts, true)
+}
+
+/// [`eval_range`], with the window-function fast path on or off.
+fn eval_range_paths(
+    storage: &Storage,
+    expr: &Expr,
+    (start, end, step): (Millis, Millis, Millis),
+    opts: &EngineOptions,
+    window_fast_path: bool,
+) -> Result<QueryOutput, QueryError> {
     validate(start, end, step, opts)?;
     match expr.value_type() {
         ValueType::Scalar | ValueType::Vector => {}
@@ -67,6 +78,7 @@ pub fn eval_range(
         }
     }
     let mut ev = Evaluator::new(storage, opts, start, end, step);
+    ev.window_fast_path = window_fast_path;
     let mut out = Assembler::default();
     let mut t = start;
     while t <= end {
@@ -173,5 +185,64 @@ mod tests {
         }
         assert_eq!(thousands(11000), "11,000");
         assert_eq!(thousands(100), "100");
+    }
+
+    /// Everything a query returns, with floats as bits so that NaNs compare and any
+    /// difference in the last bit shows.
+    fn exact(r: &Result<QueryOutput, QueryError>) -> String {
+        match r {
+            Err(e) => format!("error {e:?}"),
+            Ok(out) => {
+                let Value::Matrix(m) = &out.value else { return format!("{:?}", out.value) };
+                let series: Vec<String> = m
+                    .iter()
+                    .map(|s| {
+                        let pts: Vec<(Millis, u64)> = s.points.iter().map(|p| (p.t, p.v.to_bits())).collect();
+                        format!("{:?} {pts:?}", s.labels)
+                    })
+                    .collect();
+                format!("{series:?} {:?} {:?}", out.annotations, out.stats)
+            }
+        }
+    }
+
+    /// The window-function fast path gives bit-identical results, annotations, counters and
+    /// errors to the general path, on data with gaps, staleness markers, NaN, resets and
+    /// duplicate label sets after name removal, and on the benchmark's dataset.
+    #[test]
+    fn window_fast_path_matches_general_path() {
+        let data =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/window_paths.txt"))
+                .expect("tests/testdata/window_paths.txt");
+        let mut sections = data.split("\n---\n");
+        let load = sections.next().unwrap_or_default();
+        let queries: Vec<&str> =
+            sections.next().unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(queries.len() > 20, "too few queries");
+        let small = crate::promqltest::run::load_storage(load).expect("load block");
+        let ml = crate::content::builtin_dataset("ml-platform")
+            .ok()
+            .and_then(|d| d.storage().ok())
+            .expect("ml-platform dataset");
+        let ml_end = ml.time_bounds().map(|b| b.1).expect("samples");
+        let opts = EngineOptions::default();
+        let tight = EngineOptions { max_samples: 50, ..EngineOptions::default() };
+        let runs: [(&Storage, (Millis, Millis, Millis), &EngineOptions); 4] = [
+            (&small, (0, 900_000, 7_000), &opts),
+            (&small, (-60_000, 600_000, 60_000), &opts),
+            (&small, (0, 900_000, 7_000), &tight),
+            (&ml, (ml_end - 6 * 3_600_000, ml_end, 60_000), &opts),
+        ];
+        let mut compared = 0;
+        for q in &queries {
+            let expr = promql_parser::parser::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            for (storage, range, o) in runs {
+                let fast = eval_range_paths(storage, &expr, range, o, true);
+                let general = eval_range_paths(storage, &expr, range, o, false);
+                assert_eq!(exact(&fast), exact(&general), "{q} over {range:?}");
+                compared += usize::from(fast.is_ok());
+            }
+        }
+        assert!(compared > queries.len() * 2, "most runs must succeed: {compared}");
     }
 }

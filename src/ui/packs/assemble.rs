@@ -66,13 +66,17 @@ pub fn finish(
             problems.push(Problem::new(
                 manifest_name,
                 line_of(manifest_text, &[Seg::Key("datasets"), Seg::Index(i)]),
-                format!("dataset id {:?} is already used by a built-in dataset or another loaded pack", d.meta.id),
+                format!(
+                    "dataset id {:?} is already used by a built-in dataset or another loaded pack",
+                    d.meta.id
+                ),
             ));
         }
     }
     let mut metas: Vec<DatasetMeta> = pack.datasets.iter().map(|d| d.meta.clone()).collect();
     metas.extend(taken.datasets.iter().cloned());
-    let files: Vec<(String, String)> = pack.exercises.iter().map(|e| (e.file.clone(), e.text.clone())).collect();
+    let files: Vec<(String, String)> =
+        pack.exercises.iter().map(|e| (e.file.clone(), e.text.clone())).collect();
     problems.extend(validate(&files, &metas));
     let mut exercises = Vec::new();
     for (file, text) in &files {
@@ -80,7 +84,10 @@ pub fn finish(
             Ok(ex) if taken.exercise_ids.contains(&ex.id) => problems.push(Problem::new(
                 file.as_str(),
                 line_of(text, &[Seg::Key("id")]),
-                format!("exercise id {:?} is already used by a built-in exercise or another loaded pack", ex.id),
+                format!(
+                    "exercise id {:?} is already used by a built-in exercise or another loaded pack",
+                    ex.id
+                ),
             )),
             Ok(ex) => exercises.push(ex),
             // `validate` has reported these problems already.
@@ -168,11 +175,18 @@ mod tests {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("a.yaml", "x")], "picked files: pick the pack's pack.yaml"),
             (&[("pack.yaml", "<!doctype html><p>hi")], "pack.yaml:1: this is an HTML page"),
-            (&[("pack.yaml", "format: promplay-pack/1\nid: x\ntitle: t\ncolour: 1\n")], "pack.yaml:4: unknown field `colour`"),
-            (&[("pack.yaml", "format: promplay-pack/1\nid: x\ntitle: t\ndatasets: [gone.yaml]\n")], "pack.yaml:4: cannot read dataset \"gone.yaml\""),
+            (
+                &[("pack.yaml", "format: promplay-pack/1\nid: x\ntitle: t\ncolour: 1\n")],
+                "pack.yaml:4: unknown field `colour`",
+            ),
+            (
+                &[("pack.yaml", "format: promplay-pack/1\nid: x\ntitle: t\ndatasets: [gone.yaml]\n")],
+                "pack.yaml:4: cannot read dataset \"gone.yaml\"",
+            ),
         ];
         for (files, want) in cases {
-            let files: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+            let files: Vec<(String, String)> =
+                files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
             let e = from_picked(&files, &Taken::default()).unwrap_err().to_string();
             assert!(e.contains(want), "{e}\nwanted: {want}");
         }

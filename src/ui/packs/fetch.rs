@@ -56,11 +56,13 @@ enum Failure {
 }
 
 async fn read(window: &web_sys::Window, url: &str, init: &web_sys::RequestInit) -> Result<Fetched, Failure> {
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(|_| Failure::Network)?;
+    let response =
+        JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(|_| Failure::Network)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| Failure::Network)?;
     let status = response.status();
     let too_big = || Failure::Other(format!("larger than {MAX_FILE_BYTES} bytes"));
-    let declared = response.headers().get("content-length").ok().flatten().and_then(|l| l.trim().parse::<u64>().ok());
+    let declared =
+        response.headers().get("content-length").ok().flatten().and_then(|l| l.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_FILE_BYTES as u64) {
         return Err(too_big());
     }
@@ -70,6 +72,7 @@ async fn read(window: &web_sys::Window, url: &str, init: &web_sys::RequestInit) 
     if bytes.length() as usize > MAX_FILE_BYTES {
         return Err(too_big());
     }
-    let body = String::from_utf8(bytes.to_vec()).map_err(|_| Failure::Other("not a text file (not UTF-8)".into()))?;
+    let body = String::from_utf8(bytes.to_vec())
+        .map_err(|_| Failure::Other("not a text file (not UTF-8)".into()))?;
     Ok(Fetched { status, body })
 }

@@ -87,25 +87,33 @@ pub fn PackPanel() -> impl IntoView {
 fn PackCard(pack: Arc<PackEntry>, index: usize) -> impl IntoView {
     let Some(packs) = use_packs() else { return ().into_any() };
     let progress = use_progress().progress;
-    let datasets = pack.datasets.iter().map(|d| view! { <DatasetRow packs=packs dataset=d.clone() /> }).collect_view();
+    let datasets =
+        pack.datasets.iter().map(|d| view! { <DatasetRow packs=packs dataset=d.clone() /> }).collect_view();
     let exercises = pack
         .exercises
         .iter()
         .map(|ex| {
             let id = ex.id.clone();
             let solved = move || progress.with(|p| p.is_solved(&id));
+            let mark = solved.clone();
+            let (testid, link) = (format!("pack-exercise-{}", ex.id), href(&format!("{EXERCISE}/{}", ex.id)));
+            let (title, seed_ref) = (ex.title.clone(), ex.seed_ref.clone());
             view! {
-                <li class="catalogue-item" class:solved=solved.clone() data-testid=format!("pack-exercise-{}", ex.id)>
-                    <span class="check">{move || if solved() { "\u{2713}" } else { "" }}</span>
-                    <A href=href(&format!("{EXERCISE}/{}", ex.id))>{ex.title.clone()}</A>
-                    <span class="seed-ref muted small">{ex.seed_ref.clone()}</span>
+                <li class="catalogue-item" class:solved=solved data-testid=testid>
+                    <span class="check">{move || if mark() { "\u{2713}" } else { "" }}</span>
+                    <A href=link>{title}</A>
+                    <span class="seed-ref muted small">{seed_ref}</span>
                 </li>
             }
         })
         .collect_view();
     let source = match &pack.source {
-        PackSource::Url(u) => view! { <a href=u.clone() class="small" rel="noopener">{u.clone()}</a> }.into_any(),
-        PackSource::Local => view! { <span class="small">{pack.source.label().to_string()}</span> }.into_any(),
+        PackSource::Url(u) => {
+            view! { <a href=u.clone() class="small" rel="noopener">{u.clone()}</a> }.into_any()
+        }
+        PackSource::Local => {
+            view! { <span class="small">{pack.source.label().to_string()}</span> }.into_any()
+        }
     };
     let has_exercises = !pack.exercises.is_empty();
     view! {
@@ -192,6 +200,8 @@ async fn read_picked(packs: Packs, files: Vec<web_sys::File>) {
     if problems.is_empty() {
         packs.load_picked(picked);
     } else {
-        packs.failures.update(|f| f.push(Failure { source: "files picked on this computer".into(), problems }));
+        packs
+            .failures
+            .update(|f| f.push(Failure { source: "files picked on this computer".into(), problems }));
     }
 }

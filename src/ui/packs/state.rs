@@ -8,9 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::content::builtin::DEFAULT_DATASET;
 use crate::content::exercise::Exercise;
 use crate::content::loader::{check_response, files_needed, load_pack, MemoryFiles, PackFiles};
-use crate::content::builtin::DEFAULT_DATASET;
 use crate::content::{builtin_datasets, ContentError, Dataset};
 
 use super::super::browser;
@@ -79,10 +79,33 @@ impl Packs {
             self.activate(DEFAULT_DATASET);
         }
         if let PackSource::Url(u) = &gone.source {
-            let mut list = remembered(browser::stored(STORAGE_KEY).as_deref());
-            list.retain(|x| x != u);
-            browser::store(STORAGE_KEY, &to_json(&list));
+            self.forget(u);
         }
+    }
+
+    /// Whether `url` is among the pack URLs restored on every visit.
+    pub fn is_remembered(self, url: &str) -> bool {
+        remembered(browser::stored(STORAGE_KEY).as_deref()).iter().any(|u| u == url)
+    }
+
+    /// Hides a load error; a remembered pack that failed is forgotten too, so a pack that
+    /// has gone away does not fail again on every visit.
+    pub fn dismiss(self, index: usize) {
+        let mut gone = None;
+        self.failures.update(|l| {
+            if index < l.len() {
+                gone = Some(l.remove(index));
+            }
+        });
+        if let Some(f) = gone.filter(|f| self.is_remembered(&f.source)) {
+            self.forget(&f.source);
+        }
+    }
+
+    fn forget(self, url: &str) {
+        let mut list = remembered(browser::stored(STORAGE_KEY).as_deref());
+        list.retain(|x| x != url);
+        browser::store(STORAGE_KEY, &to_json(&list));
     }
 
     /// A loaded pack's dataset by id.
@@ -107,7 +130,8 @@ impl Packs {
                     let entry = Arc::new(entry);
                     self.failures.update(|f| f.retain(|x| x.source != entry.source.label()));
                     self.loaded.update(|l| {
-                        let same = l.iter().position(|p| p.source == entry.source && p.source != PackSource::Local);
+                        let same =
+                            l.iter().position(|p| p.source == entry.source && p.source != PackSource::Local);
                         match same {
                             Some(i) => l[i] = entry,
                             None => l.push(entry),
@@ -132,7 +156,8 @@ impl Packs {
                 from_picked(&files, &taken).map_err(|e| ("files picked on this computer".to_string(), e))
             }
             Job::Url { raw, remember: keep } => {
-                let page = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
+                let page =
+                    web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
                 let url = pack_url(&raw, page.as_deref().unwrap_or_default())
                     .map_err(|e| (raw.clone(), ContentError::at("pack URL", 0, e)))?;
                 let entry = self.fetch_pack(&url).await.map_err(|e| (url.clone(), e))?;
@@ -151,8 +176,10 @@ impl Packs {
         let mut files = Fetched::default();
         // Round one fetches the manifest's files, round two the series files they name.
         for _ in 0..4 {
-            let needed: Vec<String> =
-                files_needed(&manifest, &files.ok).into_iter().filter(|p| !files.failed.contains_key(p)).collect();
+            let needed: Vec<String> = files_needed(&manifest, &files.ok)
+                .into_iter()
+                .filter(|p| !files.failed.contains_key(p))
+                .collect();
             if needed.is_empty() {
                 break;
             }
@@ -171,14 +198,21 @@ impl Packs {
         self.progress.set(Some("Checking the pack\u{2026}".into()));
         browser::next_paint().await;
         let pack = load_pack(url, &manifest, &mut files)?;
-        finish(PackSource::Url(url.to_string()), url, &manifest, pack, &self.taken(&PackSource::Url(url.to_string())))
+        finish(
+            PackSource::Url(url.to_string()),
+            url,
+            &manifest,
+            pack,
+            &self.taken(&PackSource::Url(url.to_string())),
+        )
     }
 
     /// The built-in content and the other loaded packs (a pack loaded again replaces itself).
     fn taken(self, replacing: &PackSource) -> Taken {
-        let mut t = Taken::default();
-        t.datasets = builtin_datasets().map(|d| d.into_iter().map(|d| d.meta).collect()).unwrap_or_default();
-        t.exercise_ids = exercises().map(|e| e.iter().map(|x| x.id.clone()).collect()).unwrap_or_default();
+        let mut t = Taken {
+            datasets: builtin_datasets().map(|d| d.into_iter().map(|d| d.meta).collect()).unwrap_or_default(),
+            exercise_ids: exercises().map(|e| e.iter().map(|x| x.id.clone()).collect()).unwrap_or_default(),
+        };
         self.loaded.with_untracked(|l| {
             for p in l.iter().filter(|p| p.source != *replacing || p.source == PackSource::Local) {
                 t.datasets.extend(p.datasets.iter().map(|d| d.meta.clone()));
@@ -196,7 +230,6 @@ impl Job {
             Job::Picked(_) => "Loading the picked files\u{2026}".into(),
         }
     }
-
 }
 
 /// Fetched files, and why the others could not be fetched (reported by `load_pack`).

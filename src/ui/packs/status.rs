@@ -20,12 +20,13 @@ pub fn PackStatus() -> impl IntoView {
             .enumerate()
             .map(|(i, f)| {
                 let problems = f.problems.iter().map(|p| view! { <li><code>{p.clone()}</code></li> }).collect_view();
+                let label = if packs.is_remembered(&f.source) { "Forget this pack" } else { "Dismiss" };
                 view! {
                     <div class="pack-error error-box" role="alert" data-testid="pack-error">
                         <div class="card-title-row">
                             <strong>"This pack could not be loaded: " {f.source.clone()}</strong>
                             <button type="button" class="button secondary small" data-testid="pack-error-dismiss"
-                                on:click=move |_| packs.failures.update(|l| { if i < l.len() { l.remove(i); } })>"Dismiss"</button>
+                                on:click=move |_| packs.dismiss(i)>{label}</button>
                         </div>
                         <ul class="pack-problems">{problems}</ul>
                         <p class="small">"The built-in datasets and exercises, and your progress, are unaffected."</p>

@@ -30,7 +30,9 @@ impl Packs {
             if d.meta.id == id {
                 return;
             }
-            if self.dataset(&d.meta.id).is_none() && !self.built.with_value(|b| b.iter().any(|x| x.meta.id == d.meta.id)) {
+            if self.dataset(&d.meta.id).is_none()
+                && !self.built.with_value(|b| b.iter().any(|x| x.meta.id == d.meta.id))
+            {
                 let d = d.clone();
                 self.built.update_value(|b| b.push(d));
             }

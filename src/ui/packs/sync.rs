@@ -17,7 +17,8 @@ pub fn PackRouteSync() -> impl IntoView {
         Effect::new(move |_| {
             let path = location.pathname.get();
             let Some(id) = exercise_page(&path) else { return };
-            let from_pack = packs.exercises.with(|l| l.iter().find(|e| e.id == id).map(|e| e.dataset.clone()));
+            let from_pack =
+                packs.exercises.with(|l| l.iter().find(|e| e.id == id).map(|e| e.dataset.clone()));
             let wanted = from_pack.or_else(|| {
                 exercises().ok().and_then(|all| all.iter().find(|e| e.id == id).map(|e| e.dataset.clone()))
             });
