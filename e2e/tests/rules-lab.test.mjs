@@ -138,10 +138,20 @@ describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
     const items = await page.locator('.feedback-items li').allTextContents();
     assert.ok(items.some((i) => /recorded nothing: .*version/.test(i)), `explains the empty rule: ${items}`);
     const input = page.locator('[data-testid="rule-input"]');
-    await input.fill((await input.inputValue()).replace('          /\n', '          / on(model) group_left()\n'));
+    const broken = await input.inputValue();
+    const fixed = broken.replace(/\n( *)\/\n/, '\n$1/ on(model) group_left()\n');
+    assert.notEqual(fixed, broken, 'the starter has the seed\'s bare `/`');
+    await input.fill(fixed);
+    const previous = await headline.textContent();
     await check.click();
-    await page.locator('[data-testid="solved-badge"]').waitFor({ timeout: LAB_TIMEOUT });
+    // The verdict changes headline (Not quite -> Correct, or another failure).
+    await page.waitForFunction(
+      (prev) => document.querySelector('[data-testid="feedback-headline"]')?.textContent !== prev,
+      previous,
+      { timeout: LAB_TIMEOUT },
+    );
     assert.match(await headline.textContent(), /Correct/);
+    await page.locator('[data-testid="solved-badge"]').waitFor();
     await screenshot(page, 'rules-exercise-solved');
     await page.setViewportSize(NARROW);
     await screenshot(page, 'rules-exercise-narrow');

@@ -49,9 +49,15 @@ pub fn ExercisePlayer(
     #[prop(into)]
     id: Signal<String>,
 ) -> impl IntoView {
-    move || {
+    // The page is redrawn when the id changes or a pack brings (or takes away) this exercise,
+    // not on every pack change: a redraw would drop what the learner typed.
+    let found = Memo::new(move |_| {
         let id = id.get();
-        let all = match with_packs() {
+        with_packs().map(|all| all.iter().find(|e| e.id == id).cloned())
+    });
+    move || {
+        let (id, found) = (id.get(), found.get());
+        let all = match found.and_then(|_| untrack(with_packs)) {
             Ok(all) => all,
             Err(e) => return view! { <section class="card narrow error-box">"The exercises failed to load: " {e}</section> }.into_any(),
         };

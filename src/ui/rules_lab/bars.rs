@@ -10,8 +10,8 @@ use crate::rules::cost::TARGET_SPEEDUP;
 use super::report::{self, Row};
 
 /// Layout, in SVG units (the SVG scales to its box).
-const WIDTH: f64 = 720.0;
-const LABEL_W: f64 = 250.0;
+const WIDTH: f64 = 960.0;
+const LABEL_W: f64 = 290.0;
 const ROW_H: f64 = 34.0;
 const BAR_H: f64 = 12.0;
 const TOP: f64 = 26.0;
