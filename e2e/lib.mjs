@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { serve } from './serve.mjs';
@@ -20,6 +21,24 @@ export const NARROW = { width: 390, height: 844 };
 
 /** How long the app may take to boot and load its dataset on a slow CI machine. */
 export const BOOT_TIMEOUT = 60_000;
+
+/**
+ * Serves the site and starts a browser for a whole test file (node:test `before`/`after`
+ * hooks). `serveOptions` may be a function (awaited in `before`) for files that prepare a
+ * folder first. The returned object's `site` and `browser` are set once `before` has run.
+ */
+export function siteAndBrowser(serveOptions = {}, viewport = LAPTOP) {
+  const env = { site: undefined, browser: undefined };
+  before(async () => {
+    env.site = await serveSite(typeof serveOptions === 'function' ? await serveOptions() : serveOptions);
+    env.browser = await launch(viewport);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+  });
+  return env;
+}
 
 /**
  * Starts the system Chromium with a fresh profile. Playwright never downloads a browser

@@ -2,27 +2,16 @@
 // revealed, the right answer solves the exercise, and the progress (solved mark, last query)
 // survives a reload; a corrupt progress store resets with a notice.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, LAPTOP, launch, screenshot, serveSite } from '../lib.mjs';
+import { BOOT_TIMEOUT, screenshot, siteAndBrowser } from '../lib.mjs';
 
 const ID = 'todo-1-3-sum-by';
 const WRONG = 'sum(rate(model_predictions_total[5m]))';
 const RIGHT = 'sum by (model) (rate(model_predictions_total[5m]))';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite();
-  browser = await launch(LAPTOP);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = siteAndBrowser({});
 
 /** Waits until the dataset is loaded and the Check button is enabled. */
 async function waitForCheck(page) {
@@ -51,8 +40,8 @@ async function answer(page, query) {
 
 describe('exercise player', () => {
   test('feedback, hints, solving, and progress across a reload', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}exercise/${ID}`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}exercise/${ID}`);
     await waitForCheck(page);
     assert.match(await page.locator('h1').first().textContent(), /Sum by a label/);
 
@@ -77,19 +66,19 @@ describe('exercise player', () => {
     assert.equal(await page.locator('[data-testid="query-input"]').inputValue(), RIGHT);
     assert.equal(await page.locator('[data-testid="hint"]').count(), 1, 'the revealed hint stays revealed');
 
-    await page.goto(site.url);
+    await page.goto(env.site.url);
     const item = page.locator(`[data-testid="catalogue-${ID}"]`);
     await item.waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await item.getAttribute('class'), /solved/);
     assert.match(await page.locator('[data-testid="solved-count"]').textContent(), /^1 of \d+ solved$/);
     await screenshot(page, 'home-catalogue');
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(env.browser.errors, []);
     await page.close();
   });
 
   test('a spot-the-bug exercise explains the empty result', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}exercise/bug-histogram-bare-name`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}exercise/bug-histogram-bare-name`);
     await waitForCheck(page);
     const starter = await page.locator('[data-testid="query-input"]').inputValue();
     assert.equal(starter, 'max by (model) (model_prediction_duration_seconds)');
@@ -102,8 +91,8 @@ describe('exercise player', () => {
   });
 
   test('a corrupt progress store resets with a notice', async () => {
-    const page = await browser.page();
-    await page.goto(site.url);
+    const page = await env.browser.page();
+    await page.goto(env.site.url);
     await page.evaluate(() => localStorage.setItem('promplay.progress.v1', '{"version":1,"solved":'));
     await page.reload();
     await page.locator('[data-testid="progress-notice"]').waitFor({ timeout: BOOT_TIMEOUT });
@@ -116,8 +105,8 @@ describe('exercise player', () => {
 
 describe('editor completion', () => {
   test('offers metric names and label values from the dataset', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}exercise/todo-1-1-label-filters`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}exercise/todo-1-1-label-filters`);
     await waitForCheck(page);
     const editor = page.locator('[data-testid="query-input"]');
     await editor.fill('');

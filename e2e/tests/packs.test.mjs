@@ -6,33 +6,28 @@
 // The fixture packs (e2e/fixtures/pack-ok, pack-bad) are served next to a copy of dist/, so
 // dist/ itself never holds them.
 
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { BOOT_TIMEOUT, LAPTOP, ROOT, launch, readTable, runQuery, screenshot, serveSite, waitForData } from '../lib.mjs';
+import { BOOT_TIMEOUT, ROOT, readTable, runQuery, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
 
 const FIXTURES = join(ROOT, 'e2e', 'fixtures');
 const DIST = process.env.E2E_DIST || join(ROOT, 'dist');
 
 let dir;
-let site;
-let browser;
 
-before(async () => {
+const env = siteAndBrowser(async () => {
   dir = await mkdtemp(join(tmpdir(), 'promql-playground-packs-'));
   await cp(DIST, dir, { recursive: true });
   await cp(join(FIXTURES, 'pack-ok'), join(dir, 'packs', 'ok'), { recursive: true });
   await cp(join(FIXTURES, 'pack-bad'), join(dir, 'packs', 'bad'), { recursive: true });
-  site = await serveSite({ dist: dir });
-  browser = await launch(LAPTOP);
+  return { dist: dir };
 });
 
 after(async () => {
-  await browser?.close();
-  await site?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -50,8 +45,8 @@ async function packErrors(page) {
 
 describe('instructor packs', () => {
   test('a pack picked as local files shows its dataset and exercise, and can be removed', async () => {
-    const page = await browser.page();
-    await page.goto(site.url);
+    const page = await env.browser.page();
+    await page.goto(env.site.url);
     await page.locator('[data-testid="pack-files"]').setInputFiles(await fixtureFiles('pack-ok'));
     const card = page.locator('[data-testid="pack-checkout-course"]');
     await card.waitFor({ timeout: BOOT_TIMEOUT });
@@ -64,8 +59,8 @@ describe('instructor packs', () => {
   });
 
   test('?pack=<url> adds the dataset and exercise; queries and grading work; a reload restores it', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}?pack=packs/ok/pack.yaml`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}?pack=packs/ok/pack.yaml`);
     const card = page.locator('[data-testid="pack-checkout-course"]');
     await card.waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await card.textContent(), /packs\/ok\/pack\.yaml/);
@@ -79,7 +74,8 @@ describe('instructor packs', () => {
     await card.locator('[data-testid="pack-dataset-open"]').click();
     await page.waitForURL(/\/play\?/);
     await waitForData(page);
-    assert.match(await page.locator('.query-card .badge').first().textContent(), /checkout/);
+    assert.match(await page.locator('[data-testid="dataset-picker"]').inputValue(), /checkout/);
+    assert.match(page.url(), /dataset=[^&]*checkout/);
     // 2 failures every 30 s: 1/15 per second.
     await runQuery(page, 'sum(rate(checkout_requests_total{code="500"}[5m]))');
     const rows = await readTable(page);
@@ -89,7 +85,7 @@ describe('instructor packs', () => {
 
     // A fresh page load: the remembered pack comes back and its exercise is graded on its
     // own dataset.
-    await page.goto(`${site.url}exercise/checkout-error-rate`);
+    await page.goto(`${env.site.url}exercise/checkout-error-rate`);
     await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
     await page.locator('h1', { hasText: 'Failed checkouts per second' }).waitFor({ timeout: BOOT_TIMEOUT });
     await page.locator('[data-testid="query-input"]').fill('rate(checkout_requests_total{code="500"}[5m])');
@@ -99,7 +95,7 @@ describe('instructor packs', () => {
     await screenshot(page, 'packs-exercise-solved');
 
     // A built-in exercise still runs on the built-in dataset.
-    await page.goto(`${site.url}exercise/todo-1-3-sum-by`);
+    await page.goto(`${env.site.url}exercise/todo-1-3-sum-by`);
     await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
     await page.locator('[data-testid="query-input"]').fill('sum by (model) (rate(model_predictions_total[5m]))');
     await page.locator('[data-testid="check"]').click();
@@ -108,8 +104,8 @@ describe('instructor packs', () => {
   });
 
   test('a broken pack, a 404 and a hostile URL get clear errors; the built-in data still works', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}?pack=packs/bad/pack.yaml`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}?pack=packs/bad/pack.yaml`);
     const bad = await packErrors(page);
     assert.match(bad, /broken\.yaml:4: unknown field `colour`/);
     await screenshot(page, 'packs-broken');
@@ -119,7 +115,7 @@ describe('instructor packs', () => {
     await page.locator('[data-testid="pack-load"]').click();
     assert.match(await packErrors(page), /packs\/nope\/pack\.yaml: not found \(HTTP 404\)/);
 
-    await page.goto(`${site.url}play?pack=${encodeURIComponent('javascript:alert(1)')}`);
+    await page.goto(`${env.site.url}play?pack=${encodeURIComponent('javascript:alert(1)')}`);
     assert.match(await packErrors(page), /only http:\/\/ and https:\/\/ pack URLs/);
     await waitForData(page);
     await runQuery(page, 'count(model_predictions_total)');
@@ -132,7 +128,7 @@ describe('instructor packs', () => {
 
   test('no errors were logged (the deliberate 404 aside)', () => {
     assert.deepEqual(
-      browser.errors.filter((e) => !e.includes('/packs/nope/')),
+      env.browser.errors.filter((e) => !e.includes('/packs/nope/')),
       [],
     );
   });

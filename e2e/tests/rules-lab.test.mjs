@@ -6,26 +6,23 @@
 //
 // RULES_LAB_DIST=path serves another build than dist/ (e.g. a private one while iterating).
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, LAPTOP, NARROW, launch, readTable, screenshot, serveSite, writeArtefact } from '../lib.mjs';
+import {
+  BOOT_TIMEOUT,
+  LAPTOP,
+  NARROW,
+  readTable,
+  screenshot,
+  siteAndBrowser,
+  writeArtefact,
+} from '../lib.mjs';
 
 /** Evaluation plus measurement take tens of seconds in WebAssembly on a loaded machine. */
 const LAB_TIMEOUT = 600_000;
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite(process.env.RULES_LAB_DIST ? { dist: process.env.RULES_LAB_DIST } : {});
-  browser = await launch(LAPTOP);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = siteAndBrowser(process.env.RULES_LAB_DIST ? { dist: process.env.RULES_LAB_DIST } : {});
 
 async function setTheme(page, theme) {
   await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
@@ -33,8 +30,8 @@ async function setTheme(page, theme) {
 
 describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
   test('check, evaluate, compare costs, query recorded series', { timeout: LAB_TIMEOUT * 2 }, async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}rules`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}rules`);
     const input = page.locator('[data-testid="rule-input"]');
     await input.waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await input.inputValue(), /kind: ConfigMap/, 'prefilled with the seed ConfigMap');
@@ -127,8 +124,8 @@ describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
   });
 
   test('a rule exercise grades the learner\'s rules', { timeout: LAB_TIMEOUT }, async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}rules/exercise/rules-3-1-efficiency-bug`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}rules/exercise/rules-3-1-efficiency-bug`);
     const check = page.locator('[data-testid="check-rules"]:not([disabled])');
     await check.waitFor({ timeout: BOOT_TIMEOUT });
     await check.click();

@@ -1,39 +1,27 @@
 // The site at the root path: home page, playground queries (table, chart, errors), and the
 // layout at laptop and phone widths. Fails when the app does not render or answers wrongly.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
   BOOT_TIMEOUT,
-  LAPTOP,
   NARROW,
   launch,
   readTable,
   runQuery,
   screenshot,
-  serveSite,
+  siteAndBrowser,
   waitForData,
   writeArtefact,
 } from '../lib.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite();
-  browser = await launch(LAPTOP);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = siteAndBrowser({});
 
 describe('home page', () => {
   test('renders the intro and the loaded dataset', async () => {
-    const page = await browser.page();
-    await page.goto(site.url);
+    const page = await env.browser.page();
+    await page.goto(env.site.url);
     await page.getByRole('heading', { level: 1 }).waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /PromQL/);
     const series = page.locator('[data-testid="series-count"]');
@@ -48,8 +36,8 @@ describe('home page', () => {
 
 describe('playground', () => {
   test('measures navigation to an interactive editor', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}play`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}play`);
     const editor = page.locator('[data-testid="query-input"]');
     await editor.waitFor({ timeout: BOOT_TIMEOUT });
     // Time from navigation start until the editor exists and accepts input, then until the
@@ -70,8 +58,8 @@ describe('playground', () => {
   });
 
   test('an instant query fills the table with the right values', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}play`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}play`);
     await waitForData(page);
 
     await runQuery(page, '2 * 3 + 1');
@@ -89,8 +77,8 @@ describe('playground', () => {
   });
 
   test('a dataset query agrees with the dataset overview', async () => {
-    const page = await browser.page();
-    await page.goto(site.url);
+    const page = await env.browser.page();
+    await page.goto(env.site.url);
     // The home page counts series from the storage index; the engine must find as many.
     const row = page.locator('.metrics-table tr', { hasText: 'model_predictions_total' });
     await row.waitFor({ timeout: BOOT_TIMEOUT });
@@ -104,8 +92,8 @@ describe('playground', () => {
   });
 
   test('a range query draws a chart with a legend', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}play`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}play`);
     await waitForData(page);
     const models = 'count(count by (model) (model_predictions_total))';
     await runQuery(page, models);
@@ -153,8 +141,8 @@ describe('playground', () => {
   });
 
   test('a parse error is shown inline', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}play`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}play`);
     await waitForData(page);
     await runQuery(page, 'sum(rate(model_predictions_total[5m])');
     const error = page.locator('[data-testid="query-error"]');
@@ -165,8 +153,8 @@ describe('playground', () => {
   });
 
   test('the query survives a reload (it is kept in the URL)', async () => {
-    const page = await browser.page();
-    await page.goto(`${site.url}play`);
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}play`);
     await waitForData(page);
     await runQuery(page, 'vector(5) * 2');
     await page.reload();
@@ -178,15 +166,57 @@ describe('playground', () => {
   });
 });
 
+describe('datasets in the playground', () => {
+  test('the URL names the dataset; the picker switches it and the query runs again', async () => {
+    const page = await env.browser.page();
+    const query = encodeURIComponent('count({__name__=~".+"})');
+    await page.goto(`${env.site.url}play?dataset=high-cardinality&q=${query}&time=2026-01-05T12:30:00Z`);
+    await waitForData(page);
+    const picker = page.locator('[data-testid="dataset-picker"]');
+    await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await picker.inputValue(), 'high-cardinality');
+    const [[, many]] = await readTable(page);
+
+    await picker.selectOption('ml-platform');
+    await page.waitForFunction(() => location.search.includes('dataset=ml-platform'), null, { timeout: BOOT_TIMEOUT });
+    await waitForData(page);
+    const [[, few]] = await readTable(page);
+    assert.ok(Number(many) > 10 * Number(few) && Number(few) > 0, `series: ${many} vs ${few}`);
+    await screenshot(page, 'playground-dataset-picker');
+
+    // A reload keeps the dataset the learner chose.
+    await page.reload();
+    await waitForData(page);
+    await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await picker.inputValue(), 'ml-platform');
+    assert.deepEqual(await readTable(page), [['{}', few]]);
+    await page.close();
+  });
+
+  test('an unknown dataset in a link is reported and the default one is used', async () => {
+    const page = await env.browser.page();
+    const hostile = encodeURIComponent('<img src=x onerror=alert(1)>');
+    await page.goto(`${env.site.url}play?dataset=${hostile}&q=${encodeURIComponent('vector(3)')}`);
+    const notice = page.locator('[data-testid="dataset-notice"]');
+    await notice.waitFor({ timeout: BOOT_TIMEOUT });
+    assert.match(await notice.textContent(), /asks for the dataset "<img src=x onerror=alert\(1\)>", which is not loaded/);
+    await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await page.locator('[data-testid="dataset-picker"]').inputValue(), 'ml-platform');
+    assert.deepEqual(await readTable(page), [['{}', '3']]);
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    await page.close();
+  });
+});
+
 describe('narrow window', () => {
   test('home and playground fit a phone-width window', async () => {
     const narrow = await launch(NARROW);
     try {
       const page = await narrow.page();
-      await page.goto(site.url);
+      await page.goto(env.site.url);
       await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
       await screenshot(page, 'home-narrow');
-      await page.goto(`${site.url}play`);
+      await page.goto(`${env.site.url}play`);
       await waitForData(page);
       await page.locator('[data-testid="chart"] canvas').waitFor({ timeout: BOOT_TIMEOUT });
       // Nothing may force sideways scrolling of the page.
@@ -200,6 +230,6 @@ describe('narrow window', () => {
   });
 
   test('no errors were logged', () => {
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(env.browser.errors, []);
   });
 });

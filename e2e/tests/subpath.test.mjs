@@ -1,31 +1,20 @@
 // The site as GitHub Pages serves a project site: under /REPO/, with 404.html answering
 // deep links. The build for this test uses the matching public URL (see scripts/test.sh).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { ARTEFACTS, BOOT_TIMEOUT, launch, readTable, screenshot, serveSite, waitForData } from '../lib.mjs';
+import { ARTEFACTS, BOOT_TIMEOUT, readTable, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
 
 export const PREFIX = '/promql-playground/';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveSite({ dist: join(ARTEFACTS, 'dist-subpath'), prefix: PREFIX });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const env = siteAndBrowser({ dist: join(ARTEFACTS, 'dist-subpath'), prefix: PREFIX });
 
 test('a deep link under the sub-path boots the app on the right page', async () => {
-  const page = await browser.page();
+  const page = await env.browser.page();
   // Served by the 404.html fallback, as on GitHub Pages.
-  await page.goto(`${site.url}play?q=${encodeURIComponent('vector(3) + 4')}&mode=instant`);
+  await page.goto(`${env.site.url}play?q=${encodeURIComponent('vector(3) + 4')}&mode=instant`);
   await waitForData(page);
   await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
   assert.deepEqual(await readTable(page), [['{}', '7']]);
@@ -45,6 +34,6 @@ test('a deep link under the sub-path boots the app on the right page', async () 
   // Assets resolve under the prefix (the logo is a plain static file).
   const logo = await page.locator('.brand img').evaluate((img) => img.complete && img.naturalWidth > 0);
   assert.ok(logo, 'logo loaded');
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(env.browser.errors, []);
   await page.close();
 });

@@ -55,6 +55,18 @@ impl Args {
         self.flags.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
+    /// The value of `--runs` (a positive count), or `default` when it is absent.
+    pub fn runs(&self, default: usize) -> Result<usize, CliError> {
+        match self.get("runs") {
+            Some(n) => n
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| CliError::usage("--runs needs a positive number")),
+            None => Ok(default),
+        }
+    }
+
     /// True when a switch was given.
     pub fn has(&self, name: &str) -> bool {
         self.flags.iter().any(|(n, _)| n == name)

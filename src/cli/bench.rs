@@ -185,14 +185,7 @@ pub const COMMAND: Command = Command {
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let args = Args::parse(argv, &[data::FLAGS[0], data::FLAGS[1], "runs"], &["tsv"])?;
-    let runs: usize = match args.get("runs") {
-        Some(n) => n
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| CliError::usage("--runs needs a positive number"))?,
-        None => 15,
-    };
+    let runs = args.runs(15)?;
     let t0 = Instant::now();
     let storage = if args.has("data") || args.has("dataset") {
         data::storage_from_args(&args)?

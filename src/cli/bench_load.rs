@@ -19,14 +19,7 @@ pub const COMMAND: Command = Command {
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let args = Args::parse(argv, &["dataset", "runs"], &[])?;
-    let runs: usize = match args.get("runs") {
-        Some(n) => n
-            .parse()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| CliError::usage("--runs needs a positive number"))?,
-        None => 5,
-    };
+    let runs = args.runs(5)?;
     let ids: Vec<String> = match args.get("dataset") {
         Some(id) => vec![id.to_string()],
         None => builtin_datasets()

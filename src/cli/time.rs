@@ -1,6 +1,7 @@
 //! Times and durations as the Prometheus HTTP API accepts them: Unix seconds (fractional)
 //! or RFC 3339 for times; Prometheus durations (`1m30s`) or seconds for steps.
 
+use crate::content::time::days_from_civil;
 use crate::engine::Millis;
 use crate::promqltest::duration::parse_duration;
 
@@ -89,17 +90,6 @@ fn days_in_month(y: i64, m: i64) -> i64 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use promql_parser::parser::{BinaryExpr, Expr, VectorSelector};
 use super::grade::compare::is_empty;
 use super::time::{format_duration, format_instant};
 use crate::engine::{eval, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
+use crate::rules::ast::exact_name;
 
 /// Functions that need at least two samples in their window to return anything.
 const TWO_SAMPLE_FUNCTIONS: &[&str] =
@@ -163,7 +164,7 @@ impl Explainer<'_> {
 
     /// Why a selector selects nothing.
     fn selector(&self, vs: &VectorSelector, range: Option<Millis>, out: &mut Vec<String>) {
-        let name = selector_name(vs);
+        let name = exact_name(vs);
         let metrics = self.storage.metric_names();
         if let Some(name) = name {
             if !metrics.contains(&name) {
@@ -259,20 +260,9 @@ impl Explainer<'_> {
     }
 }
 
-/// The metric name a selector asks for: its name, or an `__name__="..."` matcher.
-fn selector_name(vs: &VectorSelector) -> Option<&str> {
-    vs.name.as_deref().or_else(|| {
-        vs.matchers
-            .matchers
-            .iter()
-            .find(|m| m.name == METRIC_NAME && matches!(m.op, MatchOp::Equal))
-            .map(|m| m.value.as_str())
-    })
-}
-
 /// Ids of the stored series a selector's matchers select.
 fn matching_series(storage: &Storage, vs: &VectorSelector) -> Vec<usize> {
-    let name = selector_name(vs);
+    let name = exact_name(vs);
     let all_match =
         |ms: &[Matcher], labels: &Labels| ms.iter().all(|m| m.is_match(labels.get_or_empty(&m.name)));
     storage

@@ -11,24 +11,8 @@ pub const DEFAULT_START: Millis = 1_767_571_200_000;
 /// `model.ParseDuration`), so a pack and a test file agree on what `1h30m` means.
 pub use crate::promqltest::duration::parse_duration;
 
-/// Formats milliseconds as a compact Prometheus duration (`1h30m`, `0s`).
-pub fn format_duration(ms: Millis) -> String {
-    if ms == 0 {
-        return "0s".into();
-    }
-    let mut out = String::new();
-    let mut rest = ms.unsigned_abs();
-    if ms < 0 {
-        out.push('-');
-    }
-    for (unit, mult) in [("d", 86_400_000u64), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
-        if rest >= mult {
-            out.push_str(&format!("{}{unit}", rest / mult));
-            rest %= mult;
-        }
-    }
-    out
-}
+/// Durations are printed the way Prometheus prints them (`1h30m`, `1w`, `0s`).
+pub use crate::rules::duration::format as format_duration;
 
 /// Parses an RFC 3339 UTC instant of the form `YYYY-MM-DDTHH:MM:SSZ` (optionally with
 /// `.fff` milliseconds). Only UTC (`Z`) is accepted so a pack means the same everywhere.
@@ -71,7 +55,7 @@ pub fn format_instant(t: Millis) -> String {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

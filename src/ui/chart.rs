@@ -13,7 +13,7 @@ use plotters_canvas::CanvasBackend;
 
 use crate::content::time::format_instant;
 
-use super::chart_model::{color, css_color, time_ticks, Frame, Hit, Model};
+use super::chart_model::{color, css_color, time_ticks, Frame, Hit, Line, Model};
 use super::format;
 use super::theme::is_dark;
 
@@ -93,20 +93,21 @@ pub fn Chart(
     let m = model.clone();
     let tooltip = move || {
         hover.get().map(|(x, y, hit)| {
-            let label = m.lines.get(hit.line).map(|l| l.label.clone()).unwrap_or_default();
+            let line = m.lines.get(hit.line)?;
             let style = format!("left: {}px; top: {}px;", x + 14.0, y + 14.0);
-            view! {
+            Some(view! {
                 <div class="chart-tooltip" style=style data-testid="chart-tooltip">
                     <div class="tooltip-series">
-                        <span class="swatch" style=format!("background: {}", css_color(hit.line))></span>
-                        {label}
+                        <span class="swatch" style=swatch_style(line)></span>
+                        {line.tag.map(|t| view! { <span class="line-tag">{t}</span> })}
+                        {line.label.clone()}
                     </div>
                     <div class="tooltip-value">
                         <strong>{format::sample_value(hit.v)}</strong>
                         " at " {format_instant(hit.t)}
                     </div>
                 </div>
-            }
+            })
         })
     };
 
@@ -116,7 +117,7 @@ pub fn Chart(
         .enumerate()
         .take(MAX_LEGEND)
         .map(|(i, line)| {
-            let label = line.label.clone();
+            let (label, tag, swatch) = (line.label.clone(), line.tag, swatch_style(line));
             view! {
                 <li>
                     <button
@@ -129,7 +130,8 @@ pub fn Chart(
                         on:mouseleave=move |_| highlight.set(None)
                         on:click=move |_| hidden.update(|h| if let Some(x) = h.get_mut(i) { *x = !*x })
                     >
-                        <span class="swatch" style=format!("background: {}", css_color(i))></span>
+                        <span class="swatch" style=swatch></span>
+                        {tag.map(|t| view! { <span class="line-tag">{t}</span> })}
                         <span class="legend-label">{label}</span>
                     </button>
                 </li>
@@ -150,6 +152,16 @@ pub fn Chart(
             <ul class="legend" data-testid="legend">{legend}</ul>
             {(more > 0).then(|| view! { <p class="muted">{format!("\u{2026} and {more} more series (not listed).")}</p> })}
         </div>
+    }
+}
+
+/// The legend swatch of a line: its colour, striped when the line is dashed.
+fn swatch_style(line: &Line) -> String {
+    let c = css_color(line.color);
+    if line.dashed {
+        format!("background: repeating-linear-gradient(90deg, {c} 0 4px, transparent 4px 7px)")
+    } else {
+        format!("background: {c}")
     }
 }
 
@@ -214,17 +226,20 @@ fn draw(
 
     let order: Vec<usize> = (0..m.lines.len()).filter(|i| Some(*i) != focus).chain(focus).collect();
     for i in order {
-        if hidden.get(i).copied().unwrap_or(false) {
+        let Some(line) = m.lines.get(i).filter(|_| !hidden.get(i).copied().unwrap_or(false)) else {
             continue;
-        }
-        let (r, g, b) = color(i);
+        };
+        let (r, g, b) = color(line.color);
         let dimmed = focus.is_some_and(|x| x != i);
         let style = RGBColor(r, g, b)
             .mix(if dimmed { 0.25 } else { 1.0 })
             .stroke_width(px(if focus == Some(i) { 2.5 } else { 1.5 }));
-        for seg in m.lines.get(i).map(|l| l.segments.as_slice()).unwrap_or_default() {
+        for seg in &line.segments {
             if seg.len() == 1 {
                 chart.draw_series(seg.iter().map(|&p| Circle::new(p, px(2.0), style.filled()))).ok()?;
+            } else if line.dashed {
+                let dashes = DashedLineSeries::new(seg.iter().copied(), px(6.0), px(4.0), style);
+                chart.draw_series(dashes).ok()?;
             } else {
                 chart.draw_series(LineSeries::new(seg.iter().copied(), style)).ok()?;
             }

@@ -39,6 +39,12 @@ pub struct Line {
     pub label: String,
     /// Runs of consecutive finite points; a missing step or a non-finite value ends a run.
     pub segments: Vec<Vec<(Millis, f64)>>,
+    /// Index into the palette (see [`color`]); lines of one label set may share it.
+    pub color: usize,
+    /// Drawn dashed (the reference side of an overlay).
+    pub dashed: bool,
+    /// A short word shown before the label in the legend and tooltip ("expected", "yours").
+    pub tag: Option<&'static str>,
 }
 
 /// The whole chart: lines and axis bounds (never empty or zero-width, so always drawable).
@@ -52,13 +58,40 @@ pub struct Model {
 impl Model {
     /// Builds the chart of a range query's result over `[start, end]` every `step`.
     pub fn new(series: &[Series], start: Millis, end: Millis, step: Millis) -> Model {
-        let lines: Vec<Line> = series
-            .iter()
-            .map(|s| Line { label: format::labels(&s.labels), segments: segments(s, step) })
-            .collect();
+        let lines = series.iter().enumerate().map(|(i, s)| line(s, step, i, false, None)).collect();
+        Model::from_lines(lines, start, end)
+    }
+
+    /// Builds an expected-vs-actual chart: the reference's series dashed, the learner's solid,
+    /// and a label set present on both sides drawn in one colour so the pair reads as one.
+    pub fn overlay(
+        expected: &[Series],
+        actual: &[Series],
+        start: Millis,
+        end: Millis,
+        step: Millis,
+    ) -> Model {
+        let mut lines: Vec<Line> =
+            expected.iter().enumerate().map(|(i, s)| line(s, step, i, true, Some("expected"))).collect();
+        let mut next = expected.len();
+        for s in actual {
+            let color = expected.iter().position(|e| e.labels == s.labels).unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            lines.push(line(s, step, color, false, Some("yours")));
+        }
+        Model::from_lines(lines, start, end)
+    }
+
+    fn from_lines(lines: Vec<Line>, start: Millis, end: Millis) -> Model {
         let x = if end > start { (start, end) } else { (start - 1, start + 1) };
         Model { y: y_bounds(&lines), lines, x }
     }
+}
+
+fn line(s: &Series, step: Millis, color: usize, dashed: bool, tag: Option<&'static str>) -> Line {
+    Line { label: format::labels(&s.labels), segments: segments(s, step), color, dashed, tag }
 }
 
 /// Splits a series into runs: consecutive points more than one step apart, or non-finite
@@ -278,6 +311,19 @@ mod tests {
         // Beyond the largest listed step, ticks stay within the limit.
         let year = 365 * 24 * h;
         assert!(time_ticks(0, 10 * year, 6).len() <= 6);
+    }
+
+    #[test]
+    fn overlay_pairs_label_sets_by_colour() {
+        let other = Series { labels: Labels::from_pairs([("job", "b")]), ..series(&[(0, 2.0)]) };
+        let m = Model::overlay(&[series(&[(0, 1.0)])], &[other, series(&[(0, 1.5)])], 0, 10, 10);
+        let style: Vec<(usize, bool, Option<&str>)> =
+            m.lines.iter().map(|l| (l.color, l.dashed, l.tag)).collect();
+        assert_eq!(
+            style,
+            [(0, true, Some("expected")), (1, false, Some("yours")), (0, false, Some("yours"))]
+        );
+        assert!((m.y.0 - 0.95).abs() < 1e-12 && (m.y.1 - 2.05).abs() < 1e-12, "{:?}", m.y);
     }
 
     #[test]

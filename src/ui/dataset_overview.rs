@@ -36,7 +36,7 @@ fn overview(d: &Data) -> impl IntoView {
         .iter()
         .map(|metric| {
             let n = counts.get(metric.name.as_str()).copied().unwrap_or(0);
-            let link = playground_link(&base, &metric.name, false);
+            let link = playground_link(&base, &metric.name, false, Some(&m.id));
             view! {
                 <tr>
                     <td><a class="metric-link" href=link>{metric.name.clone()}</a></td>

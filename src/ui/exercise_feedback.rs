@@ -25,8 +25,8 @@ pub fn FeedbackPanel(
             let chart = c.chart.clone().map(|m| {
                 view! {
                     <h3>"Expected vs. your answer"</h3>
-                    <p class="muted small">"Series labelled " <code>"source=\"expected\""</code> " are the reference answer's; "
-                        <code>"source=\"your answer\""</code> " are yours. Hover a line to see its value."</p>
+                    <p class="muted small">"Dashed lines are the reference answer, solid lines are yours; a series "
+                        "both have shares one colour. Hover a line to see its value."</p>
                     <Chart model=m />
                 }
             });

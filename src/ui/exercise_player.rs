@@ -10,7 +10,7 @@ use leptos_router::components::A;
 
 use crate::content::exercise::{prepare, prepare_shared, Exercise, ExerciseKind, Prepared};
 use crate::content::grade::feedback::{describe, Feedback};
-use crate::content::grade::overlay::{chart_range, tagged};
+use crate::content::grade::overlay::{chart_range, overlay};
 use crate::content::grade::{grade, RangeParams};
 use crate::content::markdown::to_html;
 use crate::content::time::format_instant;
@@ -293,8 +293,8 @@ fn check_answer(r: &Ready, d: &Data, query: &str) -> Checked {
         }
         let actual =
             engine::range_query(storage, query, range.start, range.end, range.step, &opts).ok()?.value;
-        let series = tagged(expected, &actual)?;
-        Some(Arc::new(Model::new(&series, range.start, range.end, range.step)))
+        let both = overlay(expected, &actual)?;
+        Some(Arc::new(Model::overlay(&both.expected, &both.actual, range.start, range.end, range.step)))
     });
     Checked { query: query.to_string(), feedback: describe(&verdict), chart, parse_span }
 }

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::content::builtin::DEFAULT_DATASET;
+
 use super::browser::{base, href};
 use super::catalogue::Catalogue;
 use super::dataset_overview::DatasetOverview;
@@ -54,7 +56,7 @@ pub fn Home() -> impl IntoView {
     let starters = STARTERS
         .iter()
         .map(|s| {
-            let link = playground_link(&base, s.query, s.range);
+            let link = playground_link(&base, s.query, s.range, Some(DEFAULT_DATASET));
             view! {
                 <li class="starter card">
                     <h3>{s.title}</h3>

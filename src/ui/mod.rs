@@ -28,6 +28,8 @@ mod data;
 #[cfg(target_arch = "wasm32")]
 mod dataset_overview;
 #[cfg(target_arch = "wasm32")]
+mod dataset_picker;
+#[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]
 mod exercise;

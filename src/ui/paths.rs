@@ -23,9 +23,14 @@ pub fn base_from_uri(uri: &str) -> String {
     dir.to_string()
 }
 
-/// A link to the playground with `query` filled in (and run), relative to `base`.
-pub fn playground_link(base: &str, query: &str, range: bool) -> String {
-    let mut url = format!("{base}{PLAYGROUND}?q={}", encode_component(query));
+/// A link to the playground with `query` filled in (and run), relative to `base`, on
+/// `dataset` (`None`: whichever dataset is in use when the link is followed).
+pub fn playground_link(base: &str, query: &str, range: bool, dataset: Option<&str>) -> String {
+    let mut url = format!("{base}{PLAYGROUND}?");
+    if let Some(d) = dataset {
+        url.push_str(&format!("dataset={}&", encode_component(d)));
+    }
+    url.push_str(&format!("q={}", encode_component(query)));
     if range {
         url.push_str("&mode=range");
     }
@@ -66,10 +71,11 @@ mod tests {
 
     #[test]
     fn playground_links() {
-        assert_eq!(playground_link("", "up", false), "/play?q=up");
+        assert_eq!(playground_link("", "up", false, None), "/play?q=up");
         assert_eq!(
-            playground_link("/repo", r#"rate(x{a="b"}[5m])"#, true),
+            playground_link("/repo", r#"rate(x{a="b"}[5m])"#, true, None),
             "/repo/play?q=rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29&mode=range"
         );
+        assert_eq!(playground_link("", "up", false, Some("a b&c")), "/play?dataset=a%20b%26c&q=up");
     }
 }

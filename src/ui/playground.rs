@@ -1,5 +1,6 @@
-//! The free playground: a query editor, time controls and the result (table, chart, errors,
-//! warnings). The query, mode and time live in the URL so a view can be shared or reloaded.
+//! The free playground: a dataset picker, a query editor, time controls and the result
+//! (table, chart, errors, warnings). The dataset, query, mode and time live in the URL so a
+//! view can be shared or reloaded.
 
 use std::sync::Arc;
 
@@ -7,10 +8,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
+use crate::content::time::parse_instant;
 use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
 
 use super::browser;
-use super::data::{use_data, DataState};
+use super::data::{use_data, Data, DataState};
+use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::paths::{encode_component, PLAYGROUND};
 use super::request::{Mode, Params, TimeInputs};
@@ -62,6 +65,8 @@ pub fn Playground() -> impl IntoView {
     });
     let outcome: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let running = RwSignal::new(false);
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let dataset_settled = follow_link_dataset(url.get("dataset"), notice);
 
     let execute = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else {
@@ -81,25 +86,30 @@ pub fn Playground() -> impl IntoView {
                 }
             }));
             running.set(false);
-            remember_in_url(&q, m, &inp);
+            remember_in_url(&d.meta.id, &q, m, &inp);
         });
     });
 
-    // Once the dataset is there: default the time to its last sample, and run the query the
-    // visitor arrived with (or the first query) so the page never starts empty.
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
+    // Once the dataset is there (the one a link names, if any): default the time to its last
+    // sample, and run the query the visitor arrived with (or the first query) so the page
+    // never starts empty. Switching datasets runs the query again on the new data.
+    let shown: StoredValue<Option<String>> = StoredValue::new(None);
+    Effect::new(move |_| {
+        if !dataset_settled.get() {
+            return;
         }
         let DataState::Ready(d) = data.get() else {
-            return false;
+            return;
         };
-        if inputs.with_untracked(|i| i.time.trim().is_empty()) {
-            let end = d.meta.end;
-            inputs.update(|i| i.time = TimeInputs::ending_at(end).time);
+        if shown.with_value(|s| s.as_deref() == Some(d.meta.id.as_str())) {
+            return;
+        }
+        let switched = shown.with_value(Option::is_some);
+        shown.set_value(Some(d.meta.id.clone()));
+        if needs_time(&inputs.get_untracked().time, &d, switched) {
+            inputs.update(|i| i.time = TimeInputs::ending_at(d.meta.end).time);
         }
         execute.run(());
-        true
     });
 
     let error_span = Signal::derive(move || match outcome.get() {
@@ -116,8 +126,11 @@ pub fn Playground() -> impl IntoView {
             <section class="card query-card">
                 <div class="card-title-row">
                     <h1 class="card-title">"Playground"</h1>
-                    <DataBadge />
+                    <DatasetPicker />
                 </div>
+                {move || notice.get().map(|n| view! {
+                    <p class="notice" role="status" data-testid="dataset-notice">{n}</p>
+                })}
                 <QueryEditor value=query error_span=error_span on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
             </section>
@@ -126,17 +139,13 @@ pub fn Playground() -> impl IntoView {
     }
 }
 
-/// Which dataset the playground queries, and whether it is still loading.
-#[component]
-fn DataBadge() -> impl IntoView {
-    let data = use_data();
-    move || match data.get() {
-        DataState::Loading => view! { <span class="badge muted">"Loading dataset\u{2026}"</span> }.into_any(),
-        DataState::Failed(_) => view! { <span class="badge bad">"Dataset failed to load"</span> }.into_any(),
-        DataState::Ready(d) => {
-            let title = format!("{} series, {} samples", d.storage.len(), d.storage.sample_count());
-            view! { <span class="badge" title=title>"Dataset: " {d.meta.id.clone()}</span> }.into_any()
-        }
+/// Whether the time field should move to the end of dataset `d`: it is empty, or, after a
+/// switch of dataset, it lies outside the new data (a time typed for the old one shows nothing).
+fn needs_time(time: &str, d: &Data, switched: bool) -> bool {
+    match parse_instant(time) {
+        _ if time.trim().is_empty() => true,
+        Ok(t) => switched && (t < d.meta.start || t > d.meta.end),
+        Err(_) => false,
     }
 }
 
@@ -152,11 +161,16 @@ fn run(storage: &engine::Storage, query: String, mode: Mode, params: Params) -> 
     Run { query, mode, params, result, elapsed_ms }
 }
 
-/// Puts the query and controls in the address bar (replacing the entry, so Back still leaves
-/// the playground), making the view shareable and reload-proof.
-fn remember_in_url(query: &str, mode: Mode, inputs: &TimeInputs) {
-    let mut url =
-        format!("{}?q={}&mode={}", browser::href(PLAYGROUND), encode_component(query), mode.as_str());
+/// Puts the dataset, query and controls in the address bar (replacing the entry, so Back
+/// still leaves the playground), making the view shareable and reload-proof.
+fn remember_in_url(dataset: &str, query: &str, mode: Mode, inputs: &TimeInputs) {
+    let mut url = format!(
+        "{}?dataset={}&q={}&mode={}",
+        browser::href(PLAYGROUND),
+        encode_component(dataset),
+        encode_component(query),
+        mode.as_str()
+    );
     for (key, value) in [("time", &inputs.time), ("range", &inputs.range), ("step", &inputs.step)] {
         if !value.trim().is_empty() {
             url.push_str(&format!("&{key}={}", encode_component(value.trim())));

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::pod::{jitter, Pod, Step};
+use super::pod::{jitter, scrape_labels, Pod, Step};
 use super::prng::Rng;
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
 use crate::content::dataset::{check_size, MetricType};
@@ -253,13 +253,7 @@ impl CardinalitySpec {
             ("controller_revision_hash", revision.as_str()),
             ("replica", replica.as_str()),
         ];
-        let mut model_labels = Labels::from_pairs(common);
-        model_labels.set("job", "model-serving");
-        model_labels.set("instance", ip);
-        let mut container_labels = Labels::from_pairs(common);
-        container_labels.set("job", "kubelet");
-        container_labels.set("instance", node.clone());
-        container_labels.set("container", "model-server");
+        let (model_labels, mut container_labels) = scrape_labels(&common, ip, &node);
         container_labels.set("image", format!("registry.example.com/ml/{}:{version}", m.model));
         container_labels.set("id", format!("/kubepods/burstable/pod{uid}/{}", &container_id[13..]));
 

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::pod::{jitter, Pod, Step};
+use super::pod::{jitter, scrape_labels, Pod, Step};
 use super::prng::Rng;
 use super::shape::Daily;
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
@@ -180,13 +180,7 @@ impl MlServingSpec {
                     ("pod", name.as_str()),
                     ("node", node.as_str()),
                 ];
-                let mut model_labels = Labels::from_pairs(common);
-                model_labels.set("job", "model-serving");
-                model_labels.set("instance", ip);
-                let mut container_labels = Labels::from_pairs(common);
-                container_labels.set("job", "kubelet");
-                container_labels.set("instance", node.clone());
-                container_labels.set("container", "model-server");
+                let (model_labels, container_labels) = scrape_labels(&common, ip, &node);
                 let events: Vec<&Event> = ctx
                     .events
                     .iter()

@@ -34,6 +34,20 @@ pub const POD_METRICS: &[(&str, MetricType, &str)] = &[
     ),
 ];
 
+/// The target labels of a pod's two scrapes, both carrying `common`: the model server's own
+/// endpoint (`job="model-serving"` at the pod's `ip`) and the kubelet's cAdvisor on `node`
+/// (`job="kubelet"`, `container="model-server"`).
+pub fn scrape_labels(common: &[(&str, &str)], ip: String, node: &str) -> (Labels, Labels) {
+    let mut model = Labels::from_pairs(common.iter().copied());
+    model.set("job", "model-serving");
+    model.set("instance", ip);
+    let mut container = Labels::from_pairs(common.iter().copied());
+    container.set("job", "kubelet");
+    container.set("instance", node);
+    container.set("container", "model-server");
+    (model, container)
+}
+
 /// What happens to a pod during one scrape interval.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Step {

@@ -1,11 +1,9 @@
-//! The expected-vs-actual chart: the range it covers and the series it draws, each tagged
-//! with a `source` label (`expected` / `your answer`) so both can share one chart and legend.
+//! The expected-vs-actual chart: the range it covers and the series of both sides it draws
+//! (the chart pairs them up by label set: one colour each, the reference dashed).
 
 use super::{Plan, RangeParams};
 use crate::engine::{Millis, Series, Value};
 
-/// The label that tells the two sides apart.
-pub const SOURCE_LABEL: &str = "source";
 /// Most series drawn per side (a chart of hundreds of lines teaches nothing).
 pub const MAX_SERIES: usize = 24;
 /// About this many steps across the chart.
@@ -29,24 +27,18 @@ pub fn chart_range(plan: &Plan, data: (Millis, Millis)) -> Option<RangeParams> {
     Some(RangeParams { start, end, step })
 }
 
-/// The series of both results, tagged, at most [`MAX_SERIES`] per side. `None` unless both
-/// are range-query results (matrices).
-pub fn tagged(expected: &Value, actual: &Value) -> Option<Vec<Series>> {
+/// Both sides of the chart, at most [`MAX_SERIES`] series each.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overlay {
+    pub expected: Vec<Series>,
+    pub actual: Vec<Series>,
+}
+
+/// The series of both results. `None` unless both are range-query results (matrices).
+pub fn overlay(expected: &Value, actual: &Value) -> Option<Overlay> {
     let (Value::Matrix(e), Value::Matrix(a)) = (expected, actual) else { return None };
-    let tag = |series: &[Series], source: &str| -> Vec<Series> {
-        series
-            .iter()
-            .take(MAX_SERIES)
-            .map(|s| {
-                let mut labels = s.labels.clone();
-                labels.set(SOURCE_LABEL, source);
-                Series { labels, points: s.points.clone() }
-            })
-            .collect()
-    };
-    let mut out = tag(e, "expected");
-    out.extend(tag(a, "your answer"));
-    Some(out)
+    let capped = |series: &[Series]| series.iter().take(MAX_SERIES).cloned().collect();
+    Some(Overlay { expected: capped(e), actual: capped(a) })
 }
 
 #[cfg(test)]
@@ -66,11 +58,15 @@ mod tests {
     }
 
     #[test]
-    fn tags_both_sides() {
-        let s = Series { labels: Labels::from_pairs([("model", "a")]), points: vec![Point { t: 0, v: 1.0 }] };
-        let out = tagged(&Value::Matrix(vec![s.clone()]), &Value::Matrix(vec![s])).expect("matrices");
-        let sources: Vec<&str> = out.iter().filter_map(|s| s.labels.get(SOURCE_LABEL)).collect();
-        assert_eq!(sources, ["expected", "your answer"]);
-        assert!(tagged(&Value::Scalar { t: 0, v: 1.0 }, &Value::Matrix(vec![])).is_none());
+    fn keeps_both_sides_capped() {
+        let one = |m: &str| Series {
+            labels: Labels::from_pairs([("model", m)]),
+            points: vec![Point { t: 0, v: 1.0 }],
+        };
+        let many: Vec<Series> = (0..MAX_SERIES + 5).map(|i| one(&i.to_string())).collect();
+        let out = overlay(&Value::Matrix(vec![one("a")]), &Value::Matrix(many)).expect("matrices");
+        assert_eq!(out.expected, vec![one("a")]);
+        assert_eq!(out.actual.len(), MAX_SERIES);
+        assert!(overlay(&Value::Scalar { t: 0, v: 1.0 }, &Value::Matrix(vec![])).is_none());
     }
 }

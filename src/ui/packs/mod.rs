@@ -25,7 +25,7 @@ mod sync;
 #[cfg(target_arch = "wasm32")]
 pub use panel::PackPanel;
 #[cfg(target_arch = "wasm32")]
-pub use state::{pack_exercises, provide_packs};
+pub use state::{pack_exercises, provide_packs, use_packs};
 #[cfg(target_arch = "wasm32")]
 pub use status::PackStatus;
 #[cfg(target_arch = "wasm32")]

@@ -155,7 +155,7 @@ fn DatasetRow(packs: Packs, dataset: Arc<Dataset>) -> impl IntoView {
         let id = id.clone();
         move |_| {
             packs.activate(&id);
-            navigate(&playground_link(&base(), &query, false), Default::default());
+            navigate(&playground_link(&base(), &query, false, Some(&id)), Default::default());
         }
     };
     let in_use2 = in_use.clone();

@@ -46,7 +46,7 @@ pub struct Packs {
     /// The exercises of every loaded pack (changes only when that list does).
     pub exercises: Memo<Vec<Exercise>>,
     queue: StoredValue<VecDeque<Job>>,
-    busy: StoredValue<bool>,
+    pub(super) busy: StoredValue<bool>,
     /// The dataset pages work on, and the means to replace it (see `switch`).
     pub(super) data: ReadSignal<DataState>,
     pub(super) set_data: Option<WriteSignal<DataState>>,

@@ -7,13 +7,24 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::content::builtin_dataset;
+use crate::content::{builtin_dataset, builtin_datasets};
 
 use super::super::browser;
 use super::super::data::{Data, DataState};
 use super::state::{Failure, Packs};
 
 impl Packs {
+    /// True once no pack is loading or queued (reactive: tracks the loading progress), so a
+    /// dataset named in a link can be looked for among every pack the page will have.
+    pub fn settled(self) -> bool {
+        self.progress.with(Option::is_none) && !self.busy.get_value()
+    }
+
+    /// Whether `id` names a built-in dataset or a loaded pack's.
+    pub fn has_dataset(self, id: &str) -> bool {
+        self.dataset(id).is_some() || builtin_datasets().is_ok_and(|all| all.iter().any(|d| d.meta.id == id))
+    }
+
     /// The id of the dataset pages work on now (None while it loads or after a failure).
     pub fn active_id(self) -> Option<String> {
         match self.data.get_untracked() {

@@ -71,8 +71,10 @@ pub fn RulesLab() -> impl IntoView {
         generation.update_value(|g| *g += 1);
         busy.set(Busy::Evaluating);
         lab.costs.set(None);
+        let dataset = d.meta.id.clone();
         spawn_local(async move {
             if let Some(evaluation) = run::evaluate(d, f, progress, generation).await {
+                lab.evaluated_on.set(dataset);
                 lab.evaluation.set(Some(Arc::new(evaluation)));
                 stale.set(false);
                 busy.set(Busy::No);

@@ -13,6 +13,7 @@ use super::super::browser::base;
 use super::super::chart::Chart;
 use super::super::chart_model::Model;
 use super::super::paths::playground_link;
+use super::recorded::use_lab_state;
 use super::report;
 
 /// Points drawn per series in a rule's chart.
@@ -43,7 +44,9 @@ pub fn RuleList(evaluation: Arc<Evaluation>) -> impl IntoView {
 #[component]
 fn RuleCard(evaluation: Arc<Evaluation>, rule: RuleOutcome) -> impl IntoView {
     let empty = rule.is_empty();
-    let link = playground_link(&base(), &rule.record, true);
+    // The recorded series exist on the dataset the rules were evaluated on.
+    let on = use_lab_state().evaluated_on.get_untracked();
+    let link = playground_link(&base(), &rule.record, true, Some(&on));
     let stats = if empty {
         format!("every {} · nothing recorded", report::interval(rule.interval))
     } else {

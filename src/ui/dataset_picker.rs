@@ -1,0 +1,117 @@
+//! Which dataset the playground queries: a picker listing the built-in datasets and every
+//! loaded pack's, and the `dataset` link parameter that selects one when the page opens.
+
+use leptos::prelude::*;
+
+use crate::content::builtin_datasets;
+
+use super::data::{use_data, DataState};
+use super::packs::use_packs;
+
+/// Longest dataset id quoted back from a link (the parameter is untrusted text).
+const MAX_QUOTED: usize = 80;
+
+/// A `<select>` of the datasets; choosing one switches every page to it.
+#[component]
+pub fn DatasetPicker() -> impl IntoView {
+    let data = use_data();
+    let Some(packs) = use_packs() else { return ().into_any() };
+    let builtin: Vec<(String, String)> = builtin_datasets()
+        .map(|all| all.into_iter().map(|d| (d.meta.id, d.meta.title)).collect())
+        .unwrap_or_default();
+    let groups = move || {
+        let packs_groups = packs.loaded.with(|l| {
+            l.iter()
+                .map(|p| {
+                    (
+                        p.title.clone(),
+                        p.datasets.iter().map(|d| (d.meta.id.clone(), d.meta.title.clone())).collect(),
+                    )
+                })
+                .collect::<Vec<(String, Vec<(String, String)>)>>()
+        });
+        std::iter::once(("Built-in".to_string(), builtin.clone()))
+            .chain(packs_groups)
+            .map(|(label, sets)| {
+                let options = sets
+                    .into_iter()
+                    .map(|(id, title)| {
+                        let selected = matches!(data.get_untracked(), DataState::Ready(d) if d.meta.id == id);
+                        view! { <option value=id.clone() selected=selected>{format!("{title} \u{b7} {id}")}</option> }
+                    })
+                    .collect_view();
+                view! { <optgroup label=label>{options}</optgroup> }
+            })
+            .collect_view()
+    };
+    let active = move || match data.get() {
+        DataState::Ready(d) => d.meta.id.clone(),
+        _ => String::new(),
+    };
+    let title = move || match data.get() {
+        DataState::Ready(d) => format!("{} series, {} samples", d.storage.len(), d.storage.sample_count()),
+        DataState::Loading => "Loading the dataset\u{2026}".into(),
+        DataState::Failed(e) => e,
+    };
+    view! {
+        <label class="dataset-picker">
+            <span class="muted small">"Dataset"</span>
+            <select data-testid="dataset-picker" title=title prop:value=active
+                on:change=move |ev| packs.activate(&event_target_value(&ev))>
+                {groups}
+            </select>
+            {move || match data.get() {
+                DataState::Loading => Some(view! { <span class="badge muted">"Loading\u{2026}"</span> }.into_any()),
+                DataState::Failed(_) => Some(view! { <span class="badge bad">"Failed to load"</span> }.into_any()),
+                DataState::Ready(_) => None,
+            }}
+        </label>
+    }
+    .into_any()
+}
+
+/// Switches to the dataset a link names once every pack the page loads at startup is in.
+/// Returns whether that is settled (the page should not run its query before), and writes a
+/// notice when the dataset is unknown or fails to build.
+pub fn follow_link_dataset(wanted: Option<String>, notice: RwSignal<Option<String>>) -> Signal<bool> {
+    let (Some(wanted), Some(packs)) = (wanted.filter(|w| !w.trim().is_empty()), use_packs()) else {
+        return Signal::derive(|| true);
+    };
+    let data = use_data();
+    let settled = RwSignal::new(false);
+    let tried = StoredValue::new(false);
+    Effect::new(move |_| {
+        if settled.get_untracked() || !packs.settled() {
+            return;
+        }
+        let current = match data.get() {
+            DataState::Ready(d) => d.meta.id.clone(),
+            DataState::Loading => return,
+            DataState::Failed(_) => String::new(),
+        };
+        if current == wanted {
+            settled.set(true);
+        } else if !tried.get_value() && packs.has_dataset(&wanted) {
+            tried.set_value(true);
+            packs.activate(&wanted);
+        } else {
+            notice.set(Some(unavailable(&wanted, &current, tried.get_value())));
+            settled.set(true);
+        }
+    });
+    settled.into()
+}
+
+/// Why the dataset a link names is not the one shown.
+fn unavailable(wanted: &str, current: &str, tried: bool) -> String {
+    let quoted: String = wanted.chars().take(MAX_QUOTED).collect();
+    let ellipsis = if wanted.chars().count() > MAX_QUOTED { "\u{2026}" } else { "" };
+    if tried {
+        format!("The dataset \"{quoted}{ellipsis}\" of this link could not be built (see the packs on the start page); showing \"{current}\" instead.")
+    } else {
+        format!(
+            "This link asks for the dataset \"{quoted}{ellipsis}\", which is not loaded; showing \"{current}\" instead. \
+             Load the instructor pack that has it (start page, Instructor packs), then open the link again."
+        )
+    }
+}
