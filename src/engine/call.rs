@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use promql_parser::parser::{Call, Expr, MatrixSelector};
+use promql_parser::parser::{Call, Expr, MatrixSelector, SubqueryExpr};
 
 use super::eval::{check_duplicates, Evaluator};
 use super::functions::window::{self, Reducer, WindowCtx};
 use super::functions::{FnCall, FnDef};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector;
+use super::subquery;
 use super::value::{is_histogram_placeholder, is_stale, Millis, Point, Sample, Value};
 use super::QueryError;
 
@@ -114,9 +115,10 @@ pub struct WindowCallCache {
 }
 
 /// The fast path for a window function applied directly to a matrix selector
-/// (`rate(x[5m])`, `max_over_time(x[1h])`, `predict_linear(x[1h], 60)`): each series'
-/// window is reduced where it lies in storage instead of being copied into a matrix first.
-/// Everything observable (results, order, annotations, counters, limits) is what the
+/// (`rate(x[5m])`, `max_over_time(x[1h])`, `predict_linear(x[1h], 60)`) or to a subquery
+/// (`avg_over_time(rate(x[5m])[1h:5m])`): each series' window is reduced where it lies, in
+/// storage or in the subquery's shared inner results, instead of being copied into a matrix
+/// first. Everything observable (results, order, annotations, counters, limits) is what the
 /// general path produces; `None` when the call does not have this shape.
 fn eval_window_call(
     ev: &mut Evaluator,
@@ -129,20 +131,26 @@ fn eval_window_call(
     }
     let Some((f, takes_param)) = window::reducer(def.name) else { return Ok(None) };
     let exprs = &call.args.args;
-    let Some(Expr::MatrixSelector(ms)) = exprs.first().map(|e| unparen(e)) else { return Ok(None) };
     let param = match (takes_param, exprs.len(), exprs.get(1).map(|e| unparen(e))) {
         (false, 1, _) => 0.0,
         (true, 2, Some(Expr::NumberLiteral(n))) => n.val,
         _ => return Ok(None),
     };
-    let labels = result_labels(ev, call, ms, def.keeps_name);
-    let out = reduce_windows(ev, ms, f, param, t, &labels.0, matches!(def.name, "rate" | "increase"))?;
+    let counter_info = matches!(def.name, "rate" | "increase");
+    let (out, distinct) = match exprs.first().map(|e| unparen(e)) {
+        Some(Expr::MatrixSelector(ms)) => {
+            let labels = result_labels(ev, call, ms, def.keeps_name);
+            (reduce_windows(ev, ms, f, param, t, &labels.0, counter_info)?, labels.1)
+        }
+        Some(Expr::Subquery(sq)) => reduce_subquery(ev, sq, f, param, t, def.keeps_name, counter_info)?,
+        _ => return Ok(None),
+    };
     if takes_param {
         // The general path holds the evaluated scalar argument while the call runs.
         ev.current_samples += 1;
         ev.check_samples()?;
     }
-    if !labels.1 {
+    if !distinct {
         check_duplicates(&out)?;
     }
     Ok(Some(Value::Vector(out)))
@@ -226,4 +234,33 @@ fn reduce_windows(
     ev.selectors.put_hints(vs, hints);
     ev.stats.samples_touched += held as u64;
     Ok(out)
+}
+
+/// [`reduce_windows`] over a subquery's windows, read from its shared inner results. As on
+/// the general path, the points are reduced as they are (computed values, not storage: no
+/// staleness filter) and nothing is held beyond what the inner evaluations counted. Also
+/// returns whether the result label sets are known to be distinct.
+fn reduce_subquery(
+    ev: &mut Evaluator,
+    sq: &SubqueryExpr,
+    f: Reducer,
+    param: f64,
+    t: Millis,
+    keeps_name: bool,
+    counter_info: bool,
+) -> Result<(Vec<Sample>, bool), QueryError> {
+    subquery::with_window(ev, sq, t, |ev, grid, window| {
+        let distinct = grid.result_labels(&mut ev.names, keeps_name);
+        let ctx = WindowCtx { window, t, param };
+        let mut out = Vec::new();
+        grid.for_each_window(window, |labels, result, points| {
+            if counter_info {
+                non_counter_info(ev, labels, points.len());
+            }
+            if let Some(v) = f(points, &ctx) {
+                out.push(Sample { labels: result.unwrap_or(labels).clone(), t, v });
+            }
+        });
+        Ok((out, distinct))
+    })
 }

@@ -208,30 +208,40 @@ mod tests {
 
     /// The window-function fast path gives bit-identical results, annotations, counters and
     /// errors to the general path, on data with gaps, staleness markers, NaN, resets and
-    /// duplicate label sets after name removal, and on the benchmark's dataset.
+    /// duplicate label sets after name removal, and on the benchmark's dataset; over
+    /// selectors (window_paths.txt) and over subqueries' shared inner results
+    /// (subquery_paths.txt).
     #[test]
     fn window_fast_path_matches_general_path() {
-        let data =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/window_paths.txt"))
-                .expect("tests/testdata/window_paths.txt");
+        let ml = crate::content::builtin_dataset("ml-platform")
+            .ok()
+            .and_then(|d| d.storage().ok())
+            .expect("ml-platform dataset");
+        for file in ["window_paths.txt", "subquery_paths.txt"] {
+            let path = format!("{}/tests/testdata/{file}", env!("CARGO_MANIFEST_DIR"));
+            let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            compare_window_paths(&data, &ml);
+        }
+    }
+
+    /// Runs every query of a `load ... --- queries` file both ways on its data and on `ml`.
+    fn compare_window_paths(data: &str, ml: &Storage) {
         let mut sections = data.split("\n---\n");
         let load = sections.next().unwrap_or_default();
         let queries: Vec<&str> =
             sections.next().unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).collect();
         assert!(queries.len() > 20, "too few queries");
         let small = crate::promqltest::run::load_storage(load).expect("load block");
-        let ml = crate::content::builtin_dataset("ml-platform")
-            .ok()
-            .and_then(|d| d.storage().ok())
-            .expect("ml-platform dataset");
         let ml_end = ml.time_bounds().map(|b| b.1).expect("samples");
         let opts = EngineOptions::default();
         let tight = EngineOptions { max_samples: 50, ..EngineOptions::default() };
-        let runs: [(&Storage, (Millis, Millis, Millis), &EngineOptions); 4] = [
+        let snug = EngineOptions { max_samples: 400, ..EngineOptions::default() };
+        let runs: [(&Storage, (Millis, Millis, Millis), &EngineOptions); 5] = [
             (&small, (0, 900_000, 7_000), &opts),
             (&small, (-60_000, 600_000, 60_000), &opts),
             (&small, (0, 900_000, 7_000), &tight),
-            (&ml, (ml_end - 6 * 3_600_000, ml_end, 60_000), &opts),
+            (&small, (3_500, 800_000, 20_000), &snug),
+            (ml, (ml_end - 6 * 3_600_000, ml_end, 60_000), &opts),
         ];
         let mut compared = 0;
         for q in &queries {

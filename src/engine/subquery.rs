@@ -1,24 +1,25 @@
 //! Subqueries `expr[range:step] offset o @ t`: the inner expression evaluated at the steps
-//! aligned to absolute multiples of `step` inside `(ref - range, ref]`. Inner results are
-//! memoised per (node, step time), so the overlapping windows of consecutive range-query
-//! steps evaluate each inner step once.
+//! aligned to absolute multiples of `step` inside `(ref - range, ref]`. Each subquery node
+//! keeps its inner results as series ([`Grid`]), so the overlapping windows of consecutive
+//! range-query steps evaluate each inner step once and read their windows from shared data.
 
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+mod grid;
 
-use promql_parser::parser::{Expr, SubqueryExpr};
+use std::collections::HashMap;
+
+use promql_parser::parser::SubqueryExpr;
+
+pub use grid::Grid;
 
 use super::eval::Evaluator;
-use super::labels::Labels;
-use super::range::Assembler;
 use super::selector::{duration_ms, reference_time};
-use super::value::{Millis, Series, Value};
+use super::value::{Millis, Series};
 use super::QueryError;
 
-/// Inner results by subquery node and step time.
+/// Inner results by subquery node (keyed by the node's address, like the selector cache).
 #[derive(Default)]
 pub struct SubqueryCache {
-    by_node: HashMap<usize, BTreeMap<Millis, Rc<Value>>>,
+    by_node: HashMap<usize, Grid>,
 }
 
 /// The step times of a subquery window `(from, to]` with step `step` (> 0): the first
@@ -35,6 +36,18 @@ pub fn eval_subquery(
     sq: &SubqueryExpr,
     t: Millis,
 ) -> Result<(Vec<Series>, (Millis, Millis)), QueryError> {
+    with_window(ev, sq, t, |_, grid, window| Ok((grid.matrix(window), window)))
+}
+
+/// Brings the subquery's inner results up to its window at `t`, then lets `read` take the
+/// window `(from, to]` from them (the grid is out of the evaluator meanwhile, so `read` may
+/// use both).
+pub fn with_window<R>(
+    ev: &mut Evaluator,
+    sq: &SubqueryExpr,
+    t: Millis,
+    read: impl FnOnce(&mut Evaluator, &mut Grid, (Millis, Millis)) -> Result<R, QueryError>,
+) -> Result<R, QueryError> {
     let step =
         sq.step.as_ref().map(duration_ms).filter(|s| *s > 0).unwrap_or(ev.opts.default_subquery_step).max(1);
     let to = reference_time(t, &sq.at, &sq.offset, ev.start, ev.end);
@@ -45,50 +58,19 @@ pub fn eval_subquery(
     }
 
     let node = sq as *const SubqueryExpr as usize;
-    let mut out = Assembler::default();
-    for ts in step_times(from, to, step) {
-        let value = inner_at(ev, node, &sq.expr, ts)?;
-        match value.as_ref() {
-            Value::Vector(vec) => {
-                for (pos, s) in vec.iter().enumerate() {
-                    out.add(pos, &s.labels, ts, s.v)?;
-                }
-            }
-            Value::Scalar { v, .. } => out.add(0, &Labels::empty(), ts, *v)?,
-            other => {
-                return Err(QueryError::eval(format!(
-                    "subquery is only allowed on instant vector, got {}",
-                    other.type_name()
-                )))
-            }
-        }
-    }
-    evict_before(ev, node, from);
-    Ok((out.into_sorted(), (from, to)))
-}
-
-/// The inner expression at `ts`, from the memo or freshly evaluated.
-fn inner_at(ev: &mut Evaluator, node: usize, expr: &Expr, ts: Millis) -> Result<Rc<Value>, QueryError> {
-    if let Some(v) = ev.subqueries.by_node.get(&node).and_then(|m| m.get(&ts)) {
-        return Ok(v.clone());
-    }
-    let v = Rc::new(ev.eval(expr, ts)?);
-    ev.subqueries.by_node.entry(node).or_default().insert(ts, v.clone());
-    Ok(v)
-}
-
-/// Drops memoised steps at or before `from`: range queries move forward in time, so they
-/// will not be asked for again (and if they are, they are simply recomputed).
-fn evict_before(ev: &mut Evaluator, node: usize, from: Millis) {
-    if let Some(m) = ev.subqueries.by_node.get_mut(&node) {
-        let keep = m.split_off(&from.saturating_add(1));
-        *m = keep;
-    }
+    let mut grid = ev.subqueries.by_node.remove(&node).unwrap_or_default();
+    let out = grid.cover(ev, &sq.expr, (from, to), step).and_then(|()| read(ev, &mut grid, (from, to)));
+    grid.evict_upto(from);
+    ev.subqueries.by_node.insert(node, grid);
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::step_times;
+    use super::{eval_subquery, step_times};
+    use crate::engine::eval::Evaluator;
+    use crate::engine::{EngineOptions, Labels, Storage};
+    use promql_parser::parser::Expr;
 
     #[test]
     fn steps_align_to_absolute_multiples() {
@@ -102,5 +84,31 @@ mod tests {
         for &(from, to, step, want) in cases {
             assert_eq!(step_times(from, to, step).collect::<Vec<_>>(), want, "({from}, {to}] / {step}");
         }
+    }
+
+    /// Range queries move windows forward; a window that jumps ahead or moves back (which
+    /// no query shape produces today) must still read exactly what a fresh evaluation does.
+    #[test]
+    fn windows_in_any_order_read_what_a_fresh_evaluation_reads() {
+        let mut st = Storage::new();
+        for (a, every) in [("1", 10_000), ("2", 25_000)] {
+            let l = Labels::from_pairs([("__name__", "x"), ("a", a)]);
+            for i in 0..60 {
+                st.add(&l, i * every, (i * i) as f64).unwrap();
+            }
+        }
+        let Ok(Expr::Subquery(sq)) = promql_parser::parser::parse("rate(x[30s])[1m:10s]") else {
+            panic!("not a subquery")
+        };
+        let opts = EngineOptions::default();
+        let mut shared = Evaluator::new(&st, &opts, 0, 900_000, 1_000);
+        let mut evaluated = 0;
+        for t in [300_000, 305_000, 330_000, 100_000, 101_000, 700_000, 650_000, 655_000, 900_000, 0] {
+            let got = eval_subquery(&mut shared, &sq, t).unwrap();
+            let mut fresh = Evaluator::new(&st, &opts, 0, 900_000, 1_000);
+            assert_eq!(got, eval_subquery(&mut fresh, &sq, t).unwrap(), "at {t}");
+            evaluated += usize::from(!got.0.is_empty());
+        }
+        assert!(evaluated >= 8, "{evaluated}");
     }
 }
