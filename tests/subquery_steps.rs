@@ -1,8 +1,9 @@
-//! Range queries with subqueries share each subquery's inner results across steps; this
-//! checks that the sharing changes nothing: every query of tests/testdata/subquery_paths.txt
-//! is evaluated as a range query and, step by step, by a fresh evaluator per step (no
-//! sharing, no window fast path), and the two must agree bit for bit on every value, on the
-//! annotations and on the errors.
+//! Range queries carry work over from step to step: subqueries share their inner results,
+//! `rate`/`increase`/`delta` slide each series' window, histogram functions keep their
+//! bucket grouping. This checks that none of it changes anything: every query of
+//! tests/testdata/subquery_paths.txt and window_paths.txt is evaluated as a range query and,
+//! step by step, by a fresh evaluator per step (nothing carried over, no window fast path),
+//! and the two must agree bit for bit on every value, on the annotations and on the errors.
 
 use promql_parser::parser::Expr;
 use promql_playground::engine::eval::{eval_range, Evaluator};
@@ -61,9 +62,18 @@ fn per_step(storage: &Storage, expr: &Expr, (start, end, step): (Millis, Millis,
 
 #[test]
 fn shared_subquery_steps_match_per_step_evaluation() {
-    let data =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/subquery_paths.txt"))
-            .expect("tests/testdata/subquery_paths.txt");
+    compare_file("subquery_paths.txt");
+}
+
+#[test]
+fn sliding_windows_and_bucket_plans_match_per_step_evaluation() {
+    compare_file("window_paths.txt");
+}
+
+/// Runs every query of a `load ... --- queries` file in tests/testdata both ways.
+fn compare_file(name: &str) {
+    let path = format!("{}/tests/testdata/{name}", env!("CARGO_MANIFEST_DIR"));
+    let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let (load, queries) = data.split_once("\n---\n").expect("a load block, ---, then queries");
     let queries: Vec<&str> = queries.lines().filter(|l| !l.trim().is_empty()).collect();
     assert!(queries.len() > 40, "too few queries");

@@ -9,7 +9,8 @@ use std::rc::Rc;
 use promql_parser::parser::{Call, Expr, MatrixSelector, SubqueryExpr};
 
 use super::eval::{check_duplicates, Evaluator};
-use super::functions::window::{self, Reducer, WindowCtx};
+use super::functions::resets::SlidingWindow;
+use super::functions::window::{self, EndsReducer, Reducer, WindowCtx};
 use super::functions::{FnCall, FnDef};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector;
@@ -68,7 +69,16 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         non_counter_infos(ev, &args);
     }
 
-    let mut fc = FnCall { name: def.name, args, exprs, t, range_window, annotations: &mut ev.annotations };
+    let bucket_plan = ev.bucket_groups.plan(call as *const Call as usize, def.name);
+    let mut fc = FnCall {
+        name: def.name,
+        args,
+        exprs,
+        t,
+        range_window,
+        annotations: &mut ev.annotations,
+        bucket_plan,
+    };
     let mut out = (def.imp)(&mut fc)?;
     if let Value::Vector(vec) = &mut out {
         if !def.keeps_name {
@@ -98,20 +108,30 @@ fn non_counter_infos(ev: &mut Evaluator, args: &[Value]) {
 
 /// The "might not be a counter" info for one input series with `len` samples in its window.
 fn non_counter_info(ev: &mut Evaluator, labels: &Labels, len: usize) {
-    let Some(metric) = labels.get(METRIC_NAME) else { return };
-    if len >= 2 && !COUNTER_SUFFIXES.iter().any(|suf| metric.ends_with(suf)) {
+    if len >= 2 && !counter_named(labels) {
+        let metric = labels.get_or_empty(METRIC_NAME);
         ev.annotations.info(format!(
             "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {metric:?}"
         ));
     }
 }
 
+/// True when a series never earns that info: it has no name, or a counter's name.
+fn counter_named(labels: &Labels) -> bool {
+    labels.get(METRIC_NAME).is_none_or(|metric| COUNTER_SUFFIXES.iter().any(|suf| metric.ends_with(suf)))
+}
+
 /// Per call node: the result labels of each series its selector selects, and whether they
 /// are pairwise distinct (then no subset of them can hold a duplicate, and the per-step
 /// check is skipped). Label sets do not change between steps, so this is worked out once.
+/// Also the sliding windows of `rate`, `increase` and `delta`.
 #[derive(Default)]
 pub struct WindowCallCache {
     by_node: HashMap<usize, Rc<(Vec<Labels>, bool)>>,
+    /// Per matrix selector under `rate`/`increase`/`delta`, per selected series: its window
+    /// as the previous step left it, and whether its name is a counter's (see
+    /// [`counter_named`]; worked out once rather than per step).
+    sliding: HashMap<usize, Vec<(SlidingWindow, bool)>>,
 }
 
 /// The fast path for a window function applied directly to a matrix selector
@@ -140,7 +160,8 @@ fn eval_window_call(
     let (out, distinct) = match exprs.first().map(|e| unparen(e)) {
         Some(Expr::MatrixSelector(ms)) => {
             let labels = result_labels(ev, call, ms, def.keeps_name);
-            (reduce_windows(ev, ms, f, param, t, &labels.0, counter_info)?, labels.1)
+            let ends = window::ends_reducer(def.name);
+            (reduce_windows(ev, ms, (f, ends), param, t, &labels.0, counter_info)?, labels.1)
         }
         Some(Expr::Subquery(sq)) => reduce_subquery(ev, sq, f, param, t, def.keeps_name, counter_info)?,
         _ => return Ok(None),
@@ -187,11 +208,13 @@ fn result_labels(
 /// Reduces every selected series' window `(ref - range, ref]` with `f`, as the matrix
 /// selector plus the function table would: staleness markers and histogram placeholders
 /// are left out (a window without any is borrowed as is), empty windows are skipped, the
-/// samples held count against `max_samples`.
+/// samples held count against `max_samples`. A function that only reads the window's ends
+/// (`ends`: rate, increase, delta) gets them from each series' [`SlidingWindow`], which
+/// reads only the samples that entered or left since the previous step.
 fn reduce_windows(
     ev: &mut Evaluator,
     ms: &MatrixSelector,
-    f: Reducer,
+    (f, ends): (Reducer, Option<(EndsReducer, bool)>),
     param: f64,
     t: Millis,
     labels: &[Labels],
@@ -203,35 +226,58 @@ fn reduce_windows(
     let from = to.saturating_sub(selector::duration_ms(&ms.range));
     let ctx = WindowCtx { window: (from, to), t, param };
     let mut hints = ev.selectors.take_hints(vs, ids.len());
+    let node = ms as *const MatrixSelector as usize;
+    let mut sliding = Vec::new();
+    if ends.is_some() {
+        sliding = ev.window_calls.sliding.remove(&node).unwrap_or_default();
+        if sliding.len() != ids.len() {
+            let named = |&id| counter_named(&ev.storage.get(id).labels);
+            sliding = ids.iter().map(|id| (SlidingWindow::default(), named(id))).collect();
+        }
+    }
     let mut scratch: Vec<Point> = Vec::new();
     let mut out = Vec::new();
     let mut held = 0usize;
-    for ((&id, hint), labels) in ids.iter().zip(hints.iter_mut()).zip(labels) {
+    for (i, ((&id, hint), labels)) in ids.iter().zip(hints.iter_mut()).zip(labels).enumerate() {
         let s = ev.storage.get(id);
         let raw = selector::window_slice_from(&s.points, from, to, hint);
-        let points: &[Point] = if raw.iter().any(|p| is_stale(p.v) || is_histogram_placeholder(p.v)) {
-            scratch.clear();
-            scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
-            &scratch
-        } else {
-            raw
+        let (len, value, counter_name) = match (ends, sliding.get_mut(i)) {
+            (Some((g, is_counter)), Some((w, named))) => {
+                w.slide(&s.points, hint.0, hint.1);
+                ev.stats.native_histograms_read += w.histograms();
+                (w.floats(), w.ends(&s.points, is_counter).and_then(|e| g(&e, &ctx)), *named)
+            }
+            _ => {
+                let points: &[Point] = if raw.iter().any(|p| is_stale(p.v) || is_histogram_placeholder(p.v)) {
+                    scratch.clear();
+                    scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
+                    &scratch
+                } else {
+                    raw
+                };
+                ev.stats.native_histograms_read +=
+                    selector::histograms_in_window(&s.points, *hint, points.len());
+                (points.len(), if points.is_empty() { None } else { f(points, &ctx) }, false)
+            }
         };
-        ev.stats.native_histograms_read += selector::histograms_in_window(&s.points, *hint, points.len());
-        if points.is_empty() {
+        if len == 0 {
             continue;
         }
-        held += points.len();
+        held += len;
         if ev.current_samples + held > ev.opts.max_samples {
             return Err(QueryError::TooManySamples("query execution"));
         }
-        if counter_info {
-            non_counter_info(ev, &s.labels, points.len());
+        if counter_info && !counter_name {
+            non_counter_info(ev, &s.labels, len);
         }
-        if let Some(v) = f(points, &ctx) {
+        if let Some(v) = value {
             out.push(Sample { labels: labels.clone(), t, v });
         }
     }
     ev.selectors.put_hints(vs, hints);
+    if ends.is_some() {
+        ev.window_calls.sliding.insert(node, sliding);
+    }
     ev.stats.samples_touched += held as u64;
     Ok(out)
 }

@@ -64,6 +64,8 @@ pub struct Evaluator<'a> {
     pub subqueries: SubqueryCache,
     pub names: NameDropper,
     pub window_calls: call::WindowCallCache,
+    /// Per histogram function call: its bucket grouping from the previous step.
+    pub bucket_groups: functions::histogram_groups::BucketGroupCache,
     /// Window functions over a selector reduce windows in place (`call.rs`); off only in
     /// the test that checks the fast path against the general one.
     pub window_fast_path: bool,
@@ -95,6 +97,7 @@ impl<'a> Evaluator<'a> {
             subqueries: SubqueryCache::default(),
             names: NameDropper::default(),
             window_calls: call::WindowCallCache::default(),
+            bucket_groups: Default::default(),
             window_fast_path: true,
             current_samples: 0,
             touched: HashSet::new(),

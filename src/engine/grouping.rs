@@ -26,14 +26,7 @@ impl Grouping<'_> {
 
     /// Hash of the kept (name, value) pairs; equal label subsets hash equally.
     pub fn key(&self, labels: &Labels) -> u64 {
-        let mut h = FxHasher::default();
-        for (n, v) in labels.iter().filter(|(n, _)| self.keeps(n)) {
-            h.write(n.as_bytes());
-            h.write_u8(0xff);
-            h.write(v.as_bytes());
-            h.write_u8(0xff);
-        }
-        h.finish()
+        pairs_hash(labels.iter().filter(|(n, _)| self.keeps(n)))
     }
 
     /// The kept labels as a label set.
@@ -44,8 +37,14 @@ impl Grouping<'_> {
 
 /// Hash of a whole label set (used to detect duplicate result series cheaply).
 pub fn labels_hash(labels: &Labels) -> u64 {
+    pairs_hash(labels.iter())
+}
+
+/// Hash of (name, value) pairs, e.g. a label set's pairs minus some; equal sequences hash
+/// equally and value boundaries count.
+pub fn pairs_hash<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> u64 {
     let mut h = FxHasher::default();
-    for (n, v) in labels.iter() {
+    for (n, v) in pairs {
         h.write(n.as_bytes());
         h.write_u8(0xff);
         h.write(v.as_bytes());

@@ -4,9 +4,8 @@
 //! Native histograms are not stored here, so the `histogram_count`-style functions, which
 //! only read native histograms, return nothing.
 
-use crate::engine::grouping::FxHashMap;
-
 use super::format::go_q;
+use super::histogram_groups::BucketPlan;
 use super::FnCall;
 use crate::engine::error::QueryError;
 use crate::engine::gofmt::format_g;
@@ -16,7 +15,7 @@ use crate::engine::value::{Sample, Value};
 type R = Result<Value, QueryError>;
 
 /// The label carrying a classic bucket's upper bound.
-const BUCKET_LABEL: &str = "le";
+pub(super) const BUCKET_LABEL: &str = "le";
 
 /// Relative differences between neighbouring buckets below this are float noise and are
 /// evened out silently (upstream's `smallDeltaTolerance`).
@@ -85,7 +84,7 @@ fn quantile_with_info(call: &mut FnCall, q: f64, labels: &Labels, buckets: &mut 
 /// Upstream names the metric in histogram annotations when names are removed late (as its
 /// test suite runs the engine); this engine removes them early but keeps the more helpful
 /// wording: ` for metric name "x"`, or nothing when the series has no name.
-fn for_metric_name(labels: &Labels) -> String {
+pub(super) fn for_metric_name(labels: &Labels) -> String {
     labels.metric_name().map_or_else(String::new, |n| format!(" for metric name {}", go_q(n)))
 }
 
@@ -121,39 +120,18 @@ pub(super) fn native_only(call: &mut FnCall) -> R {
     Ok(Value::Vector(Vec::new()))
 }
 
-/// Groups samples into histograms by their labels without `le` (the name stays part of the
-/// identity, as upstream's signature keeps it), in order of first appearance. Samples whose
-/// `le` is missing or not a number are skipped with a warning.
+/// Groups samples into histograms (see `histogram_groups`), with the call node's plan from
+/// the previous step when there is one.
 fn group_buckets(call: &mut FnCall, input: Vec<Sample>) -> Vec<(Labels, Vec<Bucket>)> {
-    let mut groups: Vec<(Labels, Vec<Bucket>)> = Vec::new();
-    let mut index: FxHashMap<Labels, usize> = FxHashMap::default();
-    for s in input {
-        let le = s.labels.get_or_empty(BUCKET_LABEL);
-        let Some(upper_bound) = parse_go_float(le) else {
-            call.annotations.warn(format!(
-                "PromQL warning: bucket label \"le\" is missing or has a malformed value of {}{}",
-                go_q(le),
-                for_metric_name(&s.labels)
-            ));
-            continue;
-        };
-        let mut key = s.labels;
-        key.remove(BUCKET_LABEL);
-        let bucket = Bucket { upper_bound, count: s.v };
-        match index.get(&key) {
-            Some(&i) => groups[i].1.push(bucket),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push((key, vec![bucket]));
-            }
-        }
+    match call.bucket_plan.as_deref_mut() {
+        Some(plan) => plan.group(call.annotations, &input),
+        None => BucketPlan::default().group(call.annotations, &input),
     }
-    groups
 }
 
 /// Go's `strconv.ParseFloat` for the forms bucket bounds take: decimals, exponents,
 /// `Inf`/`+Inf`/`-Inf`/`Infinity` and `NaN` in any case.
-fn parse_go_float(s: &str) -> Option<f64> {
+pub(super) fn parse_go_float(s: &str) -> Option<f64> {
     // Rust's parser accepts the same decimal and special forms; Go additionally accepts
     // hex floats and `_` separators only with a base prefix, which bucket bounds never use.
     s.parse::<f64>().ok()

@@ -14,10 +14,12 @@ mod absent;
 mod args;
 mod format;
 mod histogram;
+pub mod histogram_groups;
 mod labels;
 mod math;
 mod over_time;
 mod rate;
+pub mod resets;
 mod sort;
 mod time;
 mod trend;
@@ -38,6 +40,9 @@ pub struct FnCall<'a> {
     pub range_window: Option<(Millis, Millis)>,
     /// Where warnings and infos go.
     pub annotations: &'a mut Annotations,
+    /// For the functions that group classic buckets: the call node's grouping from the
+    /// previous step (see `histogram_groups`).
+    pub bucket_plan: Option<&'a mut histogram_groups::BucketPlan>,
 }
 
 /// A function implementation.

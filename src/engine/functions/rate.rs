@@ -3,26 +3,58 @@
 
 use crate::engine::value::{Millis, Point};
 
-/// The increase over `window` = `(start, end]` estimated from `points` (at least two), as
-/// Prometheus's `extrapolatedRate`: counter resets are corrected for; the sampled interval
-/// is extrapolated to a window edge when the first/last sample is within 1.1× the average
-/// sample spacing of it, otherwise by half that spacing; and a counter is never
-/// extrapolated below zero (the clamp is applied after the threshold decision).
-pub(super) fn extrapolated_rate(points: &[Point], window: (Millis, Millis), is_counter: bool) -> Option<f64> {
-    let (first, last) = match points {
-        [first, .., last] => (*first, *last),
-        _ => return None,
-    };
+/// All that [`extrapolated_rate`] reads of a window: its first and last sample, how many
+/// samples it holds and, for a counter, the reset correction. The function table takes
+/// them from the window's points ([`Ends::of`]); range queries keep them up to date as the
+/// window slides (`functions::resets`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ends {
+    pub first: Point,
+    pub last: Point,
+    pub len: usize,
+    /// For a counter, [`reset_correction`] of the window's resets; None for a gauge.
+    pub resets: Option<f64>,
+}
+
+impl Ends {
+    /// The ends of a window's points (None when it is empty); with `is_counter`, its resets
+    /// (a value lower than the one before it) corrected for.
+    pub fn of(points: &[Point], is_counter: bool) -> Option<Ends> {
+        let (first, last) = (*points.first()?, *points.last()?);
+        let resets = is_counter
+            .then(|| reset_correction(points.windows(2).filter(|w| w[1].v < w[0].v).map(|w| w[0].v)));
+        Some(Ends { first, last, len: points.len(), resets })
+    }
+}
+
+/// What a window's counter resets add to its increase: the value before each reset, summed
+/// in time order (as Prometheus adds them). Both ways of finding the resets sum through
+/// here, so they round alike.
+pub fn reset_correction(values_before_resets: impl Iterator<Item = f64>) -> f64 {
+    values_before_resets.sum::<f64>()
+}
+
+/// The increase over `window` = `(start, end]` estimated from a window's [`Ends`] (at least
+/// two samples), as Prometheus's `extrapolatedRate`: counter resets are corrected for; the
+/// sampled interval is extrapolated to a window edge when the first/last sample is within
+/// 1.1× the average sample spacing of it, otherwise by half that spacing; and a counter is
+/// never extrapolated below zero (the clamp is applied after the threshold decision).
+pub(super) fn extrapolated_rate(ends: &Ends, window: (Millis, Millis)) -> Option<f64> {
+    if ends.len < 2 {
+        return None;
+    }
+    let (first, last) = (ends.first, ends.last);
+    let is_counter = ends.resets.is_some();
     let mut result = last.v - first.v;
-    if is_counter {
-        result += points.windows(2).filter(|w| w[1].v < w[0].v).map(|w| w[0].v).sum::<f64>();
+    if let Some(correction) = ends.resets {
+        result += correction;
     }
     let (range_start, range_end) = window;
     // Saturating: a window built from extreme `@`/offset values must not overflow.
     let mut duration_to_start = first.t.saturating_sub(range_start) as f64 / 1000.0;
     let mut duration_to_end = range_end.saturating_sub(last.t) as f64 / 1000.0;
     let sampled_interval = last.t.saturating_sub(first.t) as f64 / 1000.0;
-    let average_between_samples = sampled_interval / (points.len() - 1) as f64;
+    let average_between_samples = sampled_interval / (ends.len - 1) as f64;
     let threshold = average_between_samples * 1.1;
 
     if duration_to_start >= threshold {
@@ -96,10 +128,11 @@ mod tests {
             (&[(0, 10.0), (60_000, 2.0), (120_000, 4.0)], (0, 120_000), true, 4.0),
         ];
         for (i, &(samples, window, counter, want)) in cases.iter().enumerate() {
-            let got = extrapolated_rate(&pts(samples), window, counter);
+            let got = Ends::of(&pts(samples), counter).and_then(|e| extrapolated_rate(&e, window));
             assert!(got.is_some_and(|g| (g - want).abs() < 1e-9), "case {i}: {got:?} != {want}");
         }
-        assert_eq!(extrapolated_rate(&pts(&[(0, 1.0)]), (0, 60_000), true), None);
+        let one = Ends::of(&pts(&[(0, 1.0)]), true);
+        assert_eq!(one.and_then(|e| extrapolated_rate(&e, (0, 60_000))), None);
     }
 
     #[test]

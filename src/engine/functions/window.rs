@@ -5,7 +5,7 @@
 
 use super::args::per_series;
 use super::over_time::{average, changes_in, resets_in, select, variance, KahanSum};
-use super::rate::{extrapolated_rate, instant_value};
+use super::rate::{extrapolated_rate, instant_value, Ends};
 use super::trend::linear_regression;
 use super::FnCall;
 use crate::engine::error::QueryError;
@@ -28,9 +28,9 @@ pub type Reducer = fn(&[Point], &WindowCtx) -> Option<f64>;
 /// The reducer of function `name`, and whether it takes a scalar second argument.
 pub fn reducer(name: &str) -> Option<(Reducer, bool)> {
     let r: Reducer = match name {
-        "rate" => |p, c| extrapolated_rate(p, c.window, true).map(|v| v / range_seconds(c.window)),
-        "increase" => |p, c| extrapolated_rate(p, c.window, true),
-        "delta" => |p, c| extrapolated_rate(p, c.window, false),
+        "rate" => |p, c| by_ends(RATE, p, c),
+        "increase" => |p, c| by_ends(INCREASE, p, c),
+        "delta" => |p, c| by_ends(DELTA, p, c),
         "irate" => |p, _| instant_value(p, true),
         "idelta" => |p, _| instant_value(p, false),
         "sum_over_time" => |p, _| {
@@ -72,6 +72,33 @@ pub fn reducer(name: &str) -> Option<(Reducer, bool)> {
         _ => return None,
     };
     Some((r, false))
+}
+
+/// Reduces a window's [`Ends`] to a value (see [`ends_reducer`]).
+pub type EndsReducer = fn(&Ends, &WindowCtx) -> Option<f64>;
+
+/// The functions that only read a window's [`Ends`], each with whether its ends correct for
+/// counter resets.
+const RATE: (EndsReducer, bool) =
+    (|e, c| extrapolated_rate(e, c.window).map(|v| v / range_seconds(c.window)), true);
+const INCREASE: (EndsReducer, bool) = (|e, c| extrapolated_rate(e, c.window), true);
+const DELTA: (EndsReducer, bool) = (|e, c| extrapolated_rate(e, c.window), false);
+
+/// `rate`, `increase` and `delta` as functions of a window's [`Ends`] (and whether those
+/// count counter resets): range queries keep the ends of each series' window up to date as
+/// it slides (`functions::resets`) instead of reading every point of it at every step.
+pub fn ends_reducer(name: &str) -> Option<(EndsReducer, bool)> {
+    match name {
+        "rate" => Some(RATE),
+        "increase" => Some(INCREASE),
+        "delta" => Some(DELTA),
+        _ => None,
+    }
+}
+
+/// An [`EndsReducer`] over a window's points.
+fn by_ends((f, is_counter): (EndsReducer, bool), points: &[Point], ctx: &WindowCtx) -> Option<f64> {
+    f(&Ends::of(points, is_counter)?, ctx)
 }
 
 /// A window's length in seconds (what `rate` divides by).
