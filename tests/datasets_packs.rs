@@ -1,6 +1,8 @@
 //! Pack validation: every case under tests/packs/ is a pack directory; the bad ones hold an
 //! `expect.txt` listing every problem `promplay check` must report (`file:line: text`, the
 //! text being a part of the message), and no other problem may be reported.
+// These tests read files and run the CLI: native only (the wasm32 build has neither).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
 

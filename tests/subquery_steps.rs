@@ -8,7 +8,7 @@
 use promql_parser::parser::Expr;
 use promql_playground::engine::eval::{eval_range, Evaluator};
 use promql_playground::engine::range::Assembler;
-use promql_playground::engine::{Annotations, EngineOptions, Labels, Millis, Series, Storage, Value};
+use promql_playground::engine::{Annotations, EngineOptions, Labels, Millis, Sample, Series, Storage, Value};
 
 /// A matrix and its annotations, with floats as bits (NaNs compare, and any difference in
 /// the last bit shows).
@@ -43,10 +43,8 @@ fn per_step(storage: &Storage, expr: &Expr, (start, end, step): (Millis, Millis,
         let mut ev = Evaluator::new(storage, &opts, start, end, step);
         ev.window_fast_path = false;
         let added = match ev.eval(expr, t) {
-            Ok(Value::Vector(vec)) => {
-                vec.iter().enumerate().try_for_each(|(i, s)| out.add(i, &s.labels, t, s.v))
-            }
-            Ok(Value::Scalar { v, .. }) => out.add(0, &Labels::empty(), t, v),
+            Ok(Value::Vector(vec)) => vec.iter().enumerate().try_for_each(|(i, s)| out.add(i, s, t)),
+            Ok(Value::Scalar { v, .. }) => out.add(0, &Sample::float(Labels::empty(), t, v), t),
             Ok(other) => return (format!("not a vector: {other:?}"), 0),
             Err(e) => Err(e),
         };

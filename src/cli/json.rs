@@ -1,9 +1,12 @@
 //! The Prometheus HTTP API response body (`/api/v1/query`, `/api/v1/query_range`), written
 //! byte for byte the way Prometheus writes it: timestamps as JSON numbers of seconds with
-//! millisecond digits, values as strings (`"1.5"`, `"NaN"`, `"+Inf"`), HTML-safe escaping.
+//! millisecond digits, values as strings (`"1.5"`, `"NaN"`, `"+Inf"`), native histograms
+//! as `histogram`/`histograms` objects with their populated buckets, HTML-safe escaping.
 
 use std::fmt::Write;
 
+use crate::engine::histogram::bounds::all_buckets;
+use crate::engine::histogram::FloatHistogram;
 use crate::engine::value::format_float;
 use crate::engine::{Annotations, Labels, Millis, QueryError, QueryOutput, Value};
 
@@ -67,8 +70,16 @@ fn write_result(s: &mut String, v: &Value) {
                 }
                 s.push_str(r#"{"metric":"#);
                 write_labels(s, &smp.labels);
-                s.push_str(r#","value":"#);
-                write_point(s, smp.t, &format_float(smp.v));
+                match &smp.h {
+                    None => {
+                        s.push_str(r#","value":"#);
+                        write_point(s, smp.t, &format_float(smp.v));
+                    }
+                    Some(h) => {
+                        s.push_str(r#","histogram":"#);
+                        write_histogram_point(s, smp.t, h);
+                    }
+                }
                 s.push('}');
             }
             s.push(']');
@@ -81,18 +92,68 @@ fn write_result(s: &mut String, v: &Value) {
                 }
                 s.push_str(r#"{"metric":"#);
                 write_labels(s, &ser.labels);
-                s.push_str(r#","values":["#);
-                for (j, p) in ser.points.iter().enumerate() {
-                    if j > 0 {
-                        s.push(',');
+                if !ser.points.is_empty() {
+                    s.push_str(r#","values":["#);
+                    for (j, p) in ser.points.iter().enumerate() {
+                        if j > 0 {
+                            s.push(',');
+                        }
+                        write_point(s, p.t, &format_float(p.v));
                     }
-                    write_point(s, p.t, &format_float(p.v));
+                    s.push(']');
                 }
-                s.push_str("]}");
+                if !ser.histograms.is_empty() {
+                    s.push_str(r#","histograms":["#);
+                    for (j, p) in ser.histograms.iter().enumerate() {
+                        if j > 0 {
+                            s.push(',');
+                        }
+                        write_histogram_point(s, p.t, &p.h);
+                    }
+                    s.push(']');
+                }
+                s.push('}');
             }
             s.push(']');
         }
     }
+}
+
+/// `[<seconds>,{"count":"..","sum":"..","buckets":[[<bounds>,"lower","upper","count"],...]}]`
+/// as Prometheus's `jsonutil.MarshalHistogram` writes it: populated buckets only, from the
+/// lowest; the first number says which bounds are inclusive (0: upper, 1: lower, 2: neither,
+/// 3: both).
+fn write_histogram_point(s: &mut String, t: Millis, h: &FloatHistogram) {
+    s.push('[');
+    write_timestamp(s, t);
+    s.push_str(r#",{"count":"#);
+    write_str(s, &format_float(h.count));
+    s.push_str(r#","sum":"#);
+    write_str(s, &format_float(h.sum));
+    let buckets: Vec<_> = all_buckets(h).into_iter().filter(|b| b.count != 0.0).collect();
+    if !buckets.is_empty() {
+        s.push_str(r#","buckets":["#);
+        for (i, b) in buckets.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            let bounds = match (b.lower_inclusive, b.upper_inclusive) {
+                (true, true) => 3,
+                (true, false) => 1,
+                (false, true) => 0,
+                (false, false) => 2,
+            };
+            let _ = write!(s, "[{bounds},");
+            write_str(s, &format_float(b.lower));
+            s.push(',');
+            write_str(s, &format_float(b.upper));
+            s.push(',');
+            write_str(s, &format_float(b.count));
+            s.push(']');
+        }
+        s.push(']');
+    }
+    s.push_str("}]");
 }
 
 fn write_labels(s: &mut String, labels: &Labels) {
@@ -164,7 +225,7 @@ mod tests {
     #[test]
     fn vector_body() {
         let labels = Labels::from_pairs([("__name__", "up"), ("job", "a<b")]);
-        let body = success(&output(Value::Vector(vec![Sample { labels, t: 1_700_000_000_123, v: 1.5 }])));
+        let body = success(&output(Value::Vector(vec![Sample::float(labels, 1_700_000_000_123, 1.5)])));
         assert_eq!(
             body,
             r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"a\u003cb"},"value":[1700000000.123,"1.5"]}]}}"#
@@ -173,10 +234,10 @@ mod tests {
 
     #[test]
     fn matrix_scalar_string_and_annotations() {
-        let series = Series {
-            labels: Labels::empty(),
-            points: vec![Point { t: 1500, v: f64::INFINITY }, Point { t: 2000, v: -0.0 }],
-        };
+        let series = Series::floats(
+            Labels::empty(),
+            vec![Point { t: 1500, v: f64::INFINITY }, Point { t: 2000, v: -0.0 }],
+        );
         assert_eq!(
             success(&output(Value::Matrix(vec![series]))),
             r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1.500,"+Inf"],[2,"-0"]]}]}}"#
@@ -191,6 +252,37 @@ mod tests {
         assert_eq!(
             success(&output(Value::String { t: 0, s: "a\"\n".into() })),
             r#"{"status":"success","data":{"resultType":"string","result":[0,"a\"\n"]}}"#
+        );
+    }
+
+    #[test]
+    fn histogram_bodies() {
+        use crate::engine::histogram::Span;
+        use crate::engine::value::HPoint;
+        use std::sync::Arc;
+        let h = Arc::new(FloatHistogram {
+            count: 4.0,
+            sum: 3.5,
+            zero_threshold: 0.25,
+            zero_count: 1.0,
+            positive_spans: vec![Span { offset: 0, length: 3 }],
+            positive_buckets: vec![2.0, 0.0, 1.0],
+            ..FloatHistogram::default()
+        });
+        let labels = Labels::from_pairs([("__name__", "h")]);
+        let body = success(&output(Value::Vector(vec![Sample::histogram(labels.clone(), 1000, h.clone())])));
+        assert_eq!(
+            body,
+            r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"h"},"histogram":[1,{"count":"4","sum":"3.5","buckets":[[3,"-0.25","0.25","1"],[0,"0.5","1","2"],[0,"2","4","1"]]}]}]}}"#
+        );
+        let series = Series {
+            labels,
+            points: vec![Point { t: 0, v: 1.0 }],
+            histograms: vec![HPoint { t: 1000, h: Arc::new(FloatHistogram::default()) }],
+        };
+        assert_eq!(
+            success(&output(Value::Matrix(vec![series]))),
+            r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"h"},"values":[[0,"1"]],"histograms":[[1,{"count":"0","sum":"0"}]]}]}}"#
         );
     }
 

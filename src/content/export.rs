@@ -2,13 +2,14 @@
 //! create-blocks-from openmetrics` accepts: one family at a time (`# HELP`, `# TYPE`, then
 //! its series), counters named `<family>_total` under `# TYPE <family> counter`, histograms
 //! as `_bucket`/`_sum`/`_count` under one `histogram` family, timestamps in seconds, and a
-//! final `# EOF`. Staleness markers are not written (OpenMetrics cannot express them).
+//! final `# EOF`. Staleness markers are not written (OpenMetrics cannot express them), nor are
+//! native histograms (datasets hold none).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::dataset::{Metric, MetricType};
-use crate::engine::value::{format_float, is_stale};
+use crate::engine::value::{format_float, is_histogram_placeholder, is_stale};
 use crate::engine::{Millis, Storage, METRIC_NAME};
 
 /// One family to write: its name, type, help and the ids of its series.
@@ -33,7 +34,9 @@ pub fn write_openmetrics(
         for id in family.series {
             let s = storage.get(id);
             let prefix = series_prefix(s.labels.iter());
-            for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && !is_stale(p.v)) {
+            // Native histogram slots are not floats (this export writes floats only).
+            let float = |v: f64| !is_stale(v) && !is_histogram_placeholder(v);
+            for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && float(p.v)) {
                 writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
             }
         }

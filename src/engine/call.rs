@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use promql_parser::parser::{Call, Expr, MatrixSelector, SubqueryExpr};
 
@@ -12,10 +13,11 @@ use super::eval::{check_duplicates, Evaluator};
 use super::functions::resets::SlidingWindow;
 use super::functions::window::{self, EndsReducer, Reducer, WindowCtx};
 use super::functions::{FnCall, FnDef};
+use super::histogram::CounterResetHint;
 use super::labels::{Labels, METRIC_NAME};
 use super::selector;
 use super::subquery;
-use super::value::{is_histogram_placeholder, is_stale, Millis, Point, Sample, Value};
+use super::value::{is_histogram_placeholder, is_stale, Millis, Point, Sample, Series, Value};
 use super::QueryError;
 
 const SORT_FUNCTIONS: &[&str] = &["sort", "sort_desc", "sort_by_label", "sort_by_label_desc"];
@@ -51,7 +53,8 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
                 Value::Matrix(m)
             }
             Expr::Subquery(sq) => {
-                let (m, w) = ev.subquery(sq, t)?;
+                let (mut m, w) = ev.subquery(sq, t)?;
+                forget_counter_reset_hints(&mut m);
                 range_window = Some(w);
                 Value::Matrix(m)
             }
@@ -89,6 +92,20 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
     Ok(out)
 }
 
+/// A subquery may skip the sample where a counter reset happened, or return it several
+/// times, so its histograms' "reset"/"not reset" hints would mislead: as in Prometheus, they
+/// become "unknown" and the functions detect resets themselves.
+fn forget_counter_reset_hints(m: &mut [Series]) {
+    for p in m.iter_mut().flat_map(|s| s.histograms.iter_mut()) {
+        if matches!(
+            p.h.counter_reset_hint,
+            CounterResetHint::CounterReset | CounterResetHint::NotCounterReset
+        ) {
+            Arc::make_mut(&mut p.h).counter_reset_hint = CounterResetHint::Unknown;
+        }
+    }
+}
+
 /// An argument without its enclosing parentheses (Prometheus strips them before evaluation).
 fn unparen(e: &Expr) -> &Expr {
     match e {
@@ -102,7 +119,10 @@ fn unparen(e: &Expr) -> &Expr {
 fn non_counter_infos(ev: &mut Evaluator, args: &[Value]) {
     let Some(Value::Matrix(m)) = args.first() else { return };
     for s in m {
-        non_counter_info(ev, &s.labels, s.points.len());
+        // A window with histograms gives a histogram rate or nothing: no float to doubt.
+        if s.histograms.is_empty() {
+            non_counter_info(ev, &s.labels, s.points.len());
+        }
     }
 }
 
@@ -161,9 +181,14 @@ fn eval_window_call(
         Some(Expr::MatrixSelector(ms)) => {
             let labels = result_labels(ev, call, ms, def.keeps_name);
             let ends = window::ends_reducer(def.name);
-            (reduce_windows(ev, ms, (f, ends), param, t, &labels.0, counter_info)?, labels.1)
+            (reduce_windows(ev, ms, (def.name, f, ends), param, t, &labels.0, counter_info)?, labels.1)
         }
-        Some(Expr::Subquery(sq)) => reduce_subquery(ev, sq, f, param, t, def.keeps_name, counter_info)?,
+        Some(Expr::Subquery(sq)) => match reduce_subquery(ev, sq, f, param, t, def.keeps_name, counter_info)?
+        {
+            Some(reduced) => reduced,
+            // Native histograms in the inner results: the general path handles them.
+            None => return Ok(None),
+        },
         _ => return Ok(None),
     };
     if takes_param {
@@ -205,16 +230,17 @@ fn result_labels(
     entry
 }
 
-/// Reduces every selected series' window `(ref - range, ref]` with `f`, as the matrix
-/// selector plus the function table would: staleness markers and histogram placeholders
-/// are left out (a window without any is borrowed as is), empty windows are skipped, the
+/// Reduces every selected series' window `(ref - range, ref]` with function `name`, whose
+/// float reducer is `f`, as the matrix selector plus the function table would: staleness
+/// markers are left out (a window of floats without any is borrowed as is), a window holding
+/// native histograms takes them from the series' side table, empty windows are skipped, the
 /// samples held count against `max_samples`. A function that only reads the window's ends
 /// (`ends`: rate, increase, delta) gets them from each series' [`SlidingWindow`], which
 /// reads only the samples that entered or left since the previous step.
 fn reduce_windows(
     ev: &mut Evaluator,
     ms: &MatrixSelector,
-    (f, ends): (Reducer, Option<(EndsReducer, bool)>),
+    (name, f, ends): (&str, Reducer, Option<(EndsReducer, bool)>),
     param: f64,
     t: Millis,
     labels: &[Labels],
@@ -241,22 +267,46 @@ fn reduce_windows(
     for (i, ((&id, hint), labels)) in ids.iter().zip(hints.iter_mut()).zip(labels).enumerate() {
         let s = ev.storage.get(id);
         let raw = selector::window_slice_from(&s.points, from, to, hint);
+        // A sliding window keeps in step whichever route this step takes.
+        let slid = match (ends, sliding.get_mut(i)) {
+            (Some(_), Some((w, _))) => {
+                w.slide(&s.points, hint.0, hint.1);
+                Some(w.histograms())
+            }
+            _ => None,
+        };
+        let has_histograms = match slid {
+            Some(n) => n > 0,
+            None => raw.iter().any(|p| is_histogram_placeholder(p.v)),
+        };
+        if has_histograms {
+            let hists = ev.window_histograms(s, vs, (from, to), selector::duration_ms(&ms.range));
+            scratch.clear();
+            scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
+            held += scratch.len() + hists.iter().map(|p| p.h.sample_weight()).sum::<usize>();
+            if ev.current_samples + held > ev.opts.max_samples {
+                return Err(QueryError::TooManySamples("query execution"));
+            }
+            let metric = s.labels.metric_name().unwrap_or_default();
+            if let Some(r) =
+                window::reduce_series(name, f, &scratch, &hists, &ctx, metric, &mut ev.annotations)?
+            {
+                out.push(r.into_sample(labels.clone(), t));
+            }
+            continue;
+        }
         let (len, value, counter_name) = match (ends, sliding.get_mut(i)) {
             (Some((g, is_counter)), Some((w, named))) => {
-                w.slide(&s.points, hint.0, hint.1);
-                ev.stats.native_histograms_read += w.histograms();
                 (w.floats(), w.ends(&s.points, is_counter).and_then(|e| g(&e, &ctx)), *named)
             }
             _ => {
-                let points: &[Point] = if raw.iter().any(|p| is_stale(p.v) || is_histogram_placeholder(p.v)) {
+                let points: &[Point] = if raw.iter().any(|p| is_stale(p.v)) {
                     scratch.clear();
-                    scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
+                    scratch.extend(raw.iter().filter(|p| !is_stale(p.v)));
                     &scratch
                 } else {
                     raw
                 };
-                ev.stats.native_histograms_read +=
-                    selector::histograms_in_window(&s.points, *hint, points.len());
                 (points.len(), if points.is_empty() { None } else { f(points, &ctx) }, false)
             }
         };
@@ -271,7 +321,7 @@ fn reduce_windows(
             non_counter_info(ev, &s.labels, len);
         }
         if let Some(v) = value {
-            out.push(Sample { labels: labels.clone(), t, v });
+            out.push(Sample::float(labels.clone(), t, v));
         }
     }
     ev.selectors.put_hints(vs, hints);
@@ -285,7 +335,8 @@ fn reduce_windows(
 /// [`reduce_windows`] over a subquery's windows, read from its shared inner results. As on
 /// the general path, the points are reduced as they are (computed values, not storage: no
 /// staleness filter) and nothing is held beyond what the inner evaluations counted. Also
-/// returns whether the result label sets are known to be distinct.
+/// returns whether the result label sets are known to be distinct; `None` when the inner
+/// results hold native histograms (the general path reduces those).
 fn reduce_subquery(
     ev: &mut Evaluator,
     sq: &SubqueryExpr,
@@ -294,8 +345,11 @@ fn reduce_subquery(
     t: Millis,
     keeps_name: bool,
     counter_info: bool,
-) -> Result<(Vec<Sample>, bool), QueryError> {
+) -> Result<Option<(Vec<Sample>, bool)>, QueryError> {
     subquery::with_window(ev, sq, t, |ev, grid, window| {
+        if grid.has_histograms() {
+            return Ok(None);
+        }
         let distinct = grid.result_labels(&mut ev.names, keeps_name);
         let ctx = WindowCtx { window, t, param };
         let mut out = Vec::new();
@@ -304,9 +358,9 @@ fn reduce_subquery(
                 non_counter_info(ev, labels, points.len());
             }
             if let Some(v) = f(points, &ctx) {
-                out.push(Sample { labels: result.unwrap_or(labels).clone(), t, v });
+                out.push(Sample::float(result.unwrap_or(labels).clone(), t, v));
             }
         });
-        Ok((out, distinct))
+        Ok(Some((out, distinct)))
     })
 }

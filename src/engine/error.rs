@@ -36,6 +36,10 @@ pub enum QueryError {
     /// Bad query parameters (API errorType `bad_data`): range too large, step zero, ...
     #[error("{0}")]
     BadParams(String),
+    /// The query needs a native histogram operation this engine does not implement yet
+    /// (API errorType `execution`): an error rather than an answer that would be wrong.
+    #[error("not supported yet: {0} on native histograms")]
+    Unsupported(String),
 }
 
 impl QueryError {
@@ -43,13 +47,19 @@ impl QueryError {
     pub fn error_type(&self) -> &'static str {
         match self {
             QueryError::Parse(_) | QueryError::BadParams(_) => "bad_data",
-            QueryError::Eval(_) | QueryError::TooManySamples(_) => "execution",
+            QueryError::Eval(_) | QueryError::TooManySamples(_) | QueryError::Unsupported(_) => "execution",
         }
     }
 
     /// Shorthand for an execution error.
     pub fn eval(msg: impl Into<String>) -> Self {
         QueryError::Eval(msg.into())
+    }
+
+    /// Shorthand for a native histogram operation not implemented yet (`what` names it:
+    /// "rate()", "histogram subtraction", ...).
+    pub fn unsupported(what: impl Into<String>) -> Self {
+        QueryError::Unsupported(what.into())
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use promql_parser::parser::{Expr, MatrixSelector, VectorSelector};
 
@@ -11,10 +12,10 @@ use super::functions;
 use super::grouping::{labels_hash, FxHashSet, FxHasher};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector::{self, SelectorCache};
-use super::storage::{SeriesId, Storage};
+use super::storage::{SeriesId, Storage, StoredSeries};
 use super::subquery::SubqueryCache;
-use super::value::{is_histogram_placeholder, Millis, Sample, Series, Value};
-use super::{aggregate, binop, call, range};
+use super::value::{is_histogram_placeholder, is_stale, HPoint, Millis, Sample, Series, Value};
+use super::{aggregate, binop, call, histogram_stats, range};
 use super::{Annotations, EngineOptions, QueryError, QueryOutput, QueryStats};
 
 /// Prometheus's wording for a vector holding two elements with one label set.
@@ -28,6 +29,7 @@ pub fn eval_instant(
     opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
     let mut ev = Evaluator::new(storage, opts, t, t, 0);
+    ev.stats_only = histogram_stats::stats_selectors(expr);
     let mut value = ev.eval(expr, t)?;
     if let Value::Matrix(m) = &mut value {
         m.sort_by(|a, b| a.labels.cmp(&b.labels));
@@ -71,6 +73,8 @@ pub struct Evaluator<'a> {
     pub window_fast_path: bool,
     /// Samples currently held (Prometheus's `currentSamples`), checked against max_samples.
     pub current_samples: usize,
+    /// Selector nodes that read native histograms as statistics only (`histogram_stats.rs`).
+    pub stats_only: HashSet<usize>,
     touched: HashSet<SeriesId>,
 }
 
@@ -100,6 +104,7 @@ impl<'a> Evaluator<'a> {
             bucket_groups: Default::default(),
             window_fast_path: true,
             current_samples: 0,
+            stats_only: HashSet::new(),
             touched: HashSet::new(),
         }
     }
@@ -115,7 +120,12 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
         let before = self.current_samples;
         let value = self.eval_node(expr, t)?;
-        self.current_samples = before + sample_count(&value);
+        // Without histograms in storage every sample weighs one: no need to look.
+        let held = match &value {
+            Value::Vector(v) if !self.storage.has_histograms() => v.len(),
+            v => sample_count(v),
+        };
+        self.current_samples = before + held;
         self.check_samples()?;
         Ok(value)
     }
@@ -151,7 +161,12 @@ impl<'a> Evaluator<'a> {
             Value::Scalar { t, v } => Ok(Value::Scalar { t, v: -v }),
             Value::Vector(mut vec) => {
                 for s in &mut vec {
-                    s.v = -s.v;
+                    match &mut s.h {
+                        Some(h) => {
+                            Arc::make_mut(h).mul(-1.0);
+                        }
+                        None => s.v = -s.v,
+                    }
                     self.names.drop(&mut s.labels);
                 }
                 check_duplicates(&vec)?;
@@ -170,20 +185,40 @@ impl<'a> Evaluator<'a> {
         let lookback = self.opts.lookback_delta;
         let mut hints = self.selectors.take_hints(vs, ids.len());
         let mut out = Vec::with_capacity(ids.len());
+        let mut weight = 0usize;
+        let with_histograms = self.storage.has_histograms();
+        let stats = with_histograms && self.stats_only.contains(&(vs as *const VectorSelector as usize));
+        // Where a range query's walk through the series started (what the statistics reader
+        // has seen before a sample).
+        let walk_start = selector::reference_time(self.start, &vs.at, &vs.offset, self.start, self.end)
+            .saturating_sub(lookback);
         for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
             if let Some(p) = selector::lookup_instant_from(&s.points, ref_t, lookback, &mut hint.1) {
-                // A histogram sample Prometheus would return here: not representable.
-                if is_histogram_placeholder(p.v) {
-                    self.stats.native_histograms_read += 1;
-                    continue;
-                }
                 let ts = if own_timestamps { p.t } else { t };
-                out.push(Sample { labels: s.labels.clone(), t: ts, v: p.v });
+                let sample = if is_histogram_placeholder(p.v) {
+                    let i = s.histograms.partition_point(|h| h.t < p.t);
+                    // A histogram marked stale (its sum is the marker) is no sample.
+                    let Some(h) = s.histograms.get(i).filter(|h| h.t == p.t && !is_stale(h.h.sum)) else {
+                        continue;
+                    };
+                    let h = if stats {
+                        histogram_stats::stats_view(&s.histograms, i, walk_start)
+                    } else {
+                        h.h.clone()
+                    };
+                    Sample::histogram(s.labels.clone(), ts, h)
+                } else {
+                    Sample::float(s.labels.clone(), ts, p.v)
+                };
+                if with_histograms {
+                    weight += sample.weight();
+                }
+                out.push(sample);
             }
         }
         self.selectors.put_hints(vs, hints);
-        self.stats.samples_touched += out.len() as u64;
+        self.stats.samples_touched += if with_histograms { weight } else { out.len() } as u64;
         out
     }
 
@@ -204,20 +239,44 @@ impl<'a> Evaluator<'a> {
         for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
             let points = selector::window_points_from(&s.points, from, to, hint);
-            self.stats.native_histograms_read +=
-                selector::histograms_in_window(&s.points, *hint, points.len());
-            if points.is_empty() {
+            let histograms = self.window_histograms(s, vs, (from, to), selector::duration_ms(&ms.range));
+            let series = Series { labels: s.labels.clone(), points, histograms };
+            if series.is_empty() {
                 continue;
             }
-            held += points.len();
+            held += series.weight();
             if self.current_samples + held > self.opts.max_samples {
                 return Err(QueryError::TooManySamples("query execution"));
             }
-            out.push(Series { labels: s.labels.clone(), points });
+            out.push(series);
         }
         self.selectors.put_hints(vs, hints);
         self.stats.samples_touched += held as u64;
         Ok((out, (from, to)))
+    }
+
+    /// The histograms of stored series `s` in window `(from, to]` of selector `vs` with range
+    /// `range`: as stored, or as statistics where the selector reads only those.
+    pub fn window_histograms(
+        &self,
+        s: &StoredSeries,
+        vs: &VectorSelector,
+        (from, to): (Millis, Millis),
+        range: Millis,
+    ) -> Vec<HPoint> {
+        let window = s.histogram_window(from, to);
+        if window.is_empty() || !self.stats_only.contains(&(vs as *const VectorSelector as usize)) {
+            return window.to_vec();
+        }
+        let first = s.histograms.partition_point(|h| h.t <= from);
+        let walk_start = selector::reference_time(self.start, &vs.at, &vs.offset, self.start, self.end)
+            .saturating_sub(range);
+        (first..first + window.len())
+            .map(|i| HPoint {
+                t: s.histograms[i].t,
+                h: histogram_stats::stats_view(&s.histograms, i, walk_start),
+            })
+            .collect()
     }
 
     pub fn select(&mut self, vs: &VectorSelector) -> std::rc::Rc<[SeriesId]> {
@@ -279,13 +338,14 @@ impl NameDropper {
     }
 }
 
-/// Samples a value holds (a scalar counts as one, as in Prometheus's per-step matrices).
+/// Samples a value holds (a scalar counts as one, as in Prometheus's per-step matrices; a
+/// histogram by its size, see [`Sample::weight`]).
 pub fn sample_count(v: &Value) -> usize {
     match v {
         Value::Scalar { .. } => 1,
         Value::String { .. } => 0,
-        Value::Vector(vec) => vec.len(),
-        Value::Matrix(m) => m.iter().map(|s| s.points.len()).sum(),
+        Value::Vector(vec) => vec.iter().map(Sample::weight).sum(),
+        Value::Matrix(m) => m.iter().map(Series::weight).sum(),
     }
 }
 
@@ -336,7 +396,7 @@ mod tests {
         let out = eval_instant(&st, &expr, 90_000, &EngineOptions::default()).unwrap();
         assert_eq!(out.stats.series_touched, 2);
         assert_eq!(out.stats.samples_touched, 2);
-        assert_eq!(out.value, Value::Vector(vec![Sample { labels: Labels::empty(), t: 90_000, v: 13.0 }]));
+        assert_eq!(out.value, Value::Vector(vec![Sample::float(Labels::empty(), 90_000, 13.0)]));
 
         let tight = EngineOptions { max_samples: 1, ..EngineOptions::default() };
         let err = eval_instant(&st, &expr, 90_000, &tight).unwrap_err();

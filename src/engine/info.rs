@@ -78,7 +78,7 @@ pub fn eval_info(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         }
         let (at_t, offset) = info_time(first, t, ev);
         let ref_t = at_t.saturating_sub(offset);
-        fetch_infos(ev, &matchers, &id_values, ref_t)
+        fetch_infos(ev, &matchers, &id_values, ref_t)?
     };
 
     let out = combine(base, &ignored, &infos, &data)?;
@@ -159,7 +159,7 @@ fn fetch_infos(
     matchers: &[CompiledMatcher],
     id_values: &HashMap<&str, HashSet<String>>,
     ref_t: Millis,
-) -> Vec<InfoSample> {
+) -> Result<Vec<InfoSample>, QueryError> {
     let ids = select_matching(ev.storage, matchers);
     let mut out = Vec::new();
     for id in ids {
@@ -169,16 +169,18 @@ fn fetch_infos(
             continue;
         }
         if let Some(p) = lookup_instant(&s.points, ref_t, ev.opts.lookback_delta) {
-            // A native histogram info sample (an error in Prometheus): not representable here.
+            // Info metrics have float samples; Prometheus refuses a histogram one.
             if is_histogram_placeholder(p.v) {
-                ev.stats.native_histograms_read += 1;
-                continue;
+                return Err(QueryError::eval(format!(
+                    "this should be an info metric, with float samples: {}",
+                    labels_string(&s.labels)
+                )));
             }
             ev.stats.samples_touched += 1;
             out.push(InfoSample { labels: s.labels.clone(), t: p.t });
         }
     }
-    out
+    Ok(out)
 }
 
 /// An info metric name plus identifying label pairs: what base and info series match on.
@@ -254,7 +256,7 @@ fn combine(
         for (n, v) in extra.iter() {
             labels.set(n.to_string(), v.to_string());
         }
-        out.push(Sample { labels, t: s.t, v: s.v });
+        out.push(Sample { labels, ..s });
     }
     Ok(out)
 }

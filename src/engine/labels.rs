@@ -6,6 +6,13 @@ use std::sync::Arc;
 /// The label that carries the metric name.
 pub const METRIC_NAME: &str = "__name__";
 
+/// Prometheus 3 validates label names as UTF-8: any non-empty valid string. The parser
+/// reads a string literal's invalid UTF-8 (a byte escape such as `"\xff"`) as U+FFFD, so
+/// that character stands for invalid UTF-8 here.
+pub fn is_valid_label_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(char::REPLACEMENT_CHARACTER)
+}
+
 /// A label set, kept sorted by name with no empty values (Prometheus treats an empty value
 /// as an absent label). Cheap comparisons and hashing make it usable as a map key. The pairs
 /// are shared: cloning a label set (which the evaluator does for every sample it reads) is

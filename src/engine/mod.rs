@@ -10,6 +10,8 @@ pub mod eval;
 pub mod functions;
 pub mod gofmt;
 pub mod grouping;
+pub mod histogram;
+pub mod histogram_stats;
 pub mod info;
 pub mod kahan;
 pub mod labels;
@@ -58,9 +60,6 @@ pub struct QueryStats {
     pub series_touched: u64,
     /// Largest number of samples held at once (Prometheus's `peakSamples`).
     pub peak_samples: u64,
-    /// Native histogram samples selectors met and left out of float results (only data
-    /// loaded by the promqltest runner holds them; see `value::HISTOGRAM_PLACEHOLDER_BITS`).
-    pub native_histograms_read: u64,
 }
 
 /// A successful query: its value, annotations and work counters.

@@ -11,7 +11,7 @@ use super::eval::{sample_count, Evaluator, DUPLICATE_LABELSET};
 use super::grouping::FxHasher;
 use super::labels::Labels;
 use super::storage::Storage;
-use super::value::{Millis, Point, Series, Value};
+use super::value::{HPoint, Millis, Point, Sample, Series, Value};
 use super::{EngineOptions, QueryError, QueryOutput};
 
 /// Checks start/end/step like Prometheus's `/api/v1/query_range` handler.
@@ -79,6 +79,7 @@ fn eval_range_paths(
     }
     let mut ev = Evaluator::new(storage, opts, start, end, step);
     ev.window_fast_path = window_fast_path;
+    ev.stats_only = super::histogram_stats::stats_selectors(expr);
     let mut out = Assembler::default();
     let mut t = start;
     while t <= end {
@@ -86,10 +87,10 @@ fn eval_range_paths(
         ev.current_samples = base;
         let value = ev.eval(expr, t)?;
         match value {
-            Value::Scalar { v, .. } => out.add(0, &Labels::empty(), t, v)?,
+            Value::Scalar { v, .. } => out.add(0, &Sample::float(Labels::empty(), t, v), t)?,
             Value::Vector(vec) => {
                 for (pos, s) in vec.iter().enumerate() {
-                    out.add(pos, &s.labels, t, s.v)?;
+                    out.add(pos, s, t)?;
                 }
             }
             other => {
@@ -120,8 +121,8 @@ fn type_word(t: ValueType) -> &'static str {
     }
 }
 
-/// Series assembled step by step from instant results: each step appends at most one point
-/// per label set. Consecutive steps usually list the same series in the same order, so the
+/// Series assembled step by step from instant results: each step appends at most one sample
+/// (float or histogram) per label set. Consecutive steps usually list the same series in the same order, so the
 /// position in the previous step is tried before the label-set index.
 #[derive(Default)]
 pub struct Assembler {
@@ -132,14 +133,16 @@ pub struct Assembler {
 }
 
 impl Assembler {
-    /// Appends `(t, v)` to the series `labels`, the `pos`-th element of this step's vector.
-    pub fn add(&mut self, pos: usize, labels: &Labels, t: Millis, v: f64) -> Result<(), QueryError> {
+    /// Appends sample `s` of this step's vector (the `pos`-th element), at `t`, to the series
+    /// of its labels.
+    pub fn add(&mut self, pos: usize, s: &Sample, t: Millis) -> Result<(), QueryError> {
+        let labels = &s.labels;
         let hinted =
             self.hints.get(pos).copied().filter(|&i| self.series.get(i).is_some_and(|s| &s.labels == labels));
         let i = match hinted.or_else(|| self.index.get(labels).copied()) {
             Some(i) => i,
             None => {
-                self.series.push(Series { labels: labels.clone(), points: Vec::new() });
+                self.series.push(Series::floats(labels.clone(), Vec::new()));
                 self.index.insert(labels.clone(), self.series.len() - 1);
                 self.series.len() - 1
             }
@@ -149,12 +152,17 @@ impl Assembler {
         } else {
             self.hints.push(i);
         }
-        let points = &mut self.series[i].points;
-        if points.last().is_some_and(|p| p.t == t) {
+        let series = &mut self.series[i];
+        if series.points.last().is_some_and(|p| p.t == t)
+            || series.histograms.last().is_some_and(|p| p.t == t)
+        {
             return Err(QueryError::eval(DUPLICATE_LABELSET));
         }
-        points.push(Point { t, v });
-        self.samples += 1;
+        match &s.h {
+            Some(h) => series.histograms.push(HPoint { t, h: h.clone() }),
+            None => series.points.push(Point { t, v: s.v }),
+        }
+        self.samples += s.weight();
         Ok(())
     }
 
@@ -198,7 +206,7 @@ mod tests {
                     .iter()
                     .map(|s| {
                         let pts: Vec<(Millis, u64)> = s.points.iter().map(|p| (p.t, p.v.to_bits())).collect();
-                        format!("{:?} {pts:?}", s.labels)
+                        format!("{:?} {pts:?} {:?}", s.labels, s.histograms)
                     })
                     .collect();
                 format!("{series:?} {:?} {:?}", out.annotations, out.stats)

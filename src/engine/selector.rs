@@ -72,9 +72,8 @@ pub fn count_upto(points: &[Point], hint: usize, bound: Millis) -> usize {
 }
 
 /// The latest sample in `(ref_t - lookback, ref_t]`, unless that sample is a staleness marker.
-/// A native histogram placeholder is returned as found (it is the latest sample, as a
-/// histogram would be in Prometheus); callers building float results check
-/// [`is_histogram_placeholder`].
+/// A native histogram's placeholder is returned as found (it is the latest sample); callers
+/// check [`is_histogram_placeholder`] and read the histogram from the series.
 pub fn lookup_instant(points: &[Point], ref_t: Millis, lookback: Millis) -> Option<Point> {
     lookup_instant_from(points, ref_t, lookback, &mut 0)
 }
@@ -95,8 +94,8 @@ pub fn lookup_instant_from(
     Some(p)
 }
 
-/// The samples in `(from, to]` with staleness markers and native histogram placeholders
-/// removed (float functions over a range read its floats only).
+/// The float samples in `(from, to]`: staleness markers and native histogram placeholders
+/// removed (the histograms are read from the series' side table).
 pub fn window_points(points: &[Point], from: Millis, to: Millis) -> Vec<Point> {
     window_points_from(points, from, to, &mut (0, 0))
 }
@@ -127,17 +126,6 @@ pub fn window_slice_from<'p>(
     let hi = count_upto(points, hint.1.max(lo), to).max(lo);
     *hint = (lo, hi);
     &points[lo..hi]
-}
-
-/// How many native histogram placeholders the window `hint` (as left by
-/// [`window_points_from`]) held, given that `kept` of its samples were kept: only a window
-/// that dropped samples is scanned.
-pub fn histograms_in_window(points: &[Point], hint: (usize, usize), kept: usize) -> u64 {
-    let (lo, hi) = hint;
-    if hi.saturating_sub(lo) <= kept {
-        return 0;
-    }
-    points.get(lo..hi).map_or(0, |w| w.iter().filter(|p| is_histogram_placeholder(p.v)).count() as u64)
 }
 
 /// One label matcher's test, compiled with Prometheus's anchoring (`^(?s:...)$`: `.`

@@ -1,6 +1,10 @@
-//! Query values: scalars, strings, instant vectors and range vectors (matrices), plus the
-//! staleness marker encoding shared with storage.
+//! Query values: scalars, strings, instant vectors and range vectors (matrices) whose
+//! samples are floats or native histograms, plus the staleness marker and histogram
+//! placeholder encodings shared with storage.
 
+use std::sync::Arc;
+
+use super::histogram::FloatHistogram;
 use super::labels::Labels;
 
 /// Milliseconds since the Unix epoch, Prometheus's timestamp unit.
@@ -19,11 +23,10 @@ pub fn is_stale(v: f64) -> bool {
     v.to_bits() == STALE_NAN_BITS
 }
 
-/// The bit pattern stored where a test file loaded a native histogram sample (another NaN
-/// no arithmetic produces, like the staleness marker). The engine holds floats only, so such
-/// a sample is kept as a placeholder: selectors leave it out of float results and count it
-/// in [`super::QueryStats::native_histograms_read`], so a caller knows the answer lacks a
-/// histogram Prometheus would have read. Only the promqltest runner stores placeholders.
+/// The bit pattern stored in a series' float points where the series holds a native
+/// histogram sample (another NaN no arithmetic produces, like the staleness marker). The
+/// histogram itself lives beside the floats (see [`super::storage::StoredSeries`]), so float
+/// windows stay plain `f64` slices and code that reads floats skips these slots.
 pub const HISTOGRAM_PLACEHOLDER_BITS: u64 = 0x7ff0_0000_0000_0003;
 
 /// The native histogram placeholder value.
@@ -43,19 +46,63 @@ pub struct Point {
     pub v: f64,
 }
 
-/// One element of an instant vector.
+/// One native histogram sample of a series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HPoint {
+    pub t: Millis,
+    pub h: Arc<FloatHistogram>,
+}
+
+/// One element of an instant vector: a float (`h` is `None`) or a native histogram (then
+/// `v` holds the placeholder and means nothing).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     pub labels: Labels,
     pub t: Millis,
     pub v: f64,
+    pub h: Option<Arc<FloatHistogram>>,
 }
 
-/// One series of a range vector: its samples in time order.
+impl Sample {
+    /// A float sample.
+    pub fn float(labels: Labels, t: Millis, v: f64) -> Self {
+        Sample { labels, t, v, h: None }
+    }
+
+    /// A histogram sample.
+    pub fn histogram(labels: Labels, t: Millis, h: Arc<FloatHistogram>) -> Self {
+        Sample { labels, t, v: histogram_placeholder(), h: Some(h) }
+    }
+
+    /// How many float samples this one weighs for the `max_samples` limit.
+    pub fn weight(&self) -> usize {
+        self.h.as_ref().map_or(1, |h| h.sample_weight())
+    }
+}
+
+/// One series of a range vector: its float and histogram samples, each in time order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub labels: Labels,
     pub points: Vec<Point>,
+    pub histograms: Vec<HPoint>,
+}
+
+impl Series {
+    /// A series of float samples only.
+    pub fn floats(labels: Labels, points: Vec<Point>) -> Self {
+        Series { labels, points, histograms: Vec::new() }
+    }
+
+    /// True when the series holds no sample.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty() && self.histograms.is_empty()
+    }
+
+    /// How many float samples the series weighs for the `max_samples` limit.
+    pub fn weight(&self) -> usize {
+        self.points.len() + self.histograms.iter().map(|p| p.h.sample_weight()).sum::<usize>()
+    }
 }
 
 /// The result of evaluating an expression.

@@ -1,10 +1,12 @@
 //! Compares a query result with an eval's expectations, the way upstream's `compareResult`
 //! does: floats at relative error 1e-6, NaN equal to NaN, staleness markers only equal to
-//! each other, every series accounted for; all differences listed, not only the first.
+//! each other, native histograms compacted and compared field by field at the same
+//! tolerance, every series accounted for; all differences listed, not only the first.
 
 use std::collections::HashMap;
 
-use crate::engine::value::{format_float, is_stale};
+use crate::engine::histogram::FloatHistogram;
+use crate::engine::value::{format_float, is_stale, HPoint};
 use crate::engine::{Labels, Millis, Point, Sample, Series, Value};
 
 use super::notation::SeqValue;
@@ -118,7 +120,7 @@ fn compare_vector(samples: &[Sample], ex: &Expectations, diffs: &mut Diffs) {
     let mut seen = vec![false; ex.series.len()];
     for (pos, s) in samples.iter().enumerate() {
         let Some(&(want_pos, values)) = expected.get(&s.labels) else {
-            diffs.push(format!("unexpected {} {}", s.labels, fmt(s.v)));
+            diffs.push(format!("unexpected {} {}", s.labels, sample_fmt(s)));
             continue;
         };
         if seen[want_pos - 1] {
@@ -128,12 +130,14 @@ fn compare_vector(samples: &[Sample], ex: &Expectations, diffs: &mut Diffs) {
         if ex.ordered && want_pos != pos + 1 {
             diffs.push(format!("{} at position {}, expected at {}", s.labels, pos + 1, want_pos));
         }
-        match values.first() {
-            Some(SeqValue::Float(want)) if almost_equal(*want, s.v, EPSILON) => {}
-            Some(SeqValue::Float(want)) => {
-                diffs.push(format!("{}: expected {}, got {}", s.labels, fmt(*want), fmt(s.v)))
+        match (values.first(), &s.h) {
+            (Some(SeqValue::Float(want)), None) if almost_equal(*want, s.v, EPSILON) => {}
+            (Some(SeqValue::Histogram { h: want, hint_set }), Some(got))
+                if histograms_match(want, got, *hint_set) => {}
+            (Some(want), _) => {
+                diffs.push(format!("{}: expected {}, got {}", s.labels, seq_fmt(want), sample_fmt(s)))
             }
-            _ => diffs.push(format!("{}: expected no float sample, got {}", s.labels, fmt(s.v))),
+            (None, _) => diffs.push(format!("{}: expected no sample, got {}", s.labels, sample_fmt(s))),
         }
     }
     for (i, s) in ex.series.iter().enumerate() {
@@ -148,14 +152,47 @@ fn seq_fmt(v: &SeqValue) -> String {
     match v {
         SeqValue::Omitted => "_".to_string(),
         SeqValue::Float(f) => fmt(*f),
-        SeqValue::Histogram => "{{histogram}}".to_string(),
+        SeqValue::Histogram { h, .. } => h.to_go_string(),
     }
+}
+
+fn sample_fmt(s: &Sample) -> String {
+    s.h.as_ref().map_or_else(|| fmt(s.v), |h| h.to_go_string())
 }
 
 fn points_fmt(points: &[Point]) -> String {
     let shown: Vec<String> = points.iter().take(20).map(|p| format!("{}@{}", fmt(p.v), p.t)).collect();
     let more = if points.len() > 20 { format!(" ... ({} points)", points.len()) } else { String::new() };
     format!("[{}]{more}", shown.join(" "))
+}
+
+fn hpoints_fmt(points: &[HPoint]) -> String {
+    let shown: Vec<String> =
+        points.iter().take(5).map(|p| format!("{}@{}", p.h.to_go_string(), p.t)).collect();
+    let more = if points.len() > 5 { format!(" ... ({} histograms)", points.len()) } else { String::new() };
+    format!("[{}]{more}", shown.join(" "))
+}
+
+/// Upstream's `compareNativeHistogram` on compacted copies: same schema, custom bounds,
+/// zero threshold and bucket layout; counts, sum and bucket values within [`EPSILON`]; the
+/// counter reset hint only when the expected literal names one.
+pub fn histograms_match(want: &FloatHistogram, got: &FloatHistogram, hint_set: bool) -> bool {
+    let (mut want, mut got) = (want.clone(), got.clone());
+    want.compact(0);
+    got.compact(0);
+    let close = |a: f64, b: f64| almost_equal(a, b, EPSILON);
+    let lists = |a: Vec<(i32, f64)>, b: Vec<(i32, f64)>| {
+        a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x.0 == y.0 && close(x.1, y.1))
+    };
+    want.schema == got.schema
+        && close(want.count, got.count)
+        && close(want.sum, got.sum)
+        && (!want.uses_custom_buckets() || want.custom_values == got.custom_values)
+        && want.zero_threshold == got.zero_threshold
+        && close(want.zero_count, got.zero_count)
+        && lists(want.negative(), got.negative())
+        && lists(want.positive(), got.positive())
+        && (!hint_set || want.counter_reset_hint == got.counter_reset_hint)
 }
 
 fn compare_matrix(series: &[Series], ex: &Expectations, grid: Grid, diffs: &mut Diffs) {
@@ -174,26 +211,46 @@ fn compare_matrix(series: &[Series], ex: &Expectations, grid: Grid, diffs: &mut 
     let mut seen = vec![false; ex.series.len()];
     for s in series {
         let Some(&(pos, values)) = expected.get(&s.labels) else {
-            diffs.push(format!("unexpected {} {}", s.labels, points_fmt(&s.points)));
+            diffs.push(format!(
+                "unexpected {} {} {}",
+                s.labels,
+                points_fmt(&s.points),
+                hpoints_fmt(&s.histograms)
+            ));
             continue;
         };
         seen[pos - 1] = true;
         match expected_points(values, grid) {
-            Ok(want) => compare_points(&s.labels, &want, &s.points, diffs),
+            Ok((want, want_h)) => {
+                compare_points(&s.labels, &want, &s.points, diffs);
+                compare_hpoints(&s.labels, &want_h, &s.histograms, diffs);
+            }
             Err(e) => diffs.push(format!("{}: {e}", s.labels)),
         }
     }
     for (i, s) in ex.series.iter().enumerate() {
         if !seen[i] {
-            let want = expected_points(&s.desc.values, grid).map(|p| points_fmt(&p)).unwrap_or_default();
+            let want = expected_points(&s.desc.values, grid)
+                .map(|(p, h)| {
+                    format!(
+                        "{} {}",
+                        points_fmt(&p),
+                        hpoints_fmt(&h.into_iter().map(|x| x.0).collect::<Vec<_>>())
+                    )
+                })
+                .unwrap_or_default();
             diffs.push(format!("missing {} {want}", s.desc.labels));
         }
     }
 }
 
-/// The float points an expected line stands for on `grid`.
-fn expected_points(values: &[SeqValue], grid: Grid) -> Result<Vec<Point>, String> {
+/// An expected histogram point and whether its literal named the counter reset hint.
+type ExpectedHPoint = (HPoint, bool);
+
+/// The float and histogram points an expected line stands for on `grid`.
+fn expected_points(values: &[SeqValue], grid: Grid) -> Result<(Vec<Point>, Vec<ExpectedHPoint>), String> {
     let mut out = Vec::new();
+    let mut hists = Vec::new();
     for (i, v) in values.iter().enumerate() {
         let t = match grid {
             Grid::Range { start, end, step } => {
@@ -212,10 +269,26 @@ fn expected_points(values: &[SeqValue], grid: Grid) -> Result<Vec<Point>, String
         match v {
             SeqValue::Float(f) => out.push(Point { t, v: *f }),
             SeqValue::Omitted => {}
-            SeqValue::Histogram => return Err("expected a native histogram".into()),
+            SeqValue::Histogram { h, hint_set } => hists.push((HPoint { t, h: h.clone() }, *hint_set)),
         }
     }
-    Ok(out)
+    Ok((out, hists))
+}
+
+fn compare_hpoints(labels: &Labels, want: &[ExpectedHPoint], got: &[HPoint], diffs: &mut Diffs) {
+    let same = want.len() == got.len()
+        && want
+            .iter()
+            .zip(got)
+            .all(|((w, hint_set), g)| w.t == g.t && histograms_match(&w.h, &g.h, *hint_set));
+    if !same {
+        let want: Vec<HPoint> = want.iter().map(|w| w.0.clone()).collect();
+        diffs.push(format!(
+            "{labels}:\n    expected {}\n    got      {}",
+            hpoints_fmt(&want),
+            hpoints_fmt(got)
+        ));
+    }
 }
 
 fn compare_points(labels: &Labels, want: &[Point], got: &[Point], diffs: &mut Diffs) {
@@ -258,8 +331,8 @@ mod tests {
     #[test]
     fn vectors() {
         let ex = expectations("  a{x=\"1\"} 1\n  a{x=\"2\"} NaN");
-        let v = |x: f64| Sample { labels: labels("a{x=\"1\"}"), t: 0, v: x };
-        let nan = Sample { labels: labels("a{x=\"2\"}"), t: 0, v: f64::NAN };
+        let v = |x: f64| Sample::float(labels("a{x=\"1\"}"), 0, x);
+        let nan = Sample::float(labels("a{x=\"2\"}"), 0, f64::NAN);
         assert!(compare(&Value::Vector(vec![v(1.0), nan.clone()]), &ex, Grid::Instant(0)).is_ok());
         let e = compare(&Value::Vector(vec![v(2.0)]), &ex, Grid::Instant(0)).unwrap_err();
         assert!(e.contains("expected 1, got 2") && e.contains("missing a{x=\"2\"} NaN"), "{e}");
@@ -273,9 +346,8 @@ mod tests {
     fn matrices_and_scalars() {
         let ex = expectations("  a 1 _ 3");
         let grid = Grid::Range { start: 0, end: 120_000, step: 60_000 };
-        let series = |pts: &[(Millis, f64)]| Series {
-            labels: labels("a"),
-            points: pts.iter().map(|&(t, v)| Point { t, v }).collect(),
+        let series = |pts: &[(Millis, f64)]| {
+            Series::floats(labels("a"), pts.iter().map(|&(t, v)| Point { t, v }).collect())
         };
         assert!(compare(&Value::Matrix(vec![series(&[(0, 1.0), (120_000, 3.0)])]), &ex, grid).is_ok());
         assert!(compare(&Value::Matrix(vec![series(&[(0, 1.0), (60_000, 3.0)])]), &ex, grid).is_err());

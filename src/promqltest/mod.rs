@@ -8,6 +8,8 @@
 
 pub mod compare;
 pub mod duration;
+pub mod histogram_desc;
+pub mod nhcb;
 pub mod notation;
 pub mod quote;
 pub mod run;

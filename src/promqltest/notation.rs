@@ -2,24 +2,28 @@
 //!
 //! Used by `load` blocks, by expected-result lines and by data packs. `a+bxN` and `axN` expand
 //! to N+1 values (the extra one is the sample at time 0), `_xN` to N omitted values, `stale`
-//! to the staleness marker. Native histograms (`{{...}}`) are recognised and counted but not
-//! decoded: the engine holds floats only.
+//! to the staleness marker. Native histograms are written `{{...}}` (see `histogram_desc.rs`)
+//! and expand the same way: `{{a}}xN`, `{{a}}+{{b}}xN`, `{{a}}-{{b}}xN`.
 
+use std::sync::Arc;
+
+use crate::engine::histogram::FloatHistogram;
 use crate::engine::value::stale_nan;
 use crate::engine::Labels;
 use crate::engine::METRIC_NAME;
 
+use super::histogram_desc::{parse_histogram, HistogramDesc};
 use super::quote::{quoted_len, unquote};
 
 /// One position of a series description.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SeqValue {
     /// No sample at this step (`_`).
     Omitted,
     /// A float sample (staleness markers are the stale NaN).
     Float(f64),
-    /// A native histogram sample (`{{...}}`), not decoded.
-    Histogram,
+    /// A native histogram sample; `hint_set` when the literal named its counter reset hint.
+    Histogram { h: Arc<FloatHistogram>, hint_set: bool },
 }
 
 /// A parsed series line: labels plus one value per step.
@@ -32,7 +36,7 @@ pub struct SeriesDesc {
 impl SeriesDesc {
     /// True when any value is a native histogram.
     pub fn has_histograms(&self) -> bool {
-        self.values.iter().any(|v| matches!(v, SeqValue::Histogram))
+        self.values.iter().any(|v| matches!(v, SeqValue::Histogram { .. }))
     }
 }
 
@@ -163,14 +167,7 @@ fn expand_item(item: &str, out: &mut Vec<SeqValue>) -> Result<(), String> {
         return Ok(());
     }
     if item.starts_with("{{") {
-        // `{{...}}`, `{{...}}xN`, `{{...}}+{{...}}xN`: one or N+1 histograms.
-        let tail = &item[item.rfind("}}").map_or(item.len(), |p| p + 2)..];
-        let n = match tail.strip_prefix('x') {
-            Some(n) => parse_count(n).ok_or_else(bad)? + 1,
-            None if tail.is_empty() => 1,
-            None => return Err(bad()),
-        };
-        out.extend(std::iter::repeat_n(SeqValue::Histogram, n));
+        expand_histograms(item, out)?;
         return Ok(());
     }
     let (start, rest) = split_number(item).ok_or_else(bad)?;
@@ -190,6 +187,56 @@ fn expand_item(item: &str, out: &mut Vec<SeqValue>) -> Result<(), String> {
         v += delta;
     }
     Ok(())
+}
+
+/// `{{...}}`, `{{...}}xN`, `{{...}}+{{...}}xN`, `{{...}}-{{...}}xN`: one or N+1 histograms,
+/// the increment added (or subtracted) step by step as Prometheus's parser does.
+fn expand_histograms(item: &str, out: &mut Vec<SeqValue>) -> Result<(), String> {
+    let bad = || format!("invalid series value {item:?}");
+    let (base, rest) = take_histogram(item)?;
+    let (step, tail) = match rest.as_bytes().first() {
+        Some(&op @ (b'+' | b'-')) => {
+            let (inc, tail) = take_histogram(&rest[1..])?;
+            (Some((op == b'+', inc)), tail)
+        }
+        _ => (None, rest),
+    };
+    let n = match tail.strip_prefix('x') {
+        Some(n) => parse_count(n).ok_or_else(bad)?,
+        None if tail.is_empty() && step.is_none() => {
+            out.push(SeqValue::Histogram { h: Arc::new(base.h), hint_set: base.hint_set });
+            return Ok(());
+        }
+        None => return Err(bad()),
+    };
+    let Some((add, inc)) = step else {
+        let value = SeqValue::Histogram { h: Arc::new(base.h), hint_set: base.hint_set };
+        out.extend(std::iter::repeat_n(value, n + 1));
+        return Ok(());
+    };
+    // Every value carries the increment's "hint written" flag, as upstream's do.
+    let hint_set = inc.hint_set;
+    let mut cur = base.h;
+    out.push(SeqValue::Histogram { h: Arc::new(cur.clone()), hint_set });
+    for _ in 0..n {
+        if cur.schema > inc.h.schema {
+            return Err(format!(
+                "error combining histograms: cannot merge from schema {} to {}",
+                inc.h.schema, cur.schema
+            ));
+        }
+        let combined = if add { cur.add(&inc.h) } else { cur.sub(&inc.h) };
+        combined.map_err(|e| format!("error combining histograms: {e}"))?;
+        out.push(SeqValue::Histogram { h: Arc::new(cur.clone()), hint_set });
+    }
+    Ok(())
+}
+
+/// Parses the `{{...}}` literal at the start of `s`; returns it and what follows.
+fn take_histogram(s: &str) -> Result<(HistogramDesc, &str), String> {
+    let inner = s.strip_prefix("{{").ok_or_else(|| format!("expected a histogram at {s:?}"))?;
+    let close = inner.find("}}").ok_or_else(|| format!("unclosed histogram in {s:?}"))?;
+    Ok((parse_histogram(&inner[..close])?, &inner[close + 2..]))
 }
 
 fn parse_count(s: &str) -> Option<usize> {
@@ -300,15 +347,39 @@ mod tests {
 
     #[test]
     fn stale_nan_and_histograms() {
-        let v = parse_values("stale NaN {{schema:0 sum:1 buckets:[1 2]}}x2 {{a:1}}+{{a:2}}x1").unwrap();
+        let v =
+            parse_values("stale NaN {{schema:0 sum:1 buckets:[1 2]}}x2 {{count:1}}+{{count:2}}x1").unwrap();
         assert!(matches!(v[0], SeqValue::Float(f) if is_stale(f)));
         assert!(matches!(v[1], SeqValue::Float(f) if f.is_nan() && !is_stale(f)));
-        assert_eq!(v[2..].iter().filter(|v| **v == SeqValue::Histogram).count(), 5);
+        let counts: Vec<f64> = v[2..]
+            .iter()
+            .filter_map(|v| match v {
+                SeqValue::Histogram { h, .. } => Some(h.count),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(counts, vec![0.0, 0.0, 0.0, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn histogram_increments_reconcile_schemas() {
+        let v = parse_values(
+            "{{schema:0 sum:4 count:4 buckets:[1 2 1]}}-{{schema:0 sum:1 count:1 buckets:[1]}}x2",
+        )
+        .unwrap();
+        let SeqValue::Histogram { h, hint_set } = &v[2] else { panic!("a histogram") };
+        assert_eq!((h.count, h.positive(), *hint_set), (2.0, vec![(0, -1.0), (1, 2.0), (2, 1.0)], false));
+        // The increment's schema is reduced to the running value's, never the other way.
+        let v =
+            parse_values("{{schema:-1 buckets:[1] offset:1}}+{{schema:0 buckets:[2 2] offset:1}}x1").unwrap();
+        let SeqValue::Histogram { h, .. } = &v[1] else { panic!("a histogram") };
+        assert_eq!((h.schema, h.positive()), (-1, vec![(1, 5.0)]));
+        assert!(parse_values("{{schema:1}}+{{schema:0}}x1").is_err());
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["1+", "abc", "1x", "1+2", "_x", "{{a:1}}y"] {
+        for bad in ["1+", "abc", "1x", "1+2", "_x", "{{count:1}}y", "{{a:1}}", "{{count:1}}+{{count:1}}"] {
             assert!(parse_values(bad).is_err(), "{bad}");
         }
     }

@@ -1,14 +1,15 @@
 //! Runs a parsed test file against the engine and records one outcome per eval.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
-use crate::engine::value::{histogram_placeholder, is_stale};
-use crate::engine::{self, EngineOptions, Labels, Millis, QueryError, Storage, Value, METRIC_NAME};
+use crate::engine::histogram::FloatHistogram;
+use crate::engine::value::is_stale;
+use crate::engine::{self, EngineOptions, Millis, QueryError, Storage, Value};
 
 use super::compare::{compare, Grid};
+use super::nhcb;
 use super::notation::SeqValue;
 use super::script::{parse_script, Command, Eval, EvalKind, Expectations, Load, TextMatch};
 use super::{EvalReport, FileReport, Outcome};
@@ -18,16 +19,13 @@ pub fn test_engine_options() -> EngineOptions {
     EngineOptions::default()
 }
 
-/// Why an eval is skipped when its query met a native histogram sample.
-const HISTOGRAMS_READ: &str = "native histograms (read at evaluation)";
+/// The skip reason of an eval whose query needs a native histogram operation the engine
+/// does not implement yet (the engine's error names it).
+pub const HISTOGRAMS_UNSUPPORTED: &str = "native histograms (not supported yet)";
 
 /// The state a test file builds up: loaded samples and the engine settings.
 struct State {
     storage: Storage,
-    /// Whether native histogram samples are stored as placeholders (when running evals: the
-    /// engine then reports reading one, and the eval is skipped) or dropped (when the file
-    /// only serves as data).
-    placeholders: bool,
     opts: EngineOptions,
 }
 
@@ -42,10 +40,10 @@ pub fn run_str(name: &str, text: &str) -> FileReport {
             outcome: Outcome::Fail(e.message),
         });
     }
-    let mut state = State::new(true);
+    let mut state = State::new();
     for cmd in script.commands {
         match cmd {
-            Command::Clear => state = State::new(true),
+            Command::Clear => state = State::new(),
             Command::Load(load) => {
                 if let Err(message) = state.load(&load) {
                     report.evals.push(EvalReport {
@@ -72,10 +70,10 @@ pub fn load_storage(text: &str) -> Result<Storage, String> {
     if let Some(e) = script.errors.first() {
         return Err(e.to_string());
     }
-    let mut state = State::new(false);
+    let mut state = State::new();
     for cmd in &script.commands {
         match cmd {
-            Command::Clear => state = State::new(false),
+            Command::Clear => state = State::new(),
             Command::Load(load) => state.load(load).map_err(|e| format!("line {}: {e}", load.line))?,
             Command::Eval(_) => {}
         }
@@ -84,8 +82,8 @@ pub fn load_storage(text: &str) -> Result<Storage, String> {
 }
 
 impl State {
-    fn new(placeholders: bool) -> State {
-        State { storage: Storage::new(), placeholders, opts: test_engine_options() }
+    fn new() -> State {
+        State { storage: Storage::new(), opts: test_engine_options() }
     }
 
     fn load(&mut self, load: &Load) -> Result<(), String> {
@@ -93,19 +91,19 @@ impl State {
         for desc in &load.series {
             let id = self.storage.series_id(&desc.labels);
             for (i, v) in desc.values.iter().enumerate() {
-                let f = match v {
-                    SeqValue::Float(f) => *f,
-                    SeqValue::Histogram if self.placeholders => histogram_placeholder(),
-                    SeqValue::Histogram | SeqValue::Omitted => continue,
-                };
                 let t = i as Millis * load.step;
-                if let Err(e) = self.append(id, t, f) {
+                let appended = match v {
+                    SeqValue::Float(f) => self.append(id, t, *f),
+                    SeqValue::Histogram { h, .. } => self.append_histogram(id, t, h),
+                    SeqValue::Omitted => continue,
+                };
+                if let Err(e) = appended {
                     errors.push(e);
                 }
             }
         }
-        if load.with_nhcb && self.placeholders {
-            self.load_nhcb(load);
+        if load.with_nhcb {
+            self.load_nhcb(load)?;
         }
         match errors.first() {
             None => Ok(()),
@@ -122,35 +120,27 @@ impl State {
         self.storage.append(id, t, v).map_err(|e| e.to_string())
     }
 
-    /// `load_with_nhcb` also stores each classic histogram as a native one under its base name
-    /// (its labels without `le`): a placeholder wherever one of its series has a float sample.
-    fn load_nhcb(&mut self, load: &Load) {
-        let mut native: BTreeMap<Labels, BTreeMap<Millis, ()>> = BTreeMap::new();
-        for desc in &load.series {
-            let Some(name) = desc.labels.metric_name() else { continue };
-            let Some(base) =
-                ["_bucket", "_count", "_sum"].iter().find_map(|suffix| name.strip_suffix(suffix))
-            else {
-                continue;
-            };
-            let mut labels = desc.labels.clone();
-            labels.remove("le");
-            labels.set(METRIC_NAME, base);
-            let times = native.entry(labels).or_default();
-            for (i, v) in desc.values.iter().enumerate() {
-                if matches!(v, SeqValue::Float(f) if !is_stale(*f)) {
-                    times.insert(i as Millis * load.step, ());
-                }
-            }
+    /// Appends one histogram sample, refused when invalid as Prometheus refuses it.
+    fn append_histogram(&mut self, id: usize, t: Millis, h: &Arc<FloatHistogram>) -> Result<(), String> {
+        h.validate().map_err(|e| format!("invalid histogram at {t}: {e}"))?;
+        let dup = self.storage.get(id).histograms.last().is_some_and(|p| p.t == t && p.h.equals(h));
+        if dup {
+            return Ok(());
         }
-        for (labels, times) in native {
+        self.storage.append_histogram(id, t, h.clone()).map_err(|e| e.to_string())
+    }
+
+    /// `load_with_nhcb` also stores each classic histogram as a native one with custom
+    /// buckets under its base name. A float series already holding that name keeps its
+    /// samples: the histograms only go where they can be stored in time order.
+    fn load_nhcb(&mut self, load: &Load) -> Result<(), String> {
+        for (labels, samples) in nhcb::convert(&load.series, load.step)? {
             let id = self.storage.series_id(&labels);
-            for t in times.into_keys() {
-                // A float series already holding this name keeps its samples: the placeholder
-                // only matters where it can be stored in time order.
-                let _ = self.append(id, t, histogram_placeholder());
+            for (t, h) in samples {
+                let _ = self.append_histogram(id, t, &h);
             }
         }
+        Ok(())
     }
 
     fn eval(&self, eval: &Eval) -> Outcome {
@@ -161,11 +151,9 @@ impl State {
     }
 
     /// Why `eval` cannot be run here, if that is known before running it. (An eval whose
-    /// query reads a native histogram sample is skipped once it has run: see [`read_floats`].)
+    /// query needs a native histogram operation not implemented yet is skipped once it has
+    /// run: see [`supported`].)
     fn skip_reason(&self, eval: &Eval) -> Option<String> {
-        if eval.expect.has_histograms {
-            return Some("native histograms (expected result)".into());
-        }
         match engine::parse::parse(&eval.expr) {
             // An eval expecting failure is run: the parse error is its answer.
             Err(e) if eval.expect.fail.is_none() => Some(format!("parser cannot read: {}", e.message)),
@@ -178,7 +166,7 @@ impl State {
         match eval.kind {
             EvalKind::Range { start, end, step } => {
                 let res = engine::range_query(&self.storage, &eval.expr, start, end, step, &self.opts);
-                if let Err(skip) = read_floats(&res) {
+                if let Err(skip) = supported(&res) {
                     return skip;
                 }
                 check(res, ex, Grid::Range { start, end, step })
@@ -189,7 +177,7 @@ impl State {
                     None => Grid::Instant(at),
                 };
                 let res = engine::instant_query(&self.storage, &eval.expr, at, &self.opts);
-                if let Err(skip) = read_floats(&res) {
+                if let Err(skip) = supported(&res) {
                     return skip;
                 }
                 let first = check(res.clone(), ex, grid);
@@ -221,7 +209,7 @@ impl State {
     fn range_mode_check(&self, eval: &Eval, at: Millis, scalar: bool) -> Outcome {
         let res =
             engine::range_query(&self.storage, &eval.expr, at - 60_000, at + 60_000, 60_000, &self.opts);
-        if let Err(skip) = read_floats(&res) {
+        if let Err(skip) = supported(&res) {
             return skip;
         }
         let value = match res {
@@ -240,8 +228,11 @@ impl State {
         let samples: Vec<engine::Sample> = series
             .iter()
             .filter_map(|s| {
+                if let Some(h) = s.histograms.iter().find(|h| h.t == at) {
+                    return Some(engine::Sample::histogram(s.labels.clone(), h.t, h.h.clone()));
+                }
                 let p = s.points.iter().find(|p| p.t == at)?;
-                Some(engine::Sample { labels: s.labels.clone(), t: p.t, v: p.v })
+                Some(engine::Sample::float(s.labels.clone(), p.t, p.v))
             })
             .collect();
         let value = if scalar {
@@ -259,11 +250,11 @@ impl State {
     }
 }
 
-/// Err(skip) when the query met a native histogram sample: its float-only answer is not the
-/// one Prometheus gives, so the eval cannot be graded.
-fn read_floats(res: &Result<engine::QueryOutput, QueryError>) -> Result<(), Outcome> {
+/// Err(skip) when the query needed a native histogram operation the engine does not
+/// implement yet: there is no answer to grade (not even an expected failure's).
+fn supported(res: &Result<engine::QueryOutput, QueryError>) -> Result<(), Outcome> {
     match res {
-        Ok(out) if out.stats.native_histograms_read > 0 => Err(Outcome::Skip(HISTOGRAMS_READ.into())),
+        Err(QueryError::Unsupported(what)) => Err(Outcome::Skip(format!("{HISTOGRAMS_UNSUPPORTED}: {what}"))),
         _ => Ok(()),
     }
 }
@@ -336,13 +327,13 @@ fn guarded(f: impl FnOnce() -> Outcome) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::value::is_histogram_placeholder;
 
-    /// Floats and native histograms side by side: evals that never read a histogram sample
-    /// are graded, those that do are skipped.
+    /// Floats and native histograms side by side: evals reading histograms are graded like
+    /// any other.
     const SCRIPT: &str = r#"
 load 1m
   mixed{kind="a"} 1 2 {{schema:0 sum:1 count:1}} 4
+  hist {{schema:0 sum:1 count:1 buckets:[1]}}+{{schema:0 sum:1 count:1 buckets:[1]}}x4
 
 load_with_nhcb 1m
   classic_bucket{le="1"} 1 2
@@ -352,41 +343,39 @@ eval instant at 30s mixed
   mixed{kind="a"} 1
 
 eval instant at 2m mixed
-  mixed{kind="a"} 2
-
-eval range from 3m to 4m step 1m mixed
-  mixed{kind="a"} 4 4
+  mixed{kind="a"} {{schema:0 sum:1 count:1}}
 
 eval instant at 3m count_over_time(mixed[5m])
-  {kind="a"} 3
+  {kind="a"} 4
 
-eval range from 0 to 1m step 1m sum_over_time(mixed[1m])
-  {kind="a"} 1 2
+eval instant at 3m sum_over_time(mixed[5m])
+  expect warn msg: PromQL warning: encountered a mix of histograms and floats for metric name "mixed"
+
+eval instant at 4m increase(hist[4m])
+  {} {{schema:0 sum:4 count:4 buckets:[4] counter_reset_hint:gauge}}
+
+eval instant at 4m hist - hist
+  expect fail
 
 eval instant at 30s classic
-  {} 1
+  classic {{schema:-53 sum:0 count:2 custom_values:[1] buckets:[1 1]}}
 
-eval instant at 30s classic_bucket
-  classic_bucket{le="1"} 1
-  classic_bucket{le="+Inf"} 2
-
-eval instant at 30s mixed
-  mixed{kind="a"} 5
+eval instant at 2m mixed
+  mixed{kind="a"} 2
 "#;
 
     #[test]
-    fn only_evals_reading_histograms_are_skipped() {
+    fn histogram_evals_are_graded() {
         let report = run_str("mixed.test", SCRIPT);
-        let skip = || Outcome::Skip(HISTOGRAMS_READ.into());
         let want: &[(&str, Outcome)] = &[
             ("mixed", Outcome::Pass),
-            ("mixed", skip()), // the latest sample is a histogram
             ("mixed", Outcome::Pass),
-            ("count_over_time(mixed[5m])", skip()), // the window holds a histogram
-            ("sum_over_time(mixed[1m])", Outcome::Pass),
-            ("classic", skip()), // the native form of a classic histogram
-            ("classic_bucket", Outcome::Pass),
-            ("mixed", Outcome::Fail(String::new())), // graded, and wrong
+            ("count_over_time(mixed[5m])", Outcome::Pass),
+            ("sum_over_time(mixed[5m])", Outcome::Pass),
+            ("increase(hist[4m])", Outcome::Pass),
+            ("hist - hist", Outcome::Fail(String::new())), // a result where a failure is expected
+            ("classic", Outcome::Pass),
+            ("mixed", Outcome::Fail(String::new())), // a histogram where a float is expected
         ];
         assert_eq!(report.evals.len(), want.len(), "{:?}", report.evals);
         for (got, (expr, want)) in report.evals.iter().zip(want) {
@@ -399,11 +388,23 @@ eval instant at 30s mixed
     }
 
     #[test]
-    fn data_loading_drops_histograms() {
+    fn unsupported_operations_are_skipped_not_graded() {
+        let res = Err(QueryError::unsupported("x()"));
+        assert_eq!(supported(&res), Err(Outcome::Skip(format!("{HISTOGRAMS_UNSUPPORTED}: x()"))));
+        assert_eq!(supported(&Err(QueryError::eval("boom"))), Ok(()));
+    }
+
+    #[test]
+    fn data_loading_keeps_histograms() {
         let storage = load_storage(SCRIPT).unwrap_or_else(|e| panic!("{e}"));
-        let points: Vec<f64> =
-            (0..storage.len()).flat_map(|id| storage.get(id).points.iter().map(|p| p.v)).collect();
-        assert_eq!(points.len(), 3 + 2 + 2, "{points:?}");
-        assert!(!points.iter().any(|v| is_histogram_placeholder(*v)));
+        let histograms: usize = (0..storage.len()).map(|id| storage.get(id).histograms.len()).sum();
+        // One in `mixed`, five in `hist`, two converted classic histograms.
+        assert_eq!(histograms, 1 + 5 + 2);
+    }
+
+    #[test]
+    fn invalid_histograms_fail_the_load() {
+        let report = run_str("bad.test", "load 1m\n  h {{schema:0 count:1 buckets:[-1]}}\n");
+        assert!(matches!(&report.evals[0].outcome, Outcome::Fail(m) if m.contains("invalid histogram")));
     }
 }

@@ -117,8 +117,6 @@ pub struct Expectations {
     pub scalar: Option<f64>,
     /// Expected series, in the order written (position matters for `ordered`).
     pub series: Vec<ExpectedSeries>,
-    /// Some expected line holds a native histogram (`{{...}}`).
-    pub has_histograms: bool,
 }
 
 /// One expected result line.
@@ -332,7 +330,6 @@ fn parse_eval(lines: &[&str], i: usize) -> Result<(Eval, usize), ScriptError> {
         if desc.values.len() > 1 && ex.range_vector.is_none() && matches!(kind, EvalKind::Instant { .. }) {
             return err(j + 1, "multiple values in an instant evaluation need 'expect range vector'");
         }
-        ex.has_histograms |= desc.has_histograms();
         ex.series.retain(|s| s.desc.labels != desc.labels);
         ex.series.push(ExpectedSeries { line: j + 1, desc });
     }

@@ -248,7 +248,12 @@ impl Run {
             None
         } else {
             let step = self.interval(p.group);
-            eval::eval_range(&self.storage, expr, first - offset, last - offset, step, &self.engine).ok()
+            // A result holding histograms goes tick by tick, where it is reported.
+            eval::eval_range(&self.storage, expr, first - offset, last - offset, step, &self.engine)
+                .ok()
+                .filter(
+                    |o| !matches!(&o.value, Value::Matrix(m) if m.iter().any(|s| !s.histograms.is_empty())),
+                )
         };
         match ranged {
             Some(output) => {
@@ -300,6 +305,9 @@ impl Run {
         let output = eval::eval_instant(&self.storage, expr, t, &self.engine).map_err(|e| e.to_string())?;
         add_stats(&mut out.stats, &output.stats);
         match output.value {
+            Value::Vector(v) if v.iter().any(|s| s.h.is_some()) => {
+                Err("rule results with native histogram samples are not supported yet".into())
+            }
             Value::Vector(v) => Ok(v.into_iter().map(|s| (s.labels, s.v)).collect()),
             Value::Scalar { v, .. } => Ok(vec![(Labels::empty(), v)]),
             _ => Err("rule result is not a vector or scalar".into()),

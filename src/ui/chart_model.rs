@@ -241,10 +241,10 @@ mod tests {
     type Points<'a> = &'a [(Millis, f64)];
 
     fn series(points: Points) -> Series {
-        Series {
-            labels: Labels::from_pairs([("job", "a")]),
-            points: points.iter().map(|&(t, v)| Point { t, v }).collect(),
-        }
+        Series::floats(
+            Labels::from_pairs([("job", "a")]),
+            points.iter().map(|&(t, v)| Point { t, v }).collect(),
+        )
     }
 
     #[test]

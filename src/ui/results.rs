@@ -109,6 +109,7 @@ fn error_view(query: &str, e: &QueryError) -> impl IntoView {
         QueryError::Parse(_) => "Parse error",
         QueryError::BadParams(_) => "Bad request",
         QueryError::Eval(_) | QueryError::TooManySamples(_) => "Execution error",
+        QueryError::Unsupported(_) => "Not supported",
     };
     let pointer = match e {
         QueryError::Parse(p) => query.lines().nth(p.line.saturating_sub(1)).map(|line| {

@@ -31,7 +31,12 @@ pub fn ResultTable(
         Value::String { s, .. } => ("Value", vec![("string".into(), s.clone())], 1),
         Value::Vector(v) => (
             "Value",
-            v.iter().take(MAX_ROWS).map(|s| (labels(&s.labels), sample_value(s.v))).collect(),
+            v.iter()
+                .take(MAX_ROWS)
+                .map(|s| {
+                    (labels(&s.labels), s.h.as_ref().map_or_else(|| sample_value(s.v), |h| h.to_go_string()))
+                })
+                .collect(),
             v.len(),
         ),
         Value::Matrix(m) if run.mode == Mode::Range => (

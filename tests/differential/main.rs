@@ -7,6 +7,8 @@
 //! that exact query with a 2.42-vs-3.x difference documented in docs/differential.md.
 //!
 //! Needs `prometheus` and `promtool` on PATH (scripts/test.sh installs them).
+// These tests read files and run the CLI: native only (the wasm32 build has neither).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod allow;
 mod fixture;

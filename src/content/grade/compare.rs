@@ -171,7 +171,7 @@ mod tests {
     }
 
     fn vec_of(items: &[(&[(&str, &str)], f64)]) -> Value {
-        Value::Vector(items.iter().map(|(p, v)| Sample { labels: l(p), t: 0, v: *v }).collect())
+        Value::Vector(items.iter().map(|(p, v)| Sample::float(l(p), 0, *v)).collect())
     }
 
     #[test]
@@ -223,10 +223,10 @@ mod tests {
         let d = compare(&Value::Scalar { t: 0, v: 1.0 }, &vec_of(&[]), false);
         assert_eq!(d.type_mismatch, Some(("scalar", "vector")));
         let m = |pts: &[(i64, f64)]| {
-            Value::Matrix(vec![Series {
-                labels: l(&[("x", "1")]),
-                points: pts.iter().map(|&(t, v)| Point { t, v }).collect(),
-            }])
+            Value::Matrix(vec![Series::floats(
+                l(&[("x", "1")]),
+                pts.iter().map(|&(t, v)| Point { t, v }).collect(),
+            )])
         };
         let d = compare(&m(&[(0, 1.0), (60, 2.0)]), &m(&[(60, 2.5), (120, 3.0)]), false);
         assert_eq!((d.missing_points, d.extra_points, d.wrong_value_count), (1, 1, 1));

@@ -155,10 +155,7 @@ mod tests {
 
     fn vector(items: &[(&str, f64)]) -> Value {
         Value::Vector(
-            items
-                .iter()
-                .map(|(m, v)| Sample { labels: Labels::from_pairs([("model", *m)]), t: 0, v: *v })
-                .collect(),
+            items.iter().map(|(m, v)| Sample::float(Labels::from_pairs([("model", *m)]), 0, *v)).collect(),
         )
     }
 

@@ -59,10 +59,7 @@ mod tests {
 
     #[test]
     fn keeps_both_sides_capped() {
-        let one = |m: &str| Series {
-            labels: Labels::from_pairs([("model", m)]),
-            points: vec![Point { t: 0, v: 1.0 }],
-        };
+        let one = |m: &str| Series::floats(Labels::from_pairs([("model", m)]), vec![Point { t: 0, v: 1.0 }]);
         let many: Vec<Series> = (0..MAX_SERIES + 5).map(|i| one(&i.to_string())).collect();
         let out = overlay(&Value::Matrix(vec![one("a")]), &Value::Matrix(many)).expect("matrices");
         assert_eq!(out.expected, vec![one("a")]);

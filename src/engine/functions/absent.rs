@@ -17,7 +17,7 @@ pub(super) fn absent(call: &mut FnCall) -> R {
 }
 
 pub(super) fn absent_over_time(call: &mut FnCall) -> R {
-    let present = call.take_matrix(0)?.iter().any(|s| !s.points.is_empty());
+    let present = call.take_matrix(0)?.iter().any(|s| !s.is_empty());
     one_if_absent(call, present)
 }
 

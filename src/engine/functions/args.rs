@@ -1,11 +1,13 @@
 //! Argument access for function implementations, and the two drivers most functions are
-//! written against: "map every float of an instant vector" and "reduce every series of a
-//! range vector to one value".
+//! written against: "map every float of an instant vector" and "reduce the floats of every
+//! series of a range vector to one value" (native histogram samples handled as Prometheus
+//! handles them there).
 
 use promql_parser::parser::Expr;
 
 use super::FnCall;
 use crate::engine::error::QueryError;
+use crate::engine::histogram::notes;
 use crate::engine::labels::Labels;
 use crate::engine::value::{Sample, Series, Value};
 
@@ -58,9 +60,17 @@ impl FnCall<'_> {
             .ok_or_else(|| QueryError::eval(format!("{}(): range argument has no window", self.name)))
     }
 
-    /// Wraps samples computed at this call's timestamp as the call's result.
+    /// Wraps float samples computed at this call's timestamp as the call's result.
     pub(super) fn vector(&self, out: Vec<(Labels, f64)>) -> Value {
-        Value::Vector(out.into_iter().map(|(labels, v)| Sample { labels, t: self.t, v }).collect())
+        Value::Vector(out.into_iter().map(|(labels, v)| Sample::float(labels, self.t, v)).collect())
+    }
+
+    /// Instant-vector argument `i` without its native histogram samples (what functions of
+    /// float values read; Prometheus leaves histograms out of their results silently).
+    pub(super) fn take_floats(&mut self, i: usize) -> Result<Vec<Sample>, QueryError> {
+        let mut v = self.take_vector(i)?;
+        v.retain(|s| s.h.is_none());
+        Ok(v)
     }
 
     fn type_error(&self, i: usize, want: &str, got: Option<&'static str>) -> QueryError {
@@ -80,10 +90,10 @@ fn unparen(e: &Expr) -> &Expr {
     }
 }
 
-/// Applies `f` to every value of the first (instant-vector) argument, keeping the labels
-/// (the evaluator drops the name afterwards).
+/// Applies `f` to every float of the first (instant-vector) argument, keeping the labels
+/// (the evaluator drops the name afterwards); histogram samples are left out.
 pub(super) fn map_values(call: &mut FnCall, f: impl Fn(f64) -> f64) -> Result<Value, QueryError> {
-    let mut vector = call.take_vector(0)?;
+    let mut vector = call.take_floats(0)?;
     for s in &mut vector {
         s.v = f(s.v);
         s.t = call.t;
@@ -91,18 +101,26 @@ pub(super) fn map_values(call: &mut FnCall, f: impl Fn(f64) -> f64) -> Result<Va
     Ok(Value::Vector(vector))
 }
 
-/// Reduces every series of range argument `arg` that has samples in its window to one value;
-/// `None` drops the series from the result.
-pub(super) fn per_series(
+/// Reduces the floats of every series of range argument `arg` to one value; `None` drops
+/// the series. A series without floats is left out; one whose window also held histograms
+/// is reduced over its floats, with Prometheus's info that the histograms were ignored.
+pub(super) fn per_series_floats(
     call: &mut FnCall,
     arg: usize,
     mut f: impl FnMut(&Series) -> Option<f64>,
 ) -> Result<Value, QueryError> {
     let matrix = call.take_matrix(arg)?;
-    let out = matrix
-        .into_iter()
-        .filter(|s| !s.points.is_empty())
-        .filter_map(|s| f(&s).map(|v| (s.labels, v)))
-        .collect();
+    let mut out = Vec::new();
+    for s in matrix {
+        if s.points.is_empty() {
+            continue;
+        }
+        if !s.histograms.is_empty() {
+            call.annotations.info(notes::ignored_in_mixed_range(s.labels.metric_name().unwrap_or_default()));
+        }
+        if let Some(v) = f(&s) {
+            out.push((s.labels, v));
+        }
+    }
     Ok(call.vector(out))
 }

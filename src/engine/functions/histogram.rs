@@ -1,14 +1,15 @@
 //! `histogram_quantile(s)` and `histogram_fraction` over classic histograms (`_bucket` series
 //! with an `le` label), following Prometheus's `BucketQuantile` / `BucketFraction`: buckets
 //! sorted and merged by bound, +Inf bucket required, monotonicity forced with an info.
-//! Native histograms are not stored here, so the `histogram_count`-style functions, which
-//! only read native histograms, return nothing.
+//! Native histogram samples in the same input are answered by `native_histogram.rs`.
 
 use super::format::go_q;
 use super::histogram_groups::BucketPlan;
+use super::native_histogram as native;
 use super::FnCall;
 use crate::engine::error::QueryError;
 use crate::engine::gofmt::format_g;
+use crate::engine::histogram::notes;
 use crate::engine::labels::Labels;
 use crate::engine::value::{Sample, Value};
 
@@ -37,8 +38,12 @@ pub(super) fn histogram_quantile(call: &mut FnCall) -> R {
     let input = call.take_vector(1)?;
     // Upstream warns even when there is nothing to compute.
     warn_invalid_quantile(call, q);
+    let (native, classic) = split_inputs(call, input);
     let mut out = Vec::new();
-    for (labels, mut buckets) in group_buckets(call, input) {
+    for s in native {
+        out.push((s.labels.clone(), native::quantile(call, q, &s)));
+    }
+    for (labels, mut buckets) in classic {
         let v = quantile_with_info(call, q, &labels, &mut buckets);
         out.push((labels, v));
     }
@@ -52,9 +57,15 @@ pub(super) fn histogram_quantiles(call: &mut FnCall) -> R {
     let qs = (2..call.args.len()).map(|i| call.scalar(i)).collect::<Result<Vec<_>, _>>()?;
     qs.iter().for_each(|&q| warn_invalid_quantile(call, q));
     let input = call.take_vector(0)?;
-    let groups = group_buckets(call, input);
-    let mut out = Vec::with_capacity(qs.len() * groups.len());
+    let (native, groups) = split_inputs(call, input);
+    let mut out = Vec::with_capacity(qs.len() * (native.len() + groups.len()));
     for &q in &qs {
+        for s in &native {
+            let v = native::quantile(call, q, s);
+            let mut labels = s.labels.clone();
+            labels.set(label.as_str(), format_openmetrics_float(q));
+            out.push((labels, v));
+        }
         for (labels, buckets) in &groups {
             let v = quantile_with_info(call, q, labels, &mut buckets.clone());
             let mut labels = labels.clone();
@@ -106,18 +117,28 @@ fn format_openmetrics_float(v: f64) -> String {
 pub(super) fn histogram_fraction(call: &mut FnCall) -> R {
     let (lower, upper) = (call.scalar(0)?, call.scalar(1)?);
     let input = call.take_vector(2)?;
-    let out = group_buckets(call, input)
-        .into_iter()
-        .map(|(l, mut b)| (l, bucket_fraction(lower, upper, &mut b)))
-        .collect();
+    let (native, classic) = split_inputs(call, input);
+    let mut out: Vec<(Labels, f64)> =
+        native.iter().map(|s| (s.labels.clone(), native::fraction(call, lower, upper, s))).collect();
+    out.extend(classic.into_iter().map(|(l, mut b)| (l, bucket_fraction(lower, upper, &mut b))));
     Ok(call.vector(out))
 }
 
-/// `histogram_count`, `histogram_sum`, `histogram_avg`, `histogram_stddev`,
-/// `histogram_stdvar`: they only read native histogram samples and skip floats.
-pub(super) fn native_only(call: &mut FnCall) -> R {
-    call.take_vector(0)?;
-    Ok(Value::Vector(Vec::new()))
+/// Splits the input of `histogram_quantile`/`fraction` as Prometheus does: native
+/// histogram samples, and classic histograms grouped from the float samples. A native
+/// histogram with the same labels as a classic one (without `le`) makes both unusable.
+fn split_inputs(call: &mut FnCall, input: Vec<Sample>) -> (Vec<Sample>, Vec<(Labels, Vec<Bucket>)>) {
+    let (mut native, floats): (Vec<Sample>, Vec<Sample>) = input.into_iter().partition(|s| s.h.is_some());
+    let mut classic = group_buckets(call, floats);
+    native.retain(|s| {
+        let Some(pos) = classic.iter().position(|(l, b)| l == &s.labels && !b.is_empty()) else {
+            return true;
+        };
+        classic.remove(pos);
+        call.annotations.warn(notes::mixed_classic_native(s.labels.metric_name().unwrap_or_default()));
+        false
+    });
+    (native, classic)
 }
 
 /// Groups samples into histograms (see `histogram_groups`), with the call node's plan from

@@ -140,7 +140,7 @@ mod tests {
     use super::*;
 
     fn sample(pairs: &[(&str, &str)], v: f64) -> Sample {
-        Sample { labels: Labels::from_pairs(pairs.iter().copied()), t: 0, v }
+        Sample::float(Labels::from_pairs(pairs.iter().copied()), 0, v)
     }
 
     /// Groups built afresh and groups from a reused plan, on the same and on other inputs.

@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::FnCall;
 use crate::engine::error::QueryError;
-use crate::engine::labels::Labels;
+use crate::engine::labels::{is_valid_label_name, Labels};
 use crate::engine::value::{Sample, Value};
 
 type R = Result<Value, QueryError>;
@@ -54,13 +54,6 @@ pub(super) fn label_join(call: &mut FnCall) -> R {
         s.labels.set(dst.as_str(), joined);
     }
     finish(call, vector)
-}
-
-/// Prometheus 3 validates label names as UTF-8: any non-empty valid string. The parser
-/// reads a string literal's invalid UTF-8 (a byte escape such as `"\xff"`) as U+FFFD, so
-/// that character stands for invalid UTF-8 here.
-fn is_valid_label_name(name: &str) -> bool {
-    !name.is_empty() && !name.contains(char::REPLACEMENT_CHARACTER)
 }
 
 /// Fails like upstream when two output series ended up with the same labels.

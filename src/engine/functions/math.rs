@@ -100,9 +100,10 @@ pub(super) fn min_of(call: &mut FnCall) -> R {
     Ok(Value::Scalar { t: call.t, v: go_min(call.scalar(0)?, call.scalar(1)?) })
 }
 
-/// `scalar(v)`: the value of a single-element vector, else NaN.
+/// `scalar(v)`: the value of the vector's only float sample, else NaN (histogram samples
+/// do not count).
 pub(super) fn scalar(call: &mut FnCall) -> R {
-    let vector = call.take_vector(0)?;
+    let vector = call.take_floats(0)?;
     let v = match vector.as_slice() {
         [only] => only.v,
         _ => f64::NAN,

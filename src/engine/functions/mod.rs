@@ -17,13 +17,16 @@ mod histogram;
 pub mod histogram_groups;
 mod labels;
 mod math;
+mod native_histogram;
 mod over_time;
 mod rate;
+mod rate_hist;
 pub mod resets;
 mod sort;
 mod time;
 mod trend;
 pub mod window;
+mod window_hist;
 
 /// What a function implementation receives: its evaluated arguments plus context.
 pub struct FnCall<'a> {
@@ -151,15 +154,15 @@ pub static TABLE: &[FnDef] = &[
     drops("deriv", window::reduce_call),
     drops("predict_linear", window::reduce_call),
     drops("double_exponential_smoothing", trend::double_exponential_smoothing),
-    // Histograms (histogram.rs).
+    // Histograms (histogram.rs, native_histogram.rs).
     drops("histogram_quantile", histogram::histogram_quantile),
     drops("histogram_quantiles", histogram::histogram_quantiles),
     drops("histogram_fraction", histogram::histogram_fraction),
-    drops("histogram_count", histogram::native_only),
-    drops("histogram_sum", histogram::native_only),
-    drops("histogram_avg", histogram::native_only),
-    drops("histogram_stddev", histogram::native_only),
-    drops("histogram_stdvar", histogram::native_only),
+    drops("histogram_count", native_histogram::histogram_count),
+    drops("histogram_sum", native_histogram::histogram_sum),
+    drops("histogram_avg", native_histogram::histogram_avg),
+    drops("histogram_stddev", native_histogram::histogram_stddev),
+    drops("histogram_stdvar", native_histogram::histogram_stdvar),
     // Labels and order (labels.rs, sort.rs).
     keeps("label_replace", labels::label_replace),
     keeps("label_join", labels::label_join),

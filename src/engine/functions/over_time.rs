@@ -1,7 +1,7 @@
 //! The `*_over_time` family, `changes` and `resets`: each reduces one series' window to a
 //! single value, with upstream's numerics (Kahan sums, NaN ordering, incremental means).
 
-use super::args::per_series;
+use super::args::per_series_floats;
 use super::FnCall;
 use crate::engine::aggregate::quantile;
 use crate::engine::error::QueryError;
@@ -13,8 +13,9 @@ type R = Result<Value, QueryError>;
 
 pub(super) fn quantile_over_time(call: &mut FnCall) -> R {
     let q = call.scalar(0)?;
-    let result =
-        per_series(call, 1, |s| Some(quantile(q, &mut s.points.iter().map(|p| p.v).collect::<Vec<_>>())))?;
+    let result = per_series_floats(call, 1, |s| {
+        Some(quantile(q, &mut s.points.iter().map(|p| p.v).collect::<Vec<_>>()))
+    })?;
     if matches!(&result, Value::Vector(v) if !v.is_empty()) && !(0.0..=1.0).contains(&q) {
         call.annotations
             .warn(format!("PromQL warning: quantile value should be between 0 and 1, got {}", format_g(q)));
@@ -24,7 +25,7 @@ pub(super) fn quantile_over_time(call: &mut FnCall) -> R {
 
 /// Median absolute deviation; any NaN makes it NaN.
 pub(super) fn mad_over_time(call: &mut FnCall) -> R {
-    per_series(call, 0, |s| {
+    per_series_floats(call, 0, |s| {
         if s.points.iter().any(|p| p.v.is_nan()) {
             return Some(f64::NAN);
         }

@@ -49,12 +49,26 @@ pub(super) fn extrapolated_rate(ends: &Ends, window: (Millis, Millis)) -> Option
     if let Some(correction) = ends.resets {
         result += correction;
     }
-    let (range_start, range_end) = window;
+    let zero_point = (is_counter && result > 0.0 && first.v >= 0.0).then_some(first.v / result);
+    Some(result * extrapolation_factor((first.t, last.t), ends.len - 1, window, is_counter, zero_point))
+}
+
+/// The factor that scales the change between the first and last sample (at `first_t`,
+/// `last_t`, `intervals` sampling intervals apart) to the whole window `(start, end]`
+/// (Prometheus's `extrapolatedRate`). `zero_point` is the first sample's share of the change
+/// for a counter that may be extrapolated back to zero but not below.
+pub(super) fn extrapolation_factor(
+    (first_t, last_t): (Millis, Millis),
+    intervals: usize,
+    (range_start, range_end): (Millis, Millis),
+    is_counter: bool,
+    zero_point: Option<f64>,
+) -> f64 {
     // Saturating: a window built from extreme `@`/offset values must not overflow.
-    let mut duration_to_start = first.t.saturating_sub(range_start) as f64 / 1000.0;
-    let mut duration_to_end = range_end.saturating_sub(last.t) as f64 / 1000.0;
-    let sampled_interval = last.t.saturating_sub(first.t) as f64 / 1000.0;
-    let average_between_samples = sampled_interval / (ends.len - 1) as f64;
+    let mut duration_to_start = first_t.saturating_sub(range_start) as f64 / 1000.0;
+    let mut duration_to_end = range_end.saturating_sub(last_t) as f64 / 1000.0;
+    let sampled_interval = last_t.saturating_sub(first_t) as f64 / 1000.0;
+    let average_between_samples = sampled_interval / intervals as f64;
     let threshold = average_between_samples * 1.1;
 
     if duration_to_start >= threshold {
@@ -63,11 +77,7 @@ pub(super) fn extrapolated_rate(ends: &Ends, window: (Millis, Millis)) -> Option
     if is_counter {
         // Counters cannot be negative: if extrapolating back would cross zero, start at the
         // zero point instead.
-        let duration_to_zero = if result > 0.0 && first.v >= 0.0 {
-            sampled_interval * (first.v / result)
-        } else {
-            duration_to_start
-        };
+        let duration_to_zero = zero_point.map_or(duration_to_start, |share| sampled_interval * share);
         if duration_to_zero < duration_to_start {
             duration_to_start = duration_to_zero;
         }
@@ -75,12 +85,11 @@ pub(super) fn extrapolated_rate(ends: &Ends, window: (Millis, Millis)) -> Option
     if duration_to_end >= threshold {
         duration_to_end = average_between_samples / 2.0;
     }
-    let factor = if sampled_interval != 0.0 {
+    if sampled_interval != 0.0 {
         (sampled_interval + duration_to_start + duration_to_end) / sampled_interval
     } else {
         1.0
-    };
-    Some(result * factor)
+    }
 }
 
 /// `irate`/`idelta` from the last two samples: a counter reset makes the rate start from

@@ -1,5 +1,6 @@
-//! `sort`, `sort_desc` (by value, NaN last either way) and `sort_by_label`,
-//! `sort_by_label_desc` (natural order of label values, then the full label set).
+//! `sort`, `sort_desc` (by value, NaN last either way; histogram samples left out, as they
+//! have no value to sort by) and `sort_by_label`, `sort_by_label_desc` (natural order of
+//! label values, then the full label set; histograms kept).
 
 use std::cmp::Ordering;
 
@@ -27,7 +28,7 @@ pub(super) fn sort_by_label_desc(call: &mut FnCall) -> R {
 
 /// Sorts by value (stable, -0 equal to 0); NaNs go last in both directions.
 fn by_value(call: &mut FnCall, descending: bool) -> R {
-    let mut vector = call.take_vector(0)?;
+    let mut vector = call.take_floats(0)?;
     vector.sort_by(|a, b| match (a.v.is_nan(), b.v.is_nan()) {
         (false, false) => {
             let o = a.v.partial_cmp(&b.v).unwrap_or(Ordering::Equal);

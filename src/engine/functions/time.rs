@@ -12,7 +12,8 @@ pub(super) fn time(call: &mut FnCall) -> R {
     Ok(Value::Scalar { t: call.t, v: call.t as f64 / 1000.0 })
 }
 
-/// `timestamp(v)`: each sample's own timestamp in seconds. For a plain selector argument
+/// `timestamp(v)`: each sample's own timestamp in seconds (histogram samples included).
+/// For a plain selector argument
 /// the evaluator hands over the samples with the time they were stored at; for any other
 /// expression that time is the evaluation time.
 pub(super) fn timestamp(call: &mut FnCall) -> R {
@@ -47,7 +48,7 @@ fn date_wrapper(call: &mut FnCall, f: fn(&Civil) -> f64) -> R {
         let v = f(&Civil::from_unix(call.t / 1000));
         return Ok(call.vector(vec![(Labels::empty(), v)]));
     }
-    let vector = call.take_vector(0)?;
+    let vector = call.take_floats(0)?;
     let out = vector.into_iter().map(|s| (s.labels, f(&Civil::from_unix(go_f64_to_i64(s.v))))).collect();
     Ok(call.vector(out))
 }

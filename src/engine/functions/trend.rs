@@ -5,6 +5,7 @@ use super::format::go_f;
 use super::over_time::KahanSum;
 use super::FnCall;
 use crate::engine::error::QueryError;
+use crate::engine::histogram::notes;
 use crate::engine::value::{Millis, Point, Value};
 
 type R = Result<Value, QueryError>;
@@ -14,7 +15,7 @@ pub(super) fn double_exponential_smoothing(call: &mut FnCall) -> R {
     let matrix = call.take_matrix(0)?;
     // Upstream validates the factors only once a series with samples is processed, and a
     // NaN factor passes both comparisons (the result is then NaN).
-    if matrix.iter().any(|s| !s.points.is_empty()) {
+    if matrix.iter().any(|s| !s.is_empty()) {
         if sf <= 0.0 || sf >= 1.0 {
             return Err(QueryError::eval(format!(
                 "invalid smoothing factor. Expected: 0 < sf < 1, got: {}",
@@ -28,7 +29,16 @@ pub(super) fn double_exponential_smoothing(call: &mut FnCall) -> R {
             )));
         }
     }
-    let out = matrix.into_iter().filter_map(|s| holt(&s.points, sf, tf).map(|v| (s.labels, v))).collect();
+    let mut out = Vec::new();
+    for s in matrix {
+        // Histograms are ignored, with an info once the series has a float to smooth.
+        if !s.histograms.is_empty() && !s.points.is_empty() {
+            call.annotations.info(notes::ignored_in_mixed_range(s.labels.metric_name().unwrap_or_default()));
+        }
+        if let Some(v) = holt(&s.points, sf, tf) {
+            out.push((s.labels, v));
+        }
+    }
     Ok(call.vector(out))
 }
 

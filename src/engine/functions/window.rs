@@ -1,15 +1,19 @@
 //! Window reducers: the range-vector functions that turn one series' window into one value
 //! from the points alone. The function table calls them through [`reduce_call`]; the
 //! evaluator's range fast path (`engine::call`) calls them on borrowed windows straight out
-//! of storage, so both paths run the very same arithmetic.
+//! of storage, so both paths run the very same arithmetic. Windows holding native
+//! histograms go through [`reduce_series`] to `window_hist.rs`.
 
-use super::args::per_series;
+use std::sync::Arc;
+
 use super::over_time::{average, changes_in, resets_in, select, variance, KahanSum};
 use super::rate::{extrapolated_rate, instant_value, Ends};
 use super::trend::linear_regression;
+use super::window_hist;
 use super::FnCall;
-use crate::engine::error::QueryError;
-use crate::engine::value::{Millis, Point, Value};
+use crate::engine::error::{Annotations, QueryError};
+use crate::engine::histogram::FloatHistogram;
+use crate::engine::value::{HPoint, Millis, Point, Sample, Value};
 
 /// What a reducer knows besides the points.
 #[derive(Clone, Copy, Debug)]
@@ -22,8 +26,42 @@ pub struct WindowCtx {
     pub param: f64,
 }
 
-/// Reduces a non-empty, staleness-free window to a value; `None` drops the series.
+/// Reduces a non-empty, staleness-free window of floats to a value; `None` drops the series.
 pub type Reducer = fn(&[Point], &WindowCtx) -> Option<f64>;
+
+/// What a window reduces to.
+pub enum Reduced {
+    Float(f64),
+    Histogram(Arc<FloatHistogram>),
+}
+
+impl Reduced {
+    /// The result as a sample of series `labels` at `t`.
+    pub fn into_sample(self, labels: crate::engine::Labels, t: Millis) -> Sample {
+        match self {
+            Reduced::Float(v) => Sample::float(labels, t, v),
+            Reduced::Histogram(h) => Sample::histogram(labels, t, h),
+        }
+    }
+}
+
+/// Reduces one series' window (not empty) with window function `name`, whose float
+/// reducer is `f`: floats only go straight to `f`; windows holding histograms follow
+/// Prometheus's rules for them. `metric` names the series in annotations.
+pub fn reduce_series(
+    name: &str,
+    f: Reducer,
+    floats: &[Point],
+    hists: &[HPoint],
+    ctx: &WindowCtx,
+    metric: &str,
+    annotations: &mut Annotations,
+) -> Result<Option<Reduced>, QueryError> {
+    if hists.is_empty() {
+        return Ok(f(floats, ctx).map(Reduced::Float));
+    }
+    window_hist::reduce(name, f, floats, hists, ctx, metric, annotations)
+}
 
 /// The reducer of function `name`, and whether it takes a scalar second argument.
 pub fn reducer(name: &str) -> Option<(Reducer, bool)> {
@@ -120,5 +158,21 @@ pub(super) fn reduce_call(call: &mut FnCall) -> Result<Value, QueryError> {
         call.range_window.unwrap_or((0, 0))
     };
     let ctx = WindowCtx { window, t: call.t, param };
-    per_series(call, 0, |s| f(&s.points, &ctx))
+    let mut out = Vec::new();
+    for s in call.take_matrix(0)? {
+        if s.histograms.is_empty() {
+            // Floats only (the usual case): straight to the reducer, which wants some.
+            if let Some(v) = Some(&s.points).filter(|p| !p.is_empty()).and_then(|p| f(p, &ctx)) {
+                out.push(Sample::float(s.labels, call.t, v));
+            }
+            continue;
+        }
+        let metric = s.labels.metric_name().unwrap_or_default().to_string();
+        if let Some(r) =
+            reduce_series(call.name, f, &s.points, &s.histograms, &ctx, &metric, call.annotations)?
+        {
+            out.push(r.into_sample(s.labels, call.t));
+        }
+    }
+    Ok(Value::Vector(out))
 }

@@ -11,7 +11,7 @@ use crate::engine::grouping::{labels_hash, FxHashSet};
 use crate::engine::labels::Labels;
 use crate::engine::range::Assembler;
 use crate::engine::selector::{count_upto, window_slice_from};
-use crate::engine::value::{Millis, Point, Series, Value};
+use crate::engine::value::{Millis, Point, Sample, Series, Value};
 use crate::engine::QueryError;
 
 /// The inner results of one subquery node.
@@ -56,10 +56,10 @@ impl Grid {
             match ev.eval(expr, ts)? {
                 Value::Vector(vec) => {
                     for (pos, s) in vec.iter().enumerate() {
-                        self.built.add(pos, &s.labels, ts, s.v)?;
+                        self.built.add(pos, s, ts)?;
                     }
                 }
-                Value::Scalar { v, .. } => self.built.add(0, &Labels::empty(), ts, v)?,
+                Value::Scalar { v, .. } => self.built.add(0, &Sample::float(Labels::empty(), ts, v), ts)?,
                 other => {
                     return Err(QueryError::eval(format!(
                         "subquery is only allowed on instant vector, got {}",
@@ -90,12 +90,24 @@ impl Grid {
         }
     }
 
+    /// Whether any held inner result is a native histogram (the window fast path reads
+    /// floats only).
+    pub fn has_histograms(&self) -> bool {
+        self.built.series.iter().any(|s| !s.histograms.is_empty())
+    }
+
     /// The window `(from, to]` as a range vector sorted by labels.
-    pub fn matrix(&mut self, window: (Millis, Millis)) -> Vec<Series> {
+    pub fn matrix(&mut self, (from, to): (Millis, Millis)) -> Vec<Series> {
         let mut out = Vec::new();
-        self.for_each_window(window, |labels, _, points| {
-            out.push(Series { labels: labels.clone(), points: points.to_vec() })
-        });
+        for &i in &self.order {
+            let s = &self.built.series[i];
+            let points = window_slice_from(&s.points, from, to, &mut self.hints[i]).to_vec();
+            let histograms: Vec<_> =
+                s.histograms.iter().filter(|p| p.t > from && p.t <= to).cloned().collect();
+            if !points.is_empty() || !histograms.is_empty() {
+                out.push(Series { labels: s.labels.clone(), points, histograms });
+            }
+        }
         out
     }
 
@@ -121,6 +133,7 @@ impl Grid {
     /// compacted once most of its points are gone, so each point moves O(1) times.
     pub fn evict_upto(&mut self, from: Millis) {
         for (s, hint) in self.built.series.iter_mut().zip(&mut self.hints) {
+            s.histograms.retain(|p| p.t > from);
             let gone = count_upto(&s.points, hint.0, from);
             if gone > 0 && gone * 2 >= s.points.len() {
                 s.points.drain(..gone);
@@ -131,7 +144,10 @@ impl Grid {
 
     /// Forgets every held point (the series and their labels stay).
     fn clear_points(&mut self) {
-        self.built.series.iter_mut().for_each(|s| s.points.clear());
+        self.built.series.iter_mut().for_each(|s| {
+            s.points.clear();
+            s.histograms.clear();
+        });
         self.hints.iter_mut().for_each(|h| *h = (0, 0));
     }
 

@@ -1,7 +1,12 @@
 //! Binary operators: arithmetic, comparisons (filtering or `bool`), `atan2` and the set
 //! operators `and`/`or`/`unless`, between scalars and instant vectors, with vector matching
 //! (`on`/`ignoring`, `group_left`/`group_right` with extra labels, `fill*` defaults) and
-//! Prometheus's matching errors.
+//! Prometheus's matching errors. What one pair of elements gives, native histograms
+//! included, is `elem.rs`.
+
+mod elem;
+
+use elem::{elem_binop, Note, Operand};
 
 use promql_parser::parser::token::{
     T_ADD, T_ATAN2, T_DIV, T_EQLC, T_GTE, T_GTR, T_LAND, T_LOR, T_LSS, T_LTE, T_LUNLESS, T_MOD, T_MUL, T_NEQ,
@@ -13,7 +18,7 @@ use super::eval::{check_duplicates, Evaluator, NameDropper};
 use super::grouping::{labels_hash, FxHashMap, FxHashSet, Grouping};
 use super::labels::Labels;
 use super::value::{Millis, Sample, Value};
-use super::QueryError;
+use super::{Annotations, QueryError};
 
 /// The operators, decoded once from the parser's token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,15 +117,11 @@ pub fn eval_binary(ev: &mut Evaluator, b: &BinaryExpr, t: Millis) -> Result<Valu
             let v = if op.is_comparison() { bool_value(keep) } else { v };
             Ok(Value::Scalar { t, v })
         }
-        (Value::Vector(vec), Value::Scalar { v, .. }) => {
-            vector_scalar(op, vec, v, false, m.return_bool, &mut ev.names)
-        }
-        (Value::Scalar { v, .. }, Value::Vector(vec)) => {
-            vector_scalar(op, vec, v, true, m.return_bool, &mut ev.names)
-        }
+        (Value::Vector(vec), Value::Scalar { v, .. }) => vector_scalar(op, vec, v, false, m.return_bool, ev),
+        (Value::Scalar { v, .. }, Value::Vector(vec)) => vector_scalar(op, vec, v, true, m.return_bool, ev),
         (Value::Vector(l), Value::Vector(r)) => match op {
             Op::And | Op::Or | Op::Unless => Ok(Value::Vector(set_op(op, l, r, m))),
-            _ => vector_vector(op, l, r, m, t, &mut ev.names).map(Value::Vector),
+            _ => vector_vector(op, l, r, m, t, ev).map(Value::Vector),
         },
         (l, r) => Err(QueryError::eval(format!(
             "binary expression must contain only scalar and instant vector types, got {} and {}",
@@ -137,33 +138,60 @@ fn vector_scalar(
     scalar: f64,
     swap: bool,
     return_bool: bool,
-    names: &mut NameDropper,
+    ev: &mut Evaluator,
 ) -> Result<Value, QueryError> {
     let mut out = Vec::with_capacity(vec.len());
     let drop_name = op.changes_schema() || return_bool;
+    // Prometheus reports only the last element's problem.
+    let mut last_note = None;
     for mut s in vec {
-        let (l, r) = if swap { (scalar, s.v) } else { (s.v, scalar) };
-        let (mut v, mut keep) = op.apply(l, r);
+        let (elem, note) = {
+            let (l, r) = if swap {
+                (Operand::Float(scalar), Operand::of(&s))
+            } else {
+                (Operand::of(&s), Operand::Float(scalar))
+            };
+            elem_binop(op, l, r)
+        };
+        let Some(mut e) = elem else {
+            last_note = note;
+            continue;
+        };
         // A comparison keeps the vector element's value even when it is on the right.
         if op.is_comparison() && swap {
-            v = r;
+            e.v = s.v;
+            e.h = s.h.take();
         }
         if return_bool {
-            v = bool_value(keep);
-            keep = true;
+            e.v = bool_value(e.keep);
+            e.h = None;
+            e.keep = true;
         }
-        if keep {
-            s.v = v;
+        if e.keep {
+            s.v = e.v;
+            s.h = e.h;
             if drop_name {
-                names.drop(&mut s.labels);
+                ev.names.drop(&mut s.labels);
             }
             out.push(s);
         }
+    }
+    if let Some(Note::Drop(msg)) = last_note {
+        annotate(&mut ev.annotations, msg);
     }
     if drop_name {
         check_duplicates(&out)?;
     }
     Ok(Value::Vector(out))
+}
+
+/// Files an element operation's message as the warning or info it is.
+fn annotate(annotations: &mut Annotations, msg: String) {
+    if msg.starts_with("PromQL warning") {
+        annotations.warn(msg);
+    } else {
+        annotations.info(msg);
+    }
 }
 
 /// The `on`/`ignoring` signature of vector matching (`ignoring()` when not written).
@@ -226,7 +254,7 @@ fn vector_vector(
     rhs: Vec<Sample>,
     m: &BinModifier,
     t: Millis,
-    names: &mut NameDropper,
+    ev: &mut Evaluator,
 ) -> Result<Vec<Sample>, QueryError> {
     let fill = &m.fill_values;
     if (lhs.is_empty() && rhs.is_empty())
@@ -273,7 +301,8 @@ fn vector_vector(
         matched_one: FxHashSet::default(),
         matched_many: FxHashMap::default(),
         out: Vec::new(),
-        names,
+        names: &mut ev.names,
+        last_note: None,
     };
     for (i, ls) in many.iter().enumerate() {
         let key = many_keys[i];
@@ -281,7 +310,7 @@ fn vector_vector(
             Some(&j) => ctx.apply(ls, &one[j], key)?,
             None => {
                 let Some(f) = fill.rhs else { continue };
-                let filler = Sample { labels: match_labels(&ls.labels, g), t, v: f };
+                let filler = Sample::float(match_labels(&ls.labels, g), t, f);
                 ctx.apply(ls, &filler, key)?;
             }
         }
@@ -292,11 +321,14 @@ fn vector_vector(
             if ctx.was_matched(key) {
                 continue;
             }
-            let filler = Sample { labels: match_labels(&rs.labels, g), t, v: f };
+            let filler = Sample::float(match_labels(&rs.labels, g), t, f);
             ctx.apply(&filler, rs, key)?;
         }
     }
-    let out = ctx.out;
+    let (out, note) = (ctx.out, ctx.last_note);
+    if let Some(msg) = note {
+        annotate(&mut ev.annotations, msg);
+    }
     check_duplicates(&out)?;
     Ok(out)
 }
@@ -314,6 +346,9 @@ struct Matcher<'a> {
     matched_many: FxHashMap<u64, FxHashSet<u64>>,
     out: Vec<Sample>,
     names: &'a mut NameDropper,
+    /// The message of the last element operation that had one (Prometheus reports only
+    /// that one).
+    last_note: Option<String>,
 }
 
 impl Matcher<'_> {
@@ -325,12 +360,23 @@ impl Matcher<'_> {
         }
     }
 
-    /// Combines a "many"-side element with its "one"-side match.
+    /// Combines a "many"-side element with its "one"-side match. An element the operation
+    /// drops (incompatible sample types) does not count as a match, as in Prometheus.
     fn apply(&mut self, ls: &Sample, rs: &Sample, key: u64) -> Result<(), QueryError> {
-        let (l, r) = if self.one_to_many { (rs.v, ls.v) } else { (ls.v, rs.v) };
-        let (mut v, keep) = self.op.apply(l, r);
+        let (l, r) = if self.one_to_many { (rs, ls) } else { (ls, rs) };
+        let (elem, note) = elem_binop(self.op, Operand::of(l), Operand::of(r));
+        let Some(mut e) = elem else {
+            if let Some(Note::Drop(msg)) = note {
+                self.last_note = Some(msg);
+            }
+            return Ok(());
+        };
+        if let Some(Note::Info(msg)) = note {
+            self.last_note = Some(msg);
+        }
         if self.return_bool {
-            v = bool_value(keep);
+            e.v = bool_value(e.keep);
+            e.h = None;
         }
         let labels = self.result_labels(&ls.labels, &rs.labels);
         if self.one_to_one {
@@ -344,8 +390,8 @@ impl Matcher<'_> {
                 "multiple matches for labels: grouping labels must ensure unique matches",
             ));
         }
-        if keep || self.return_bool {
-            self.out.push(Sample { labels, t: self.t, v });
+        if e.keep || self.return_bool {
+            self.out.push(Sample { labels, t: self.t, v: e.v, h: e.h });
         }
         Ok(())
     }

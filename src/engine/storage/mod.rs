@@ -1,19 +1,29 @@
-//! In-memory series store with an inverted label index: what selectors read from.
+//! In-memory series store with an inverted label index: what selectors read from. Native
+//! histograms are stored as Prometheus's TSDB would hand them back (`chunks.rs`).
+
+mod chunks;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::histogram::FloatHistogram;
 use super::labels::{Labels, METRIC_NAME};
-use super::value::{Millis, Point};
+use super::value::{histogram_placeholder, is_histogram_placeholder, HPoint, Millis, Point};
 
 /// Index of a series inside a [`Storage`].
 pub type SeriesId = usize;
 
-/// One stored series: labels plus samples sorted by time (staleness markers included as
-/// their special NaN).
+/// One stored series: labels plus samples sorted by time. Every sample has a slot in
+/// `points` (staleness markers as their special NaN); a native histogram sample's slot holds
+/// the histogram placeholder and the histogram itself sits in `histograms` under the same
+/// timestamp. Float-only series (almost all of them) never touch the side table.
 #[derive(Clone, Debug, Default)]
 pub struct StoredSeries {
     pub labels: Labels,
     pub points: Vec<Point>,
+    pub histograms: Vec<HPoint>,
+    /// Index in `histograms` of the first histogram of the current TSDB chunk.
+    hist_chunk_start: usize,
 }
 
 impl StoredSeries {
@@ -22,6 +32,22 @@ impl StoredSeries {
         let lo = self.points.partition_point(|p| p.t <= from);
         let hi = self.points.partition_point(|p| p.t <= to);
         &self.points[lo..hi.max(lo)]
+    }
+
+    /// The histogram stored at `t`, if the sample there is one.
+    pub fn histogram_at(&self, t: Millis) -> Option<&Arc<FloatHistogram>> {
+        let i = self.histograms.partition_point(|p| p.t < t);
+        self.histograms.get(i).filter(|p| p.t == t).map(|p| &p.h)
+    }
+
+    /// The histogram samples with `from < t <= to`.
+    pub fn histogram_window(&self, from: Millis, to: Millis) -> &[HPoint] {
+        if self.histograms.is_empty() {
+            return &[];
+        }
+        let lo = self.histograms.partition_point(|p| p.t <= from);
+        let hi = self.histograms.partition_point(|p| p.t <= to);
+        &self.histograms[lo..hi.max(lo)]
     }
 }
 
@@ -32,6 +58,8 @@ pub enum AppendError {
     OutOfOrder { labels: String, t: Millis, last: Millis },
     #[error("duplicate sample for {labels} at {t}")]
     Duplicate { labels: String, t: Millis },
+    #[error("the native histogram placeholder is not a float sample ({labels} at {t})")]
+    Placeholder { labels: String, t: Millis },
 }
 
 /// The series store. Series are appended in time order; lookups go through the postings
@@ -39,6 +67,9 @@ pub enum AppendError {
 #[derive(Clone, Debug, Default)]
 pub struct Storage {
     series: Vec<StoredSeries>,
+    /// Native histogram samples stored (most stores have none, and queries then skip the
+    /// work of weighing samples by size).
+    histogram_samples: usize,
     by_labels: HashMap<Labels, SeriesId>,
     postings: HashMap<String, HashMap<String, Vec<SeriesId>>>,
 }
@@ -58,13 +89,38 @@ impl Storage {
         for (n, v) in labels.iter() {
             self.postings.entry(n.to_string()).or_default().entry(v.to_string()).or_default().push(id);
         }
-        self.series.push(StoredSeries { labels: labels.clone(), points: Vec::new() });
+        self.series.push(StoredSeries { labels: labels.clone(), ..StoredSeries::default() });
         self.by_labels.insert(labels.clone(), id);
         id
     }
 
-    /// Appends a sample; timestamps of a series must strictly increase.
+    /// Appends a float sample; timestamps of a series must strictly increase. The histogram
+    /// placeholder is refused as a float: it only marks slots of [`Storage::append_histogram`].
     pub fn append(&mut self, id: SeriesId, t: Millis, v: f64) -> Result<(), AppendError> {
+        if is_histogram_placeholder(v) {
+            return Err(AppendError::Placeholder { labels: self.series[id].labels.to_string(), t });
+        }
+        self.push(id, t, v)
+    }
+
+    /// Appends a native histogram sample; timestamps of a series must strictly increase.
+    /// The histogram is kept as Prometheus's TSDB would return it: counter reset hint as read
+    /// back, bucket layout shared with its chunk.
+    pub fn append_histogram(
+        &mut self,
+        id: SeriesId,
+        t: Millis,
+        h: Arc<FloatHistogram>,
+    ) -> Result<(), AppendError> {
+        self.push(id, t, histogram_placeholder())?;
+        let s = &mut self.series[id];
+        let h = chunks::store(s, Arc::unwrap_or_clone(h));
+        s.histograms.push(HPoint { t, h });
+        self.histogram_samples += 1;
+        Ok(())
+    }
+
+    fn push(&mut self, id: SeriesId, t: Millis, v: f64) -> Result<(), AppendError> {
         let s = &mut self.series[id];
         if let Some(last) = s.points.last() {
             if t == last.t {
@@ -82,6 +138,11 @@ impl Storage {
     pub fn add(&mut self, labels: &Labels, t: Millis, v: f64) -> Result<(), AppendError> {
         let id = self.series_id(labels);
         self.append(id, t, v)
+    }
+
+    /// True when any series holds a native histogram sample.
+    pub fn has_histograms(&self) -> bool {
+        self.histogram_samples > 0
     }
 
     /// A stored series by id.
@@ -169,5 +230,24 @@ mod tests {
         st.add(&l, 10, 1.0).unwrap();
         assert!(st.add(&l, 5, 1.0).is_err());
         assert!(st.add(&l, 10, 1.0).is_err());
+    }
+
+    #[test]
+    fn histograms_sit_beside_their_placeholder_slots() {
+        let mut st = Storage::new();
+        let l = Labels::from_pairs([("__name__", "x")]);
+        let id = st.series_id(&l);
+        let h = Arc::new(FloatHistogram { count: 3.0, ..FloatHistogram::default() });
+        st.append(id, 0, 1.0).unwrap();
+        st.append_histogram(id, 10, h.clone()).unwrap();
+        st.append(id, 20, 2.0).unwrap();
+        assert!(st.append(id, 30, histogram_placeholder()).is_err());
+        let s = st.get(id);
+        assert!(is_histogram_placeholder(s.points[1].v));
+        assert_eq!(s.histogram_at(10), Some(&h));
+        assert_eq!(s.histogram_at(20), None);
+        assert_eq!(s.histogram_window(0, 10).len(), 1);
+        assert!(s.histogram_window(10, 20).is_empty());
+        assert!(st.append_histogram(id, 20, h).is_err(), "duplicate timestamp");
     }
 }
