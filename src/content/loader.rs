@@ -12,6 +12,7 @@ use super::dataset::{Dataset, DatasetFile, MAX_FILE_BYTES};
 use super::error::{ContentError, Problem};
 use super::pack::PackManifest;
 use super::yaml;
+use crate::rules::yaml::ScalarType;
 
 /// Where a pack's files come from.
 pub trait PackFiles {
@@ -218,14 +219,14 @@ fn read_checked(files: &mut dyn PackFiles, path: &str) -> Result<String, String>
 
 /// The `id` of an exercise file (a YAML mapping with at least `id`).
 fn exercise_id(file: &str, text: &str) -> Result<String, Problem> {
-    let value: serde_yaml::Value = yaml::parse(file, text)?;
-    match value.get("id") {
-        Some(serde_yaml::Value::String(id)) => {
-            super::pack::check_id(id)
-                .map_err(|e| Problem::new(file, yaml::line_of(text, &[yaml::Seg::Key("id")]), e))?;
-            Ok(id.clone())
+    let doc = yaml::parse_document(file, text)?;
+    match doc.get("id").filter(|id| id.scalar_type() == Some(ScalarType::Str)) {
+        Some(node) => {
+            let id = node.as_scalar().unwrap_or_default();
+            super::pack::check_id(id).map_err(|e| Problem::new(file, node.line, e))?;
+            Ok(id.to_string())
         }
-        _ => Err(Problem::new(file, 1, "an exercise file needs an `id`")),
+        None => Err(Problem::new(file, 1, "an exercise file needs an `id`")),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod rule_exercise;
 pub mod series;
 pub mod time;
 pub mod yaml;
+pub mod yaml_de;
 
 pub use builtin::{builtin_dataset, builtin_datasets};
 pub use dataset::{Dataset, DatasetMeta, Event, EventKind, Metric, MetricType};

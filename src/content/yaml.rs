@@ -1,24 +1,31 @@
 //! YAML reading for pack files: typed parsing whose errors carry `file:line`, and a small
 //! locator that finds the line of a key path (`events[2].start`) for problems found after
-//! parsing (serde gives values no positions).
+//! parsing (serde gives values no positions). The parser is the rule files' one
+//! ([`crate::rules::yaml`]), read through [`super::yaml_de`].
 
 use serde::de::DeserializeOwned;
 
 use super::error::Problem;
+use super::yaml_de;
+use crate::rules::yaml::{parse_all, Node};
 
 /// Parses `text` (the contents of `file`) into `T`; unknown fields, wrong types and YAML
-/// syntax errors come back as a problem at the line serde_yaml reports.
+/// syntax errors come back as a problem at the line of the node concerned.
 pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Problem> {
-    if text.trim().is_empty() {
-        return Err(Problem::new(file, 1, "empty file"));
+    let doc = parse_document(file, text)?;
+    yaml_de::from_node(&doc).map_err(|e| Problem::new(file, e.line.max(1), e.message))
+}
+
+/// Parses `text` as a single YAML document.
+pub fn parse_document(file: &str, text: &str) -> Result<Node, Problem> {
+    let mut docs = parse_all(text).map_err(|e| Problem::new(file, e.line.max(1), e.message))?;
+    match docs.len() {
+        0 => Err(Problem::new(file, 1, "empty file")),
+        1 => Ok(docs.remove(0)),
+        _ => {
+            Err(Problem::new(file, docs[1].line, "a pack file holds one YAML document, this is a second one"))
+        }
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let line = e.location().map(|l| l.line()).unwrap_or(1);
-        // serde_yaml appends " at line X column Y"; the position is already in the prefix.
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        Problem::new(file, line, msg)
-    })
 }
 
 /// One step of a path into a YAML document.
@@ -155,5 +162,10 @@ mod tests {
         let e = parse::<T>("f.yaml", "a: 1\nb: 2\n").unwrap_err();
         assert_eq!((e.line, e.message.starts_with("unknown field `b`")), (2, true), "{e}");
         assert_eq!(parse::<T>("f.yaml", "").unwrap_err().to_string(), "f.yaml:1: empty file");
+        assert_eq!(parse::<T>("f.yaml", "# nothing\n").unwrap_err().to_string(), "f.yaml:1: empty file");
+        let e = parse::<T>("f.yaml", "a: 1\n---\na: 2\n").unwrap_err();
+        assert_eq!((e.line, e.message.contains("second")), (3, true), "{e}");
+        let e = parse::<T>("f.yaml", "a: [1\n").unwrap_err();
+        assert!(e.message.contains("expected ',' or ']'"), "{e}");
     }
 }

@@ -8,6 +8,7 @@ pub mod call;
 pub mod error;
 pub mod eval;
 pub mod functions;
+pub mod go_regex;
 pub mod gofmt;
 pub mod grouping;
 pub mod histogram;

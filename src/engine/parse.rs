@@ -8,6 +8,7 @@
 mod guard;
 mod lex;
 mod locate;
+mod regex_literals;
 mod strings;
 
 use std::time::{Duration, SystemTime};
@@ -43,8 +44,10 @@ pub fn parse(query: &str) -> Result<Expr, ParseError> {
     for &(sign, _) in &negatives {
         text.replace_range(sign..sign + 1, " ");
     }
+    let regexes = regex_literals::rewrite(&mut text, query, &tokens);
     match parse_unguarded(&text) {
         Ok(mut expr) => {
+            regex_literals::restore(&mut expr, &regexes);
             if !negatives.is_empty() {
                 let ordinals: Vec<usize> = negatives.iter().map(|&(_, n)| n).collect();
                 negate_ats(&mut expr, &ordinals, &mut 0);

@@ -10,6 +10,7 @@ use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::{AtModifier, Offset, VectorSelector};
 use regex::Regex;
 
+use super::go_regex::go_classes;
 use super::labels::METRIC_NAME;
 use super::storage::{SeriesId, Storage};
 use super::value::{is_histogram_placeholder, is_stale, Millis, Point};
@@ -163,7 +164,7 @@ impl CompiledMatcher {
 
     /// `name=~pattern`, or None when the pattern does not compile.
     pub fn regex(name: &str, pattern: &str) -> Option<Self> {
-        let re = Regex::new(&format!("^(?s:{pattern})$")).ok()?;
+        let re = Regex::new(&format!("^(?s:{})$", go_classes(pattern))).ok()?;
         Some(CompiledMatcher { name: name.to_string(), kind: Compiled::Re(re) })
     }
 
@@ -186,7 +187,7 @@ impl CompiledMatcher {
 /// Re-anchors the pattern so that `.` also matches `\n` as in Go; falls back to the parser's
 /// own compiled form (which escapes Go-only `{` literals) when that fails.
 fn anchored(pattern: &str, parsed: &Regex) -> Regex {
-    Regex::new(&format!("^(?s:{pattern})$")).unwrap_or_else(|_| parsed.clone())
+    Regex::new(&format!("^(?s:{})$", go_classes(pattern))).unwrap_or_else(|_| parsed.clone())
 }
 
 /// Selected series ids per selector node, so repeated evaluation (range queries,

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::engine::go_regex::go_classes;
 use crate::engine::{Labels, Millis};
 
 use super::duration::parse_duration;
@@ -171,7 +172,8 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| unreachable!("fixed pattern {s}: {e}"));
+        let re =
+            |s: &str| Regex::new(&go_classes(s)).unwrap_or_else(|e| unreachable!("fixed pattern {s}: {e}"));
         Patterns {
             load: re(r"^load(?:_(with_nhcb))?\s+(.+?)$"),
             instant: re(r"^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$"),
@@ -351,7 +353,8 @@ fn parse_scalar_line(l: &str) -> Option<f64> {
 }
 
 fn compile(line: usize, pattern: &str) -> Result<Regex, ScriptError> {
-    Regex::new(pattern).or_else(|e| err(line, format!("invalid regex {pattern:?}: {e}")))
+    // Test files hold Go regexps.
+    Regex::new(&go_classes(pattern)).or_else(|e| err(line, format!("invalid regex {pattern:?}: {e}")))
 }
 
 fn parse_expect(line: usize, l: &str, ex: &mut Expectations) -> Result<(), ScriptError> {

@@ -10,6 +10,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 /// which would otherwise exhaust memory (and, in the browser, kill the page).
 const MAX_NODES: usize = 1_000_000;
 
+/// Deepest nesting of collections: the tree is walked (and dropped) recursively, and a
+/// document of ten thousand `- ` must not exhaust the stack (in the browser, kill the page).
+const MAX_DEPTH: usize = 128;
+
 /// One node with its 1-based position (line and column of its first character).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -149,6 +153,21 @@ pub fn parse_int(value: &str) -> Option<i64> {
     i64::try_from(if neg { -magnitude } else { magnitude }).ok()
 }
 
+/// The value of a core-schema number scalar (`1.5`, `-2e3`, `.inf`, `0x1f`), None for anything
+/// else.
+pub fn parse_float(value: &str) -> Option<f64> {
+    match value {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
+        _ => match parse_int(value) {
+            Some(i) => Some(i as f64),
+            None if is_float(value) => value.replace('_', "").parse().ok(),
+            None => None,
+        },
+    }
+}
+
 /// True for a core-schema float such as `1.5`, `-2e3`, `.5`.
 fn is_float(value: &str) -> bool {
     let body = value.strip_prefix(['-', '+']).unwrap_or(value);
@@ -170,6 +189,11 @@ pub struct SyntaxError {
 /// Parses the first document of `text` (None when the stream holds no document at all, as
 /// an empty file). Later documents are still scanned so that their syntax errors count.
 pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
+    Ok(parse_all(text)?.into_iter().next())
+}
+
+/// Parses every document of `text`.
+pub fn parse_all(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut builder = Builder {
         anchors: HashMap::new(),
         stack: Vec::new(),
@@ -190,7 +214,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, SyntaxError> {
         builder.on_event(event, span)?;
         builder.prev_end = (span.end.line(), span.end.col() + 1);
     }
-    Ok(builder.done.into_iter().next())
+    Ok(builder.done)
 }
 
 /// A collection being built, with the anchor it will be registered under.
@@ -232,6 +256,9 @@ impl Builder<'_> {
                 let node = self.anchors.get(&id).cloned().unwrap_or_else(|| Node::null_at(line, col));
                 self.nodes += count(&node);
                 self.finish(node, 0, line)
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                Err(SyntaxError { line, col, message: format!("nesting is deeper than {MAX_DEPTH} levels") })
             }
             Event::SequenceStart(anchor, _) => {
                 self.stack.push(Open::Seq(Node { kind: NodeKind::Seq(Vec::new()), line, col }, anchor));
@@ -390,5 +417,24 @@ mod tests {
             bomb.push_str(&format!("a{i}: &a{i} [{}]\n", [prev.as_str(); 10].join(", ")));
         }
         assert!(parse(&bomb).is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        assert!(parse(&format!("a: {}1{}", "[".repeat(100), "]".repeat(100))).is_ok());
+        let deep = "- ".repeat(10_000) + "x";
+        assert!(parse(&deep).unwrap_err().message.contains("deeper than 128"));
+    }
+
+    #[test]
+    fn numbers() {
+        for (text, want) in
+            [("1.5", 1.5), ("-2e3", -2000.0), ("0x1f", 31.0), ("1_000", 1000.0), ("-.inf", f64::NEG_INFINITY)]
+        {
+            assert_eq!(parse_float(text), Some(want), "{text}");
+        }
+        assert!(parse_float(".nan").is_some_and(f64::is_nan));
+        assert_eq!(parse_float("1.2.3"), None);
+        assert_eq!(parse_float("x"), None);
     }
 }

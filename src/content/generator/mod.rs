@@ -72,7 +72,7 @@ pub enum GeneratorSpec {
 }
 
 /// The written form: one key naming the generator. (A struct rather than an externally
-/// tagged enum because serde_yaml reads those as YAML tags, `!ml_serving`.)
+/// tagged enum: the YAML reader, [`crate::content::yaml_de`], reads enums from a name only.)
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GeneratorKey {

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::FnCall;
 use crate::engine::error::QueryError;
+use crate::engine::go_regex::{go_classes, regex_hint};
 use crate::engine::labels::{is_valid_label_name, Labels};
 use crate::engine::value::{Sample, Value};
 
@@ -19,8 +20,10 @@ pub(super) fn label_replace(call: &mut FnCall) -> R {
     let (dst, replacement, src, pattern) =
         (call.string(1)?, call.string(2)?, call.string(3)?, call.string(4)?);
     // Go's RE2 and the regex crate agree on syntax, and on `$name` expansion (longest name).
-    let regex = Regex::new(&format!("^(?s:{pattern})$"))
-        .map_err(|_| QueryError::eval(format!("invalid regular expression in label_replace(): {pattern}")))?;
+    let regex = Regex::new(&format!("^(?s:{})$", go_classes(&pattern))).map_err(|_| {
+        let hint = regex_hint(&pattern);
+        QueryError::eval(format!("invalid regular expression in label_replace(): {pattern}{hint}"))
+    })?;
     if !is_valid_label_name(&dst) {
         return Err(QueryError::eval(format!("invalid destination label name in label_replace(): {dst}")));
     }

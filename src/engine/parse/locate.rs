@@ -376,7 +376,8 @@ impl<'a> Recognizer<'a> {
 /// Places one of promql-parser's semantic messages on the tokens it is about, rewording it
 /// the way Prometheus words it. Falls back to the whole query.
 pub fn semantic_error(src: &str, tokens: &[Token], message: &str) -> Located {
-    let message = reword(message);
+    let hint = if message.contains("regex") { crate::engine::go_regex::regex_hint(message) } else { "" };
+    let message = reword(message) + hint;
     let whole = Located { message: message.clone(), start: 0, end: src.len() };
     let at = |t: &Token| Located { message: message.clone(), start: t.start, end: t.end };
     let find = |pred: &dyn Fn(&Token) -> bool| tokens.iter().find(|t| pred(t)).map(at);

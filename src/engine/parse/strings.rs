@@ -53,6 +53,17 @@ pub fn apply(expr: &mut Expr, fixes: &[Fix]) {
     }
 }
 
+/// The value promql-parser gives a string literal (None when it does not decode: the parser
+/// reports that).
+pub fn parser_value(lit: &str) -> Option<String> {
+    let quote = lit.chars().next()?;
+    let inner = lit.strip_prefix(quote)?.strip_suffix(quote)?;
+    if quote == '`' || !inner.contains('\\') {
+        return Some(inner.to_string());
+    }
+    decode(lit).map(|f| f.parser)
+}
+
 /// Decodes a quoted literal both ways (None when it does not decode: the parser reports that).
 /// Only `\x` and octal escapes differ: Go's `\u`/`\U` are characters, as here.
 fn decode(lit: &str) -> Option<Fix> {
