@@ -39,6 +39,26 @@ pub struct ContentError {
 }
 
 impl ContentError {
+    /// All the loaded items, or every problem of every item that failed (so one run reports
+    /// them all).
+    pub fn collect<T>(
+        results: impl IntoIterator<Item = Result<T, ContentError>>,
+    ) -> Result<Vec<T>, ContentError> {
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for r in results {
+            match r {
+                Ok(item) => out.push(item),
+                Err(e) => problems.extend(e.problems),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(ContentError { problems })
+        }
+    }
+
     /// An error made of a single problem.
     pub fn at(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
         ContentError { problems: vec![Problem::new(file, line, message)] }

@@ -2,7 +2,7 @@
 //! order) embedded in the binary and the wasm module, plus the catalogue view the home page
 //! shows (exercises grouped by the seed's tasks).
 
-use super::error::{ContentError, Problem};
+use super::error::ContentError;
 use super::exercise::Exercise;
 use super::loader::{load_pack, MemoryFiles};
 
@@ -58,19 +58,7 @@ pub fn builtin_exercises() -> Result<Vec<Exercise>, ContentError> {
     let files = MemoryFiles(FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect());
     let manifest = files.0.get("pack.yaml").cloned().unwrap_or_default();
     let pack = load_pack("exercises/pack.yaml", &manifest, &mut files.clone())?;
-    let mut out = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
-    for f in &pack.exercises {
-        match Exercise::load(&f.file, &f.text) {
-            Ok(ex) => out.push(ex),
-            Err(e) => problems.extend(e.problems),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(ContentError { problems })
-    }
+    ContentError::collect(pack.exercises.iter().map(|f| Exercise::load(&f.file, &f.text)))
 }
 
 /// One group of the catalogue: a seed task and its exercises, in order.

@@ -62,19 +62,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 /// Loads every built-in rule exercise.
 pub fn builtin() -> Result<Vec<RuleExercise>, ContentError> {
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (file, text) in BUILTIN {
-        match RuleExercise::load(file, text) {
-            Ok(ex) => out.push(ex),
-            Err(e) => problems.extend(e.problems),
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(ContentError { problems })
-    }
+    ContentError::collect(BUILTIN.iter().map(|(file, text)| RuleExercise::load(file, text)))
 }
 
 /// Checking options: ConfigMaps are unwrapped (the seed's form), duplicates are only lint.

@@ -11,7 +11,7 @@ use promql_parser::parser::{Call, Expr, MatrixSelector, SubqueryExpr};
 
 use super::eval::{check_duplicates, Evaluator};
 use super::functions::resets::SlidingWindow;
-use super::functions::window::{self, EndsReducer, Reducer, WindowCtx};
+use super::functions::window::{self, EndsReducer, MixedWindow, Reducer, WindowCtx};
 use super::functions::{FnCall, FnDef};
 use super::histogram::CounterResetHint;
 use super::labels::{Labels, METRIC_NAME};
@@ -288,9 +288,12 @@ fn reduce_windows(
                 return Err(QueryError::TooManySamples("query execution"));
             }
             let metric = s.labels.metric_name().unwrap_or_default();
-            if let Some(r) =
-                window::reduce_series(name, f, &scratch, &hists, &ctx, metric, &mut ev.annotations)?
-            {
+            if let Some(r) = window::reduce_series(
+                name,
+                f,
+                &MixedWindow { floats: &scratch, hists: &hists, ctx: &ctx, metric },
+                &mut ev.annotations,
+            )? {
                 out.push(r.into_sample(labels.clone(), t));
             }
             continue;

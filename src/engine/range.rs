@@ -28,16 +28,17 @@ pub fn validate(start: Millis, end: Millis, step: Millis, opts: &EngineOptions) 
     if usize::try_from(steps).map_or(true, |n| n > opts.max_range_steps) {
         return Err(QueryError::BadParams(format!(
             "exceeded maximum resolution of {} points per timeseries. Try decreasing the query resolution (?step=XX)",
-            thousands(opts.max_range_steps)
+            thousands(opts.max_range_steps as u64)
         )));
     }
     Ok(())
 }
 
-/// `11000` → `11,000`.
-fn thousands(n: usize) -> String {
+/// An integer with thousands separators: `11000` → `11,000` (Prometheus's wording of the
+/// resolution limit; the site and the rules lab print counts the same way).
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');

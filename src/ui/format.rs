@@ -76,17 +76,7 @@ pub fn labels(l: &Labels) -> String {
 }
 
 /// An integer with thousands separators: `2,540,559`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::engine::range::thousands;
 
 /// A duration in milliseconds for the run-time readout: `0.4 ms`, `12 ms`, `1.25 s`.
 pub fn elapsed(ms: f64) -> String {

@@ -5,6 +5,17 @@
 //! controls, chart geometry, highlighting, paths) compiles everywhere so `cargo test` covers
 //! it natively.
 
+/// Declares items that exist only in the browser build (components and browser glue): each
+/// gets `#[cfg(target_arch = "wasm32")]`, so native builds and `cargo test` skip them.
+macro_rules! wasm_only {
+    ($($item:item)*) => {
+        $(
+            #[cfg(target_arch = "wasm32")]
+            $item
+        )*
+    };
+}
+
 pub mod chart_model;
 pub mod format;
 pub mod highlight;
@@ -13,48 +24,29 @@ pub mod paths;
 pub mod request;
 pub mod rules_lab;
 
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-mod autocomplete;
-#[cfg(target_arch = "wasm32")]
-mod browser;
-#[cfg(target_arch = "wasm32")]
-mod catalogue;
-#[cfg(target_arch = "wasm32")]
-mod chart;
-#[cfg(target_arch = "wasm32")]
-mod data;
-#[cfg(target_arch = "wasm32")]
-mod dataset_overview;
-#[cfg(target_arch = "wasm32")]
-mod dataset_picker;
-#[cfg(target_arch = "wasm32")]
-mod editor;
-#[cfg(target_arch = "wasm32")]
-mod exercise;
-#[cfg(target_arch = "wasm32")]
-mod exercise_data;
-#[cfg(target_arch = "wasm32")]
-mod exercise_feedback;
-#[cfg(target_arch = "wasm32")]
-mod exercise_player;
-#[cfg(target_arch = "wasm32")]
-mod header;
-#[cfg(target_arch = "wasm32")]
-mod home;
-#[cfg(target_arch = "wasm32")]
-mod playground;
-#[cfg(target_arch = "wasm32")]
-mod progress_store;
-#[cfg(target_arch = "wasm32")]
-mod results;
-#[cfg(target_arch = "wasm32")]
-mod table;
-#[cfg(target_arch = "wasm32")]
-mod theme;
-#[cfg(target_arch = "wasm32")]
-mod time_controls;
+wasm_only! {
+    mod app;
+    mod autocomplete;
+    mod browser;
+    mod catalogue;
+    mod chart;
+    mod data;
+    mod dataset_overview;
+    mod dataset_picker;
+    mod editor;
+    mod exercise;
+    mod exercise_data;
+    mod exercise_feedback;
+    mod exercise_player;
+    mod header;
+    mod home;
+    mod playground;
+    mod progress_store;
+    mod results;
+    mod table;
+    mod theme;
+    mod time_controls;
+}
 
 /// Mounts the app on the page body.
 #[cfg(target_arch = "wasm32")]

@@ -45,22 +45,29 @@ impl Reduced {
     }
 }
 
+/// One series' window split into its float samples and its histograms, with the window's
+/// context and the series' metric name (for annotations).
+#[derive(Clone, Copy)]
+pub struct MixedWindow<'a> {
+    pub floats: &'a [Point],
+    pub hists: &'a [HPoint],
+    pub ctx: &'a WindowCtx,
+    pub metric: &'a str,
+}
+
 /// Reduces one series' window (not empty) with window function `name`, whose float
 /// reducer is `f`: floats only go straight to `f`; windows holding histograms follow
 /// Prometheus's rules for them. `metric` names the series in annotations.
 pub fn reduce_series(
     name: &str,
     f: Reducer,
-    floats: &[Point],
-    hists: &[HPoint],
-    ctx: &WindowCtx,
-    metric: &str,
+    w: &MixedWindow,
     annotations: &mut Annotations,
 ) -> Result<Option<Reduced>, QueryError> {
-    if hists.is_empty() {
-        return Ok(f(floats, ctx).map(Reduced::Float));
+    if w.hists.is_empty() {
+        return Ok(f(w.floats, w.ctx).map(Reduced::Float));
     }
-    window_hist::reduce(name, f, floats, hists, ctx, metric, annotations)
+    window_hist::reduce(name, f, w, annotations)
 }
 
 /// The reducer of function `name`, and whether it takes a scalar second argument.
@@ -168,9 +175,12 @@ pub(super) fn reduce_call(call: &mut FnCall) -> Result<Value, QueryError> {
             continue;
         }
         let metric = s.labels.metric_name().unwrap_or_default().to_string();
-        if let Some(r) =
-            reduce_series(call.name, f, &s.points, &s.histograms, &ctx, &metric, call.annotations)?
-        {
+        if let Some(r) = reduce_series(
+            call.name,
+            f,
+            &MixedWindow { floats: &s.points, hists: &s.histograms, ctx: &ctx, metric: &metric },
+            call.annotations,
+        )? {
             out.push(r.into_sample(s.labels, call.t));
         }
     }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::rate_hist::{self, RateCtx};
-use super::window::{Reduced, Reducer, WindowCtx};
+use super::window::{MixedWindow, Reduced, Reducer};
 use crate::engine::error::{Annotations, QueryError};
 use crate::engine::histogram::accumulate::Accumulator;
 use crate::engine::histogram::arith::ArithError;
@@ -19,12 +19,10 @@ use crate::engine::value::{HPoint, Point};
 pub fn reduce(
     name: &str,
     f: Reducer,
-    floats: &[Point],
-    hists: &[HPoint],
-    ctx: &WindowCtx,
-    metric: &str,
+    w: &MixedWindow,
     annotations: &mut Annotations,
 ) -> Result<Option<Reduced>, QueryError> {
+    let MixedWindow { floats, hists, ctx, metric } = *w;
     let float = |v: f64| Ok(Some(Reduced::Float(v)));
     let (first_f, last_f) = (floats.first(), floats.last());
     let (first_h, last_h) = (hists.first(), hists.last());
@@ -93,7 +91,7 @@ pub fn reduce(
             };
             Ok(rate_hist::extrapolated(hists, &rc, annotations).map(|h| Reduced::Histogram(Arc::new(h))))
         }
-        "irate" | "idelta" => last_two(name, f, floats, hists, ctx, metric, annotations),
+        "irate" | "idelta" => last_two(name, f, w, annotations),
         "changes" => float(count_transitions(
             floats,
             hists,
@@ -111,12 +109,10 @@ pub fn reduce(
 fn last_two(
     name: &str,
     f: Reducer,
-    floats: &[Point],
-    hists: &[HPoint],
-    ctx: &WindowCtx,
-    metric: &str,
+    w: &MixedWindow,
     annotations: &mut Annotations,
 ) -> Result<Option<Reduced>, QueryError> {
+    let MixedWindow { floats, hists, ctx, metric } = *w;
     if floats.len() + hists.len() < 2 {
         return Ok(None);
     }
@@ -211,6 +207,7 @@ fn count_transitions(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::functions::window::{reducer, WindowCtx};
     use crate::engine::histogram::Span;
 
     fn hp(t: i64, count: f64) -> HPoint {
@@ -226,10 +223,11 @@ mod tests {
     }
 
     fn run(name: &str, floats: &[Point], hists: &[HPoint]) -> (Option<Reduced>, Annotations) {
-        let (f, _) = super::super::window::reducer(name).expect("a window function");
+        let (f, _) = reducer(name).expect("a window function");
         let ctx = WindowCtx { window: (0, 100_000), t: 100_000, param: 0.0 };
         let mut a = Annotations::default();
-        let r = reduce(name, f, floats, hists, &ctx, "m", &mut a).expect("supported");
+        let w = MixedWindow { floats, hists, ctx: &ctx, metric: "m" };
+        let r = reduce(name, f, &w, &mut a).expect("supported");
         (r, a)
     }
 

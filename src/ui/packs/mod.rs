@@ -9,24 +9,18 @@
 pub mod assemble;
 pub mod source;
 
-#[cfg(target_arch = "wasm32")]
-mod fetch;
-#[cfg(target_arch = "wasm32")]
-mod panel;
-#[cfg(target_arch = "wasm32")]
-mod state;
-#[cfg(target_arch = "wasm32")]
-mod status;
-#[cfg(target_arch = "wasm32")]
-mod switch;
-#[cfg(target_arch = "wasm32")]
-mod sync;
+wasm_only! {
+    mod fetch;
+    mod panel;
+    mod state;
+    mod status;
+    mod switch;
+    mod sync;
+}
 
-#[cfg(target_arch = "wasm32")]
-pub use panel::PackPanel;
-#[cfg(target_arch = "wasm32")]
-pub use state::{pack_exercises, provide_packs, use_packs};
-#[cfg(target_arch = "wasm32")]
-pub use status::PackStatus;
-#[cfg(target_arch = "wasm32")]
-pub use sync::PackRouteSync;
+wasm_only! {
+    pub use panel::PackPanel;
+    pub use state::{pack_exercises, provide_packs, use_packs};
+    pub use status::PackStatus;
+    pub use sync::PackRouteSync;
+}

@@ -9,27 +9,21 @@
 pub mod report;
 pub mod session;
 
-#[cfg(target_arch = "wasm32")]
-mod bars;
-#[cfg(target_arch = "wasm32")]
-mod cost_view;
-#[cfg(target_arch = "wasm32")]
-mod exercise_page;
-#[cfg(target_arch = "wasm32")]
-mod page;
-#[cfg(target_arch = "wasm32")]
-pub mod recorded;
-#[cfg(target_arch = "wasm32")]
-mod rule_editor;
-#[cfg(target_arch = "wasm32")]
-mod rule_list;
-#[cfg(target_arch = "wasm32")]
-mod run;
+wasm_only! {
+    mod bars;
+    mod cost_view;
+    mod exercise_page;
+    mod page;
+    pub mod recorded;
+    mod rule_editor;
+    mod rule_list;
+    mod run;
+}
 
-#[cfg(target_arch = "wasm32")]
-pub use exercise_page::RuleExercisePage;
-#[cfg(target_arch = "wasm32")]
-pub use page::RulesLab;
+wasm_only! {
+    pub use exercise_page::RuleExercisePage;
+    pub use page::RulesLab;
+}
 
 /// The seed's recording rules, as the seed writes them: a Kubernetes ConfigMap (TODO 3.1).
 pub const SEED_RULES: &str = include_str!("../../../tests/rules/seed_recording_rules.configmap.yaml");

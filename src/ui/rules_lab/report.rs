@@ -158,17 +158,7 @@ pub fn interval(ms: i64) -> String {
 }
 
 /// A count with thousands separators: `12,345`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::engine::range::thousands as count;
 
 /// Three significant digits, without a trailing `.0`.
 fn significant(x: f64) -> String {
