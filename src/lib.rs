@@ -2,13 +2,17 @@
 //! exercises) built on it, and rule evaluation. The same library backs the browser app
 //! (`ui`, wasm32 only) and the native `promplay` CLI.
 //!
-//! Layering rule: `engine`, `content` and `rules` never import UI crates; `ui` depends on them.
+//! Layering rule: `engine`, `content` and `rules` never import UI crates. In the browser the
+//! app (`ui`) and the engine run as two modules: `ui` reaches the engine only through the
+//! messages of `link`, which `host` answers inside the engine module.
 
 pub mod assist;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod content;
 pub mod engine;
+pub mod host;
+pub mod link;
 pub mod promqltest;
 pub mod rules;
 

@@ -3,10 +3,14 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import {
   BOOT_TIMEOUT,
   NARROW,
+  ROOT,
   launch,
   readTable,
   runQuery,
@@ -33,6 +37,33 @@ describe('home page', () => {
     await page.close();
   });
 });
+
+describe('start page weight', () => {
+  test('the start page downloads the app only, not the engine module', async () => {
+    const page = await env.browser.page();
+    const paths = [];
+    page.on('requestfinished', (r) => paths.push(new URL(r.url()).pathname));
+    await page.goto(env.site.url, { waitUntil: 'networkidle' });
+    await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
+    await page.waitForLoadState('networkidle');
+    assert.ok(!paths.some((p) => p.includes('promql-engine')), `engine module requested: ${paths.join(' ')}`);
+    // What it downloaded, measured as served with gzip -9.
+    const files = paths.map((p) => ({ path: p, ...sizeOf(p) }));
+    const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
+    console.log('start page', total);
+    await writeArtefact('first-page.json', { total, files });
+    // The budget of issue #3: everything the first page loads, gzipped, at most 600 KB.
+    assert.ok(total.gzip <= 600_000, `the start page downloads ${total.gzip} B gzipped (budget 600,000 B)`);
+    await page.close();
+  });
+});
+
+/** Raw and gzip -9 size of the dist/ file served at URL path `p` (the index page for `/`). */
+function sizeOf(p) {
+  const file = p.endsWith('/') ? `${p}index.html` : p;
+  const bytes = readFileSync(join(ROOT, 'dist', decodeURIComponent(file)));
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
 
 describe('playground', () => {
   test('measures navigation to an interactive editor', async () => {

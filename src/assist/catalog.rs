@@ -154,7 +154,7 @@ pub fn is_keyword(name: &str) -> bool {
 }
 
 /// Names found in a dataset, indexed for completion.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Catalog {
     metrics: BTreeSet<String>,
     /// metric → label names its series carry (without `__name__`).

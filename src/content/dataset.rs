@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::{ContentError, Problem};
 use super::generator::{self, GeneratorSpec};
@@ -25,7 +25,7 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 pub const MIN_INTERVAL: Millis = 1_000;
 
 /// A metric's type, as in OpenMetrics `# TYPE` lines.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricType {
     Counter,
@@ -60,7 +60,7 @@ pub struct MetricInfo {
 
 /// The kinds of documented events. All kinds document something; the `ml_serving`
 /// generator also acts on every kind but `note`.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// Documentation only (e.g. "peak hours").
@@ -140,7 +140,7 @@ pub struct DatasetFile {
 }
 
 /// A documented event with absolute times, for the site and for alert simulations.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
     pub title: String,
@@ -175,7 +175,7 @@ impl Event {
 }
 
 /// One metric family of a dataset.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     pub name: String,
     pub kind: MetricType,
@@ -183,7 +183,7 @@ pub struct Metric {
 }
 
 /// What the site shows about a dataset before (and after) loading it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DatasetMeta {
     pub id: String,
     pub title: String,

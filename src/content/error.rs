@@ -3,8 +3,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// One problem in a pack: where it is and why it is a problem.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The file, as the pack names it (relative to the manifest) or as the user gave it.
     pub file: String,
@@ -33,7 +35,7 @@ impl fmt::Display for Problem {
 }
 
 /// Why a pack or dataset could not be used: one or more problems.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub struct ContentError {
     pub problems: Vec<Problem>,
 }

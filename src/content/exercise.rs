@@ -7,7 +7,7 @@
 //! `26h` (after the dataset's start), `start + 30m`, `end - 1h`, `error-spike + 10m` (an
 //! event's start), `error-spike.end - 5m`, or a UTC instant `2026-01-06T02:00:00Z`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::dataset::DatasetMeta;
 use super::error::{ContentError, Problem};
@@ -18,7 +18,7 @@ use super::yaml::{self, Seg};
 use crate::engine::{self, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
 
 /// What the learner does.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExerciseKind {
     /// Write a query from a description.
@@ -43,7 +43,7 @@ impl ExerciseKind {
 }
 
 /// A range evaluation as written.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeSpec {
     pub from: String,
@@ -53,7 +53,7 @@ pub struct RangeSpec {
 
 /// A recording rule whose series the exercise's dataset must hold (as a Prometheus running
 /// those rules would): `record` is the new metric name, `expr` what it records.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordingRule {
     pub record: String,
@@ -65,7 +65,7 @@ pub struct RecordingRule {
 }
 
 /// A link shown once the exercise is solved.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocLink {
     pub title: String,
@@ -73,7 +73,7 @@ pub struct DocLink {
 }
 
 /// An exercise file.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
     pub id: String,

@@ -7,6 +7,8 @@ pub mod compare;
 pub mod feedback;
 pub mod overlay;
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::{self, EngineOptions, Millis, QueryError, Storage, Value};
 
 pub use compare::{almost_equal, Diff, ValueMismatch};
@@ -14,7 +16,7 @@ pub use compare::{almost_equal, Diff, ValueMismatch};
 use super::explain_empty;
 
 /// A range evaluation: `[start, end]` every `step` milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RangeParams {
     pub start: Millis,
     pub end: Millis,

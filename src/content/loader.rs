@@ -2,9 +2,11 @@
 //! its exercise files. Files come through [`PackFiles`], so the same code reads a directory
 //! (CLI, tests) and files the site fetched from a URL (`?pack=<url>`) or a picked file.
 //!
-//! The site's hook: fetch the manifest URL and pass the response to [`check_response`]; then
-//! repeatedly call [`files_needed`] and fetch what it lists (relative to the manifest URL,
-//! see [`resolve_url`]) into a [`MemoryFiles`] until it returns nothing; then [`load_pack`].
+//! The site's flow: the app fetches the manifest URL and passes the response to
+//! [`check_response`]; then, in rounds, it asks the engine module which files are still
+//! needed ([`files_needed`], through `link::packs::FilesNeeded`) and fetches them (relative to
+//! the manifest URL, see [`resolve_url`]) until none is; then the engine module reads them
+//! all with [`load_pack`] (`link::packs::LoadPack`).
 
 use std::collections::BTreeMap;
 

@@ -285,7 +285,7 @@ fn reduce_windows(
             scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
             held += scratch.len() + hists.iter().map(|p| p.h.sample_weight()).sum::<usize>();
             if ev.current_samples + held > ev.opts.max_samples {
-                return Err(QueryError::TooManySamples("query execution"));
+                return Err(QueryError::TooManySamples("query execution".into()));
             }
             let metric = s.labels.metric_name().unwrap_or_default();
             if let Some(r) = window::reduce_series(
@@ -318,7 +318,7 @@ fn reduce_windows(
         }
         held += len;
         if ev.current_samples + held > ev.opts.max_samples {
-            return Err(QueryError::TooManySamples("query execution"));
+            return Err(QueryError::TooManySamples("query execution".into()));
         }
         if counter_info && !counter_name {
             non_counter_info(ev, &s.labels, len);

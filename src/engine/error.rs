@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A parse error with the position it refers to (1-based line and column, plus the byte
 /// range in the query so an editor can underline it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ParseError {
     pub message: String,
     pub line: usize,
@@ -22,7 +22,7 @@ impl fmt::Display for ParseError {
 }
 
 /// Any failure of a query.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum QueryError {
     /// The query text is not valid PromQL (API errorType `bad_data`).
     #[error("{0}")]
@@ -32,7 +32,7 @@ pub enum QueryError {
     Eval(String),
     /// The query would hold more samples in memory than the configured limit.
     #[error("query processing would load too many samples into memory in {0}")]
-    TooManySamples(&'static str),
+    TooManySamples(std::borrow::Cow<'static, str>),
     /// Bad query parameters (API errorType `bad_data`): range too large, step zero, ...
     #[error("{0}")]
     BadParams(String),
@@ -65,7 +65,7 @@ impl QueryError {
 
 /// Non-fatal findings of a query, de-duplicated, in the order first seen.
 /// Texts follow Prometheus (`PromQL warning: ...`, `PromQL info: ...`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Annotations {
     pub warnings: Vec<String>,
     pub infos: Vec<String>,

@@ -134,7 +134,7 @@ impl<'a> Evaluator<'a> {
     pub fn check_samples(&mut self) -> Result<(), QueryError> {
         self.stats.peak_samples = self.stats.peak_samples.max(self.current_samples as u64);
         if self.current_samples > self.opts.max_samples {
-            return Err(QueryError::TooManySamples("query execution"));
+            return Err(QueryError::TooManySamples("query execution".into()));
         }
         Ok(())
     }
@@ -246,7 +246,7 @@ impl<'a> Evaluator<'a> {
             }
             held += series.weight();
             if self.current_samples + held > self.opts.max_samples {
-                return Err(QueryError::TooManySamples("query execution"));
+                return Err(QueryError::TooManySamples("query execution".into()));
             }
             out.push(series);
         }
@@ -400,7 +400,7 @@ mod tests {
 
         let tight = EngineOptions { max_samples: 1, ..EngineOptions::default() };
         let err = eval_instant(&st, &expr, 90_000, &tight).unwrap_err();
-        assert_eq!(err, QueryError::TooManySamples("query execution"));
+        assert_eq!(err, QueryError::TooManySamples("query execution".into()));
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub fn is_valid_label_name(name: &str) -> bool {
 /// as an absent label). Cheap comparisons and hashing make it usable as a map key. The pairs
 /// are shared: cloning a label set (which the evaluator does for every sample it reads) is
 /// a reference-count increment, and a change copies only the set being changed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Labels(Arc<Vec<(String, String)>>);
 
 impl Labels {

@@ -29,7 +29,7 @@ pub use storage::Storage;
 pub use value::{Millis, Point, Sample, Series, Value};
 
 /// Engine settings, defaulting to Prometheus's defaults.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EngineOptions {
     /// How far back an instant selector looks for a sample (`--query.lookback-delta`).
     pub lookback_delta: Millis,
@@ -53,7 +53,7 @@ impl Default for EngineOptions {
 }
 
 /// Work counters of one query, for the cost comparisons.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QueryStats {
     /// Samples read from storage (Prometheus's `totalQueryableSamples`).
     pub samples_touched: u64,
@@ -64,7 +64,7 @@ pub struct QueryStats {
 }
 
 /// A successful query: its value, annotations and work counters.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueryOutput {
     pub value: Value,
     pub annotations: Annotations,

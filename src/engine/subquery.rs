@@ -54,7 +54,7 @@ pub fn with_window<R>(
     let from = to.saturating_sub(duration_ms(&sq.range));
     let steps = to.saturating_sub(from) / step + 1;
     if usize::try_from(steps).map_or(true, |n| n > ev.opts.max_samples) {
-        return Err(QueryError::TooManySamples("query execution"));
+        return Err(QueryError::TooManySamples("query execution".into()));
     }
 
     let node = sq as *const SubqueryExpr as usize;

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::histogram::FloatHistogram;
 use super::labels::Labels;
 
@@ -40,14 +42,14 @@ pub fn is_histogram_placeholder(v: f64) -> bool {
 }
 
 /// One float sample of a series.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub t: Millis,
     pub v: f64,
 }
 
 /// One native histogram sample of a series.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HPoint {
     pub t: Millis,
     pub h: Arc<FloatHistogram>,
@@ -55,7 +57,7 @@ pub struct HPoint {
 
 /// One element of an instant vector: a float (`h` is `None`) or a native histogram (then
 /// `v` holds the placeholder and means nothing).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub labels: Labels,
     pub t: Millis,
@@ -81,7 +83,7 @@ impl Sample {
 }
 
 /// One series of a range vector: its float and histogram samples, each in time order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     pub labels: Labels,
     pub points: Vec<Point>,
@@ -106,7 +108,7 @@ impl Series {
 }
 
 /// The result of evaluating an expression.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Scalar { t: Millis, v: f64 },
     String { t: Millis, s: String },

@@ -29,14 +29,14 @@ impl CheckOptions {
 }
 
 /// Errors fail a check; lint findings only fail it under `--lint-fatal`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Lint,
     Error,
 }
 
 /// One finding, at a 1-based line and column of the file (0 when there is none to give).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub line: usize,

@@ -10,11 +10,12 @@
 use std::collections::HashMap;
 
 use promql_parser::parser::Expr;
+use serde::{Deserialize, Serialize};
 
 use super::ast;
 use super::eval::{Evaluation, RuleOutcome};
 use super::model::RuleFile;
-use crate::engine::{eval, parse, EngineOptions, Millis, QueryStats, Value};
+use crate::engine::{eval, parse, EngineOptions, Millis, QueryStats, Storage, Value};
 
 /// The seed's success bar: recording rules should make queries more than 5× faster.
 pub const TARGET_SPEEDUP: f64 = 5.0;
@@ -42,7 +43,7 @@ pub const SEED_PAIRS: &[(&str, &str, &str)] = &[
 ];
 
 /// A raw query and the recorded series that replaces it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pair {
     pub label: String,
     pub raw: String,
@@ -52,7 +53,7 @@ pub struct Pair {
 }
 
 /// How to measure.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CostOptions {
     /// Timed batches per query; the median is reported.
     pub runs: usize,
@@ -83,7 +84,7 @@ impl Default for CostOptions {
 }
 
 /// One query's measured cost.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// Median evaluation time of one query, in milliseconds.
     pub median_ms: f64,
@@ -97,7 +98,7 @@ pub struct Cost {
 }
 
 /// A pair measured both ways.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairCost {
     pub pair: Pair,
     pub instant_raw: Cost,
@@ -124,7 +125,7 @@ fn speedup(raw: &Cost, recorded: &Cost) -> Option<f64> {
 }
 
 /// What a recording rule's output costs to keep.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StorageCost {
     pub record: String,
     pub series: usize,
@@ -177,7 +178,7 @@ pub fn pairs(file: &RuleFile) -> Vec<Pair> {
 }
 
 /// The whole comparison: every pair measured, every rule's storage cost.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CostTable {
     pub pairs: Vec<PairCost>,
     pub storage: Vec<StorageCost>,
@@ -203,7 +204,12 @@ pub fn compare(
 
 /// The instant queries' time and the range query's (start, end, step) for `evaluation`.
 pub fn times(evaluation: &Evaluation, opts: &CostOptions) -> (Millis, (Millis, Millis, Millis)) {
-    let at = opts.at.unwrap_or(evaluation.end);
+    times_ending(evaluation.end, opts)
+}
+
+/// [`times`] for an evaluation whose timeline ends at `end`.
+pub fn times_ending(end: Millis, opts: &CostOptions) -> (Millis, (Millis, Millis, Millis)) {
+    let at = opts.at.unwrap_or(end);
     (at, (at - opts.range, at, opts.step.max(1)))
 }
 
@@ -215,8 +221,20 @@ pub fn measure_pair(
     opts: &CostOptions,
     clock: &mut dyn FnMut() -> f64,
 ) -> PairCost {
-    let (at, range) = times(evaluation, opts);
-    let storage = &evaluation.storage;
+    measure_pair_in(&evaluation.storage, evaluation.end, pair, opts, clock)
+}
+
+/// [`measure_pair`] on the evaluated `storage` of a timeline ending at `end` (the engine
+/// module keeps the evaluated storage shared with the playground's queries, apart from the
+/// rest of the evaluation).
+pub fn measure_pair_in(
+    storage: &Storage,
+    end: Millis,
+    pair: Pair,
+    opts: &CostOptions,
+    clock: &mut dyn FnMut() -> f64,
+) -> PairCost {
+    let (at, range) = times_ending(end, opts);
     let mut measure = |query: &str, ranged: bool| -> Cost {
         let Ok(expr) = parse::parse(query) else {
             return Cost { error: Some(format!("does not parse: {query}")), ..Cost::default() };

@@ -25,7 +25,7 @@ pub const DEFAULT_INTERVAL: Millis = 60_000;
 const MAX_KEPT_ERRORS: usize = 5;
 
 /// What to evaluate over.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct EvalOptions {
     /// First and last evaluation time; default: the dataset's first and last sample.
     pub start: Option<Millis>,
@@ -47,7 +47,7 @@ impl Default for EvalOptions {
 }
 
 /// How the timeline was evaluated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// One range query per rule.
     PerRule,

@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     provide_packs();
     provide_progress();
     provide_lab_state();
+    super::prefetch::on_link_intent();
     view! {
         <Router base=base()>
             <Header />

@@ -32,7 +32,7 @@ impl CompletionState {
         let data = use_data();
         // The catalogue is rebuilt only when the dataset changes (once per visit).
         let catalog = Memo::new(move |_| match data.get() {
-            DataState::Ready(d) => Arc::new(Catalog::from_storage(&d.storage)),
+            DataState::Ready(d) => Arc::new(d.info.catalog.clone()),
             _ => Arc::new(Catalog::default()),
         });
         let cursor = RwSignal::new(0usize);

@@ -1,14 +1,14 @@
 //! The exercise catalogue of the home page: the built-in exercises grouped by the seed's
-//! tasks, each with its seed reference and a checkmark once solved.
+//! tasks, each with its seed reference and a checkmark once solved. It reads the generated
+//! list of built-in exercises, so the start page shows it without the engine module.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::content::exercise::ExerciseKind;
-use crate::content::exercise_pack::catalogue;
 
 use super::browser::href;
-use super::exercise_data::exercises;
+use super::exercise_data::{groups, BUILTIN};
 use super::paths::EXERCISE;
 use super::progress_store::{use_progress, ProgressNotice};
 
@@ -16,24 +16,19 @@ use super::progress_store::{use_progress, ProgressNotice};
 #[component]
 pub fn Catalogue() -> impl IntoView {
     let progress = use_progress().progress;
-    let all = match exercises() {
-        Ok(all) => all,
-        Err(e) => return view! { <p class="error-box">"The exercises failed to load: " {e}</p> }.into_any(),
-    };
-    let total = all.len();
-    let ids: Vec<String> = all.iter().map(|e| e.id.clone()).collect();
-    let solved_count = move || progress.with(|p| ids.iter().filter(|id| p.is_solved(id)).count());
-    let groups = catalogue(&all)
+    let total = BUILTIN.len();
+    let solved_count = move || progress.with(|p| BUILTIN.iter().filter(|e| p.is_solved(e.id)).count());
+    let groups = groups(BUILTIN)
         .into_iter()
         .map(|g| {
             let items = g
                 .exercises
                 .iter()
                 .map(|ex| {
-                    let id = ex.id.clone();
-                    let solved = move || progress.with(|p| p.is_solved(&id));
-                    let (solved_label, solved_mark) = (solved.clone(), solved.clone());
-                    let (link, title) = (href(&format!("{EXERCISE}/{}", ex.id)), ex.title.clone());
+                    let id = ex.id;
+                    let solved = move || progress.with(|p| p.is_solved(id));
+                    let (solved_label, solved_mark) = (solved, solved);
+                    let (link, title) = (href(&format!("{EXERCISE}/{}", ex.id)), ex.title);
                     let kind = (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
                     view! {
                         <li class="catalogue-item" class:solved=solved data-testid=format!("catalogue-{}", ex.id)>
@@ -41,7 +36,7 @@ pub fn Catalogue() -> impl IntoView {
                                 {move || if solved_mark() { "\u{2713}" } else { "" }}
                             </span>
                             <A href=link>{title}</A>
-                            <span class="seed-ref muted small">{ex.seed_ref.clone()}</span>
+                            <span class="seed-ref muted small">{ex.seed_ref}</span>
                             {kind}
                         </li>
                     }
@@ -49,7 +44,7 @@ pub fn Catalogue() -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="catalogue-group">
-                    <h3>{g.task.to_string()}</h3>
+                    <h3>{g.task}</h3>
                     <ul class="catalogue-list">{items}</ul>
                 </div>
             }
@@ -69,5 +64,4 @@ pub fn Catalogue() -> impl IntoView {
             <div class="catalogue-groups">{groups}</div>
         </div>
     }
-    .into_any()
 }

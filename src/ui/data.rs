@@ -1,21 +1,23 @@
-//! The dataset every page works on: the built-in default dataset, loaded once per visit after
-//! the first paint (generating its samples takes a moment) and shared through context.
+//! The dataset every page works on: the built-in default dataset, opened in the engine module
+//! the first time a page asks for it (loading the module and generating the samples take a
+//! moment) and shared through context. The start page only peeks: it shows the committed
+//! facts of the default dataset until one is open, so it never loads the engine module.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::content::{self, builtin::DEFAULT_DATASET, DatasetMeta};
-use crate::engine::Storage;
+use crate::content::{builtin::DEFAULT_DATASET, DatasetMeta};
+use crate::link::data::{DatasetInfo, OpenDataset};
 
-use super::browser;
+use super::{browser, engine_link};
 
-/// A loaded dataset: what it is, and its samples.
+/// An open dataset: what it is and what it holds (its samples live in the engine module).
 pub struct Data {
     pub meta: DatasetMeta,
-    pub storage: Storage,
-    /// How long loading took, in milliseconds (shown on the home page).
+    pub info: DatasetInfo,
+    /// How long opening took, in milliseconds (shown on the home page).
     pub load_ms: f64,
 }
 
@@ -27,41 +29,71 @@ pub enum DataState {
     Failed(String),
 }
 
-/// The shared loading state (provided by the app shell).
+/// The shared loading state (provided by the app shell), whether the default dataset has
+/// been asked for, and the switch.
 #[derive(Clone, Copy)]
-pub struct DataContext(pub ReadSignal<DataState>);
+pub struct DataContext(pub ReadSignal<DataState>, StoredValue<bool>, DataSwitch);
 
-/// Replaces the dataset pages work on (the pack loader switches to a pack's dataset and
-/// back); provided by the app shell next to [`DataContext`].
+/// Replaces the dataset pages work on (the pack loader and the dataset picker switch to
+/// another dataset and back); provided by the app shell next to [`DataContext`].
 #[derive(Clone, Copy)]
-pub struct DataSwitch(pub WriteSignal<DataState>);
-
-/// Starts loading the default dataset and provides its state to every page.
-pub fn provide_data() {
-    let (state, set_state) = signal(DataState::Loading);
-    provide_context(DataContext(state));
-    provide_context(DataSwitch(set_state));
-    spawn_local(async move {
-        browser::next_paint().await;
-        let started = browser::now_ms();
-        let loaded = load(DEFAULT_DATASET);
-        set_state.set(match loaded {
-            Ok((meta, storage)) => {
-                DataState::Ready(Arc::new(Data { meta, storage, load_ms: browser::now_ms() - started }))
-            }
-            Err(e) => DataState::Failed(e),
-        });
-    });
+pub struct DataSwitch {
+    state: WriteSignal<DataState>,
+    /// Counts switches, so that opening the default dataset never overrides a switch made
+    /// while it was opening.
+    switches: StoredValue<u64>,
 }
 
-/// The dataset state; pages call this to read it.
+impl DataSwitch {
+    /// Sets the state pages see.
+    pub fn set(self, state: DataState) {
+        self.switches.update_value(|n| *n += 1);
+        self.state.set(state);
+    }
+}
+
+/// Provides the dataset state to every page (nothing loads until a page asks).
+pub fn provide_data() {
+    let (state, set_state) = signal(DataState::Loading);
+    let switch = DataSwitch { state: set_state, switches: StoredValue::new(0) };
+    provide_context(DataContext(state, StoredValue::new(false), switch));
+    provide_context(switch);
+}
+
+/// The dataset state, opening the default dataset (after the next paint) unless a dataset
+/// is open or opening. Pages that query call this.
 pub fn use_data() -> ReadSignal<DataState> {
+    let Some(DataContext(state, started, switch)) = use_context::<DataContext>() else {
+        return signal(DataState::Loading).0;
+    };
+    if !started.get_value() {
+        started.set_value(true);
+        let switches = switch.switches.get_value();
+        spawn_local(async move {
+            browser::next_paint().await;
+            let opened = open(DEFAULT_DATASET).await;
+            // A link or a pack may have switched datasets meanwhile: that choice stands.
+            if switch.switches.get_value() == switches {
+                switch.state.set(match opened {
+                    Ok(data) => DataState::Ready(Arc::new(data)),
+                    Err(e) => DataState::Failed(e),
+                });
+            }
+        });
+    }
+    state
+}
+
+/// The dataset state without opening anything (the start page's overview).
+pub fn peek_data() -> ReadSignal<DataState> {
     use_context::<DataContext>().map(|c| c.0).unwrap_or_else(|| signal(DataState::Loading).0)
 }
 
-/// Loads a built-in dataset and builds its storage.
-fn load(id: &str) -> Result<(DatasetMeta, Storage), String> {
-    let dataset = content::builtin_dataset(id).map_err(|e| e.to_string())?;
-    let storage = dataset.storage().map_err(|e| e.to_string())?;
-    Ok((dataset.meta, storage))
+/// Opens dataset `id` (built-in or registered by a pack) in the engine module, loading the
+/// module first if no page has needed it yet.
+pub async fn open(id: &str) -> Result<Data, String> {
+    engine_link::ready().await?;
+    let started = browser::now_ms();
+    let info = engine_link::call(OpenDataset { id: id.to_string() })??;
+    Ok(Data { meta: info.facts.meta.clone(), info, load_ms: browser::now_ms() - started })
 }

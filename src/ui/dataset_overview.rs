@@ -1,41 +1,58 @@
-//! What the loaded dataset holds: its description, time span, metric families with their
-//! series counts, and the documented events the exercises point at.
+//! What the dataset in use holds: its description, time span, metric families with their
+//! series counts, and the documented events the exercises point at. Until a page has opened
+//! a dataset, the default dataset's committed facts are shown (the start page never waits
+//! for, or downloads, the engine module).
 
-use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use leptos::prelude::*;
 
 use crate::content::time::{format_duration, format_instant};
-use crate::content::DatasetMeta;
-use crate::engine::{Storage, METRIC_NAME};
+use crate::link::data::DatasetFacts;
 
 use super::browser::base;
-use super::data::{use_data, Data, DataState};
+use super::data::{peek_data, DataState};
 use super::format;
 use super::paths::playground_link;
+
+/// The default dataset's facts, generated from the dataset by tests/generated_files.rs.
+const DEFAULT_FACTS_JSON: &str = include_str!("default_dataset.json");
 
 /// The dataset section of the start page.
 #[component]
 pub fn DatasetOverview() -> impl IntoView {
-    let data = use_data();
+    let data = peek_data();
     move || match data.get() {
-        DataState::Loading => view! { <p class="muted loading">"Loading the dataset\u{2026}"</p> }.into_any(),
+        DataState::Ready(d) => overview(&d.info.facts, Some(d.load_ms)).into_any(),
         DataState::Failed(e) => {
             view! { <p class="error-box">"The dataset could not be loaded: " {e}</p> }.into_any()
         }
-        DataState::Ready(d) => overview(&d).into_any(),
+        DataState::Loading => match default_facts() {
+            Ok(facts) => overview(facts, None).into_any(),
+            Err(e) => view! { <p class="error-box">{e.clone()}</p> }.into_any(),
+        },
     }
 }
 
-fn overview(d: &Data) -> impl IntoView {
-    let m = &d.meta;
-    let counts = series_per_family(m, &d.storage);
+/// The committed facts of the default dataset, read once.
+fn default_facts() -> &'static Result<DatasetFacts, String> {
+    static FACTS: OnceLock<Result<DatasetFacts, String>> = OnceLock::new();
+    FACTS.get_or_init(|| {
+        serde_json::from_str(DEFAULT_FACTS_JSON)
+            .map_err(|e| format!("The dataset overview is unreadable: {e}"))
+    })
+}
+
+/// The overview of a dataset; `load_ms` is how long opening it took, once it is open.
+fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
+    let m = &facts.meta;
+    let counts = &facts.family_series;
     let base = base();
     let metrics = m
         .metrics
         .iter()
         .map(|metric| {
-            let n = counts.get(metric.name.as_str()).copied().unwrap_or(0);
+            let n = counts.get(&metric.name).copied().unwrap_or(0);
             let link = playground_link(&base, &metric.name, false, Some(&m.id));
             view! {
                 <tr>
@@ -71,9 +88,9 @@ fn overview(d: &Data) -> impl IntoView {
             <div><dt>"From"</dt><dd>{short_time(m.start)}</dd></div>
             <div><dt>"To"</dt><dd>{short_time(m.end)}</dd></div>
             <div><dt>"Scrape interval"</dt><dd>{format_duration(m.interval)}</dd></div>
-            <div><dt>"Series"</dt><dd data-testid="series-count" data-value=d.storage.len()>{format::thousands(d.storage.len() as u64)}</dd></div>
-            <div><dt>"Samples"</dt><dd>{format::thousands(d.storage.sample_count() as u64)}</dd></div>
-            <div><dt>"Loaded in"</dt><dd>{format::elapsed(d.load_ms)}</dd></div>
+            <div><dt>"Series"</dt><dd data-testid="series-count" data-value=facts.series>{format::thousands(facts.series)}</dd></div>
+            <div><dt>"Samples"</dt><dd>{format::thousands(facts.samples)}</dd></div>
+            {load_ms.map(|ms| view! { <div><dt>"Loaded in"</dt><dd>{format::elapsed(ms)}</dd></div> })}
         </dl>
         <h3>"Metrics"</h3>
         <div class="table-scroll">
@@ -93,15 +110,4 @@ fn overview(d: &Data) -> impl IntoView {
 fn short_time(t: i64) -> String {
     let s = format_instant(t);
     format!("{} {} UTC", s.get(..10).unwrap_or_default(), s.get(11..16).unwrap_or_default())
-}
-
-/// Series per metric family (a histogram's `_bucket`, `_sum` and `_count` count for it).
-fn series_per_family<'a>(meta: &'a DatasetMeta, storage: &Storage) -> BTreeMap<&'a str, usize> {
-    let mut out = BTreeMap::new();
-    for name in storage.metric_names() {
-        if let Some(family) = meta.metric(name) {
-            *out.entry(family.name.as_str()).or_default() += storage.postings(METRIC_NAME, name).len();
-        }
-    }
-    out
 }

@@ -1,9 +1,8 @@
-//! Which dataset the playground queries: a picker listing the built-in datasets and every
-//! loaded pack's, and the `dataset` link parameter that selects one when the page opens.
+//! Which dataset the playground queries: a picker listing the built-in datasets (as the
+//! engine module lists them once it is loaded) and every loaded pack's, and the `dataset`
+//! link parameter that selects one when the page opens.
 
 use leptos::prelude::*;
-
-use crate::content::builtin_datasets;
 
 use super::data::{use_data, DataState};
 use super::packs::use_packs;
@@ -16,21 +15,21 @@ const MAX_QUOTED: usize = 80;
 pub fn DatasetPicker() -> impl IntoView {
     let data = use_data();
     let Some(packs) = use_packs() else { return ().into_any() };
-    let builtin: Vec<(String, String)> = builtin_datasets()
-        .map(|all| all.into_iter().map(|d| (d.meta.id, d.meta.title)).collect())
-        .unwrap_or_default();
+    // Asked again whenever the dataset state changes until the engine module answers (a
+    // ready dataset means it is loaded); the options redraw only when the list changes.
+    let builtin = Memo::new(move |_| {
+        data.track();
+        packs.builtin().into_iter().map(|d| (d.id, d.title)).collect::<Vec<(String, String)>>()
+    });
     let groups = move || {
         let packs_groups = packs.loaded.with(|l| {
             l.iter()
                 .map(|p| {
-                    (
-                        p.title.clone(),
-                        p.datasets.iter().map(|d| (d.meta.id.clone(), d.meta.title.clone())).collect(),
-                    )
+                    (p.title.clone(), p.datasets.iter().map(|d| (d.id.clone(), d.title.clone())).collect())
                 })
                 .collect::<Vec<(String, Vec<(String, String)>)>>()
         });
-        std::iter::once(("Built-in".to_string(), builtin.clone()))
+        std::iter::once(("Built-in".to_string(), builtin.get()))
             .chain(packs_groups)
             .map(|(label, sets)| {
                 let options = sets
@@ -49,7 +48,7 @@ pub fn DatasetPicker() -> impl IntoView {
         _ => String::new(),
     };
     let title = move || match data.get() {
-        DataState::Ready(d) => format!("{} series, {} samples", d.storage.len(), d.storage.sample_count()),
+        DataState::Ready(d) => format!("{} series, {} samples", d.info.facts.series, d.info.facts.samples),
         DataState::Loading => "Loading the dataset\u{2026}".into(),
         DataState::Failed(e) => e,
     };

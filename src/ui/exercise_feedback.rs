@@ -1,14 +1,12 @@
-//! The feedback panel of the exercise page: the verdict's headline and details, and the chart
-//! that overlays the expected result and the learner's.
+//! The feedback panel of the exercise page: the verdict's headline and details (rendered by
+//! the engine module), and the chart that overlays the expected result and the learner's.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::content::markdown::to_html;
-
 use super::chart::Chart;
-use super::exercise_player::Checked;
+use super::exercise_workspace::Checked;
 
 /// Feedback on the latest check.
 #[component]
@@ -20,8 +18,9 @@ pub fn FeedbackPanel(
 ) -> impl IntoView {
     move || {
         checked.get().map(|c| {
-            let f = &c.feedback;
-            let items = f.items.iter().map(|i| view! { <li class="prose" inner_html=to_html(i)></li> }).collect_view();
+            let f = &c.view;
+            let items =
+                f.items_html.iter().map(|i| view! { <li class="prose" inner_html=i.clone()></li> }).collect_view();
             let chart = c.chart.clone().map(|m| {
                 view! {
                     <h3>"Expected vs. your answer"</h3>

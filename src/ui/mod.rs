@@ -16,7 +16,9 @@ macro_rules! wasm_only {
     };
 }
 
+pub mod builtin_catalogue;
 pub mod chart_model;
+pub mod exercise_data;
 pub mod format;
 pub mod highlight;
 pub mod packs;
@@ -34,13 +36,15 @@ wasm_only! {
     mod dataset_overview;
     mod dataset_picker;
     mod editor;
+    mod engine_link;
     mod exercise;
-    mod exercise_data;
     mod exercise_feedback;
     mod exercise_player;
+    mod exercise_workspace;
     mod header;
     mod home;
     mod playground;
+    mod prefetch;
     mod progress_store;
     mod results;
     mod table;

@@ -9,17 +9,17 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::content::time::parse_instant;
-use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
+use crate::engine::{QueryError, QueryOutput};
+use crate::link::query::{QueryTime, RunQuery};
 
-use super::browser;
 use super::data::{use_data, Data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::paths::{encode_component, PLAYGROUND};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
-use super::rules_lab::recorded;
 use super::time_controls::TimeControls;
+use super::{browser, engine_link};
 
 /// The query shown to a first-time visitor: requests per second per model over a day.
 const FIRST_QUERY: &str = "sum by (model) (rate(model_predictions_total[5m]))";
@@ -48,8 +48,6 @@ pub struct Run {
 #[component]
 pub fn Playground() -> impl IntoView {
     let data = use_data();
-    // Series recorded in the rules lab are queryable here too.
-    let lab = recorded::recorded_storage();
     let url = use_query_map().get_untracked();
     let from_url = url.get("q");
     let query = RwSignal::new(from_url.clone().unwrap_or_else(|| FIRST_QUERY.to_string()));
@@ -79,11 +77,7 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             outcome.set(Some(match inp.params(m) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => {
-                    let evaluated = lab.get_untracked();
-                    let storage = recorded::storage(&evaluated, &d.storage);
-                    Outcome::Ran(Arc::new(run(storage, q.clone(), m, params)))
-                }
+                Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params))),
             }));
             running.set(false);
             remember_in_url(&d.meta.id, &q, m, &inp);
@@ -149,14 +143,16 @@ fn needs_time(time: &str, d: &Data, switched: bool) -> bool {
     }
 }
 
-/// Evaluates the query and times it.
-fn run(storage: &engine::Storage, query: String, mode: Mode, params: Params) -> Run {
-    let opts = EngineOptions::default();
-    let started = browser::now_ms();
-    let result = match params {
-        Params::Instant { time } => engine::instant_query(storage, &query, time, &opts),
-        Params::Range { start, end, step } => engine::range_query(storage, &query, start, end, step, &opts),
+/// Evaluates the query in the engine module and times it. Series recorded in the rules lab
+/// on this dataset are queryable too.
+fn run(dataset: &str, query: String, mode: Mode, params: Params) -> Run {
+    let time = match params {
+        Params::Instant { time } => QueryTime::Instant { time },
+        Params::Range { start, end, step } => QueryTime::Range { start, end, step },
     };
+    let started = browser::now_ms();
+    let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true };
+    let result = engine_link::call(message).unwrap_or_else(|e| Err(QueryError::Eval(e)));
     let elapsed_ms = browser::now_ms() - started;
     Run { query, mode, params, result, elapsed_ms }
 }

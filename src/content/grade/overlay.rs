@@ -1,6 +1,8 @@
 //! The expected-vs-actual chart: the range it covers and the series of both sides it draws
 //! (the chart pairs them up by label set: one colour each, the reference dashed).
 
+use serde::{Deserialize, Serialize};
+
 use super::{Plan, RangeParams};
 use crate::engine::{Millis, Series, Value};
 
@@ -28,7 +30,7 @@ pub fn chart_range(plan: &Plan, data: (Millis, Millis)) -> Option<RangeParams> {
 }
 
 /// Both sides of the chart, at most [`MAX_SERIES`] series each.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Overlay {
     pub expected: Vec<Series>,
     pub actual: Vec<Series>,

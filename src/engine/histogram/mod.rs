@@ -22,7 +22,7 @@ pub const EXPONENTIAL_SCHEMA_MIN: i32 = -4;
 pub const EXPONENTIAL_SCHEMA_MAX: i32 = 8;
 
 /// What a histogram says about counter resets (Prometheus's `CounterResetHint`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CounterResetHint {
     #[default]
     Unknown,
@@ -33,14 +33,14 @@ pub enum CounterResetHint {
 
 /// A run of consecutive buckets: `offset` from the end of the previous span (from index 0
 /// for the first span), `length` buckets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub offset: i32,
     pub length: u32,
 }
 
 /// A native histogram sample with float counts.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FloatHistogram {
     pub counter_reset_hint: CounterResetHint,
     pub schema: i32,

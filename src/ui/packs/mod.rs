@@ -4,13 +4,15 @@
 //! local storage so a reload restores them. A pack that fails to load leaves everything else
 //! as it was.
 //!
-//! `source` and `assemble` are plain logic (tested natively); the rest is browser code.
+//! The app fetches a pack's files; the engine module reads and checks them (`link::packs`),
+//! and is loaded only when there is a pack to read. `source` is plain logic (tested
+//! natively); the rest is browser code.
 
-pub mod assemble;
 pub mod source;
 
 wasm_only! {
     mod fetch;
+    mod load;
     mod panel;
     mod state;
     mod status;

@@ -13,13 +13,13 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::content::builtin::DEFAULT_DATASET;
 use crate::content::dataset::MAX_FILE_BYTES;
-use crate::content::Dataset;
+use crate::content::DatasetMeta;
+use crate::link::packs::{PackSource, PackView};
 
 use super::super::browser::{base, href};
 use super::super::data::DataState;
 use super::super::paths::{playground_link, EXERCISE};
 use super::super::progress_store::use_progress;
-use super::assemble::{PackEntry, PackSource};
 use super::state::{use_packs, Failure, Packs};
 
 /// The packs section.
@@ -84,7 +84,7 @@ pub fn PackPanel() -> impl IntoView {
 
 /// One loaded pack: what it is, its datasets and its exercises.
 #[component]
-fn PackCard(pack: Arc<PackEntry>, index: usize) -> impl IntoView {
+fn PackCard(pack: Arc<PackView>, index: usize) -> impl IntoView {
     let Some(packs) = use_packs() else { return ().into_any() };
     let progress = use_progress().progress;
     let datasets =
@@ -139,15 +139,14 @@ fn PackCard(pack: Arc<PackEntry>, index: usize) -> impl IntoView {
 /// A pack dataset: its summary, and a button that opens it in the playground (or goes back
 /// to the built-in data when it is the one in use).
 #[component]
-fn DatasetRow(packs: Packs, dataset: Arc<Dataset>) -> impl IntoView {
+fn DatasetRow(packs: Packs, dataset: DatasetMeta) -> impl IntoView {
     let navigate = use_navigate();
-    let id = dataset.meta.id.clone();
+    let id = dataset.id.clone();
     let in_use = {
         let id = id.clone();
         move || matches!(packs.data.get(), DataState::Ready(d) if d.meta.id == id)
     };
     let query = dataset
-        .meta
         .metrics
         .first()
         .map_or_else(|| "count by (__name__) ({__name__!=\"\"})".to_string(), |m| m.name.clone());
@@ -162,8 +161,8 @@ fn DatasetRow(packs: Packs, dataset: Arc<Dataset>) -> impl IntoView {
     view! {
         <li class="pack-dataset" data-testid=format!("pack-dataset-{id}")>
             <div>
-                <strong>{dataset.meta.title.clone()}</strong>
-                <span class="muted small">" " {dataset.meta.summary()}</span>
+                <strong>{dataset.title.clone()}</strong>
+                <span class="muted small">" " {dataset.summary()}</span>
                 {move || in_use().then(|| view! { <span class="badge good">"in use"</span> })}
             </div>
             <div class="pack-dataset-actions">

@@ -2,7 +2,7 @@
 //! run one at a time in the order asked (startup: the remembered URLs, then `?pack=`); a
 //! pack that fails never replaces or removes anything already there.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -10,18 +10,13 @@ use leptos::task::spawn_local;
 
 use crate::content::builtin::DEFAULT_DATASET;
 use crate::content::exercise::Exercise;
-use crate::content::loader::{check_response, files_needed, load_pack, MemoryFiles, PackFiles};
-use crate::content::{builtin_datasets, ContentError, Dataset};
+use crate::content::{ContentError, DatasetMeta};
+use crate::link::packs::{PackSource, PackView, UnloadPack};
 
 use super::super::browser;
-use super::super::data::{use_data, Data, DataState, DataSwitch};
-use super::super::exercise_data::exercises;
-use super::assemble::{finish, from_picked, PackEntry, PackSource, Taken};
-use super::fetch::fetch_text;
+use super::super::data::{peek_data, DataState, DataSwitch};
+use super::super::engine_link;
 use super::source::{pack_url, remember, remembered, to_json, STORAGE_KEY};
-
-/// Most files one pack may list (manifest entries plus the series files they name).
-const MAX_FILES: usize = 200;
 
 /// A load that failed: what was asked for, and every problem found.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +34,7 @@ enum Job {
 /// The pack state every page shares.
 #[derive(Clone, Copy)]
 pub struct Packs {
-    pub loaded: RwSignal<Vec<Arc<PackEntry>>>,
+    pub loaded: RwSignal<Vec<Arc<PackView>>>,
     /// What is being loaded right now (`None`: nothing).
     pub progress: RwSignal<Option<String>>,
     pub failures: RwSignal<Vec<Failure>>,
@@ -49,9 +44,9 @@ pub struct Packs {
     pub(super) busy: StoredValue<bool>,
     /// The dataset pages work on, and the means to replace it (see `switch`).
     pub(super) data: ReadSignal<DataState>,
-    pub(super) set_data: Option<WriteSignal<DataState>>,
-    /// Built-in datasets already built this visit, so switching back is instant.
-    pub(super) built: StoredValue<Vec<Arc<Data>>>,
+    pub(super) set_data: Option<DataSwitch>,
+    /// The built-in datasets' metadata, asked of the engine module once (see `switch`).
+    pub(super) builtin: StoredValue<Option<Vec<DatasetMeta>>>,
 }
 
 impl Packs {
@@ -75,8 +70,13 @@ impl Packs {
             }
         });
         let Some(gone) = gone else { return };
-        if gone.datasets.iter().any(|d| Some(&d.meta.id) == self.active_id().as_ref()) {
+        if gone.datasets.iter().any(|d| Some(&d.id) == self.active_id().as_ref()) {
             self.activate(DEFAULT_DATASET);
+        }
+        // A loaded pack means the engine module is loaded; a failure here means it broke.
+        if let Err(e) = engine_link::call(UnloadPack { handle: gone.handle }) {
+            self.failures
+                .update(|f| f.push(Failure { source: gone.source.label().to_string(), problems: vec![e] }));
         }
         if let PackSource::Url(u) = &gone.source {
             self.forget(u);
@@ -109,8 +109,8 @@ impl Packs {
     }
 
     /// A loaded pack's dataset by id.
-    pub(super) fn dataset(self, id: &str) -> Option<Arc<Dataset>> {
-        self.loaded.with_untracked(|l| l.iter().flat_map(|p| &p.datasets).find(|d| d.meta.id == id).cloned())
+    pub(super) fn dataset(self, id: &str) -> Option<DatasetMeta> {
+        self.loaded.with_untracked(|l| l.iter().flat_map(|p| &p.datasets).find(|d| d.id == id).cloned())
     }
 
     fn enqueue(self, job: Job) {
@@ -148,12 +148,11 @@ impl Packs {
         self.progress.set(None);
     }
 
-    async fn run(self, job: Job) -> Result<PackEntry, (String, ContentError)> {
+    async fn run(self, job: Job) -> Result<PackView, (String, ContentError)> {
         match job {
             Job::Picked(files) => {
                 browser::next_paint().await;
-                let taken = self.taken(&PackSource::Local);
-                from_picked(&files, &taken).map_err(|e| ("files picked on this computer".to_string(), e))
+                self.picked_pack(&files).await.map_err(|e| (PackSource::Local.label().to_string(), e))
             }
             Job::Url { raw, remember: keep } => {
                 let page =
@@ -169,58 +168,6 @@ impl Packs {
             }
         }
     }
-
-    /// Fetches a pack's manifest and files, then loads and checks it.
-    async fn fetch_pack(self, url: &str) -> Result<PackEntry, ContentError> {
-        let manifest = fetch_checked(url).await?;
-        let mut files = Fetched::default();
-        // Round one fetches the manifest's files, round two the series files they name.
-        for _ in 0..4 {
-            let needed: Vec<String> = files_needed(&manifest, &files.ok)
-                .into_iter()
-                .filter(|p| !files.failed.contains_key(p))
-                .collect();
-            if needed.is_empty() {
-                break;
-            }
-            if files.ok.0.len() + files.failed.len() + needed.len() > MAX_FILES {
-                return Err(ContentError::at(url, 0, format!("the pack lists more than {MAX_FILES} files")));
-            }
-            for (i, path) in needed.iter().enumerate() {
-                self.progress.set(Some(format!("Fetching {path} ({} of {})\u{2026}", i + 1, needed.len())));
-                let file_url = crate::content::loader::resolve_url(url, path);
-                match fetch_checked(&file_url).await {
-                    Ok(text) => files.ok.0.insert(path.clone(), text),
-                    Err(e) => files.failed.insert(path.clone(), reason(&e)),
-                };
-            }
-        }
-        self.progress.set(Some("Checking the pack\u{2026}".into()));
-        browser::next_paint().await;
-        let pack = load_pack(url, &manifest, &mut files)?;
-        finish(
-            PackSource::Url(url.to_string()),
-            url,
-            &manifest,
-            pack,
-            &self.taken(&PackSource::Url(url.to_string())),
-        )
-    }
-
-    /// The built-in content and the other loaded packs (a pack loaded again replaces itself).
-    fn taken(self, replacing: &PackSource) -> Taken {
-        let mut t = Taken {
-            datasets: builtin_datasets().map(|d| d.into_iter().map(|d| d.meta).collect()).unwrap_or_default(),
-            exercise_ids: exercises().map(|e| e.iter().map(|x| x.id.clone()).collect()).unwrap_or_default(),
-        };
-        self.loaded.with_untracked(|l| {
-            for p in l.iter().filter(|p| p.source != *replacing || p.source == PackSource::Local) {
-                t.datasets.extend(p.datasets.iter().map(|d| d.meta.clone()));
-                t.exercise_ids.extend(p.exercises.iter().map(|e| e.id.clone()));
-            }
-        });
-        t
-    }
 }
 
 impl Job {
@@ -232,38 +179,10 @@ impl Job {
     }
 }
 
-/// Fetched files, and why the others could not be fetched (reported by `load_pack`).
-#[derive(Default)]
-struct Fetched {
-    ok: MemoryFiles,
-    failed: BTreeMap<String, String>,
-}
-
-impl PackFiles for Fetched {
-    fn read(&mut self, path: &str) -> Result<String, String> {
-        match self.failed.get(path) {
-            Some(why) => Err(why.clone()),
-            None => self.ok.read(path),
-        }
-    }
-}
-
-/// Fetches `url` and checks the response is a pack file.
-async fn fetch_checked(url: &str) -> Result<String, ContentError> {
-    let fetched = fetch_text(url).await.map_err(|e| ContentError::at(url, 0, e))?;
-    check_response(url, fetched.status, &fetched.body)?;
-    Ok(fetched.body)
-}
-
-/// The message of an error about one file (its URL is named by the problem around it).
-fn reason(e: &ContentError) -> String {
-    e.problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join("; ")
-}
-
 /// Provides the pack state and starts loading the remembered packs and `?pack=` (called by
 /// the app shell after the dataset context is provided).
 pub fn provide_packs() {
-    let loaded: RwSignal<Vec<Arc<PackEntry>>> = RwSignal::new(Vec::new());
+    let loaded: RwSignal<Vec<Arc<PackView>>> = RwSignal::new(Vec::new());
     let exercises = Memo::new(move |_| loaded.with(|l| l.iter().flat_map(|p| p.exercises.clone()).collect()));
     let packs = Packs {
         loaded,
@@ -272,9 +191,10 @@ pub fn provide_packs() {
         exercises,
         queue: StoredValue::new(VecDeque::new()),
         busy: StoredValue::new(false),
-        data: use_data(),
-        set_data: use_context::<DataSwitch>().map(|s| s.0),
-        built: StoredValue::new(Vec::new()),
+        // Peek only: the start page (where the pack panel lives) must not open a dataset.
+        data: peek_data(),
+        set_data: use_context::<DataSwitch>(),
+        builtin: StoredValue::new(None),
     };
     provide_context(packs);
     let mut urls = remembered(browser::stored(STORAGE_KEY).as_deref());

@@ -1,16 +1,18 @@
 //! Switching the dataset every page works on between the built-in ones and the loaded
-//! packs' datasets. Samples are built after the next paint (the pages show "Loading" until
-//! then); a dataset that fails to build is reported and the previous one stays.
+//! packs' datasets. The engine module opens the dataset (building its samples unless it
+//! holds them still) after the next paint, so the pages show "Loading" until then; a dataset
+//! that fails to open is reported and the previous one stays.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::content::{builtin_dataset, builtin_datasets};
+use crate::content::DatasetMeta;
+use crate::link::data::BuiltinDatasets;
 
-use super::super::browser;
-use super::super::data::{Data, DataState};
+use super::super::data::{self, DataState};
+use super::super::{browser, engine_link};
 use super::state::{Failure, Packs};
 
 impl Packs {
@@ -20,9 +22,28 @@ impl Packs {
         self.progress.with(Option::is_none) && !self.busy.get_value()
     }
 
+    /// The built-in datasets' metadata, asked of the engine module the first time it is
+    /// loaded when this is called (empty before, or when it cannot answer: the pickers then
+    /// offer the loaded packs' datasets only, as when the built-in list failed to read).
+    pub fn builtin(self) -> Vec<DatasetMeta> {
+        if let Some(list) = self.builtin.get_value() {
+            return list;
+        }
+        if !engine_link::is_ready() {
+            return Vec::new();
+        }
+        match engine_link::call(BuiltinDatasets) {
+            Ok(Ok(list)) => {
+                self.builtin.set_value(Some(list.clone()));
+                list
+            }
+            Ok(Err(_)) | Err(_) => Vec::new(),
+        }
+    }
+
     /// Whether `id` names a built-in dataset or a loaded pack's.
     pub fn has_dataset(self, id: &str) -> bool {
-        self.dataset(id).is_some() || builtin_datasets().is_ok_and(|all| all.iter().any(|d| d.meta.id == id))
+        self.dataset(id).is_some() || self.builtin().iter().any(|d| d.id == id)
     }
 
     /// The id of the dataset pages work on now (None while it loads or after a failure).
@@ -37,44 +58,21 @@ impl Packs {
     pub fn activate(self, id: &str) {
         let Some(set) = self.set_data else { return };
         let previous = self.data.get_untracked();
-        if let DataState::Ready(d) = &previous {
-            if d.meta.id == id {
-                return;
-            }
-            if self.dataset(&d.meta.id).is_none()
-                && !self.built.with_value(|b| b.iter().any(|x| x.meta.id == d.meta.id))
-            {
-                let d = d.clone();
-                self.built.update_value(|b| b.push(d));
-            }
-        }
-        if let Some(d) = self.built.with_value(|b| b.iter().find(|x| x.meta.id == id).cloned()) {
-            set.set(DataState::Ready(d));
+        if matches!(&previous, DataState::Ready(d) if d.meta.id == id) {
             return;
         }
-        let pack_dataset = self.dataset(id);
         let id = id.to_string();
         set.set(DataState::Loading);
         spawn_local(async move {
             browser::next_paint().await;
-            let started = browser::now_ms();
-            let built = match &pack_dataset {
-                Some(d) => d.storage().map(|s| (d.meta.clone(), s)),
-                None => builtin_dataset(&id).and_then(|d| d.storage().map(|s| (d.meta, s))),
-            };
-            match built {
-                Ok((meta, storage)) => {
-                    let data = Arc::new(Data { meta, storage, load_ms: browser::now_ms() - started });
-                    if pack_dataset.is_none() {
-                        self.built.update_value(|b| b.push(data.clone()));
-                    }
-                    set.set(DataState::Ready(data));
-                }
+            match data::open(&id).await {
+                Ok(opened) => set.set(DataState::Ready(Arc::new(opened))),
                 Err(e) => {
                     self.failures.update(|f| {
                         f.push(Failure {
                             source: format!("dataset {id}"),
-                            problems: e.problems.iter().map(|p| p.to_string()).collect(),
+                            // One problem a line, as the engine module's error lists them.
+                            problems: e.lines().map(str::to_string).collect(),
                         })
                     });
                     set.set(previous);

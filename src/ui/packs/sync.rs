@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::link::packs::ExerciseDataset;
+
 use super::super::data::DataState;
-use super::super::exercise_data::exercises;
+use super::super::engine_link;
 use super::source::exercise_page;
 use super::state::use_packs;
 
@@ -19,11 +21,12 @@ pub fn PackRouteSync() -> impl IntoView {
             let Some(id) = exercise_page(&path) else { return };
             let from_pack =
                 packs.exercises.with(|l| l.iter().find(|e| e.id == id).map(|e| e.dataset.clone()));
-            let wanted = from_pack.or_else(|| {
-                exercises().ok().and_then(|all| all.iter().find(|e| e.id == id).map(|e| e.dataset.clone()))
-            });
             // Wait while a dataset loads; after a failure, do not retry in a loop.
             let DataState::Ready(d) = packs.data.get() else { return };
+            // A ready dataset means the engine module is loaded: it knows the built-in
+            // exercises. If it cannot answer, the exercise page shows the engine's error.
+            let wanted = from_pack
+                .or_else(|| engine_link::call(ExerciseDataset { id: id.to_string() }).ok().flatten());
             if let Some(w) = wanted.filter(|w| *w != d.meta.id) {
                 packs.activate(&w);
             }

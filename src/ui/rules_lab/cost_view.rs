@@ -3,9 +3,12 @@
 //! series read, speedup, verdict), the bar chart, the storage the recorded series take with
 //! its assumption, and the same table as text (what `promplay rules bench` prints).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::content::time::format_instant;
+use crate::link::rules::CostReport;
 use crate::rules::cost::{self, CostTable};
 
 use super::bars::SpeedupBars;
@@ -13,8 +16,9 @@ use super::report::{self, Row, Side};
 
 /// Everything about one cost table.
 #[component]
-pub fn CostView(table: CostTable) -> impl IntoView {
-    let rows = report::rows(&table);
+pub fn CostView(costs: Arc<CostReport>) -> impl IntoView {
+    let table = &costs.table;
+    let rows = report::rows(table);
     let (im, in_, rm, rn) = report::tally(&rows);
     let headline = format!(
         "{im} of {in_} pairs beat the seed's 5\u{d7} target as instant queries, {rm} of {rn} as 6-hour dashboard range queries."
@@ -29,7 +33,7 @@ pub fn CostView(table: CostTable) -> impl IntoView {
     let notes: Vec<String> =
         rows.iter().filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.label))).collect();
     let body = rows.iter().map(pair_rows).collect_view();
-    let text = cost::render(&table);
+    let text = costs.text.clone();
     view! {
         <p class="cost-headline" data-testid="cost-headline">{headline}</p>
         <p class="muted small">{method}</p>

@@ -1,7 +1,8 @@
 //! A rule-writing exercise (`/rules/exercise/:id`): the prompt, the rule-file editor with its
 //! live check, and grading — the learner's rules are evaluated and the series they record
 //! are compared with the reference rules' at the exercise's instants. The learner's file and
-//! the solved mark are kept in local storage.
+//! the solved mark are kept in local storage. The exercise, its check and its grading come
+//! from the engine module.
 
 use std::sync::Arc;
 
@@ -10,13 +11,13 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::content::markdown::to_html;
-use crate::content::rule_exercise::{self, Prepared, RuleExercise, RuleVerdict};
 use crate::content::time::format_instant;
-use crate::rules::{Diagnostic, Severity};
+use crate::link::rules::{GradeRuleExercise, OpenRuleExercise, RuleExerciseView, RuleFeedback};
+use crate::rules::Diagnostic;
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
+use super::super::engine_link;
 use super::page::check_rules;
 use super::rule_editor::RuleEditor;
 use super::LAB_PATH;
@@ -28,39 +29,49 @@ fn solved_key(id: &str) -> String {
     format!("promql-playground-rules-solved-{id}")
 }
 
-/// The route: finds the exercise by id.
+/// The route: finds the exercise by id (loading the engine module first, which reads them).
 #[component]
 pub fn RuleExercisePage() -> impl IntoView {
     let params = use_params_map();
-    move || {
+    let exercise = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
-        match rule_exercise::builtin().map(|list| list.into_iter().find(|e| e.id == id)) {
-            Ok(Some(ex)) => view! { <RuleExerciseView ex=Arc::new(ex) /> }.into_any(),
-            Ok(None) => view! {
+        async move {
+            engine_link::ready().await?;
+            engine_link::call(OpenRuleExercise { id })?
+        }
+    });
+    move || {
+        match exercise.get() {
+            None => view! { <p class="muted loading">"Loading the exercise\u{2026}"</p> }.into_any(),
+            Some(Ok(Some(ex))) => view! { <RuleExerciseBody ex=Arc::new(ex) /> }.into_any(),
+            Some(Ok(None)) => view! {
                 <section class="card narrow"><h1>"No such exercise"</h1>
                     <p><A href=href(LAB_PATH)>"Back to the recording rules lab"</A></p></section>
             }
             .into_any(),
-            Err(e) => view! { <section class="card narrow error-box">{format!("The rule exercises failed to load: {e}")}</section> }.into_any(),
+            Some(Err(e)) => view! { <section class="card narrow error-box">{format!("The rule exercises failed to load: {e}")}</section> }.into_any(),
         }
     }
 }
 
 #[component]
-fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
+fn RuleExerciseBody(ex: Arc<RuleExerciseView>) -> impl IntoView {
     let data = use_data();
     let text = RwSignal::new(browser::stored(&text_key(&ex.id)).unwrap_or_else(|| ex.starter.clone()));
     let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
     let solved = RwSignal::new(browser::stored(&solved_key(&ex.id)).is_some());
     let hints_shown = RwSignal::new(0usize);
     let checking = RwSignal::new(false);
-    let verdict: RwSignal<Option<Result<Arc<RuleVerdict>, String>>> = RwSignal::new(None);
-    let prepared: StoredValue<Option<Arc<Prepared>>> = StoredValue::new(None);
+    let verdict: RwSignal<Option<Result<Arc<RuleFeedback>, String>>> = RwSignal::new(None);
 
     let id = ex.id.clone();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        diagnostics.set(check_rules(&t).diagnostics);
+        match check_rules(&t) {
+            Ok(c) => diagnostics.set(c.diagnostics),
+            // The engine module broke: say so where grading says what went wrong.
+            Err(e) => verdict.set(Some(Err(e))),
+        }
         if previous.is_some_and(|p| p != t) {
             browser::store(&text_key(&id), &t);
         }
@@ -71,21 +82,16 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
     let check = move |_| {
         let DataState::Ready(d) = data.get_untracked() else { return };
         checking.set(true);
-        let ex = exercise.clone();
+        let id = exercise.id.clone();
         spawn_local(async move {
             browser::next_paint().await;
-            let prep = match prepared.get_value() {
-                Some(p) => Ok(p),
-                None => rule_exercise::prepare(&ex, &d.meta, &d.storage).map(Arc::new),
-            };
-            let outcome = prep.map(|p| {
-                prepared.set_value(Some(p.clone()));
-                Arc::new(rule_exercise::grade(&ex, &p, &d.storage, &text.get_untracked()))
-            });
+            let grade =
+                GradeRuleExercise { id: id.clone(), dataset: d.meta.id.clone(), text: text.get_untracked() };
+            let outcome = engine_link::call(grade).and_then(|r| r).map(Arc::new);
             if let Ok(v) = &outcome {
                 if v.passed {
                     solved.set(true);
-                    browser::store(&solved_key(&ex.id), "1");
+                    browser::store(&solved_key(&id), "1");
                 }
             }
             verdict.set(Some(outcome));
@@ -95,7 +101,7 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
     let starter = ex.starter.clone();
     let reset = move |_| text.set(starter.clone());
 
-    let hints: Vec<String> = ex.hints.iter().map(|h| to_html(h)).collect();
+    let hints: Vec<String> = ex.hints_html.clone();
     let hint_count = hints.len();
     let hint_list = move || {
         hints
@@ -105,7 +111,7 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
             .map(|(i, h)| view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> })
             .collect_view()
     };
-    let explanation = to_html(&ex.explanation);
+    let explanation = ex.explanation_html.clone();
     let ready = move || matches!(data.get(), DataState::Ready(_));
 
     view! {
@@ -120,9 +126,9 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
                     {move || solved.get().then(|| view! { <span class="badge good" data-testid="solved-badge">"\u{2713} Solved"</span> })}
                 </div>
                 <h1 class="card-title">{ex.title.clone()}</h1>
-                <div class="prose prompt" inner_html=to_html(&ex.prompt)></div>
+                <div class="prose prompt" inner_html=ex.prompt_html.clone()></div>
                 <RuleEditor value=text diagnostics=diagnostics file_name="rules.yml" />
-                <p class="muted small">{format!("Graded by evaluating your rules and comparing {} with the reference rules' output at {} instants.", ex.check.join(", "), ex.at.len())}</p>
+                <p class="muted small">{format!("Graded by evaluating your rules and comparing {} with the reference rules' output at {} instants.", ex.check.join(", "), ex.instants)}</p>
                 <div class="exercise-actions">
                     <button type="button" class="button primary" data-testid="check-rules"
                         disabled=move || checking.get() || !ready() on:click=check>
@@ -149,7 +155,7 @@ fn RuleExerciseView(ex: Arc<RuleExercise>) -> impl IntoView {
 
 /// The verdict, in words.
 #[component]
-fn Feedback(verdict: Result<Arc<RuleVerdict>, String>, checking: RwSignal<bool>) -> impl IntoView {
+fn Feedback(verdict: Result<Arc<RuleFeedback>, String>, checking: RwSignal<bool>) -> impl IntoView {
     let (passed, headline, items) = match &verdict {
         Err(e) => (false, "The exercise could not be prepared".to_string(), vec![e.clone()]),
         Ok(v) => (v.passed, headline(v), items(v)),
@@ -165,12 +171,14 @@ fn Feedback(verdict: Result<Arc<RuleVerdict>, String>, checking: RwSignal<bool>)
     }
 }
 
-fn headline(v: &RuleVerdict) -> String {
-    let errors = v.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+fn headline(v: &RuleFeedback) -> String {
     if v.passed {
         "Correct: your rules record what the reference rules record.".into()
-    } else if errors > 0 {
-        format!("The rule file has {errors} error(s): fix them first (see the messages under the editor).")
+    } else if v.errors > 0 {
+        format!(
+            "The rule file has {} error(s): fix them first (see the messages under the editor).",
+            v.errors
+        )
     } else if !v.missing_records.is_empty() {
         format!("No rule records {}.", v.missing_records.join(", "))
     } else {
@@ -178,26 +186,25 @@ fn headline(v: &RuleVerdict) -> String {
     }
 }
 
-fn items(v: &RuleVerdict) -> Vec<String> {
+fn items(v: &RuleFeedback) -> Vec<String> {
     let mut out = Vec::new();
-    for p in v.points.iter().filter(|p| !p.passed()) {
-        let d = &p.diff;
+    for p in &v.failures {
         let mut parts = Vec::new();
-        if !d.missing.is_empty() {
-            parts.push(format!("{} expected series missing", d.missing.len()));
+        if p.missing > 0 {
+            parts.push(format!("{} expected series missing", p.missing));
         }
-        if !d.extra.is_empty() {
-            parts.push(format!("{} unexpected series", d.extra.len()));
+        if p.extra > 0 {
+            parts.push(format!("{} unexpected series", p.extra));
         }
-        if d.wrong_value_count > 0 {
-            parts.push(format!("{} wrong values", d.wrong_value_count));
+        if p.wrong_values > 0 {
+            parts.push(format!("{} wrong values", p.wrong_values));
         }
-        if let Some((e, a)) = d.type_mismatch {
+        if let Some((e, a)) = &p.type_mismatch {
             parts.push(format!("a {a} where a {e} was expected"));
         }
-        let sample = d
-            .missing
-            .first()
+        let sample = p
+            .first_missing
+            .as_ref()
             .map(|l| format!(" (e.g. missing {})", super::super::format::labels(l)))
             .unwrap_or_default();
         out.push(format!("{} at {}: {}{sample}.", p.record, format_instant(p.t), parts.join(", ")));

@@ -4,10 +4,11 @@
 //! table with its chart and the storage the recorded series take; and the rule-writing
 //! exercises of TODO 3.1 and 3.3.
 //!
-//! [`session`] and [`report`] are pure and tested natively; the components are wasm32-only.
+//! The checking, evaluation, measurement and grading run in the engine module (`host::rules`,
+//! through the messages of `link::rules`); the page keeps what it shows. [`report`] is pure
+//! and tested natively; the components are wasm32-only.
 
 pub mod report;
-pub mod session;
 
 wasm_only! {
     mod bars;

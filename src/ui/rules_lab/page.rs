@@ -1,6 +1,7 @@
 //! The lab page: the rule-file editor (prefilled with the seed's ConfigMap, kept in local
 //! storage so the learner's edits survive a reload) checked live, then evaluation over the
-//! dataset and the cost comparison, each run step by step with a progress bar.
+//! dataset and the cost comparison, each run step by step with a progress bar. Checking,
+//! evaluating and measuring happen in the engine module; the page loads it on arrival.
 
 use std::sync::Arc;
 
@@ -8,11 +9,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::content::rule_exercise;
-use crate::rules::{check, CheckOptions, CheckReport, Diagnostic, RuleFile, Severity};
+use crate::link::rules::{
+    CheckRules, CostStep, FileSummary, LabStep, RuleCheck, RuleExercises, StartCosts, StartLab,
+};
+use crate::rules::cost::CostOptions;
+use crate::rules::eval::Mode;
+use crate::rules::{Diagnostic, EvalOptions, Severity};
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
+use super::super::engine_link;
 use super::super::paths::PLAYGROUND;
 use super::cost_view::CostView;
 use super::recorded::use_lab_state;
@@ -34,9 +40,32 @@ enum Busy {
     Measuring,
 }
 
-/// Checks the rule file as the lab loads it (a ConfigMap is unwrapped).
-pub fn check_rules(text: &str) -> CheckReport {
-    check(text, &CheckOptions { unwrap_configmap: true, ..CheckOptions::default() })
+/// Whether the engine module is loaded: not yet, loaded, or why it could not be.
+type EngineState = RwSignal<Option<Result<(), String>>>;
+
+/// Loads the engine module for a page that needs it from the start (checking rules as they
+/// are typed); the state is already `Ok` when an earlier page loaded it.
+fn use_engine() -> EngineState {
+    let engine: EngineState = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
+    if !engine_link::is_ready() {
+        spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
+    }
+    engine
+}
+
+/// Checks the rule file as the lab loads it (a ConfigMap is unwrapped), in the engine module.
+pub fn check_rules(text: &str) -> Result<RuleCheck, String> {
+    engine_link::call(CheckRules { text: text.to_string() })
+}
+
+/// Where the check of the current text stands.
+#[derive(Clone)]
+enum Checked {
+    /// The engine module is loading.
+    Pending,
+    Done,
+    /// The engine module could not be reached.
+    Failed(String),
 }
 
 /// The lab page.
@@ -44,52 +73,75 @@ pub fn check_rules(text: &str) -> CheckReport {
 pub fn RulesLab() -> impl IntoView {
     let data = use_data();
     let lab = use_lab_state();
+    let engine = use_engine();
     let text = RwSignal::new(browser::stored(STORE_KEY).unwrap_or_else(|| SEED_RULES.to_string()));
+    let checked = RwSignal::new(Checked::Pending);
     let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
-    let file: RwSignal<Option<RuleFile>> = RwSignal::new(None);
+    let file: RwSignal<Option<FileSummary>> = RwSignal::new(None);
     let busy = RwSignal::new(Busy::No);
     let progress: Progress = RwSignal::new(None);
     let generation = StoredValue::new(0u64);
     let stale = RwSignal::new(false);
+    // Why the last evaluation or comparison failed (the engine module refused or broke).
+    let failure: RwSignal<Option<String>> = RwSignal::new(None);
 
-    // Check on every edit (fast: no evaluation), and keep the edit across reloads.
+    // Check on every edit (fast: no evaluation) once the engine module is there, and keep
+    // the edit across reloads.
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        let report = check_rules(&t);
-        let failed = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
-        diagnostics.set(report.diagnostics);
-        file.set(if failed { None } else { report.file });
+        let (state, check) = match engine.get() {
+            None => (Checked::Pending, None),
+            Some(Err(e)) => (Checked::Failed(e), None),
+            Some(Ok(())) => match check_rules(&t) {
+                Ok(c) => (Checked::Done, Some(c)),
+                Err(e) => (Checked::Failed(e), None),
+            },
+        };
+        let RuleCheck { diagnostics: found, file: summary } =
+            check.unwrap_or(RuleCheck { diagnostics: Vec::new(), file: None });
+        diagnostics.set(found);
+        file.set(summary);
+        checked.set(state);
         if previous.is_some_and(|p| p != t) {
             browser::store(STORE_KEY, &t);
-            stale.set(lab.evaluation.with_untracked(Option::is_some));
+            stale.set(lab.report.with_untracked(Option::is_some));
         }
         t
     });
 
     let evaluate = move |_| {
-        let (DataState::Ready(d), Some(f)) = (data.get_untracked(), file.get_untracked()) else { return };
+        let DataState::Ready(d) = data.get_untracked() else { return };
+        if file.with_untracked(Option::is_none) {
+            return;
+        }
         generation.update_value(|g| *g += 1);
         busy.set(Busy::Evaluating);
+        failure.set(None);
         lab.costs.set(None);
-        let dataset = d.meta.id.clone();
+        let start = StartLab {
+            dataset: d.meta.id.clone(),
+            text: text.get_untracked(),
+            options: EvalOptions::default(),
+        };
         spawn_local(async move {
-            if let Some(evaluation) = run::evaluate(d, f, progress, generation).await {
-                lab.evaluated_on.set(dataset);
-                lab.evaluation.set(Some(Arc::new(evaluation)));
+            let outcome = run::drive(start, LabStep, progress, generation).await;
+            settle(outcome, busy, failure, |report| {
+                lab.report.set(Some(Arc::new(report)));
                 stale.set(false);
-                busy.set(Busy::No);
-            }
+            });
         });
     };
     let compare = move |_| {
-        let (Some(e), Some(f)) = (lab.evaluation.get_untracked(), file.get_untracked()) else { return };
+        if lab.report.with_untracked(Option::is_none) || file.with_untracked(Option::is_none) {
+            return;
+        }
         generation.update_value(|g| *g += 1);
         busy.set(Busy::Measuring);
+        failure.set(None);
+        let start = StartCosts { text: text.get_untracked(), options: CostOptions::default() };
         spawn_local(async move {
-            if let Some(table) = run::measure(e, f, progress, generation).await {
-                lab.costs.set(Some(table));
-                busy.set(Busy::No);
-            }
+            let outcome = run::drive(start, CostStep, progress, generation).await;
+            settle(outcome, busy, failure, |costs| lab.costs.set(Some(Arc::new(costs))));
         });
     };
     let reset = move |_| text.set(SEED_RULES.to_string());
@@ -97,12 +149,20 @@ pub fn RulesLab() -> impl IntoView {
     let ready = move || matches!(data.get(), DataState::Ready(_));
     let can_evaluate = move || ready() && file.with(Option::is_some) && busy.get() == Busy::No;
     let can_compare =
-        move || lab.evaluation.with(Option::is_some) && file.with(Option::is_some) && busy.get() == Busy::No;
+        move || lab.report.with(Option::is_some) && file.with(Option::is_some) && busy.get() == Busy::No;
 
     let status = move || {
         let ds = diagnostics.get();
         let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
         let lints = ds.len() - errors;
+        match checked.get() {
+            Checked::Pending => return ().into_any(),
+            Checked::Failed(e) => {
+                return view! { <p class="check-status bad" data-testid="check-status">{format!("\u{2717} {e}")}</p> }
+                    .into_any()
+            }
+            Checked::Done => {}
+        }
         match file.get() {
             None if errors > 0 => view! {
                 <p class="check-status bad" data-testid="check-status">
@@ -112,11 +172,11 @@ pub fn RulesLab() -> impl IntoView {
             .into_any(),
             None => view! { <p class="check-status bad" data-testid="check-status">"\u{2717} Not a rule file."</p> }.into_any(),
             Some(f) => {
-                let recording = f.rules().filter(|(_, r)| r.is_recording()).count();
+                let recording = f.recording_rules;
                 let lint = (lints > 0).then(|| format!(" {lints} lint finding{} below.", plural(lints)));
                 view! {
                     <p class="check-status good" data-testid="check-status">
-                        {format!("\u{2713} Valid: {recording} recording rule{} in {} group{} (promtool check rules, Prometheus 3).", plural(recording), f.groups.len(), plural(f.groups.len()))}
+                        {format!("\u{2713} Valid: {recording} recording rule{} in {} group{} (promtool check rules, Prometheus 3).", plural(recording), f.groups, plural(f.groups))}
                         {lint}
                     </p>
                 }
@@ -137,11 +197,15 @@ pub fn RulesLab() -> impl IntoView {
         })
     };
 
+    let failure_view = move || {
+        failure.get().map(|e| view! { <p class="error-box" role="alert" data-testid="lab-error">{e}</p> })
+    };
+
     let results = move || {
-        lab.evaluation.get().map(|e| {
+        lab.report.get().map(|e| {
             let note = match e.mode {
-                crate::rules::eval::Mode::PerRule => "each rule's whole timeline as one range query, rule after rule",
-                crate::rules::eval::Mode::PerTick => "tick by tick, since a rule reads a series recorded by a later rule",
+                Mode::PerRule => "each rule's whole timeline as one range query, rule after rule",
+                Mode::PerTick => "tick by tick, since a rule reads a series recorded by a later rule",
             };
             let total_ms: f64 = e.rules.iter().map(|r| r.eval_ms).sum();
             view! {
@@ -158,14 +222,14 @@ pub fn RulesLab() -> impl IntoView {
                         <code>"model:latency:p95"</code>"."
                     </p>
                     {move || stale.get().then(|| view! { <p class="notice" data-testid="stale">"The rules were edited since this evaluation: evaluate again to see the effect."</p> })}
-                    <RuleList evaluation=e.clone() />
+                    <RuleList report=e.clone() />
                 </section>
             }
         })
     };
 
     let costs = move || {
-        let has_eval = lab.evaluation.with(Option::is_some);
+        let has_eval = lab.report.with(Option::is_some);
         has_eval.then(|| {
             view! {
                 <section class="card lab-section" data-testid="cost-section">
@@ -181,7 +245,7 @@ pub fn RulesLab() -> impl IntoView {
                         "the raw query (with every recorded series it reads expanded into its expression) against the recorded series, "
                         "as an instant query and as a dashboard's 6-hour range query. The seed asks for more than 5\u{d7}."
                     </p>
-                    {move || lab.costs.get().map(|t| view! { <CostView table=t /> })}
+                    {move || lab.costs.get().map(|c| view! { <CostView costs=c /> })}
                 </section>
             }
         })
@@ -215,12 +279,29 @@ pub fn RulesLab() -> impl IntoView {
                     <span class="muted small">"Your edits are kept in this browser."</span>
                 </div>
                 {progress_view}
+                {failure_view}
             </section>
             {results}
             {costs}
-            <ExerciseLinks />
+            <ExerciseLinks engine=engine />
         </div>
     }
+}
+
+/// Ends a run: shows its result (`done`) or why it failed; a run a newer one replaced
+/// (`None`) leaves the page to that one.
+fn settle<T>(
+    outcome: Option<Result<T, String>>,
+    busy: RwSignal<Busy>,
+    failure: RwSignal<Option<String>>,
+    done: impl FnOnce(T),
+) {
+    match outcome {
+        None => return,
+        Some(Ok(result)) => done(result),
+        Some(Err(e)) => failure.set(Some(e)),
+    }
+    busy.set(Busy::No);
 }
 
 fn plural(n: usize) -> &'static str {
@@ -231,24 +312,29 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// The rule-writing exercises.
+/// The rule-writing exercises (listed once the engine module, which reads them, is loaded).
 #[component]
-fn ExerciseLinks() -> impl IntoView {
-    let items = match rule_exercise::builtin() {
-        Ok(list) => list
-            .into_iter()
-            .map(|ex| {
-                view! {
-                    <li class="card lab-exercise">
-                        <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                        <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        Err(e) => view! { <li class="error-box">{format!("The rule exercises failed to load: {e}")}</li> }
-            .into_any(),
+fn ExerciseLinks(engine: EngineState) -> impl IntoView {
+    let items = move || {
+        let listed = engine.get()?.and_then(|()| engine_link::call(RuleExercises)?);
+        Some(match listed {
+            Ok(list) => list
+                .into_iter()
+                .map(|ex| {
+                    view! {
+                        <li class="card lab-exercise">
+                            <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
+                            <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
+                        </li>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => {
+                view! { <li class="error-box">{format!("The rule exercises failed to load: {e}")}</li> }
+                    .into_any()
+            }
+        })
     };
     view! {
         <section class="lab-section">

@@ -6,54 +6,46 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::{self, EngineOptions, Value};
-use crate::rules::{Evaluation, RuleOutcome};
+use crate::link::rules::{LabReport, RuleReport};
 
 use super::super::browser::base;
 use super::super::chart::Chart;
 use super::super::chart_model::Model;
 use super::super::paths::playground_link;
-use super::recorded::use_lab_state;
 use super::report;
-
-/// Points drawn per series in a rule's chart.
-const CHART_POINTS: i64 = 240;
-/// Most series drawn in one rule's chart.
-const CHART_SERIES: usize = 12;
 
 /// Every rule of the evaluation.
 #[component]
-pub fn RuleList(evaluation: Arc<Evaluation>) -> impl IntoView {
-    let recorded = evaluation.rules.iter().filter(|r| !r.is_empty()).count();
-    let empty = evaluation.rules.len() - recorded;
-    let cards = evaluation
+pub fn RuleList(report: Arc<LabReport>) -> impl IntoView {
+    let recorded = report.rules.iter().filter(|r| !r.is_empty()).count();
+    let empty = report.rules.len() - recorded;
+    let cards = report
         .rules
         .iter()
-        .map(|rule| view! { <RuleCard evaluation=evaluation.clone() rule=rule.clone() /> })
+        .map(|rule| view! { <RuleCard dataset=report.dataset.clone() rule=rule.clone() /> })
         .collect_view();
     view! {
         <p class="muted" data-testid="rule-summary">
-            {format!("{recorded} of {} rules recorded series", evaluation.rules.len())}
+            {format!("{recorded} of {} rules recorded series", report.rules.len())}
             {(empty > 0).then(|| format!("; {empty} recorded nothing (the reason is under each)."))}
-            {(evaluation.alerting_rules > 0).then(|| format!(" {} alerting rules are not evaluated here.", evaluation.alerting_rules))}
+            {(report.alerting_rules > 0).then(|| format!(" {} alerting rules are not evaluated here.", report.alerting_rules))}
         </p>
         <ul class="rule-cards" data-testid="rule-cards">{cards}</ul>
     }
 }
 
+/// One rule; `dataset` is the one it was evaluated on (its recorded series exist there).
 #[component]
-fn RuleCard(evaluation: Arc<Evaluation>, rule: RuleOutcome) -> impl IntoView {
+fn RuleCard(dataset: String, rule: RuleReport) -> impl IntoView {
     let empty = rule.is_empty();
-    // The recorded series exist on the dataset the rules were evaluated on.
-    let on = use_lab_state().evaluated_on.get_untracked();
-    let link = playground_link(&base(), &rule.record, true, Some(&on));
+    let link = playground_link(&base(), &rule.record, true, Some(&dataset));
     let stats = if empty {
         format!("every {} · nothing recorded", report::interval(rule.interval))
     } else {
         format!(
             "every {} · {} series · {} samples · {}",
             report::interval(rule.interval),
-            rule.series.len(),
+            rule.series,
             report::count(rule.samples as u64),
             report::time(rule.eval_ms)
         )
@@ -72,13 +64,16 @@ fn RuleCard(evaluation: Arc<Evaluation>, rule: RuleOutcome) -> impl IntoView {
         }
         .into_any()
     } else {
-        match chart(&evaluation, &rule) {
-            Some(model) => view! { <div class="rule-chart"><Chart model=Arc::new(model) /></div> }.into_any(),
+        match &rule.chart {
+            Some(c) => {
+                let model = Model::new(&c.series, c.start, c.end, c.step);
+                view! { <div class="rule-chart"><Chart model=Arc::new(model) /></div> }.into_any()
+            }
             None => view! { <p class="muted">"The recorded series could not be drawn."</p> }.into_any(),
         }
     };
     let errors = (rule.error_count > 0).then(|| {
-        let first = rule.errors.first().map(|(_, m)| m.clone()).unwrap_or_default();
+        let first = rule.first_error.clone().unwrap_or_default();
         view! { <p class="rule-errors">{format!("{} evaluations failed; the first: {first}", rule.error_count)}</p> }
     });
     view! {
@@ -97,16 +92,4 @@ fn RuleCard(evaluation: Arc<Evaluation>, rule: RuleOutcome) -> impl IntoView {
             {(!empty).then(|| view! { <a class="small" href=link.clone() data-testid="open-in-playground">"Query it in the playground \u{2192}"</a> })}
         </li>
     }
-}
-
-/// The rule's series over the whole evaluated timeline (at most [`CHART_SERIES`]).
-fn chart(evaluation: &Evaluation, rule: &RuleOutcome) -> Option<Model> {
-    let (start, end) = (evaluation.start, evaluation.end);
-    let step = ((end - start) / CHART_POINTS).max(rule.interval).max(1);
-    let query = format!("{{__name__={:?}}}", rule.record);
-    let out =
-        engine::range_query(&evaluation.storage, &query, start, end, step, &EngineOptions::default()).ok()?;
-    let Value::Matrix(mut series) = out.value else { return None };
-    series.truncate(CHART_SERIES);
-    Some(Model::new(&series, start, end, step))
 }

@@ -1,75 +1,46 @@
-//! Driving the lab's long computations without freezing the page: one step (a rule, or a
-//! raw-vs-recorded pair) at a time, yielding to the browser between steps so progress paints
-//! and clicks are handled.
-
-use std::sync::Arc;
+//! Driving the lab's long computations without freezing the page: the engine module runs one
+//! step (a rule, or a raw-vs-recorded pair) per call, and the page yields to the browser
+//! between calls so progress paints and clicks are handled.
 
 use leptos::prelude::*;
 
-use crate::engine::EngineOptions;
-use crate::rules::cost::{CostOptions, CostTable};
-use crate::rules::{Evaluation, RuleFile};
+use crate::link::rules::{self, Step};
+use crate::link::Call;
 
-use super::super::browser;
-use super::super::data::Data;
-use super::session::{Measuring, Session};
+use super::super::{browser, engine_link};
 
 /// Where a long computation stands: `(done, total, what runs now)`.
 pub type Progress = RwSignal<Option<(usize, usize, String)>>;
 
-/// Evaluates `file` over the dataset step by step, reporting progress; None when
-/// `generation` moved on in between (a newer run started).
-pub async fn evaluate(
-    data: Arc<Data>,
-    file: RuleFile,
+/// Starts a computation with `start`, then sends `step` once per frame until it finishes,
+/// reporting progress. None when `generation` moved on in between (a newer run started, or
+/// the page is gone); Err when the engine module refused or failed.
+pub async fn drive<T, S>(
+    start: impl Call<Reply = Result<rules::Progress, String>>,
+    step: S,
     progress: Progress,
     generation: StoredValue<u64>,
-) -> Option<Evaluation> {
-    let mine = generation.get_value();
-    let mut session = Session::new(&data.storage, &file, EngineOptions::default());
-    drop(data);
-    let mut clock = browser::now_ms;
-    loop {
-        progress.set(Some((session.done(), session.steps(), session.next_label().unwrap_or_default())));
+) -> Option<Result<T, String>>
+where
+    S: Call<Reply = Result<Step<T>, String>> + Copy,
+{
+    let mine = generation.try_get_value()?;
+    let mut now = match engine_link::call(start).and_then(|r| r) {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    let outcome = loop {
+        progress.set(Some((now.done, now.total, now.label)));
         browser::next_paint().await;
-        if generation.get_value() != mine {
+        if generation.try_get_value() != Some(mine) {
             return None;
         }
-        if !session.step(&mut clock) {
-            break;
+        match engine_link::call(step).and_then(|r| r) {
+            Ok(Step::Running(p)) => now = p,
+            Ok(Step::Finished(result)) => break Ok(result),
+            Err(e) => break Err(e),
         }
-    }
-    progress.set(Some((session.steps(), session.steps(), "explaining empty rules".into())));
-    browser::next_paint().await;
-    let evaluation = session.finish(&mut clock);
+    };
     progress.set(None);
-    Some(evaluation)
-}
-
-/// Measures every pair of `file` on `evaluation`, one pair per step.
-pub async fn measure(
-    evaluation: Arc<Evaluation>,
-    file: RuleFile,
-    progress: Progress,
-    generation: StoredValue<u64>,
-) -> Option<CostTable> {
-    let mine = generation.get_value();
-    let mut measuring = Measuring::new(&file, CostOptions::default());
-    let mut clock = browser::now_ms;
-    loop {
-        progress.set(Some((
-            measuring.done(),
-            measuring.steps(),
-            measuring.next_label().unwrap_or_default().to_string(),
-        )));
-        browser::next_paint().await;
-        if generation.get_value() != mine {
-            return None;
-        }
-        if !measuring.step(&evaluation, &mut clock) {
-            break;
-        }
-    }
-    progress.set(None);
-    Some(measuring.finish(&evaluation, &mut clock))
+    Some(outcome)
 }

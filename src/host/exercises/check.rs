@@ -1,0 +1,212 @@
+//! Grading in the engine module: an exercise prepared on a dataset (its recorded series, the
+//! reference results at its checkpoints and the reference over the chart range), kept for
+//! the next checks, and answers graded against it.
+
+use std::sync::{Arc, Weak};
+
+use super::super::Host;
+use crate::content::exercise::{prepare, prepare_shared, Exercise, Prepared};
+use crate::content::grade::feedback::describe;
+use crate::content::grade::overlay::{chart_range, overlay};
+use crate::content::grade::{grade, RangeParams};
+use crate::content::markdown::to_html;
+use crate::content::DatasetMeta;
+use crate::engine::{self, EngineOptions, Storage, Value};
+use crate::link::exercises::{CheckAnswer, CheckedView, OverlayChart};
+
+/// How many prepared exercises are kept: going back to a recent exercise grades at once.
+const KEEP: usize = 4;
+
+/// An exercise prepared for grading on one dataset.
+pub(super) struct Ready {
+    /// The exercise as it was prepared (a pack loaded again with changes prepares again).
+    exercise: Exercise,
+    dataset: String,
+    /// The dataset's samples it was prepared on (built again, they are other samples).
+    base: Weak<Storage>,
+    /// A copy of the samples with the exercise's recorded series; `None`: it grades on the
+    /// dataset's own samples. At most one prepared exercise keeps a copy.
+    own: Option<Storage>,
+    prepared: Prepared,
+    /// The chart range and the reference answer's result over it.
+    chart: Option<(RangeParams, Value)>,
+}
+
+/// Grades `c.query`, preparing the exercise first unless it is prepared already.
+pub(super) fn check(host: &mut Host, c: &CheckAnswer) -> CheckedView {
+    let base = match ready(host, &c.id, &c.dataset) {
+        Ok(base) => base,
+        Err(e) => return not_graded(&e),
+    };
+    match host.exercises.prepared.last() {
+        Some(r) => grade_on(r, r.own.as_ref().unwrap_or(&base), &c.query),
+        None => not_graded("the exercise was not prepared"),
+    }
+}
+
+/// Makes exercise `id` on `dataset` the last prepared exercise (preparing it unless a
+/// prepared one is still valid) and returns the dataset's samples.
+fn ready(host: &mut Host, id: &str, dataset: &str) -> Result<Arc<Storage>, String> {
+    let ex = host.exercises.find(id)?;
+    let base = host.storage(dataset, false)?;
+    let list = &mut host.exercises.prepared;
+    let valid = |r: &Ready| {
+        r.exercise == ex && r.dataset == dataset && r.base.upgrade().is_some_and(|b| Arc::ptr_eq(&b, &base))
+    };
+    if let Some(i) = list.iter().position(valid) {
+        let r = list.remove(i);
+        list.push(r);
+        return Ok(base);
+    }
+    let meta = host.datasets.find(dataset)?.meta;
+    let r = prepare_on(ex, &meta, &base)?;
+    let list = &mut host.exercises.prepared;
+    // Drop an outdated preparation of the same exercise, and keep one copy of samples only.
+    let outdated = |o: &Ready| o.exercise.id == r.exercise.id && o.dataset == r.dataset;
+    let second_copy = |o: &Ready| o.own.is_some() && r.own.is_some();
+    list.retain(|o| !outdated(o) && !second_copy(o));
+    if list.len() >= KEEP {
+        list.remove(0);
+    }
+    list.push(r);
+    Ok(base)
+}
+
+/// Prepares `ex` on the samples `base` of dataset `meta` (recording its rules into a copy if
+/// it has any) and evaluates the reference over the chart range.
+fn prepare_on(ex: Exercise, meta: &DatasetMeta, base: &Arc<Storage>) -> Result<Ready, String> {
+    let opts = EngineOptions::default();
+    let mut own = (!ex.recording_rules.is_empty()).then(|| Storage::clone(base));
+    let prepared = match own.as_mut() {
+        Some(st) => prepare(&ex, meta, st, &opts)?,
+        None => prepare_shared(&ex, meta, base, &opts)?,
+    };
+    let storage = own.as_ref().unwrap_or(base);
+    let chart = chart_range(&prepared.plan, (meta.start, meta.end)).and_then(|r| {
+        let reference = ex.answers.first()?;
+        let out = engine::range_query(storage, reference, r.start, r.end, r.step, &opts).ok()?;
+        Some((r, out.value))
+    });
+    Ok(Ready { exercise: ex, dataset: meta.id.clone(), base: Arc::downgrade(base), own, prepared, chart })
+}
+
+/// Grades `query` and draws both results over the chart range.
+fn grade_on(r: &Ready, storage: &Storage, query: &str) -> CheckedView {
+    let opts = EngineOptions::default();
+    let verdict = grade(storage, &r.prepared.plan, &r.prepared.expected, query, &opts);
+    let parse_span = verdict.parse_error.as_ref().map(|p| p.span);
+    let chart = r.chart.as_ref().and_then(|(range, expected)| {
+        if verdict.parse_error.is_some() {
+            return None;
+        }
+        let actual =
+            engine::range_query(storage, query, range.start, range.end, range.step, &opts).ok()?.value;
+        Some(OverlayChart { range: *range, series: overlay(expected, &actual)? })
+    });
+    let f = describe(&verdict);
+    CheckedView {
+        graded: true,
+        passed: f.passed,
+        headline: f.headline,
+        items_html: f.items.iter().map(|i| to_html(i)).collect(),
+        parse_span,
+        chart,
+    }
+}
+
+/// The feedback when the exercise cannot be graded, saying why.
+fn not_graded(why: &str) -> CheckedView {
+    CheckedView {
+        graded: false,
+        passed: false,
+        headline: "This exercise cannot be graded.".into(),
+        items_html: vec![to_html(why)],
+        parse_span: None,
+        chart: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{roundtrip, Host};
+    use super::*;
+    use crate::link::query::{QueryTime, RunQuery};
+
+    fn check(host: &mut Host, id: &str, query: &str) -> CheckedView {
+        let c = CheckAnswer { id: id.into(), dataset: "ml-platform".into(), query: query.into() };
+        roundtrip(host, c).unwrap()
+    }
+
+    #[test]
+    fn a_wrong_answer_gets_feedback_and_the_overlay_chart_then_the_right_one_passes() {
+        let mut host = Host::new();
+        let wrong = check(&mut host, "todo-1-3-sum-by", "sum(rate(model_predictions_total[5m]))");
+        assert!(wrong.graded && !wrong.passed, "{wrong:?}");
+        assert!(wrong.items_html.iter().any(|i| i.contains("missing")), "{:?}", wrong.items_html);
+        let chart = wrong.chart.expect("a chart");
+        assert!(!chart.series.expected.is_empty() && chart.series.actual.len() == 1);
+        assert!(chart.range.start < chart.range.end && chart.range.step > 0);
+
+        let right = check(&mut host, "todo-1-3-sum-by", "sum(rate(model_predictions_total[5m])) by (model)");
+        assert!(right.graded && right.passed, "{right:?}");
+        assert!(right.headline.starts_with("Correct!"), "{}", right.headline);
+        // Prepared once, graded twice.
+        assert_eq!(host.exercises.prepared.len(), 1);
+    }
+
+    #[test]
+    fn a_parse_error_is_underlined_without_a_chart() {
+        let c = check(&mut Host::new(), "todo-1-3-sum-by", "sum by (model) (rate(x[5m])");
+        assert!(c.graded && !c.passed && c.chart.is_none());
+        assert_eq!(c.headline, "The query does not parse.");
+        let (start, end) = c.parse_span.expect("a span");
+        assert!(start <= end && end <= 27, "{start}..{end}");
+    }
+
+    #[test]
+    fn recorded_series_stay_in_the_exercise_s_copy() {
+        let mut host = Host::new();
+        let reference = host.exercises.find("todo-3-2-recorded-rate").unwrap().answers[0].clone();
+        let c = check(&mut host, "todo-3-2-recorded-rate", &reference);
+        assert!(c.passed, "{c:?}");
+        let metric = host.exercises.find("todo-3-2-recorded-rate").unwrap().recording_rules[0].record.clone();
+        let time = crate::content::builtin_dataset("ml-platform").unwrap().meta.end;
+        let q = RunQuery {
+            dataset: "ml-platform".into(),
+            query: metric,
+            time: QueryTime::Instant { time },
+            with_recorded: false,
+        };
+        let out = roundtrip(&mut host, q).unwrap().unwrap();
+        assert_eq!(out.value, Value::Vector(Vec::new()), "the dataset itself has no recorded series");
+    }
+
+    #[test]
+    fn a_changed_pack_exercise_is_prepared_again() {
+        let mut host = Host::new();
+        let mut ex = host.exercises.find("todo-1-3-sum-by").unwrap();
+        ex.id = "pack-sum".into();
+        host.exercises.from_packs = vec![ex.clone()];
+        let q = "sum(rate(model_predictions_total[5m]))";
+        assert!(!check(&mut host, "pack-sum", q).passed);
+        ex.answers = vec![q.into()];
+        host.exercises.from_packs = vec![ex];
+        assert!(check(&mut host, "pack-sum", q).passed);
+        assert_eq!(host.exercises.prepared.len(), 1, "the stale preparation is dropped");
+    }
+
+    #[test]
+    fn what_cannot_be_graded_says_why() {
+        let mut host = Host::new();
+        let c = check(&mut host, "nope", "up");
+        assert!(!c.graded && !c.passed);
+        assert_eq!(c.items_html, vec!["<p>there is no exercise \"nope\"</p>\n".to_string()]);
+        let c = CheckAnswer {
+            id: "todo-1-3-sum-by".into(),
+            dataset: "high-cardinality".into(),
+            query: "up".into(),
+        };
+        let c = roundtrip(&mut host, c).unwrap();
+        assert!(!c.graded && c.items_html[0].contains("outside the data of high-cardinality"), "{c:?}");
+    }
+}

@@ -1,0 +1,162 @@
+//! Rule-writing exercises in the engine module: the built-in ones (read from their YAML once),
+//! their texts rendered, and grading, with each exercise's reference output computed on its
+//! first grading and kept.
+
+use super::Host;
+use crate::content::markdown::to_html;
+use crate::content::rule_exercise::{self, Prepared, RecordPoint, RuleExercise, RuleVerdict};
+use crate::link::rules::{GradeRuleExercise, PointFailure, RuleExerciseItem, RuleExerciseView, RuleFeedback};
+use crate::rules::Severity;
+
+/// What the engine module keeps for rule exercises.
+#[derive(Default)]
+pub struct ExerciseState {
+    /// The built-in exercises, or why they failed to load (read on first use).
+    builtin: Option<Result<Vec<RuleExercise>, String>>,
+    /// The reference's output per exercise id and dataset id.
+    prepared: Vec<(String, String, Prepared)>,
+}
+
+impl ExerciseState {
+    fn builtin(&mut self) -> Result<&[RuleExercise], String> {
+        let loaded = self.builtin.get_or_insert_with(|| rule_exercise::builtin().map_err(|e| e.to_string()));
+        loaded.as_deref().map_err(Clone::clone)
+    }
+}
+
+/// The built-in exercises, in catalogue order.
+pub fn list(host: &mut Host) -> Result<Vec<RuleExerciseItem>, String> {
+    let all = host.rules.exercises.builtin()?;
+    Ok(all
+        .iter()
+        .map(|ex| RuleExerciseItem {
+            id: ex.id.clone(),
+            seed_ref: ex.seed_ref.clone(),
+            title: ex.title.clone(),
+        })
+        .collect())
+}
+
+/// Exercise `id` as the page shows it.
+pub fn open(host: &mut Host, id: &str) -> Result<Option<RuleExerciseView>, String> {
+    let all = host.rules.exercises.builtin()?;
+    Ok(all.iter().find(|ex| ex.id == id).map(|ex| RuleExerciseView {
+        id: ex.id.clone(),
+        seed_ref: ex.seed_ref.clone(),
+        title: ex.title.clone(),
+        prompt_html: to_html(&ex.prompt),
+        starter: ex.starter.clone(),
+        hints_html: ex.hints.iter().map(|h| to_html(h)).collect(),
+        explanation_html: to_html(&ex.explanation),
+        check: ex.check.clone(),
+        instants: ex.at.len(),
+    }))
+}
+
+/// Grades the learner's rule file.
+pub fn grade(host: &mut Host, c: GradeRuleExercise) -> Result<RuleFeedback, String> {
+    let ex = host
+        .rules
+        .exercises
+        .builtin()?
+        .iter()
+        .find(|ex| ex.id == c.id)
+        .cloned()
+        .ok_or_else(|| format!("there is no rule exercise {:?}", c.id))?;
+    let storage = host.datasets.storage(&c.dataset)?;
+    let state = &mut host.rules.exercises;
+    let at = state.prepared.iter().position(|(id, ds, _)| *id == c.id && *ds == c.dataset);
+    let at = match at {
+        Some(i) => i,
+        None => {
+            let meta = host.datasets.find(&c.dataset)?.meta;
+            let prepared = rule_exercise::prepare(&ex, &meta, &storage)?;
+            state.prepared.push((c.id.clone(), c.dataset.clone(), prepared));
+            state.prepared.len() - 1
+        }
+    };
+    let verdict = rule_exercise::grade(&ex, &state.prepared[at].2, &storage, &c.text);
+    Ok(feedback(verdict))
+}
+
+/// The verdict as the page words it.
+fn feedback(v: RuleVerdict) -> RuleFeedback {
+    RuleFeedback {
+        passed: v.passed,
+        errors: v.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+        missing_records: v.missing_records,
+        failures: v.points.iter().filter(|p| !p.passed()).map(failure).collect(),
+        empty: v.empty,
+    }
+}
+
+fn failure(p: &RecordPoint) -> PointFailure {
+    let d = &p.diff;
+    PointFailure {
+        record: p.record.clone(),
+        t: p.t,
+        missing: d.missing.len(),
+        extra: d.extra.len(),
+        wrong_values: d.wrong_value_count,
+        type_mismatch: d.type_mismatch.map(|(e, a)| (e.to_string(), a.to_string())),
+        first_missing: d.missing.first().cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::roundtrip;
+    use super::*;
+    use crate::link::rules::{OpenRuleExercise, RuleExercises};
+
+    #[test]
+    fn the_builtin_exercises_are_listed_and_rendered() {
+        let mut host = Host::new();
+        let list = roundtrip(&mut host, RuleExercises).unwrap().unwrap();
+        assert_eq!(list.len(), rule_exercise::BUILTIN.len());
+        let first = &list[0];
+        let view = roundtrip(&mut host, OpenRuleExercise { id: first.id.clone() }).unwrap().unwrap().unwrap();
+        assert_eq!((&view.id, &view.title, &view.seed_ref), (&first.id, &first.title, &first.seed_ref));
+        assert!(view.prompt_html.starts_with('<') && !view.hints_html.is_empty() && view.instants >= 2);
+        assert!(!view.starter.is_empty() && !view.check.is_empty());
+        assert_eq!(roundtrip(&mut host, OpenRuleExercise { id: "nope".into() }).unwrap(), Ok(None));
+    }
+
+    #[test]
+    fn grading_explains_the_efficiency_bug_then_accepts_the_fix() {
+        let mut host = Host::new();
+        let id = "rules-3-1-efficiency-bug";
+        let ex = rule_exercise::builtin().unwrap().into_iter().find(|e| e.id == id).unwrap();
+        let grade = |text: &str| GradeRuleExercise {
+            id: id.into(),
+            dataset: "ml-platform".into(),
+            text: text.into(),
+        };
+
+        let starter = roundtrip(&mut host, grade(&ex.starter)).unwrap().unwrap();
+        assert!(!starter.passed && starter.errors == 0 && starter.missing_records.is_empty());
+        assert!(!starter.failures.is_empty(), "{starter:?}");
+        let reasons: Vec<&String> = starter.empty.iter().flat_map(|(_, r)| r).collect();
+        assert!(reasons.iter().any(|r| r.contains("version")), "{reasons:?}");
+
+        let right = roundtrip(&mut host, grade(&ex.reference)).unwrap().unwrap();
+        assert!(right.passed && right.failures.is_empty(), "{right:?}");
+        assert_eq!(host.rules.exercises.prepared.len(), 1, "the reference output is kept");
+
+        let broken = roundtrip(&mut host, grade("groups: [")).unwrap().unwrap();
+        assert!(!broken.passed && broken.errors > 0);
+    }
+
+    #[test]
+    fn grading_an_unknown_exercise_or_dataset_is_an_error() {
+        let mut host = Host::new();
+        let c = GradeRuleExercise { id: "nope".into(), dataset: "ml-platform".into(), text: String::new() };
+        assert_eq!(roundtrip(&mut host, c).unwrap(), Err("there is no rule exercise \"nope\"".into()));
+        let c = GradeRuleExercise {
+            id: "rules-3-1-request-rates".into(),
+            dataset: "nope".into(),
+            text: String::new(),
+        };
+        assert_eq!(roundtrip(&mut host, c).unwrap(), Err("there is no dataset \"nope\"".into()));
+    }
+}

@@ -1,0 +1,184 @@
+//! The working part of the exercise page: the prompt, the editor (starting from the learner's
+//! last query or the exercise's starter), grading by result on Check (or Ctrl/Cmd-Enter) in
+//! the engine module, hints revealed one at a time, feedback with the expected-vs-actual
+//! chart, and the explanation once solved.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::link::exercises::{CheckAnswer, CheckedView, ExerciseCheckpoints, ExerciseView};
+
+use super::browser;
+use super::chart_model::Model;
+use super::data::{use_data, DataState};
+use super::editor::QueryEditor;
+use super::engine_link;
+use super::exercise_data::Listed;
+use super::exercise_feedback::FeedbackPanel;
+use super::exercise_player::Heading;
+use super::progress_store::use_progress;
+
+/// The outcome of one check, as shown.
+pub struct Checked {
+    /// The query that was checked (its parse error is underlined while the editor holds it).
+    pub query: String,
+    /// The verdict, its chart series moved into [`Checked::chart`].
+    pub view: CheckedView,
+    pub chart: Option<Arc<Model>>,
+}
+
+/// The exercise card, the feedback and the explanation.
+#[component]
+pub fn Workspace(
+    /// The exercise as listed (heading).
+    ex: Arc<Listed>,
+    /// Its texts, rendered by the engine module.
+    content: Arc<ExerciseView>,
+) -> impl IntoView {
+    let data = use_data();
+    let progress = use_progress().progress;
+    let id = ex.id().to_string();
+    let initial = progress
+        .with_untracked(|p| p.last_query(&id).map(str::to_string))
+        .or_else(|| content.starter.clone())
+        .unwrap_or_default();
+    let query = RwSignal::new(initial.trim_end().to_string());
+    let checked: RwSignal<Option<Arc<Checked>>> = RwSignal::new(None);
+    let running = RwSignal::new(false);
+    let show_answer = RwSignal::new(false);
+
+    let check_id = id.clone();
+    let check = Callback::new(move |()| {
+        let DataState::Ready(d) = data.get_untracked() else { return };
+        let id = check_id.clone();
+        running.set(true);
+        spawn_local(async move {
+            browser::next_paint().await;
+            let q = query.get_untracked();
+            let outcome = check_answer(&id, &d.meta.id, &q);
+            if outcome.view.graded {
+                progress.update(|p| {
+                    p.set_query(&id, &q);
+                    if outcome.view.passed {
+                        p.mark_solved(&id);
+                    }
+                });
+            }
+            checked.set(Some(Arc::new(outcome)));
+            running.set(false);
+        });
+    });
+
+    let error_span = Signal::derive(move || {
+        checked.with(|c| c.as_ref().filter(|c| query.with(|q| *q == c.query)).and_then(|c| c.view.parse_span))
+    });
+    let ready_data = Signal::derive(move || matches!(data.get(), DataState::Ready(_)));
+    let solved_id = id.clone();
+    let solved = Signal::derive(move || progress.with(|p| p.is_solved(&solved_id)));
+    let hints_id = id.clone();
+    let shown = Signal::derive(move || progress.with(|p| p.hints_shown(&hints_id)));
+    let hint_count = content.hints_html.len();
+
+    let hints = content.hints_html.clone();
+    let hint_list = move || {
+        let n = shown.get().min(hints.len());
+        hints[..n]
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> }
+            })
+            .collect_view()
+    };
+    let reveal_id = id.clone();
+    let reveal = move |_: leptos::ev::MouseEvent| progress.update(|p| p.reveal_hint(&reveal_id, hint_count));
+
+    let reset = content.starter.clone().map(|s| {
+        view! {
+            <button type="button" class="button secondary" data-testid="reset-starter"
+                on:click=move |_| query.set(s.trim_end().to_string())>"Reset to the starting query"</button>
+        }
+    });
+
+    // Where the answer is checked depends on the dataset: asked again when it changes.
+    let checkpoints = move || {
+        let DataState::Ready(d) = data.get() else { return None };
+        let message = ExerciseCheckpoints { id: id.clone(), dataset: d.meta.id.clone() };
+        let text = engine_link::call(message).ok()?.ok()?;
+        Some(view! { <p class="muted small" data-testid="checkpoints">"Checked at " {text} " (UTC)."</p> })
+    };
+
+    let solved_view = {
+        let content = content.clone();
+        move || {
+            (solved.get() || show_answer.get()).then(|| {
+                let answers = content.answers.iter().map(|a| view! { <pre class="query-snippet"><code>{a.trim_end().to_string()}</code></pre> }).collect_view();
+                let docs = content
+                    .docs
+                    .iter()
+                    .map(|d| view! { <li><a href=d.url.clone() target="_blank" rel="noopener">{d.title.clone()}</a></li> })
+                    .collect_view();
+                let title = if solved.get() { "Solved \u{2014} why it works" } else { "The answer" };
+                view! {
+                    <section class="card explanation" data-testid="explanation">
+                        <h2>{title}</h2>
+                        <div class="prose" inner_html=content.explanation_html.clone()></div>
+                        <h3>{if content.answers.len() > 1 { "Reference answers" } else { "Reference answer" }}</h3>
+                        {answers}
+                        <h3>"Read more"</h3>
+                        <ul class="doc-links">{docs}</ul>
+                    </section>
+                }
+            })
+        }
+    };
+
+    view! {
+        <section class="card exercise-card">
+            <Heading ex=ex solved=solved />
+            <div class="prose prompt" inner_html=content.prompt_html.clone()></div>
+            <QueryEditor value=query error_span=error_span on_execute=check />
+            <div class="exercise-actions">
+                <button type="button" class="button primary" data-testid="check"
+                    disabled={move || running.get() || !ready_data.get()}
+                    on:click=move |_| check.run(())>
+                    {move || if running.get() { "Checking\u{2026}" } else if ready_data.get() { "Check answer" } else { "Loading dataset\u{2026}" }}
+                </button>
+                <button type="button" class="button secondary" data-testid="reveal-hint"
+                    disabled={move || shown.get() >= hint_count}
+                    on:click=reveal>
+                    {move || if shown.get() >= hint_count { "No more hints".to_string() } else { format!("Show a hint ({} of {hint_count})", shown.get() + 1) }}
+                </button>
+                {move || (shown.get() >= hint_count && !solved.get() && !show_answer.get()).then(|| view! {
+                    <button type="button" class="button secondary" data-testid="show-answer" on:click=move |_| show_answer.set(true)>"Show the answer"</button>
+                })}
+                {reset}
+            </div>
+            {checkpoints}
+            <ol class="hints">{hint_list}</ol>
+        </section>
+        <FeedbackPanel checked=checked.into() running=running.into() />
+        {solved_view}
+    }
+}
+
+/// Grades `query` in the engine module and builds the overlay chart. A link failure (the
+/// engine module is not loaded or has stopped) is shown as the feedback's headline.
+fn check_answer(id: &str, dataset: &str, query: &str) -> Checked {
+    let message = CheckAnswer { id: id.to_string(), dataset: dataset.to_string(), query: query.to_string() };
+    let mut view = engine_link::call(message).unwrap_or_else(|e| CheckedView {
+        graded: false,
+        passed: false,
+        headline: e,
+        items_html: Vec::new(),
+        parse_span: None,
+        chart: None,
+    });
+    let chart = view.chart.take().map(|c| {
+        let r = c.range;
+        Arc::new(Model::overlay(&c.series.expected, &c.series.actual, r.start, r.end, r.step))
+    });
+    Checked { query: query.to_string(), view, chart }
+}
