@@ -239,6 +239,33 @@ describe('datasets in the playground', () => {
   });
 });
 
+describe('without the engine module', () => {
+  test('pages say the engine could not be loaded, and the editor keeps working', async () => {
+    // Its own browser: the failed downloads here are the point, not errors of the site.
+    const offline = await launch();
+    try {
+      const page = await offline.page();
+      await page.route('**/promql-engine*', (route) => route.abort('internetdisconnected'));
+      await page.goto(`${env.site.url}play?q=${encodeURIComponent('sum(up)')}`);
+      const error = page.locator('[data-testid="data-error"]');
+      await error.waitFor({ timeout: BOOT_TIMEOUT });
+      assert.match(await error.textContent(), /query engine could not be loaded/);
+      const editor = page.locator('[data-testid="query-input"]');
+      assert.equal(await editor.inputValue(), 'sum(up)');
+      await editor.fill('sum by (model) (up)');
+      assert.equal(await editor.inputValue(), 'sum by (model) (up)');
+      await screenshot(page, 'playground-engine-unavailable');
+
+      await page.goto(`${env.site.url}exercise/todo-1-3-sum-by`);
+      const failed = page.getByText('The exercise failed to load');
+      await failed.waitFor({ timeout: BOOT_TIMEOUT });
+      assert.match(await failed.textContent(), /query engine could not be loaded/);
+    } finally {
+      await offline.close();
+    }
+  });
+});
+
 describe('narrow window', () => {
   test('home and playground fit a phone-width window', async () => {
     const narrow = await launch(NARROW);

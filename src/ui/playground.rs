@@ -125,6 +125,12 @@ pub fn Playground() -> impl IntoView {
                 {move || notice.get().map(|n| view! {
                     <p class="notice" role="status" data-testid="dataset-notice">{n}</p>
                 })}
+                // Without the engine module or the dataset nothing can run: say why (the
+                // editor keeps working, and the query stays in the address bar).
+                {move || match data.get() {
+                    DataState::Failed(e) => Some(view! { <p class="error-box" role="alert" data-testid="data-error">{e}</p> }),
+                    _ => None,
+                }}
                 <QueryEditor value=query error_span=error_span on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
             </section>
