@@ -20,21 +20,30 @@ const KEEP_BUILT: usize = 2;
 pub struct Datasets {
     /// Registered by packs; they take precedence over a built-in dataset of the same id.
     registered: Vec<Dataset>,
+    /// The built-in datasets, read from the embedded pack on first use.
+    builtin: Option<Result<Vec<Dataset>, String>>,
     /// Built samples, most recently used last.
     built: Vec<(String, Arc<Storage>)>,
 }
 
 impl Datasets {
+    /// The built-in datasets (the embedded pack is read once).
+    pub fn builtin(&mut self) -> Result<&[Dataset], String> {
+        let all = self.builtin.get_or_insert_with(|| builtin_datasets().map_err(|e| e.to_string()));
+        all.as_deref().map_err(Clone::clone)
+    }
+
     /// Dataset `id`: a registered one, else a built-in one.
-    pub fn find(&self, id: &str) -> Result<Dataset, String> {
-        if let Some(d) = self.registered.iter().find(|d| d.meta.id == id) {
-            return Ok(d.clone());
+    fn find(&mut self, id: &str) -> Result<&Dataset, String> {
+        if let Some(i) = self.registered.iter().position(|d| d.meta.id == id) {
+            return Ok(&self.registered[i]);
         }
-        builtin_datasets()
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .find(|d| d.meta.id == id)
-            .ok_or_else(|| format!("there is no dataset {id:?}"))
+        self.builtin()?.iter().find(|d| d.meta.id == id).ok_or_else(|| format!("there is no dataset {id:?}"))
+    }
+
+    /// The metadata of dataset `id` (a pack's series-file dataset is not copied for it).
+    pub fn meta(&mut self, id: &str) -> Result<DatasetMeta, String> {
+        self.find(id).map(|d| d.meta.clone())
     }
 
     /// The samples of dataset `id`, built on first use.
@@ -69,16 +78,14 @@ impl Datasets {
 pub(super) fn handle(host: &mut Host, request: DataRequest) -> Vec<u8> {
     match request {
         DataRequest::Builtin(BuiltinDatasets) => answer::<BuiltinDatasets>(
-            builtin_datasets()
-                .map(|all| all.into_iter().map(|d| d.meta).collect())
-                .map_err(|e| e.to_string()),
+            host.datasets.builtin().map(|all| all.iter().map(|d| d.meta.clone()).collect()),
         ),
         DataRequest::Open(c) => answer::<OpenDataset>(open(host, &c.id)),
     }
 }
 
 fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
-    let meta = host.datasets.find(id)?.meta;
+    let meta = host.datasets.meta(id)?;
     let storage = host.datasets.storage(id)?;
     Ok(DatasetInfo { catalog: Catalog::from_storage(&storage), facts: facts(meta, &storage) })
 }
@@ -86,7 +93,7 @@ fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
 /// The facts of built-in dataset `id` (for the file the start page embeds).
 pub fn builtin_facts(id: &str) -> Result<DatasetFacts, String> {
     let mut datasets = Datasets::default();
-    let meta = datasets.find(id)?.meta;
+    let meta = datasets.meta(id)?;
     let storage = datasets.storage(id)?;
     Ok(facts(meta, &storage))
 }

@@ -66,7 +66,7 @@ fn view(ex: &Exercise) -> ExerciseView {
 /// The instants (and range) exercise `id` is checked at on `dataset`, as the page prints them.
 fn checkpoints(host: &mut Host, id: &str, dataset: &str) -> Result<String, String> {
     let ex = host.exercises.find(id)?;
-    let plan = ex.plan(&host.datasets.find(dataset)?.meta)?;
+    let plan = ex.plan(&host.datasets.meta(dataset)?)?;
     let times: Vec<String> = plan.instants.iter().map(|t| format_instant(*t)).collect();
     let range =
         plan.range.map(|r| format!(" and over {} to {}", format_instant(r.start), format_instant(r.end)));

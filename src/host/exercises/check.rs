@@ -58,7 +58,7 @@ fn ready(host: &mut Host, id: &str, dataset: &str) -> Result<Arc<Storage>, Strin
         list.push(r);
         return Ok(base);
     }
-    let meta = host.datasets.find(dataset)?.meta;
+    let meta = host.datasets.meta(dataset)?;
     let r = prepare_on(ex, &meta, &base)?;
     let list = &mut host.exercises.prepared;
     // Drop an outdated preparation of the same exercise, and keep one copy of samples only.

@@ -69,7 +69,7 @@ pub fn grade(host: &mut Host, c: GradeRuleExercise) -> Result<RuleFeedback, Stri
     let at = match at {
         Some(i) => i,
         None => {
-            let meta = host.datasets.find(&c.dataset)?.meta;
+            let meta = host.datasets.meta(&c.dataset)?;
             let prepared = rule_exercise::prepare(&ex, &meta, &storage)?;
             state.prepared.push((c.id.clone(), c.dataset.clone(), prepared));
             state.prepared.len() - 1
