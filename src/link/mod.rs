@@ -24,10 +24,12 @@ macro_rules! call {
     };
 }
 
+pub mod cardinality;
 pub mod data;
 pub mod exercises;
 pub mod packs;
 pub mod query;
+pub mod relabel;
 pub mod rules;
 pub mod text;
 
@@ -49,6 +51,8 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Relabel(relabel::RelabelRequest),
+    Cardinality(cardinality::CardinalityRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.
