@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::storage::SeriesId;
+use crate::engine::storage::{SeriesId, StoredSeries};
 use crate::engine::{Millis, Storage, METRIC_NAME};
 
 /// Samples per head chunk before Prometheus cuts a new one.
@@ -73,9 +73,29 @@ pub struct Postings {
 }
 
 impl Postings {
-    /// The postings of every series of `storage`.
+    /// The postings of every series of `storage`, read from its own index.
     pub fn of_storage(storage: &Storage) -> Postings {
-        Postings::of_series(storage, 0..storage.len())
+        let mut p = Postings::default();
+        for s in storage.all() {
+            p.add_samples(s);
+        }
+        for name in storage.label_names() {
+            let Some(values) = storage.label_postings(name).filter(|_| !name.is_empty()) else { continue };
+            let counts = values.iter().map(|(v, ids)| (v.clone(), ids.len() as u64)).collect();
+            p.by_name.insert(name.to_string(), counts);
+        }
+        p
+    }
+
+    /// Counts one series' samples, chunks and time bounds.
+    fn add_samples(&mut self, s: &StoredSeries) {
+        self.series += 1;
+        self.samples += s.points.len() as u64;
+        self.chunks += s.points.len().div_ceil(SAMPLES_PER_CHUNK) as u64;
+        if let (Some(first), Some(last)) = (s.points.first(), s.points.last()) {
+            self.min_time = Some(self.min_time.map_or(first.t, |m| m.min(first.t)));
+            self.max_time = Some(self.max_time.map_or(last.t, |m| m.max(last.t)));
+        }
     }
 
     /// The postings of the series `ids` of `storage`.
@@ -83,13 +103,7 @@ impl Postings {
         let mut p = Postings::default();
         for id in ids {
             let s = storage.get(id);
-            p.series += 1;
-            p.samples += s.points.len() as u64;
-            p.chunks += s.points.len().div_ceil(SAMPLES_PER_CHUNK) as u64;
-            if let (Some(first), Some(last)) = (s.points.first(), s.points.last()) {
-                p.min_time = Some(p.min_time.map_or(first.t, |m| m.min(first.t)));
-                p.max_time = Some(p.max_time.map_or(last.t, |m| m.max(last.t)));
-            }
+            p.add_samples(s);
             for (n, v) in s.labels.iter() {
                 if n.is_empty() {
                     continue;

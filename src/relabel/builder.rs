@@ -29,14 +29,17 @@ pub enum Change {
 impl Builder {
     /// A builder over `labels` (any order; on a repeated name the last one wins).
     pub fn new(labels: impl IntoIterator<Item = (String, String)>) -> Builder {
-        let mut base: Vec<(String, String)> = Vec::new();
-        for (n, v) in labels {
-            match base.iter_mut().find(|(b, _)| *b == n) {
-                Some(slot) => slot.1 = v,
-                None => base.push((n, v)),
+        let mut base: Vec<(String, String)> = labels.into_iter().collect();
+        // Stable: of repeated names the last one is kept below.
+        base.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut i = 0;
+        while i + 1 < base.len() {
+            if base[i].0 == base[i + 1].0 {
+                base.remove(i);
+            } else {
+                i += 1;
             }
         }
-        base.sort_by(|a, b| a.0.cmp(&b.0));
         Builder { base, del: Vec::new(), add: Vec::new(), log: None }
     }
 

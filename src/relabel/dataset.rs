@@ -15,9 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::apply::{process_recorded, Outcome};
 use super::builder::Change;
 use super::model::RuleSet;
-use crate::cardinality::Postings;
 use crate::engine::value::is_histogram_placeholder;
-use crate::engine::{Labels, Point, Storage};
+use crate::engine::{Labels, Point, Storage, METRIC_NAME};
 
 /// Series Prometheus writes for every scrape itself; metric relabeling never touches them.
 pub const SYNTHETIC: [&str; 5] = [
@@ -114,11 +113,31 @@ pub struct DatasetRelabel {
     next: usize,
     total: usize,
     /// Output label set → input series, in input order.
-    outputs: HashMap<Labels, Vec<usize>>,
+    outputs: HashMap<Labels, Vec<usize>, FastHash>,
     order: Vec<Labels>,
+    /// Targets (job, instance) with a series left without a metric name.
     nameless_targets: BTreeSet<(String, String)>,
-    kept_by_target: HashMap<(String, String), Vec<Labels>>,
 }
+
+/// FNV-1a: label sets are hashed once per series, and SipHash's protection against chosen
+/// keys buys nothing for a dataset the learner's own browser holds.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<Fnv>;
 
 impl DatasetRelabel {
     /// Starts relabeling a storage of `total` series with `set`.
@@ -133,10 +152,9 @@ impl DatasetRelabel {
             report: DatasetReport { rules, ..DatasetReport::default() },
             next: 0,
             total,
-            outputs: HashMap::new(),
+            outputs: HashMap::default(),
             order: Vec::new(),
             nameless_targets: BTreeSet::new(),
-            kept_by_target: HashMap::new(),
         }
     }
 
@@ -195,12 +213,9 @@ impl DatasetRelabel {
                 Outcome::Kept(pairs) => pairs,
             };
             let labels = Labels::from_pairs(pairs);
-            let target =
-                (s.labels.get_or_empty("job").to_string(), s.labels.get_or_empty("instance").to_string());
             if labels.metric_name().is_none() {
-                self.nameless_targets.insert(target.clone());
+                self.nameless_targets.insert(target_of(&s.labels));
             }
-            self.kept_by_target.entry(target).or_default().push(labels.clone());
             labels
         };
         if out.is_empty() {
@@ -218,11 +233,16 @@ impl DatasetRelabel {
     /// Builds the relabeled storage (merging series that ended up alike) and the report.
     pub fn finish(mut self, storage: &Storage) -> (Storage, DatasetReport) {
         let report = &mut self.report;
-        // A target with a nameless series fails its whole scrape.
-        let mut lost: BTreeSet<Labels> = BTreeSet::new();
-        for target in &self.nameless_targets {
-            lost.extend(self.kept_by_target.remove(target).unwrap_or_default());
-        }
+        // A target with a nameless series fails its whole scrape: none of its scraped series
+        // is stored (its synthetic series are, as Prometheus writes them with up = 0).
+        let failed = |labels: &Labels| {
+            !self.nameless_targets.is_empty()
+                && !SYNTHETIC.contains(&labels.metric_name().unwrap_or(""))
+                && self.outputs[labels]
+                    .iter()
+                    .any(|&i| self.nameless_targets.contains(&target_of(&storage.get(i).labels)))
+        };
+        let lost: BTreeSet<Labels> = self.order.iter().filter(|l| failed(l)).cloned().collect();
         report.failed.target_count = self.nameless_targets.len() as u64;
         report.failed.targets =
             self.nameless_targets.iter().take(20).map(|(j, i)| format!("{j}/{i}")).collect();
@@ -253,6 +273,11 @@ impl DatasetRelabel {
     }
 }
 
+/// The scrape target a stored series came from.
+fn target_of(labels: &Labels) -> (String, String) {
+    (labels.get_or_empty("job").to_string(), labels.get_or_empty("instance").to_string())
+}
+
 /// The float samples of several series merged by time; at a timestamp already taken the
 /// later series' sample is rejected (counted), as Prometheus rejects a duplicate.
 fn merge<'a>(series: impl Iterator<Item = &'a [Point]>) -> (Vec<Point>, u64) {
@@ -272,16 +297,18 @@ fn merge<'a>(series: impl Iterator<Item = &'a [Point]>) -> (Vec<Point>, u64) {
     (all, dropped)
 }
 
-/// Per metric name: series and samples before and after, largest loss first.
+/// Per metric name: series and samples before and after, largest loss first (read from the
+/// storages' own indexes).
 fn metric_changes(before: &Storage, after: &Storage) -> Vec<MetricChange> {
-    let count = |st: &Storage| {
-        let mut m: HashMap<String, Totals> = HashMap::new();
-        for s in st.all() {
-            let t = m.entry(s.labels.metric_name().unwrap_or("").to_string()).or_default();
-            t.series += 1;
-            t.samples += s.points.len() as u64;
-        }
-        m
+    let count = |st: &Storage| -> HashMap<String, Totals> {
+        let Some(names) = st.label_postings(METRIC_NAME) else { return HashMap::new() };
+        names
+            .iter()
+            .map(|(name, ids)| {
+                let samples = ids.iter().map(|&i| st.get(i).points.len() as u64).sum();
+                (name.clone(), Totals { series: ids.len() as u64, samples })
+            })
+            .collect()
     };
     let (b, a) = (count(before), count(after));
     let names: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
@@ -302,17 +329,17 @@ fn metric_changes(before: &Storage, after: &Storage) -> Vec<MetricChange> {
 
 /// Per label name: distinct values and series carrying it before and after.
 fn label_changes(before: &Storage, after: &Storage) -> Vec<LabelChange> {
-    let (b, a) = (Postings::of_storage(before), Postings::of_storage(after));
-    let names: BTreeSet<&String> = b.by_name.keys().chain(a.by_name.keys()).collect();
-    let stats = |p: &Postings, n: &str| {
-        p.by_name.get(n).map_or((0, 0), |vs| (vs.len() as u64, vs.values().sum::<u64>()))
+    let stats = |st: &Storage, n: &str| {
+        st.label_postings(n)
+            .map_or((0, 0), |vs| (vs.len() as u64, vs.values().map(|ids| ids.len() as u64).sum()))
     };
+    let names: BTreeSet<&str> = before.label_names().into_iter().chain(after.label_names()).collect();
     let mut out: Vec<LabelChange> = names
         .into_iter()
         .map(|n| {
-            let ((vb, sb), (va, sa)) = (stats(&b, n), stats(&a, n));
+            let ((vb, sb), (va, sa)) = (stats(before, n), stats(after, n));
             LabelChange {
-                name: n.clone(),
+                name: n.to_string(),
                 values_before: vb,
                 values_after: va,
                 series_before: sb,

@@ -327,7 +327,7 @@ fn binary(text: &str) -> Option<String> {
     let mut out = Vec::new();
     let body: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     let unpadded = body.iter().rposition(|&b| b != b'=').map_or(0, |i| i + 1);
-    if body.len() % 4 != 0 || body.len() - unpadded > 2 {
+    if !body.len().is_multiple_of(4) || body.len() - unpadded > 2 {
         return None;
     }
     for &b in &body[..unpadded] {

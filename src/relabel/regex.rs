@@ -215,7 +215,7 @@ fn escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, (&'static
         '0'..='7' => {
             // Go's octal escape: up to three digits.
             let digits: String =
-                chars[i + 1..].iter().take(3).take_while(|c| ('0'..='7').contains(c)).collect();
+                chars[i + 1..].iter().copied().take(3).take_while(|c| ('0'..='7').contains(c)).collect();
             let code = u32::from_str_radix(&digits, 8).unwrap_or(0);
             out.push_str(&format!("\\x{{{code:x}}}"));
             Ok(i + 1 + digits.chars().count())

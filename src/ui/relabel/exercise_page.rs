@@ -127,7 +127,7 @@ fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
                         {move || if checking.get() { "Checking\u{2026}" } else { "Check my config" }}
                     </button>
                     <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || hints_shown.get() >= hint_count on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
+                        disabled=move || { hints_shown.get() >= hint_count } on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
                     <button type="button" class="button secondary" on:click=reset>"Start over"</button>
                 </div>
                 <ol class="hints">{hint_list}</ol>
