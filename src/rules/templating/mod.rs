@@ -10,6 +10,9 @@
 
 pub mod functions;
 mod hostport;
+mod querier;
+
+pub use querier::EngineQuerier;
 
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
