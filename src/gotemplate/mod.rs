@@ -60,7 +60,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { missing_key: MissingKey::Invalid, max_steps: 1_000_000, max_output: 1 << 20, max_depth: 1000 }
+        Options {
+            missing_key: MissingKey::Invalid,
+            max_steps: 1_000_000,
+            max_output: 1 << 20,
+            max_depth: 1000,
+        }
     }
 }
 

@@ -135,7 +135,11 @@ pub fn expand(
 
 /// `<error expanding template: …>`: what Prometheus puts in a label or annotation whose
 /// template failed.
-pub fn expand_or_error(template: &AlertTemplate, data: &AlertTemplateData, querier: &dyn TemplateQuerier) -> String {
+pub fn expand_or_error(
+    template: &AlertTemplate,
+    data: &AlertTemplateData,
+    querier: &dyn TemplateQuerier,
+) -> String {
     template.execute(data, querier).unwrap_or_else(|e| format!("<error expanding template: {e}>"))
 }
 
@@ -188,7 +192,9 @@ impl Host for PromHost<'_> {
                 let samples = self.querier.query(expr)?;
                 Ok(functions::query_result(samples.iter().map(|(l, v)| (l, *v))))
             }
-            "externalURL" => self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string()),
+            "externalURL" => {
+                self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string())
+            }
             "pathPrefix" => {
                 let url = self.querier.external_url().ok_or_else(|| NIL_POINTER.to_string())?;
                 Ok(Value::str(url_path(url)))
@@ -229,7 +235,10 @@ mod tests {
             ("{{/* a comment */}}ok", None),
             ("{{- $value -}}", None),
             ("{{ $x := 1 }}{{ $x }}", None),
-            ("{{ $labels.x | humanizeFoo }}", Some("template: __alert_A:1: function \"humanizeFoo\" not defined")),
+            (
+                "{{ $labels.x | humanizeFoo }}",
+                Some("template: __alert_A:1: function \"humanizeFoo\" not defined"),
+            ),
             ("{{ $nope }}", Some("template: __alert_A:1: undefined variable \"$nope\"")),
             ("{{ if .Labels }}", Some("template: __alert_A:1: unexpected EOF")),
             ("a\n{{ end }}", Some("template: __alert_A:2: unexpected {{end}}")),
@@ -249,7 +258,12 @@ mod tests {
     fn executes_with_prometheus_data() {
         let labels = Labels::from_pairs([("__name__", "up"), ("instance", "a:9090")]);
         let ext = Labels::from_pairs([("region", "eu")]);
-        let data = AlertTemplateData { labels: &labels, value: 0.0512, external_labels: &ext, external_url: "http://p" };
+        let data = AlertTemplateData {
+            labels: &labels,
+            value: 0.0512,
+            external_labels: &ext,
+            external_url: "http://p",
+        };
         let text = "{{ $labels.instance | stripPort }} {{ $value | humanizePercentage }} {{ $externalLabels.region }} \
                     {{ $externalURL }} {{ .Labels.missing }}|";
         assert_eq!(expand("A", text, &data, &NoQueries).as_deref(), Ok("a 5.12% eu http://p |"));
@@ -260,8 +274,16 @@ mod tests {
              <humanize \"x\">: error calling humanize: strconv.ParseFloat: parsing \"x\": invalid syntax"
         );
         let parse_err = expand("A", "{{ nope }}", &data, &NoQueries).unwrap_err();
-        assert_eq!(parse_err, "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined");
+        assert_eq!(
+            parse_err,
+            "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined"
+        );
         let nil_url = expand("A", "{{ externalURL }}", &data, &NoQueries).unwrap_err();
-        assert!(nil_url.ends_with("error calling externalURL: runtime error: invalid memory address or nil pointer dereference"), "{nil_url}");
+        assert!(
+            nil_url.ends_with(
+                "error calling externalURL: runtime error: invalid memory address or nil pointer dereference"
+            ),
+            "{nil_url}"
+        );
     }
 }
