@@ -149,7 +149,23 @@ impl<'t> Exec<'t> {
         }
     }
 
+    /// Enters a nested body (a control structure or a template call), within the bound.
+    fn enter(&mut self) -> R<()> {
+        if self.depth >= self.tmpl.options.max_depth {
+            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn walk_if_or_with(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
+        self.enter()?;
+        let result = self.if_or_with_body(with, dot, b);
+        self.depth -= 1;
+        result
+    }
+
+    fn if_or_with_body(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
         let mark = self.vars.len();
         let value = self.eval_pipeline(dot, &b.pipe)?;
         let result = if value.truth() {
@@ -165,9 +181,11 @@ impl<'t> Exec<'t> {
 
     fn walk_range(&mut self, dot: &Value, node: &'t Node, b: &'t Branch) -> R<()> {
         self.at = At::Node(node);
+        self.enter()?;
         let mark = self.vars.len();
         let result = self.range_body(dot, b);
         self.vars.truncate(mark);
+        self.depth -= 1;
         match result {
             Err(Stop::Break) => Ok(()),
             other => other,
@@ -222,9 +240,8 @@ impl<'t> Exec<'t> {
         let Some(tree) = self.tmpl.trees.get(name) else {
             return self.errorf(format!("template {} not defined", quote(name)));
         };
-        if self.depth >= self.tmpl.options.max_depth {
-            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
-        }
+        self.enter()?;
+        self.depth -= 1;
         let new_dot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Value::Nil,

@@ -1,8 +1,10 @@
 //! Reading promtool unit-test files (`promtool test rules` format) far enough to check
-#![allow(dead_code)] // Each test binary uses part of this module.
 //! alert templates: the input series, external labels and URL, and the expected alerts with
 //! their labels and annotations; and expanding a rule's templates the way Prometheus's rule
 //! manager does for every sample of its expression.
+
+// Each test binary uses part of this module.
+#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::Path;
