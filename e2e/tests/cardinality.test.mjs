@@ -34,7 +34,7 @@ describe('cardinality explorer', { timeout: 300_000 }, () => {
     // Narrow to the model metrics, group by model and version.
     await page.locator('[data-testid="cardinality-selector"]').fill('model_*');
     await page.locator('[data-testid="cardinality-selector"]').press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="num-series"]')?.textContent === '12,600', null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="num-series"]')?.textContent === '13,300', null, { timeout: 30_000 });
     await page.locator('[data-testid="cardinality-by"]').fill('model, version');
     await page.locator('[data-testid="cardinality-by"]').press('Enter');
     await page.waitForFunction(() => document.querySelector('[data-testid="grouping-count"]')?.textContent === '16', null, { timeout: 30_000 });

@@ -59,16 +59,23 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         storage = relabel_storage(&storage, &loaded.set).0;
     }
     let ids = select(&storage, args.get("match").unwrap_or("")).map_err(CliError::failed)?;
-    let body = match args.get("by") {
+    let text = match args.get("by") {
         Some(by) => {
             let names = parse_by(by).map_err(CliError::usage)?;
-            serde_json::json!({"status": "success", "data": grouping(&storage, &ids, &names, limit)})
+            body(grouping(&storage, &ids, &names, limit))
         }
-        None => {
-            let status = Postings::of_series(&storage, ids).status(limit, formula);
-            serde_json::json!({"status": "success", "data": status})
-        }
+        None => body(Postings::of_series(&storage, ids).status(limit, formula)),
     };
-    writeln!(out, "{}", serde_json::to_string(&body).map_err(|e| CliError::failed(e.to_string()))?)?;
+    writeln!(out, "{}", text.map_err(|e| CliError::failed(e.to_string()))?)?;
     Ok(0)
+}
+
+/// An API body, keys in Prometheus's order (`status`, then `data`).
+fn body<T: serde::Serialize>(data: T) -> serde_json::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Body<T> {
+        status: &'static str,
+        data: T,
+    }
+    serde_json::to_string(&Body { status: "success", data })
 }
