@@ -12,6 +12,8 @@ pub mod cardinality;
 pub mod cli;
 pub mod content;
 pub mod engine;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz;
 pub mod gotemplate;
 pub mod host;
 pub mod link;

@@ -93,6 +93,9 @@ describe('exercise player', () => {
   test('a corrupt progress store resets with a notice', async () => {
     const page = await env.browser.page();
     await page.goto(env.site.url);
+    // Corrupt the store once the app has booted (and read it), as a damaged store would be
+    // found by the next visit.
+    await page.locator('[data-testid="solved-count"]').waitFor({ timeout: BOOT_TIMEOUT });
     await page.evaluate(() => localStorage.setItem('promplay.progress.v1', '{"version":1,"solved":'));
     await page.reload();
     await page.locator('[data-testid="progress-notice"]').waitFor({ timeout: BOOT_TIMEOUT });

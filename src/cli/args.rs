@@ -50,6 +50,11 @@ impl Args {
         Ok(out)
     }
 
+    /// Every value given for a repeatable flag, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.flags.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+    }
+
     /// The value of a valued flag.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.flags.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())

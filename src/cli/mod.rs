@@ -13,6 +13,7 @@ mod cardinality;
 mod check;
 mod data;
 mod export;
+mod fuzz;
 mod json;
 mod query;
 mod query_range;
@@ -36,6 +37,7 @@ const COMMANDS: &[Command] = &[
     rules::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
+    fuzz::COMMAND,
 ];
 
 /// One subcommand.

@@ -33,6 +33,9 @@ pub enum QueryError {
     /// The query would hold more samples in memory than the configured limit.
     #[error("query processing would load too many samples into memory in {0}")]
     TooManySamples(std::borrow::Cow<'static, str>),
+    /// The query ran past its time budget (`--query.timeout`; API errorType `timeout`).
+    #[error("query timed out in {0}")]
+    Timeout(std::borrow::Cow<'static, str>),
     /// Bad query parameters (API errorType `bad_data`): range too large, step zero, ...
     #[error("{0}")]
     BadParams(String),
@@ -48,6 +51,7 @@ impl QueryError {
         match self {
             QueryError::Parse(_) | QueryError::BadParams(_) => "bad_data",
             QueryError::Eval(_) | QueryError::TooManySamples(_) | QueryError::Unsupported(_) => "execution",
+            QueryError::Timeout(_) => "timeout",
         }
     }
 

@@ -118,6 +118,7 @@ impl<'a> Evaluator<'a> {
     /// Evaluates one node at `t`, keeping the held-samples count as Prometheus does: while a
     /// node runs, its children's results are held; afterwards only its own result is.
     pub fn eval(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
+        self.check_deadline()?;
         let before = self.current_samples;
         let value = self.eval_node(expr, t)?;
         // Without histograms in storage every sample weighs one: no need to look.
@@ -128,6 +129,15 @@ impl<'a> Evaluator<'a> {
         self.current_samples = before + held;
         self.check_samples()?;
         Ok(value)
+    }
+
+    /// Enforces the time budget (Prometheus's wording: it checks between steps and nodes).
+    #[inline]
+    pub fn check_deadline(&self) -> Result<(), QueryError> {
+        match &self.opts.deadline {
+            Some(d) if d.passed() => Err(QueryError::Timeout("expression evaluation".into())),
+            _ => Ok(()),
+        }
     }
 
     /// Records the held-samples peak and enforces `max_samples`.

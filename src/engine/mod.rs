@@ -39,6 +39,31 @@ pub struct EngineOptions {
     pub default_subquery_step: Millis,
     /// Most steps a range query may have (Prometheus's API refuses more than 11,000).
     pub max_range_steps: usize,
+    /// The time budget of one query (`--query.timeout`), or none. The engine has no clock of
+    /// its own: the caller's clock comes with the budget.
+    #[serde(skip)]
+    pub deadline: Option<Deadline>,
+}
+
+/// When a query must stop: `clock()` (milliseconds) passing `at`. `budget_ms` is the limit
+/// as the user set it, for the error message.
+#[derive(Clone, Copy, Debug)]
+pub struct Deadline {
+    pub clock: fn() -> f64,
+    pub at: f64,
+    pub budget_ms: f64,
+}
+
+impl Deadline {
+    /// A budget of `budget_ms` milliseconds from now.
+    pub fn after(clock: fn() -> f64, budget_ms: f64) -> Self {
+        Deadline { clock, at: clock() + budget_ms, budget_ms }
+    }
+
+    /// True once the budget is spent.
+    pub fn passed(&self) -> bool {
+        (self.clock)() > self.at
+    }
 }
 
 impl Default for EngineOptions {
@@ -48,6 +73,7 @@ impl Default for EngineOptions {
             max_samples: 50_000_000,
             default_subquery_step: 60 * 1000,
             max_range_steps: 11_000,
+            deadline: None,
         }
     }
 }

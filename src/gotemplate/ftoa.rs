@@ -13,9 +13,14 @@ fn shortest(v: f64) -> Digits {
     from_sci(&format!("{v:e}"))
 }
 
+/// More significant digits than an f64's exact decimal value ever has (767).
+const EXACT_DIGITS: usize = 800;
+
 /// `v` rounded to `n` (≥ 1) significant digits.
 fn significant(v: f64, n: usize) -> Digits {
-    from_sci(&format!("{:.*e}", n - 1, v))
+    // An f64's exact decimal value has at most 767 significant digits, and Rust's formatter
+    // panics on a precision above 65,535: asking for more than all of them changes nothing.
+    from_sci(&format!("{:.*e}", n.clamp(1, EXACT_DIGITS) - 1, v))
 }
 
 /// Parses Rust's `d.ddde±x` into digits and decimal point, dropping trailing zeros.
@@ -67,7 +72,11 @@ pub fn format_float(v: f64, fmt: char, prec: i32) -> String {
                 let frac = (d.digits.len() as i32 - d.dp).max(0);
                 push_f(&mut out, &d, frac);
             } else {
-                out.push_str(&format!("{:.*}", prec as usize, a));
+                // Past 1,100 decimals an f64 has only zeros left (Rust's formatter would panic
+                // above 65,535; Go pads with zeros).
+                let exact = (prec as usize).min(EXACT_DIGITS + 400);
+                out.push_str(&format!("{:.*}", exact, a));
+                out.extend(std::iter::repeat_n('0', prec as usize - exact));
             }
         }
         'e' | 'E' => {

@@ -1,7 +1,7 @@
 //! Queries in the engine module: PromQL evaluated on an open dataset.
 
 use super::Host;
-use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
+use crate::engine::{self, QueryError, QueryOutput};
 use crate::link::answer;
 use crate::link::query::{QueryRequest, QueryTime, RunQuery};
 
@@ -16,7 +16,7 @@ pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
 
 fn run(host: &mut Host, c: &RunQuery) -> Result<QueryOutput, QueryError> {
     let storage = host.storage(&c.dataset, c.with_recorded).map_err(QueryError::Eval)?;
-    let opts = EngineOptions::default();
+    let opts = c.limits.options(host.clock);
     match c.time {
         QueryTime::Instant { time } => engine::instant_query(&storage, &c.query, time, &opts),
         QueryTime::Range { start, end, step } => {
@@ -29,10 +29,10 @@ fn run(host: &mut Host, c: &RunQuery) -> Result<QueryOutput, QueryError> {
 mod tests {
     use super::super::{roundtrip, Host};
     use super::*;
-    use crate::engine::Value;
+    use crate::engine::{EngineOptions, Value};
 
     fn query(q: &str, time: QueryTime) -> Result<QueryOutput, QueryError> {
-        let c = RunQuery { dataset: "ml-platform".into(), query: q.into(), time, with_recorded: false };
+        let c = RunQuery { dataset: "ml-platform".into(), query: q.into(), time, with_recorded: false, limits: Default::default() };
         roundtrip(&mut Host::new(), c).unwrap()
     }
 

@@ -204,6 +204,7 @@ mod tests {
             query: "count(count by (version) (model_predictions_total))".into(),
             time: QueryTime::Instant { time: info.facts.meta.start + 3_600_000 },
             with_recorded: false,
+            limits: Default::default(),
         };
         assert!(roundtrip(&mut host, q).unwrap().is_ok());
     }

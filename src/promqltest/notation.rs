@@ -139,7 +139,8 @@ fn split_items(s: &str) -> Result<Vec<&str>, String> {
         }
         let start = i;
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            if s[i..].starts_with("{{") {
+            // Byte test: `i` may be inside a multi-byte character (only `{{` starts are sliced).
+            if bytes[i..].starts_with(b"{{") {
                 let close = s[i..].find("}}").ok_or_else(|| format!("unclosed histogram in {s:?}"))?;
                 i += close + 2;
             } else {

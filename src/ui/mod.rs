@@ -45,6 +45,7 @@ wasm_only! {
     mod exercise_workspace;
     mod header;
     mod home;
+    mod limits;
     mod playground;
     mod prefetch;
     mod progress_store;

@@ -10,11 +10,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::content::time::parse_instant;
 use crate::engine::{QueryError, QueryOutput};
-use crate::link::query::{QueryTime, RunQuery};
+use crate::link::query::{QueryLimits, QueryTime, RunQuery};
 
 use super::data::{use_data, Data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
+use super::limits::{stored_limits, LimitsPanel};
 use super::paths::{encode_component, PLAYGROUND};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
@@ -42,6 +43,8 @@ pub struct Run {
     pub params: Params,
     pub result: Result<QueryOutput, QueryError>,
     pub elapsed_ms: f64,
+    /// The limits it ran under (an error caused by one names it).
+    pub limits: QueryLimits,
 }
 
 /// The playground page.
@@ -65,6 +68,7 @@ pub fn Playground() -> impl IntoView {
     let running = RwSignal::new(false);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let dataset_settled = follow_link_dataset(url.get("dataset"), notice);
+    let limits = stored_limits();
 
     let execute = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else {
@@ -77,7 +81,7 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             outcome.set(Some(match inp.params(m) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params))),
+                Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()))),
             }));
             running.set(false);
             remember_in_url(&d.meta.id, &q, m, &inp);
@@ -133,6 +137,7 @@ pub fn Playground() -> impl IntoView {
                 }}
                 <QueryEditor value=query error_span=error_span on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
+                <LimitsPanel limits=limits />
             </section>
             <Results outcome=outcome.into() running=running.into() />
         </div>
@@ -151,16 +156,16 @@ fn needs_time(time: &str, d: &Data, switched: bool) -> bool {
 
 /// Evaluates the query in the engine module and times it. Series recorded in the rules lab
 /// on this dataset are queryable too.
-fn run(dataset: &str, query: String, mode: Mode, params: Params) -> Run {
+fn run(dataset: &str, query: String, mode: Mode, params: Params, limits: QueryLimits) -> Run {
     let time = match params {
         Params::Instant { time } => QueryTime::Instant { time },
         Params::Range { start, end, step } => QueryTime::Range { start, end, step },
     };
     let started = browser::now_ms();
-    let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true };
+    let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true, limits };
     let result = engine_link::call(message).unwrap_or_else(|e| Err(QueryError::Eval(e)));
     let elapsed_ms = browser::now_ms() - started;
-    Run { query, mode, params, result, elapsed_ms }
+    Run { query, mode, params, result, elapsed_ms, limits }
 }
 
 /// Puts the dataset, query and controls in the address bar (replacing the entry, so Back

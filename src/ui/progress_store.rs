@@ -20,16 +20,21 @@ pub fn provide_progress() {
     if let Some(why) = &problem {
         leptos::logging::warn!("stored progress reset: {why}");
     }
+    let reset = problem.is_some();
     let ctx = ProgressContext {
         progress: RwSignal::new(loaded),
         notice: RwSignal::new(problem.map(|_| RESET_NOTICE.to_string())),
     };
     provide_context(ctx);
-    // Save on every change after the first run (which only reads what was just loaded, and
-    // overwrites a corrupt store with the clean one).
-    Effect::new(move |_| {
+    // Save on every change. The first run only subscribes: it writes nothing unless the store
+    // had to be reset (then the clean store replaces the corrupt one). Writing the value just
+    // read would race with any other writer of the store while the app boots (another tab,
+    // or a test corrupting it on purpose) and silently undo its write.
+    Effect::new(move |previous: Option<()>| {
         let json = ctx.progress.with(Progress::save);
-        browser::store(STORAGE_KEY, &json);
+        if previous.is_some() || reset {
+            browser::store(STORAGE_KEY, &json);
+        }
     });
 }
 

@@ -45,7 +45,7 @@ pub fn Results(
 
 fn ran(run: Arc<Run>, tab: RwSignal<Tab>) -> impl IntoView {
     match &run.result {
-        Err(e) => error_view(&run.query, e).into_any(),
+        Err(e) => error_view(&run.query, e, run.limits.explain(e)).into_any(),
         Ok(out) => {
             let stats = stats_line(&run, &out.value, out.stats.samples_touched);
             let notes = out
@@ -103,12 +103,14 @@ fn stats_line(run: &Run, value: &Value, samples: u64) -> String {
     )
 }
 
-/// An error, with the offending line and a caret under the column for parse errors.
-fn error_view(query: &str, e: &QueryError) -> impl IntoView {
+/// An error, with the offending line and a caret under the column for parse errors, and
+/// for an error caused by a limit, which limit and where to change it.
+fn error_view(query: &str, e: &QueryError, limit: Option<String>) -> impl IntoView {
     let kind = match e {
         QueryError::Parse(_) => "Parse error",
         QueryError::BadParams(_) => "Bad request",
         QueryError::Eval(_) | QueryError::TooManySamples(_) => "Execution error",
+        QueryError::Timeout(_) => "Timed out",
         QueryError::Unsupported(_) => "Not supported",
     };
     let pointer = match e {
@@ -123,6 +125,7 @@ fn error_view(query: &str, e: &QueryError) -> impl IntoView {
             <strong>{kind}</strong>
             <p class="error-message">{e.to_string()}</p>
             {pointer}
+            {limit.map(|l| view! { <p class="limit-hint" data-testid="limit-hint">{l}</p> })}
         </div>
     }
 }

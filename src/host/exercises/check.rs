@@ -176,6 +176,7 @@ mod tests {
             query: metric,
             time: QueryTime::Instant { time },
             with_recorded: false,
+            limits: Default::default(),
         };
         let out = roundtrip(&mut host, q).unwrap().unwrap();
         assert_eq!(out.value, Value::Vector(Vec::new()), "the dataset itself has no recorded series");
