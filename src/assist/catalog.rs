@@ -247,7 +247,9 @@ fn type_part(name: &str, family: &str, kind: MetricType) -> String {
     match (kind, suffix) {
         (MetricType::Histogram, "_bucket") => "histogram buckets (counters by le)".into(),
         (MetricType::Histogram | MetricType::Summary, "_sum") => format!("{} sum (counter)", kind.as_str()),
-        (MetricType::Histogram | MetricType::Summary, "_count") => format!("{} count (counter)", kind.as_str()),
+        (MetricType::Histogram | MetricType::Summary, "_count") => {
+            format!("{} count (counter)", kind.as_str())
+        }
         _ => kind.as_str().into(),
     }
 }

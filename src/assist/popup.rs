@@ -188,7 +188,10 @@ mod tests {
     fn arrows_move_into_the_list_then_enter_accepts() {
         let table: &[(&[Key], &[KeyOutcome])] = &[
             (&[Key::Down, Key::Enter], &[KeyOutcome::Used, KeyOutcome::Accept(0)]),
-            (&[Key::Down, Key::Down, Key::Enter], &[KeyOutcome::Used, KeyOutcome::Used, KeyOutcome::Accept(1)]),
+            (
+                &[Key::Down, Key::Down, Key::Enter],
+                &[KeyOutcome::Used, KeyOutcome::Used, KeyOutcome::Accept(1)],
+            ),
             (&[Key::Up, Key::Enter], &[KeyOutcome::Used, KeyOutcome::Accept(4)]),
             (&[Key::Tab], &[KeyOutcome::Accept(0)]),
             (&[Key::Down, Key::Down, Key::Tab], &[KeyOutcome::Used, KeyOutcome::Used, KeyOutcome::Accept(1)]),

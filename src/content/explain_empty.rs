@@ -196,7 +196,8 @@ impl Explainer<'_> {
             return;
         }
         let mut msg = format!(
-            "{name} received {} series ({} samples read) but returned nothing.",
+            "At {}, {name} received {} series ({} samples read) but returned nothing.",
+            format_instant(self.t),
             thousands(series as u64),
             thousands(samples)
         );
@@ -507,7 +508,12 @@ mod tests {
 
     #[test]
     fn explains_a_misspelt_label_value() {
-        let why = why(&storage(), "rate(model_predictions_total{model=\"fraud_detector\"}[5m])", 1_800_000, &EngineOptions::default());
+        let why = why(
+            &storage(),
+            "rate(model_predictions_total{model=\"fraud_detector\"}[5m])",
+            1_800_000,
+            &EngineOptions::default(),
+        );
         assert_eq!(why.reasons.len(), 1, "{why:?}");
         assert!(why.reasons[0].ends_with("Did you mean \"fraud-detector\"?"), "{why:?}");
         assert_eq!(why.data_span, None);
@@ -522,13 +528,14 @@ mod tests {
         // Six bucket series, 10 samples each in the 5-minute window.
         assert_eq!(
             reasons,
-            vec!["histogram_quantile() received 2 series (60 samples read) but returned nothing. Its input has no \
-                  `le` label, so it finds no buckets: keep `le` in the aggregation inside, e.g. \
-                  `sum by (le, model) (rate(..._bucket[5m]))`."
+            vec!["At 1970-01-01T00:30:00Z, histogram_quantile() received 2 series (60 samples read) but returned \
+                  nothing. Its input has no `le` label, so it finds no buckets: keep `le` in the aggregation \
+                  inside, e.g. `sum by (le, model) (rate(..._bucket[5m]))`."
                 .to_string()]
         );
         let reasons = explain(&st, "absent(model_predictions_total)", 1_800_000, &opts);
-        assert!(reasons[0].starts_with("absent() received 2 series (2 samples read) but returned nothing. absent() returns"), "{reasons:?}");
+        let absent = "At 1970-01-01T00:30:00Z, absent() received 2 series (2 samples read) but returned nothing. absent()";
+        assert!(reasons[0].starts_with(absent), "{reasons:?}");
     }
 
     #[test]

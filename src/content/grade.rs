@@ -106,7 +106,12 @@ pub fn evaluate(
 }
 
 /// Evaluates `query` at one checkpoint, keeping the engine's annotations.
-fn run(storage: &Storage, query: &str, at: Checkpoint, opts: &EngineOptions) -> Result<QueryOutput, QueryError> {
+fn run(
+    storage: &Storage,
+    query: &str,
+    at: Checkpoint,
+    opts: &EngineOptions,
+) -> Result<QueryOutput, QueryError> {
     match at {
         Checkpoint::Instant(t) => engine::instant_query(storage, query, t, opts),
         Checkpoint::Range(r) => engine::range_query(storage, query, r.start, r.end, r.step, opts),

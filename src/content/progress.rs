@@ -212,7 +212,8 @@ mod tests {
 
     #[test]
     fn old_stores_read_their_last_queries_as_drafts() {
-        let (p, notice) = Progress::load(Some(r#"{"version":1,"solved":["a"],"queries":{"a":"q1","b":"q2"}}"#));
+        let (p, notice) =
+            Progress::load(Some(r#"{"version":1,"solved":["a"],"queries":{"a":"q1","b":"q2"}}"#));
         assert_eq!(notice, None);
         assert_eq!((p.draft("a"), p.draft("b"), p.solution("a")), (Some("q1"), Some("q2"), None));
         assert!(!p.save().contains("queries"), "{}", p.save());

@@ -154,7 +154,8 @@ pub fn prepare(ex: &RuleExercise, meta: &DatasetMeta, storage: &Storage) -> Resu
                 return Err(format!("the reference records nothing for {name} at {}", t / 1000));
             }
             expected.push((name.clone(), t, value));
-            let range = recorded_over(&recorded.storage, name, chart_range(t)).map_err(|e| format!("reference: {e}"))?;
+            let range = recorded_over(&recorded.storage, name, chart_range(t))
+                .map_err(|e| format!("reference: {e}"))?;
             expected_ranges.push((name.clone(), t, range));
         }
     }
@@ -278,7 +279,12 @@ pub fn grade(ex: &RuleExercise, prepared: &Prepared, storage: &Storage, text: &s
 }
 
 /// Record `name` as the reference and the learner's rules recorded it before instant `t`.
-fn overlay(prepared: &Prepared, recorded: &Storage, name: &str, t: Millis) -> Option<(String, RangeParams, Value, Value)> {
+fn overlay(
+    prepared: &Prepared,
+    recorded: &Storage,
+    name: &str,
+    t: Millis,
+) -> Option<(String, RangeParams, Value, Value)> {
     let (_, _, expected) = prepared.expected_ranges.iter().find(|(n, at, _)| n == name && *at == t)?;
     let range = chart_range(t);
     let actual = recorded_over(recorded, name, range).ok()?;

@@ -231,7 +231,13 @@ mod tests {
 
     fn verdict(at: Checkpoint, expected: Value, actual: Value, empty_reasons: Vec<String>) -> Verdict {
         let p = PointVerdict { at, diff: compare(&expected, &actual, false), expected, actual: Ok(actual) };
-        Verdict { passed: false, parse_error: None, points: vec![p], empty_reasons, annotations: Default::default() }
+        Verdict {
+            passed: false,
+            parse_error: None,
+            points: vec![p],
+            empty_reasons,
+            annotations: Default::default(),
+        }
     }
 
     #[test]
@@ -295,7 +301,12 @@ mod tests {
             )])
         };
         let range = super::super::RangeParams { start: 0, end: 120_000, step: 60_000 };
-        let f = describe(&verdict(Checkpoint::Range(range), series(&[0, 60_000]), series(&[0, 60_000, 120_000]), Vec::new()));
+        let f = describe(&verdict(
+            Checkpoint::Range(range),
+            series(&[0, 60_000]),
+            series(&[0, 60_000, 120_000]),
+            Vec::new(),
+        ));
         assert_eq!(
             f.items,
             ["At the range 1970-01-01T00:00:00Z to 1970-01-01T00:02:00Z, the samples' timestamps differ: 1 sample \
@@ -306,9 +317,18 @@ mod tests {
     #[test]
     fn a_different_metric_name_is_named() {
         let named = |name: &str| {
-            Value::Vector(vec![Sample::float(Labels::from_pairs([("__name__", name), ("model", "a")]), 0, 1.0)])
+            Value::Vector(vec![Sample::float(
+                Labels::from_pairs([("__name__", name), ("model", "a")]),
+                0,
+                1.0,
+            )])
         };
-        let f = describe(&verdict(Checkpoint::Instant(0), named("model:predictions:daily"), named("other"), Vec::new()));
+        let f = describe(&verdict(
+            Checkpoint::Instant(0),
+            named("model:predictions:daily"),
+            named("other"),
+            Vec::new(),
+        ));
         assert_eq!(
             f.items,
             ["Your series have the expected labels but are named `other`, not `model:predictions:daily`: a \
@@ -321,7 +341,10 @@ mod tests {
         let mut v = verdict(Checkpoint::Instant(0), vector(&[("a", 1.0)]), vector(&[]), Vec::new());
         v.annotations.warn("PromQL warning: bucket label \"le\" is missing or has a malformed value of \"\"");
         let f = describe(&v);
-        assert_eq!(f.warnings, ["PromQL warning: bucket label \"le\" is missing or has a malformed value of \"\""]);
+        assert_eq!(
+            f.warnings,
+            ["PromQL warning: bucket label \"le\" is missing or has a malformed value of \"\""]
+        );
         assert!(f.infos.is_empty());
     }
 
