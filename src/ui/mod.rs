@@ -19,8 +19,10 @@ macro_rules! wasm_only {
 pub mod builtin_catalogue;
 pub mod chart_model;
 pub mod exercise_data;
+pub mod exercise_run;
 pub mod format;
 pub mod highlight;
+pub mod notes;
 pub mod packs;
 pub mod paths;
 pub mod request;
