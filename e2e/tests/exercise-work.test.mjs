@@ -104,22 +104,24 @@ describe('exercise work', () => {
 
   test('reset progress asks first, then clears solved marks, drafts and rule files', async () => {
     const page = await env.browser.page();
-    await page.goto(env.site.url);
-    await page.evaluate(() => {
+    // The store is written before the app starts (written after, it would race the app's first save).
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
       localStorage.setItem(
         'promplay.progress.v1',
         JSON.stringify({ version: 1, solved: ['todo-1-3-sum-by'], drafts: { 'todo-1-2-rate': 'rate(x[5m])' }, solutions: {}, hints: {} }),
       );
       localStorage.setItem('promql-playground-rules-exercise-rules-3-1-request-rates', 'groups: []');
     });
-    await page.reload();
+    await page.goto(env.site.url);
     const count = page.locator('[data-testid="solved-count"]');
     await count.waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await count.textContent(), /^1 of \d+ solved$/);
     await page.locator('[data-testid="reset-progress"]').click();
     assert.equal(
       await page.locator('[data-testid="reset-confirm"] p').textContent(),
-      'Clear the solved marks, solutions, drafts and hints of 2 exercises, and your rule exercises’ files? This cannot be undone.',
+      'Clear the saved progress of 2 exercises (solved marks, solutions, drafts, hints) and the rule files of 1 rule exercise? This cannot be undone.',
     );
     await screenshot(page, 'home-reset-confirm');
     await page.locator('[data-testid="reset-confirm-no"]').click();

@@ -79,9 +79,14 @@ describe('exercise player', () => {
 
   test('a corrupt progress store resets with a notice', async () => {
     const page = await env.browser.page();
+    // Corrupt the store before the app starts: written after, it would race the app's first save.
+    await page.addInitScript(() => {
+      if (!sessionStorage.getItem('corrupted')) {
+        sessionStorage.setItem('corrupted', '1');
+        localStorage.setItem('promplay.progress.v1', '{"version":1,"solved":');
+      }
+    });
     await page.goto(env.site.url);
-    await page.evaluate(() => localStorage.setItem('promplay.progress.v1', '{"version":1,"solved":'));
-    await page.reload();
     await page.locator('[data-testid="progress-notice"]').waitFor({ timeout: BOOT_TIMEOUT });
     assert.match(await page.locator('[data-testid="solved-count"]').textContent(), /^0 of \d+ solved$/);
     const stored = await page.evaluate(() => localStorage.getItem('promplay.progress.v1'));

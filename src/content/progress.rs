@@ -167,6 +167,24 @@ impl Progress {
     }
 }
 
+/// What "Reset progress" asks before clearing the progress of `exercises` exercises and the
+/// files of `rule_exercises` rule exercises; `None` when there is nothing to clear.
+pub fn reset_question(exercises: usize, rule_exercises: usize) -> Option<String> {
+    let count = |n: usize, what: &str| if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") };
+    let progress = format!(
+        "the saved progress of {} (solved marks, solutions, drafts, hints)",
+        count(exercises, "exercise")
+    );
+    let files = format!("the rule files of {}", count(rule_exercises, "rule exercise"));
+    let what = match (exercises, rule_exercises) {
+        (0, 0) => return None,
+        (_, 0) => progress,
+        (0, _) => files,
+        _ => format!("{progress} and {files}"),
+    };
+    Some(format!("Clear {what}? This cannot be undone."))
+}
+
 /// Stores `text` for `id` in `map`, unless it is absurdly long or the map is full.
 fn keep(map: &mut BTreeMap<String, String>, id: &str, text: &str) {
     if text.len() <= MAX_QUERY_BYTES && (map.len() < MAX_ENTRIES || map.contains_key(id)) {
@@ -217,6 +235,23 @@ mod tests {
         assert_eq!(notice, None);
         assert_eq!((p.draft("a"), p.draft("b"), p.solution("a")), (Some("q1"), Some("q2"), None));
         assert!(!p.save().contains("queries"), "{}", p.save());
+    }
+
+    #[test]
+    fn reset_asks_about_what_it_clears() {
+        assert_eq!(reset_question(0, 0), None);
+        assert_eq!(
+            reset_question(2, 1).as_deref(),
+            Some("Clear the saved progress of 2 exercises (solved marks, solutions, drafts, hints) and the rule files of 1 rule exercise? This cannot be undone.")
+        );
+        assert_eq!(
+            reset_question(1, 0).as_deref(),
+            Some("Clear the saved progress of 1 exercise (solved marks, solutions, drafts, hints)? This cannot be undone.")
+        );
+        assert_eq!(
+            reset_question(0, 3).as_deref(),
+            Some("Clear the rule files of 3 rule exercises? This cannot be undone.")
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::content::progress::{Progress, RESET_NOTICE, STORAGE_KEY};
+use crate::content::progress::{reset_question, Progress, RESET_NOTICE, STORAGE_KEY};
 
 use super::browser;
 use super::rules_lab::RULE_EXERCISE_STORE_PREFIXES;
@@ -106,50 +106,80 @@ pub fn autosave_draft(id: String, query: RwSignal<String>) {
     });
 }
 
+/// The local-storage keys the rule exercises keep (files and solved marks).
+fn rule_exercise_keys() -> Vec<String> {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else { return Vec::new() };
+    let len = storage.length().unwrap_or(0);
+    (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| RULE_EXERCISE_STORE_PREFIXES.iter().any(|p| k.starts_with(p)))
+        .collect()
+}
+
+/// How many rule exercises have a file or a solved mark stored.
+fn rule_exercises_stored() -> usize {
+    let mut ids: Vec<String> = rule_exercise_keys()
+        .into_iter()
+        .filter_map(|k| RULE_EXERCISE_STORE_PREFIXES.iter().find_map(|p| k.strip_prefix(p).map(str::to_string)))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
 /// Clears the progress and every rule exercise's stored file and solved mark.
 fn reset_everything(progress: RwSignal<Progress>) {
     progress.update(Progress::reset);
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else { return };
-    let len = storage.length().unwrap_or(0);
-    let keys: Vec<String> = (0..len).filter_map(|i| storage.key(i).ok().flatten()).collect();
-    for key in keys.iter().filter(|k| RULE_EXERCISE_STORE_PREFIXES.iter().any(|p| k.starts_with(p))) {
-        let _ = storage.remove_item(key);
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        for key in rule_exercise_keys() {
+            let _ = storage.remove_item(&key);
+        }
     }
 }
 
-/// "Reset progress", which asks first: what it clears, then Reset or Cancel.
+/// "Reset progress", which asks first what it clears (or says there is nothing to clear),
+/// then Reset or Cancel.
 #[component]
 pub fn ResetProgress() -> impl IntoView {
     let progress = use_progress().progress;
-    let asking = RwSignal::new(false);
+    // The question, while it is asked (`Some(None)`: nothing to clear).
+    let asking: RwSignal<Option<Option<String>>> = RwSignal::new(None);
     let done = RwSignal::new(false);
-    let touched = move || progress.with(Progress::exercises_touched);
-    move || {
-        if asking.get() {
-            let n = touched();
-            let what = if n == 1 { "1 exercise".to_string() } else { format!("{n} exercises") };
-            view! {
-                <div class="reset-confirm" role="alertdialog" aria-labelledby="reset-question" data-testid="reset-confirm">
-                    <p id="reset-question">{format!(
-                        "Clear the solved marks, solutions, drafts and hints of {what}, and your rule exercises\u{2019} files? This cannot be undone."
-                    )}</p>
-                    <div class="reset-actions">
-                        <button type="button" class="button danger small" data-testid="reset-confirm-yes"
-                            on:click=move |_| { reset_everything(progress); asking.set(false); done.set(true); }>"Reset progress"</button>
-                        <button type="button" class="button secondary small" data-testid="reset-confirm-no"
-                            on:click=move |_| asking.set(false)>"Cancel"</button>
-                    </div>
+    let ask = move |_| {
+        done.set(false);
+        asking.set(Some(reset_question(progress.with_untracked(Progress::exercises_touched), rule_exercises_stored())));
+    };
+    move || match asking.get() {
+        Some(Some(question)) => view! {
+            <div class="reset-confirm" role="alertdialog" aria-labelledby="reset-question" data-testid="reset-confirm">
+                <p id="reset-question">{question}</p>
+                <div class="reset-actions">
+                    <button type="button" class="button danger small" data-testid="reset-confirm-yes"
+                        on:click=move |_| { reset_everything(progress); asking.set(None); done.set(true); }>"Reset progress"</button>
+                    <button type="button" class="button secondary small" data-testid="reset-confirm-no"
+                        on:click=move |_| asking.set(None)>"Cancel"</button>
                 </div>
-            }
-            .into_any()
-        } else if done.get() && touched() == 0 {
-            view! { <span class="muted small" role="status" data-testid="reset-done">"Progress reset."</span> }.into_any()
-        } else {
-            view! {
-                <button type="button" class="button secondary small" data-testid="reset-progress"
-                    on:click=move |_| { done.set(false); asking.set(true); }>"Reset progress\u{2026}"</button>
-            }
-            .into_any()
+            </div>
         }
+        .into_any(),
+        Some(None) => view! {
+            <div class="reset-confirm" role="status" data-testid="reset-confirm">
+                <p>"Nothing to reset: no exercise has saved progress yet."</p>
+                <div class="reset-actions">
+                    <button type="button" class="button secondary small" data-testid="reset-confirm-no"
+                        on:click=move |_| asking.set(None)>"Close"</button>
+                </div>
+            </div>
+        }
+        .into_any(),
+        None if done.get() && progress.with(Progress::exercises_touched) == 0 => {
+            view! { <span class="muted small" role="status" data-testid="reset-done">"Progress reset."</span> }.into_any()
+        }
+        None => view! {
+            <button type="button" class="button secondary small" data-testid="reset-progress" on:click=ask>
+                "Reset progress\u{2026}"
+            </button>
+        }
+        .into_any(),
     }
 }
