@@ -40,6 +40,11 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// Labels and annotations of one alert.
+type Alert = (BTreeMap<String, String>, BTreeMap<String, String>);
+/// The alerts of each rule, by alert name.
+type Expected<'a> = BTreeMap<&'a str, Vec<Alert>>;
+
 const RULES: &[(&str, &str, &[&str])] =
     &[("PerSample", "v", cases::PER_SAMPLE), ("Once", "vector(1)", cases::ONCE)];
 
@@ -55,7 +60,7 @@ fn rule_file() -> String {
 }
 
 /// The test file, first without expectations (to compute ours from it), then with them.
-fn test_file(expected: &BTreeMap<&str, Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>>) -> String {
+fn test_file(expected: &Expected) -> String {
     let mut out = String::from(
         "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  \
          external_labels: {region: eu}\n  external_url: http://prom.example:9090/sub\n  input_series:\n",
@@ -121,12 +126,8 @@ fn templates_execute_as_promtool_executes_them() {
 }
 
 /// The annotations promtool got that differ from ours, read from its failure report.
-fn differences(
-    report: &str,
-    expected: &BTreeMap<&str, Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>>,
-) -> Vec<String> {
-    let ours: Vec<&(BTreeMap<String, String>, BTreeMap<String, String>)> =
-        expected.values().flatten().collect();
+fn differences(report: &str, expected: &Expected) -> Vec<String> {
+    let ours: Vec<&Alert> = expected.values().flatten().collect();
     let mut diffs = Vec::new();
     for block in report.split("got:[").skip(1) {
         let block = block.split("\n        exp:[").next().unwrap_or(block);

@@ -535,7 +535,7 @@ impl<'t> Exec<'t> {
         }
         if let Some(f) = final_ {
             let param = match func.variadic {
-                Some(elem) if num_in - 1 >= num_fixed => elem,
+                Some(elem) if num_in > num_fixed => elem,
                 _ => func.params.get(num_in - 1).copied().unwrap_or(Param::Any),
             };
             argv.push(self.validate_type(f, param)?);
