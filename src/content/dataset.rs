@@ -226,6 +226,27 @@ impl DatasetMeta {
             ok.then_some(m)
         })
     }
+
+    /// Metadata declaring `metrics` (`(name, type, help)`) and nothing else, for tests of
+    /// what reads metric types.
+    #[cfg(test)]
+    pub fn declaring(metrics: &[(&str, MetricType, &str)]) -> DatasetMeta {
+        DatasetMeta {
+            id: "test".into(),
+            title: "test".into(),
+            description: String::new(),
+            start: 0,
+            end: 0,
+            interval: 30_000,
+            metrics: metrics
+                .iter()
+                .map(|&(name, kind, help)| Metric { name: name.into(), kind, help: help.into() })
+                .collect(),
+            events: Vec::new(),
+            series: 0,
+            samples: 0,
+        }
+    }
 }
 
 /// Where a dataset's samples come from.

@@ -18,6 +18,7 @@ pub mod generator;
 pub mod grade;
 pub mod loader;
 pub mod markdown;
+pub mod metric_types;
 pub mod openmetrics;
 pub mod pack;
 pub mod progress;
