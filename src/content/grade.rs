@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod feedback;
+pub mod names;
 pub mod overlay;
 
 use serde::{Deserialize, Serialize};

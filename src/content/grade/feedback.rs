@@ -69,6 +69,10 @@ fn point_items(p: &PointVerdict, at: &str, items: &mut Vec<String>) {
         items.push(format!("At {at} the result is a {actual}, but a {expected} is expected."));
         return;
     }
+    if let Some(why) = super::names::name_only_difference(p) {
+        items.push(format!("At {at}, {why}"));
+        return;
+    }
     let exp_n = series_count(&p.expected);
     if !d.missing.is_empty() {
         items.push(format!(
