@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::pod::{jitter, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
+use super::pod::{jitter, node_name, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
 use super::prng::Rng;
 use super::scrape::{mark_stale, Kubelets, Scrape, Target, SERIES_PER_TARGET};
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
@@ -236,17 +236,13 @@ impl CardinalitySpec {
         let mut storage = Storage::new();
         let mut kubelets = Kubelets::new(ctx);
         for n in 0..self.nodes {
-            kubelets.add_node(&self.cluster, &self.node_name(n as u64));
+            kubelets.add_node(&self.cluster, &node_name(&self.cluster, n as u64));
         }
         for life in self.lives(ctx) {
             self.simulate(&mut storage, ctx, &life, &mut kubelets)?;
         }
         kubelets.write(&mut storage, ctx, self.seed)?;
         Ok(storage)
-    }
-
-    fn node_name(&self, n: u64) -> String {
-        format!("{}-node-{n}", self.cluster)
     }
 
     fn simulate(
@@ -266,7 +262,7 @@ impl CardinalitySpec {
         let pod = format!("{}-{template_hash}-{}", m.model, rng.alnum(5));
         let uid = format!("{}-{}-4{}-a{}-{}", rng.hex(8), rng.hex(4), rng.hex(3), rng.hex(3), rng.hex(12));
         let container_id = format!("containerd://{}", rng.hex(64));
-        let node = self.node_name(rng.below(self.nodes as u64));
+        let node = node_name(&self.cluster, rng.below(self.nodes as u64));
         let ip = format!("10.{}.{}.{}:8080", rng.below(250) + 1, rng.below(250) + 1, rng.below(250) + 2);
         let replica = format!("replica-{}", life.replica);
         let revision = format!("{}-{}", m.model, Rng::stream(self.seed, &m.model).alnum(10));

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::pod::{jitter, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
+use super::pod::{jitter, node_name, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
 use super::prng::Rng;
 use super::scrape::{mark_stale, Kubelets, Scrape, Target, SERIES_PER_TARGET, TIMEOUT_SECONDS};
 use super::shape::Daily;
@@ -426,11 +426,6 @@ impl Deployment {
         }
         out
     }
-}
-
-/// The name of node `n` of `cluster`.
-fn node_name(cluster: &str, n: u64) -> String {
-    format!("{cluster}-node-{n}")
 }
 
 /// Hours since midnight UTC of `t`, as a float in `[0, 24)`.

@@ -54,6 +54,11 @@ pub const MODEL_SERIES: u64 = 8;
 /// Series the kubelet reports per pod (CPU and memory of its container).
 pub const CONTAINER_SERIES: u64 = 2;
 
+/// The name of node `n` of `cluster` (`prod-eu-west-1-node-3`).
+pub fn node_name(cluster: &str, n: u64) -> String {
+    format!("{cluster}-node-{n}")
+}
+
 /// What happens to a pod during one scrape interval.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Step {
