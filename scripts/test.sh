@@ -44,6 +44,8 @@ step_differential() {
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test differential -- --nocapture
+    # Relabeling: generated configs through `promtool check service-discovery` (tests/relabel_differential.rs).
+    cargo test --test relabel_differential -- --nocapture
 }
 
 # The default dataset exported as OpenMetrics must backfill with the real promtool
@@ -54,12 +56,19 @@ step_promtool_backfill() {
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test datasets_promtool
+    # The high-cardinality dataset's TSDB status against `promtool tsdb analyze` of its backfill.
+    cargo test --test cardinality_promtool -- --nocapture
 }
 
 # Every other native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
 # The two tests against the real Prometheus/promtool ran in their own steps above.
 step_unit() {
-    cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset
+    # tests/templates_amtool.rs renders notification templates with the real amtool.
+    if ! command -v amtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus-alertmanager
+    fi
+    cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
+        --skip agrees_with_promtool_tsdb_analyze
 }
 
 # The release build of the site, as deployed (dist/).

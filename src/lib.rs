@@ -7,6 +7,7 @@
 //! messages of `link`, which `host` answers inside the engine module.
 
 pub mod assist;
+pub mod cardinality;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod content;
@@ -15,6 +16,7 @@ pub mod gotemplate;
 pub mod host;
 pub mod link;
 pub mod promqltest;
+pub mod relabel;
 pub mod rules;
 
 // The components inside are wasm32-only; its pure view helpers compile (and are tested)

@@ -9,12 +9,15 @@ use std::io::Write;
 mod args;
 mod bench;
 mod bench_load;
+mod cardinality;
 mod check;
 mod data;
 mod export;
 mod json;
 mod query;
 mod query_range;
+mod relabel;
+mod relabel_dataset;
 mod rules;
 mod test;
 mod time;
@@ -31,6 +34,8 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    relabel::COMMAND,
+    cardinality::COMMAND,
 ];
 
 /// One subcommand.

@@ -203,7 +203,7 @@ pub struct DatasetMeta {
 }
 
 impl DatasetMeta {
-    /// One line for listings: `ml-platform: 441 series, 2.5M samples, 48h at 30s from ...`.
+    /// One line for listings: `ml-platform: 606 series, 3.5M samples, 48h at 30s from ...`.
     pub fn summary(&self) -> String {
         format!(
             "{}: {} series, {} samples, {} at {} from {}",
@@ -228,6 +228,27 @@ impl DatasetMeta {
             };
             ok.then_some(m)
         })
+    }
+
+    /// Metadata declaring `metrics` (`(name, type, help)`) and nothing else, for tests of
+    /// what reads metric types.
+    #[cfg(test)]
+    pub fn declaring(metrics: &[(&str, MetricType, &str)]) -> DatasetMeta {
+        DatasetMeta {
+            id: "test".into(),
+            title: "test".into(),
+            description: String::new(),
+            start: 0,
+            end: 0,
+            interval: 30_000,
+            metrics: metrics
+                .iter()
+                .map(|&(name, kind, help)| Metric { name: name.into(), kind, help: help.into() })
+                .collect(),
+            events: Vec::new(),
+            series: 0,
+            samples: 0,
+        }
     }
 }
 

@@ -19,7 +19,6 @@ pub mod explain;
 pub mod load;
 pub mod model;
 pub mod names;
-pub mod template;
 pub mod templating;
 pub mod yaml;
 

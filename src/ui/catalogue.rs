@@ -10,7 +10,7 @@ use crate::content::exercise::ExerciseKind;
 use super::browser::href;
 use super::exercise_data::{groups, BUILTIN};
 use super::paths::EXERCISE;
-use super::progress_store::{use_progress, ProgressNotice};
+use super::progress_store::{use_progress, ProgressNotice, ResetProgress};
 
 /// The catalogue.
 #[component]
@@ -55,7 +55,10 @@ pub fn Catalogue() -> impl IntoView {
             <ProgressNotice />
             <div class="card-title-row">
                 <h2>"Exercises"</h2>
-                <span class="badge" data-testid="solved-count">{move || format!("{} of {total} solved", solved_count())}</span>
+                <div class="progress-tools">
+                    <span class="badge" data-testid="solved-count">{move || format!("{} of {total} solved", solved_count())}</span>
+                    <ResetProgress />
+                </div>
             </div>
             <p class="muted">
                 "Every PromQL TODO of the course's exercise 07, graded by result: your query is run next to the "

@@ -17,12 +17,16 @@ macro_rules! wasm_only {
 }
 
 pub mod builtin_catalogue;
+pub mod cardinality;
 pub mod chart_model;
 pub mod exercise_data;
+pub mod exercise_run;
 pub mod format;
 pub mod highlight;
+pub mod notes;
 pub mod packs;
 pub mod paths;
+pub mod relabel;
 pub mod request;
 pub mod rules_lab;
 

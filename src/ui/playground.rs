@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::content::time::parse_instant;
+use crate::content::explain_empty::WhyEmpty;
+use crate::content::time::{format_instant, parse_instant};
 use crate::engine::{QueryError, QueryOutput};
-use crate::link::query::{QueryTime, RunQuery};
+use crate::link::query::{QueryReply, QueryTime, RunQuery};
 
 use super::data::{use_data, Data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
@@ -41,6 +42,10 @@ pub struct Run {
     pub mode: Mode,
     pub params: Params,
     pub result: Result<QueryOutput, QueryError>,
+    /// Notes from the dataset's metadata (shown apart from the engine's annotations).
+    pub type_notes: Vec<String>,
+    /// Why the result is empty, when it is.
+    pub why_empty: Option<WhyEmpty>,
     pub elapsed_ms: f64,
 }
 
@@ -114,6 +119,11 @@ pub fn Playground() -> impl IntoView {
         _ => None,
     });
     let ready = Signal::derive(move || matches!(data.get(), DataState::Ready(_)));
+    // An empty result whose time misses the data offers to move the time there.
+    let jump = Callback::new(move |to| {
+        inputs.update(|i| i.time = format_instant(to));
+        execute.run(());
+    });
 
     view! {
         <div class="playground">
@@ -134,7 +144,7 @@ pub fn Playground() -> impl IntoView {
                 <QueryEditor value=query error_span=error_span on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
             </section>
-            <Results outcome=outcome.into() running=running.into() />
+            <Results outcome=outcome.into() running=running.into() on_jump=jump />
         </div>
     }
 }
@@ -158,9 +168,17 @@ fn run(dataset: &str, query: String, mode: Mode, params: Params) -> Run {
     };
     let started = browser::now_ms();
     let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true };
-    let result = engine_link::call(message).unwrap_or_else(|e| Err(QueryError::Eval(e)));
+    let reply = engine_link::call(message).unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
-    Run { query, mode, params, result, elapsed_ms }
+    Run::new(query, mode, params, reply, elapsed_ms)
+}
+
+impl Run {
+    /// A run from the engine module's reply.
+    pub fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
+        let QueryReply { result, type_notes, why_empty } = reply;
+        Run { query, mode, params, result, type_notes, why_empty, elapsed_ms }
+    }
 }
 
 /// Puts the dataset, query and controls in the address bar (replacing the entry, so Back

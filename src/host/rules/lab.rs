@@ -191,7 +191,7 @@ mod tests {
     fn instant(host: &mut Host, query: &str, with_recorded: bool) -> usize {
         let time = QueryTime::Instant { time: hour().0 };
         let run = RunQuery { dataset: DATASET.into(), query: query.into(), time, with_recorded };
-        match roundtrip(host, run).unwrap().map(|o| o.value) {
+        match roundtrip(host, run).unwrap().result.map(|o| o.value) {
             Ok(Value::Vector(v)) => v.len(),
             other => panic!("{query}: {other:?}"),
         }
