@@ -76,14 +76,14 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
                 <li>
                     <span class="event-time">{when}</span>
                     <strong>{e.title.clone()}</strong>
-                    <span class="muted">{e.description.clone()}</span>
+                    <span class="muted">{with_code(&e.description)}</span>
                 </li>
             }
         })
         .collect_view();
     view! {
         <h2>"The dataset: " {m.title.clone()}</h2>
-        <p>{m.description.clone()}</p>
+        <p>{with_code(&m.description)}</p>
         <dl class="facts">
             <div><dt>"From"</dt><dd>{short_time(m.start)}</dd></div>
             <div><dt>"To"</dt><dd>{short_time(m.end)}</dd></div>
@@ -110,4 +110,15 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
 fn short_time(t: i64) -> String {
     let s = format_instant(t);
     format!("{} {} UTC", s.get(..10).unwrap_or_default(), s.get(11..16).unwrap_or_default())
+}
+
+/// A plain-text description with its `code spans` shown as code.
+fn with_code(text: &str) -> impl IntoView {
+    format::code_spans(text)
+        .into_iter()
+        .map(|(code, part)| match code {
+            true => view! { <code>{part.to_string()}</code> }.into_any(),
+            false => part.to_string().into_any(),
+        })
+        .collect_view()
 }

@@ -1,5 +1,6 @@
 //! Text formatting shared by the table, the chart and the controls: sample values the way
-//! Prometheus prints them, compact axis numbers, axis times, label sets and run times.
+//! Prometheus prints them, compact axis numbers, axis times, label sets and run times, and
+//! the code spans of a dataset's plain-text descriptions.
 
 use crate::engine::{Labels, Millis};
 
@@ -89,9 +90,44 @@ pub fn elapsed(ms: f64) -> String {
     }
 }
 
+/// `text` split into plain parts and Markdown code spans (`` `up == 0` ``), in order, as
+/// `(is_code, part)`: descriptions written in dataset files quote queries that way. An
+/// unmatched backtick is kept as text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else { break };
+        if open > 0 {
+            out.push((false, &rest[..open]));
+        }
+        out.push((true, &rest[open + 1..open + 1 + len]));
+        rest = &rest[open + 2 + len..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_of_descriptions() {
+        let cases: &[(&str, &[(bool, &str)])] = &[
+            ("so `offset 24h` compares", &[(false, "so "), (true, "offset 24h"), (false, " compares")]),
+            ("`up` is 0", &[(true, "up"), (false, " is 0")]),
+            ("plain", &[(false, "plain")]),
+            ("a ` alone", &[(false, "a ` alone")]),
+            ("`a``b`", &[(true, "a"), (true, "b")]),
+            ("", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(code_spans(text), *want, "{text}");
+        }
+    }
 
     #[test]
     fn sample_values() {
