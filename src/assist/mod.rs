@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod complete;
 pub mod lexer;
+pub mod units;
 
 pub use catalog::Catalog;
 pub use complete::{complete, Completion, Item, ItemKind};

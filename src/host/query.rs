@@ -3,7 +3,7 @@
 use super::Host;
 use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
 use crate::link::answer;
-use crate::link::query::{QueryRequest, QueryTime, RunQuery};
+use crate::link::query::{QueryRequest, QueryTime, QueryUnit, RunQuery};
 
 pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
     match request {
@@ -11,6 +11,7 @@ pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
             let reply = run(host, &c);
             answer::<RunQuery>(reply)
         }
+        QueryRequest::Unit(c) => answer::<QueryUnit>(crate::assist::units::of_query(&c.query)),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::engine::{Millis, QueryError, QueryOutput};
 #[derive(Debug, Serialize, Deserialize)]
 pub enum QueryRequest {
     Run(RunQuery),
+    Unit(QueryUnit),
 }
 
 /// When a query is evaluated.
@@ -28,3 +29,12 @@ pub struct RunQuery {
 }
 
 call!(RunQuery => Result<QueryOutput, QueryError>, Query(QueryRequest::Run));
+
+/// The unit of `query`'s result, for the chart's axis and tooltip (see
+/// [`crate::assist::units`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct QueryUnit {
+    pub query: String,
+}
+
+call!(QueryUnit => crate::assist::units::Unit, Query(QueryRequest::Unit));

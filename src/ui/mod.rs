@@ -17,7 +17,10 @@ macro_rules! wasm_only {
 }
 
 pub mod builtin_catalogue;
+pub mod chart_axes;
 pub mod chart_model;
+pub mod colour;
+pub mod event_links;
 pub mod exercise_data;
 pub mod format;
 pub mod highlight;
@@ -25,6 +28,8 @@ pub mod packs;
 pub mod paths;
 pub mod request;
 pub mod rules_lab;
+pub mod time_parse;
+pub mod time_window;
 
 wasm_only! {
     mod app;
@@ -32,6 +37,8 @@ wasm_only! {
     mod browser;
     mod catalogue;
     mod chart;
+    mod chart_draw;
+    mod chart_legend;
     mod data;
     mod dataset_overview;
     mod dataset_picker;
@@ -46,6 +53,7 @@ wasm_only! {
     mod playground;
     mod prefetch;
     mod progress_store;
+    mod result_tabs;
     mod results;
     mod table;
     mod theme;
