@@ -15,6 +15,7 @@ pub mod exercise_pack;
 pub mod explain_empty;
 pub mod export;
 pub mod generator;
+pub mod instant;
 pub mod grade;
 pub mod loader;
 pub mod markdown;

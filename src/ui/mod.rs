@@ -28,7 +28,6 @@ pub mod packs;
 pub mod paths;
 pub mod request;
 pub mod rules_lab;
-pub mod time_parse;
 pub mod time_window;
 
 wasm_only! {

@@ -1,11 +1,11 @@
 //! The playground's query request: what the time controls hold (text, as typed) and its
 //! validation into the parameters the engine takes.
 
+use crate::content::instant::parse_time_input;
 use crate::content::time::{format_duration, parse_duration};
 use crate::engine::{EngineOptions, Millis};
 
 use super::format::thousands;
-use super::time_parse::parse_time;
 
 /// Instant query (one evaluation time) or range query (start, end, step).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub const AUTO_POINTS: i64 = 250;
 impl TimeInputs {
     /// Validates the inputs for `mode`; the error names the field and says what is wrong.
     pub fn params(&self, mode: Mode) -> Result<Params, String> {
-        let time = parse_time(&self.time).map_err(|e| format!("Time: {e}"))?;
+        let time = parse_time_input(&self.time).map_err(|e| format!("Time: {e}"))?;
         if mode == Mode::Instant {
             return Ok(Params::Instant { time });
         }

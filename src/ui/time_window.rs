@@ -2,11 +2,11 @@
 //! forth, and framing a documented event of the dataset. Pure arithmetic on the time fields,
 //! so the controls only decide when to call it.
 
+use crate::content::instant::parse_time_input;
 use crate::content::time::{format_duration, format_instant, parse_duration};
 use crate::engine::Millis;
 
 use super::request::{Mode, TimeInputs};
-use super::time_parse::parse_time;
 
 /// How far the ± buttons move an instant query's time (range queries move by their range).
 pub const INSTANT_SHIFT: Millis = 3_600_000;
@@ -56,7 +56,7 @@ pub fn shift_amount(inputs: &TimeInputs, mode: Mode) -> Option<Millis> {
 /// time within the data; None if the time or range does not parse or the time cannot move.
 pub fn shifted(inputs: &TimeInputs, mode: Mode, direction: i64, data: Span) -> Option<TimeInputs> {
     let by = shift_amount(inputs, mode)?;
-    let t = parse_time(&inputs.time).ok()?;
+    let t = parse_time_input(&inputs.time).ok()?;
     let moved = data.clamp(t.saturating_add(direction.signum() * by));
     (moved != t).then(|| TimeInputs { time: format_time(moved), ..inputs.clone() })
 }
@@ -82,7 +82,7 @@ pub fn opened(inputs: &TimeInputs, data: Span, range_given: bool) -> Option<Time
 pub fn fitted(inputs: &TimeInputs, data: Span) -> Option<TimeInputs> {
     let span = data.end - data.start;
     let mut out = inputs.clone();
-    let time = parse_time(&inputs.time).ok();
+    let time = parse_time_input(&inputs.time).ok();
     if time.is_none_or(|t| t < data.start || t > data.end) {
         out.time = format_time(data.end);
     }
@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(format_time(DEFAULT_START + 1_500), "2026-01-05T00:00:01.500Z");
         assert_eq!(format_time(-1), "1969-12-31T23:59:59.999Z");
         for t in [DEFAULT_START + 7, -1, 0] {
-            assert_eq!(parse_time(&format_time(t)), Ok(t));
+            assert_eq!(parse_time_input(&format_time(t)), Ok(t));
         }
     }
 
