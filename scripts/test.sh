@@ -59,6 +59,10 @@ step_promtool_backfill() {
 # Every other native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
 # The two tests against the real Prometheus/promtool ran in their own steps above.
 step_unit() {
+    # tests/templates_amtool.rs renders notification templates with the real amtool.
+    if ! command -v amtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus-alertmanager
+    fi
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset
 }
 
