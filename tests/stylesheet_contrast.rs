@@ -101,7 +101,11 @@ fn colours_are_named_only_in_the_theme_blocks() {
             found.push(format!("{file}: {}", line.trim()));
         }
     }
-    assert!(found.is_empty(), "colours outside the theme blocks (add a property instead):\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "colours outside the theme blocks (add a property instead):\n{}",
+        found.join("\n")
+    );
 }
 
 /// True if a declaration on `line` (after a `:`) holds a `#rgb` or `#rrggbb` colour.

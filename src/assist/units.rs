@@ -245,7 +245,10 @@ fn divide(a: Dim, b: Dim) -> Dim {
     let known = |d: Dim| !matches!(d.base, Base::Literal | Base::Unknown);
     if a == b && known(a) {
         Dim::of(Base::Ratio)
-    } else if b.base == Base::Count && a.per_second == b.per_second && matches!(a.base, Base::Bytes | Base::Seconds) {
+    } else if b.base == Base::Count
+        && a.per_second == b.per_second
+        && matches!(a.base, Base::Bytes | Base::Seconds)
+    {
         Dim::of(a.base)
     } else {
         UNKNOWN

@@ -188,7 +188,7 @@ pub fn Chart(
 
     view! {
         <div class="chart" data-testid="chart">
-            {(!empty).then(|| zoom_bar)}
+            {(!empty).then_some(zoom_bar)}
             <div class="chart-canvas-wrap">
                 <canvas node_ref=canvas class="chart-canvas" aria-label=label role="img"
                     data-x-labels=x_labels data-y-labels=y_labels

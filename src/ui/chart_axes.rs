@@ -110,7 +110,11 @@ fn value_step(raw: f64, unit: Unit) -> f64 {
 /// The smallest of 1, 2, 2.5, 5 × 10^k that is at least `raw`.
 fn decimal_step(raw: f64) -> f64 {
     let magnitude = 10f64.powi(raw.log10().floor() as i32);
-    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw * (1.0 - 1e-9)).unwrap_or(10.0 * magnitude)
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude)
 }
 
 /// Places labels of the given `(centre, width)` along an axis: each is centred on its tick
@@ -171,7 +175,10 @@ mod tests {
     fn value_ticks_are_round_in_the_unit() {
         let gib = 1024.0 * 1024.0 * 1024.0;
         assert_eq!(labels(0.0, 1.1 * gib, 6, Unit::Bytes), ["0 B", "256 MiB", "512 MiB", "768 MiB", "1 GiB"]);
-        assert_eq!(labels(1.5 * gib, 1.56 * gib, 6, Unit::Bytes), ["1.5 GiB", "1.52 GiB", "1.53 GiB", "1.55 GiB"]);
+        assert_eq!(
+            labels(1.5 * gib, 1.56 * gib, 6, Unit::Bytes),
+            ["1.5 GiB", "1.52 GiB", "1.53 GiB", "1.55 GiB"]
+        );
         assert_eq!(labels(0.0, 0.6, 6, Unit::Seconds), ["0s", "200ms", "400ms", "600ms"]);
         assert_eq!(labels(0.0, 400.0, 5, Unit::Seconds), ["0s", "2m", "4m", "6m"]);
         assert_eq!(labels(0.55, 0.82, 6, Unit::Ratio), ["55%", "60%", "65%", "70%", "75%", "80%"]);

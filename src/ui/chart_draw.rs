@@ -113,7 +113,8 @@ pub fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, look: &Look) -> Option<D
             (text, chart.backend_coord(&(t, m.y.0)), width)
         })
         .collect();
-    let centres: Vec<(f64, f64)> = x_labels.iter().map(|(_, (x, _), w)| (f64::from(*x), f64::from(*w))).collect();
+    let centres: Vec<(f64, f64)> =
+        x_labels.iter().map(|(_, (x, _), w)| (f64::from(*x), f64::from(*w))).collect();
     let canvas_w = css_w * dpr;
     let top_label = font.clone().pos(Pos::new(HPos::Left, VPos::Top));
     let mut x_drawn = Vec::new();

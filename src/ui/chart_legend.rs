@@ -35,7 +35,8 @@ impl LegendState {
 
     /// Whether line `i` (labelled `label`) is drawn: not hidden, and matching the filter.
     pub fn shows(&self, i: usize, label: &str) -> bool {
-        !self.hidden.with(|h| h.get(i).copied().unwrap_or(false)) && self.filter.with(|f| matches_filter(label, f))
+        !self.hidden.with(|h| h.get(i).copied().unwrap_or(false))
+            && self.filter.with(|f| matches_filter(label, f))
     }
 }
 
@@ -59,7 +60,9 @@ pub fn Legend(model: Arc<Model>, state: LegendState) -> impl IntoView {
     let lines = StoredValue::new(model.lines.clone());
     let matching = move || -> Vec<usize> {
         let f = filter.get();
-        lines.with_value(|ls| ls.iter().enumerate().filter(|(_, l)| matches_filter(&l.label, &f)).map(|(i, _)| i).collect())
+        lines.with_value(|ls| {
+            ls.iter().enumerate().filter(|(_, l)| matches_filter(&l.label, &f)).map(|(i, _)| i).collect()
+        })
     };
     let set_all = move |value: bool| {
         let indices = untrack(matching);
@@ -82,7 +85,8 @@ pub fn Legend(model: Arc<Model>, state: LegendState) -> impl IntoView {
         })
     };
     let count = move || {
-        let shown = matching().into_iter().filter(|&i| !hidden.with(|h| h.get(i).copied().unwrap_or(false))).count();
+        let shown =
+            matching().into_iter().filter(|&i| !hidden.with(|h| h.get(i).copied().unwrap_or(false))).count();
         format!("{} of {} series shown", format::thousands(shown as u64), format::thousands(total as u64))
     };
     let none_match = move || {

@@ -83,7 +83,8 @@ impl Model {
     /// The same chart with the value axis fitted to the lines `visible` keeps (to all lines
     /// when it keeps none), so hiding a large series brings the others into view.
     pub fn fit_values(mut self, visible: &dyn Fn(usize) -> bool) -> Model {
-        let shown: Vec<&Line> = self.lines.iter().enumerate().filter(|(i, _)| visible(*i)).map(|(_, l)| l).collect();
+        let shown: Vec<&Line> =
+            self.lines.iter().enumerate().filter(|(i, _)| visible(*i)).map(|(_, l)| l).collect();
         if !shown.is_empty() {
             self.y = y_bounds(shown);
         }
@@ -113,7 +114,9 @@ impl Model {
                 segments: l
                     .segments
                     .iter()
-                    .map(|seg| seg.iter().copied().filter(|(t, _)| (from..=to).contains(t)).collect::<Vec<_>>())
+                    .map(|seg| {
+                        seg.iter().copied().filter(|(t, _)| (from..=to).contains(t)).collect::<Vec<_>>()
+                    })
                     .filter(|seg| !seg.is_empty())
                     .collect(),
                 ..l.clone()
@@ -336,8 +339,13 @@ mod tests {
 
     #[test]
     fn a_zoom_keeps_the_points_inside_and_refits_the_values() {
-        let m = Model::new(&[series(&[(0, 1.0), (10_000, 50.0), (20_000, 2.0), (30_000, 3.0)])], 0, 30_000, 10_000)
-            .with_unit(Unit::Bytes);
+        let m = Model::new(
+            &[series(&[(0, 1.0), (10_000, 50.0), (20_000, 2.0), (30_000, 3.0)])],
+            0,
+            30_000,
+            10_000,
+        )
+        .with_unit(Unit::Bytes);
         let z = m.zoomed(25_000, 15_000);
         assert_eq!(z.x, (15_000, 25_000));
         assert_eq!(z.lines[0].segments, [vec![(20_000, 2.0)]]);
@@ -367,7 +375,9 @@ mod tests {
     #[test]
     fn legend_filter_matches_every_word() {
         let label = r#"{model="fraud-detector", pod="fraud-detector-v2-1", version="v2"}"#;
-        for (filter, want) in [("", true), ("fraud v2", true), ("FRAUD", true), ("fraud v3", false), ("  ", true)] {
+        for (filter, want) in
+            [("", true), ("fraud v2", true), ("FRAUD", true), ("fraud v3", false), ("  ", true)]
+        {
             assert_eq!(matches_filter(label, filter), want, "{filter:?}");
         }
     }

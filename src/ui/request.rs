@@ -183,7 +183,10 @@ mod tests {
         assert!(inputs("2026-01-06T00:00:00Z", "11001s", "1s").params(Mode::Range).is_err());
         for range in [1_000, 3_600_000, 86_400_000, 7 * 86_400_000, 400 * 86_400_000] {
             let step = min_step(range, 11_000);
-            assert!(range / step <= 11_000 && (step == 1000 || range / (step - 1000) > 11_000), "{range}: {step}");
+            assert!(
+                range / step <= 11_000 && (step == 1000 || range / (step - 1000) > 11_000),
+                "{range}: {step}"
+            );
         }
     }
 

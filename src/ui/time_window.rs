@@ -98,7 +98,13 @@ pub fn fitted(inputs: &TimeInputs, data: Span) -> Option<TimeInputs> {
 /// The controls showing an event that starts at `start` and ends at `end` (None: at an
 /// instant): a range query frames it with a margin on both sides, an instant query looks at
 /// its middle (or just after an instantaneous one). Everything stays within the data.
-pub fn framing(inputs: &TimeInputs, mode: Mode, start: Millis, end: Option<Millis>, data: Span) -> TimeInputs {
+pub fn framing(
+    inputs: &TimeInputs,
+    mode: Mode,
+    start: Millis,
+    end: Option<Millis>,
+    data: Span,
+) -> TimeInputs {
     let (from, to, at) = match end.filter(|e| *e > start) {
         Some(end) => {
             let margin = ((end - start) / EVENT_MARGIN_SHARE).max(EVENT_MIN_MARGIN);
@@ -179,8 +185,14 @@ mod tests {
         let range = inputs("2026-01-06T12:00:00Z", "6h", "");
         assert_eq!(shift_amount(&range, Mode::Range), Some(6 * H));
         assert_eq!(shift_amount(&range, Mode::Instant), Some(H));
-        assert_eq!(shifted(&range, Mode::Range, -1, TWO_DAYS).map(|i| i.time), Some("2026-01-06T06:00:00Z".into()));
-        assert_eq!(shifted(&range, Mode::Instant, 1, TWO_DAYS).map(|i| i.time), Some("2026-01-06T13:00:00Z".into()));
+        assert_eq!(
+            shifted(&range, Mode::Range, -1, TWO_DAYS).map(|i| i.time),
+            Some("2026-01-06T06:00:00Z".into())
+        );
+        assert_eq!(
+            shifted(&range, Mode::Instant, 1, TWO_DAYS).map(|i| i.time),
+            Some("2026-01-06T13:00:00Z".into())
+        );
         // Past the end: stops at the last sample, then cannot move further.
         let late = inputs("2026-01-06T20:00:00Z", "6h", "");
         let moved = shifted(&late, Mode::Range, 1, TWO_DAYS).expect("moves");
@@ -191,7 +203,10 @@ mod tests {
         assert_eq!(shifted(&inputs("x", "1h", ""), Mode::Range, 1, TWO_DAYS), None);
         // Other forms of the time are read, and the result is written in the canonical form.
         let unix = inputs("1767700800", "1h", "");
-        assert_eq!(shifted(&unix, Mode::Range, -1, TWO_DAYS).map(|i| i.time), Some("2026-01-06T11:00:00Z".into()));
+        assert_eq!(
+            shifted(&unix, Mode::Range, -1, TWO_DAYS).map(|i| i.time),
+            Some("2026-01-06T11:00:00Z".into())
+        );
     }
 
     #[test]
