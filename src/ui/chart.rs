@@ -96,7 +96,12 @@ pub fn Chart(
         let m = shown.get_untracked();
         let visible = |i: usize| m.lines.get(i).is_some_and(|l| legend.shows(i, &l.label));
         let hit = untrack(|| m.nearest(&f, x, y, HIT_RADIUS, &visible));
-        highlight.set(hit.map(|h| h.line));
+        // Redrawing hundreds of series on every pointer move is wasted work: only when the
+        // series under the pointer changes.
+        let line = hit.map(|h| h.line);
+        if highlight.get_untracked() != line {
+            highlight.set(line);
+        }
         hover.set(hit.map(|h| (x, y, h)));
     };
     let on_up = move |_: PointerEvent| {
@@ -110,7 +115,9 @@ pub fn Chart(
     };
     let on_leave = move |_: PointerEvent| {
         if drag.get_untracked().is_none() {
-            highlight.set(None);
+            if highlight.get_untracked().is_some() {
+                highlight.set(None);
+            }
             hover.set(None);
         }
     };
@@ -127,7 +134,7 @@ pub fn Chart(
         Some(view! {
             <div class="chart-tooltip" style=tooltip_style(x, y, w, h) data-testid="chart-tooltip">
                 <div class="tooltip-series">
-                    <span class="swatch" style=swatch></span>
+                    <span class="swatch" class:dashed=line.dashed style=swatch></span>
                     {line.tag.map(|t| view! { <span class="line-tag">{t}</span> })}
                     {line.label.clone()}
                 </div>

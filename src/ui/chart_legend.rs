@@ -40,11 +40,12 @@ impl LegendState {
     }
 }
 
-/// The legend swatch of a line: its colour, striped when the line is dashed.
+/// The legend swatch of a line: its colour, as dashes when the line is dashed (with the
+/// `dashed` class, which draws the swatch as a short line).
 pub fn swatch_style(line: &Line, dark: bool) -> String {
     let c = css_color(line.color, dark);
     if line.dashed {
-        format!("background: repeating-linear-gradient(90deg, {c} 0 4px, transparent 4px 7px)")
+        format!("background: repeating-linear-gradient(90deg, {c} 0 5px, transparent 5px 8px)")
     } else {
         format!("background: {c}")
     }
@@ -124,7 +125,7 @@ pub fn Legend(model: Arc<Model>, state: LegendState) -> impl IntoView {
 /// One legend entry: a button that hides or shows line `i`.
 fn legend_item(i: usize, line: Line, state: LegendState, dark: Signal<bool>) -> impl IntoView {
     let LegendState { hidden, highlight, .. } = state;
-    let (tag, label) = (line.tag, line.label.clone());
+    let (tag, label, dashed) = (line.tag, line.label.clone(), line.dashed);
     let swatch = move || swatch_style(&line, dark.get());
     let off = move || hidden.with(|h| h.get(i).copied().unwrap_or(false));
     view! {
@@ -140,7 +141,7 @@ fn legend_item(i: usize, line: Line, state: LegendState, dark: Signal<bool>) -> 
                 on:mouseleave=move |_| highlight.set(None)
                 on:click=move |_| hidden.update(|h| if let Some(x) = h.get_mut(i) { *x = !*x })
             >
-                <span class="swatch" style=swatch></span>
+                <span class="swatch" class:dashed=dashed style=swatch></span>
                 {tag.map(|t| view! { <span class="line-tag">{t}</span> })}
                 <span class="legend-label">{label}</span>
             </button>
