@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod complete;
 pub mod lexer;
 pub mod popup;
+pub mod units;
 
 pub use catalog::Catalog;
 pub use complete::{complete, Completion, Item, ItemKind};

@@ -16,6 +16,7 @@ pub mod explain_empty;
 pub mod export;
 pub mod generator;
 pub mod grade;
+pub mod instant;
 pub mod loader;
 pub mod markdown;
 pub mod metric_types;

@@ -8,7 +8,7 @@ use crate::content::metric_types::type_notes;
 use crate::content::DatasetMeta;
 use crate::engine::{self, EngineOptions, QueryError, Storage};
 use crate::link::answer;
-use crate::link::query::{QueryReply, QueryRequest, QueryTime, RunQuery};
+use crate::link::query::{QueryReply, QueryRequest, QueryTime, QueryUnit, RunQuery};
 
 pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
     match request {
@@ -16,6 +16,7 @@ pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
             let reply = run(host, &c);
             answer::<RunQuery>(reply)
         }
+        QueryRequest::Unit(c) => answer::<QueryUnit>(crate::assist::units::of_query(&c.query)),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::engine::{Millis, QueryError, QueryOutput};
 #[derive(Debug, Serialize, Deserialize)]
 pub enum QueryRequest {
     Run(RunQuery),
+    Unit(QueryUnit),
 }
 
 /// When a query is evaluated.
@@ -48,3 +49,12 @@ impl QueryReply {
         QueryReply { result, type_notes: Vec::new(), why_empty: None }
     }
 }
+
+/// The unit of `query`'s result, for the chart's axis and tooltip (see
+/// [`crate::assist::units`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct QueryUnit {
+    pub query: String,
+}
+
+call!(QueryUnit => crate::assist::units::Unit, Query(QueryRequest::Unit));

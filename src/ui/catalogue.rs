@@ -32,7 +32,7 @@ pub fn Catalogue() -> impl IntoView {
                     let kind = (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
                     view! {
                         <li class="catalogue-item" class:solved=solved data-testid=format!("catalogue-{}", ex.id)>
-                            <span class="check" aria-label=move || if solved_label() { "solved" } else { "not solved" }>
+                            <span class="check" role="img" aria-label=move || if solved_label() { "solved" } else { "not solved" }>
                                 {move || if solved_mark() { "\u{2713}" } else { "" }}
                             </span>
                             <A href=link>{title}</A>

@@ -12,8 +12,10 @@ use crate::link::data::DatasetFacts;
 
 use super::browser::base;
 use super::data::{peek_data, DataState};
+use super::event_links::event_link;
 use super::format;
 use super::paths::playground_link;
+use super::time_window::Span;
 
 /// The default dataset's facts, generated from the dataset by tests/generated_files.rs.
 const DEFAULT_FACTS_JSON: &str = include_str!("default_dataset.json");
@@ -64,6 +66,7 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
             }
         })
         .collect_view();
+    let data = Span { start: m.start, end: m.end };
     let events = m
         .events
         .iter()
@@ -72,11 +75,17 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
                 Some(end) => format!("{} \u{2192} {}", short_time(e.start), short_time(end)),
                 None => short_time(e.start),
             };
+            let link = event_link(&base, &m.id, e, data, &m.metrics);
             view! {
                 <li>
                     <span class="event-time">{when}</span>
                     <strong>{e.title.clone()}</strong>
                     <span class="muted">{with_code(&e.description)}</span>
+                    <a class="event-link" href=link data-testid="event-link">
+                        "Show in the playground"
+                        <span class="visually-hidden">{format!(": {}", e.title)}</span>
+                        " \u{2192}"
+                    </a>
                 </li>
             }
         })

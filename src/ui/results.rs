@@ -15,14 +15,8 @@ use super::format;
 use super::notes::{jump_target, EmptyResult, QueryNotes};
 use super::playground::{Outcome, Run};
 use super::request::{Mode, Params};
+use super::result_tabs::{tab_id, ResultTabs, Tab, PANEL_ID};
 use super::table::ResultTable;
-
-/// Which view of a range query's result is showing.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Chart,
-    Table,
-}
 
 /// The result panel.
 #[component]
@@ -62,19 +56,16 @@ fn ran(run: Arc<Run>, tab: RwSignal<Tab>, on_jump: Option<Callback<Millis>>) -> 
             let body = match (&run.params, &out.value) {
                 (_, v) if is_empty(v) => empty_view(&run, on_jump).into_any(),
                 (Params::Range { start, end, step }, Value::Matrix(series)) => {
-                    let model = Arc::new(Model::new(series, *start, *end, *step));
+                    let model = Arc::new(Model::new(series, *start, *end, *step).with_unit(run.unit));
                     let r = run.clone();
                     view! {
-                        <div class="tabs" role="tablist">
-                            <button type="button" role="tab" class="tab" class:active=move || tab.get() == Tab::Chart
-                                data-testid="tab-chart" on:click=move |_| tab.set(Tab::Chart)>"Chart"</button>
-                            <button type="button" role="tab" class="tab" class:active=move || tab.get() == Tab::Table
-                                data-testid="tab-table" on:click=move |_| tab.set(Tab::Table)>"Table"</button>
+                        <ResultTabs tab=tab />
+                        <div role="tabpanel" id=PANEL_ID aria-labelledby=move || tab_id(tab.get())>
+                            {move || match tab.get() {
+                                Tab::Chart => view! { <Chart model=model.clone() /> }.into_any(),
+                                Tab::Table => view! { <ResultTable run=r.clone() /> }.into_any(),
+                            }}
                         </div>
-                        {move || match tab.get() {
-                            Tab::Chart => view! { <Chart model=model.clone() /> }.into_any(),
-                            Tab::Table => view! { <ResultTable run=r.clone() /> }.into_any(),
-                        }}
                     }
                     .into_any()
                 }
