@@ -6,6 +6,7 @@
 
 use std::io::Write;
 
+mod am;
 mod args;
 mod bench;
 mod bench_load;
@@ -31,6 +32,7 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    am::COMMAND,
 ];
 
 /// One subcommand.

@@ -1,0 +1,24 @@
+//! Alertmanager 0.25, simulated: its configuration (read and checked as `config.Load` and
+//! `amtool check-config` do), routing (`amtool config routes [test]`), inhibition, time
+//! intervals, and the dispatch and notification pipeline over simulated time, so a timeline
+//! of alerts becomes the notifications Alertmanager would send. Pure: no clock, no I/O, no UI.
+//!
+//! - [`config`] loads `alertmanager.yml` (plain or in a ConfigMap) through [`yaml_v2`]
+//!   (gopkg.in/yaml.v2's strict decoding) with [`config_route`], [`receivers`] and
+//!   [`time_interval`]; [`check`] is `amtool check-config`;
+//! - [`matcher`] is Alertmanager's matcher syntax, [`route`] the routing tree and `Route.Match`,
+//!   [`tree`] amtool's tree output, [`go_labels`] Go's label-set order and string form.
+
+pub mod check;
+pub mod config;
+pub mod config_route;
+pub mod go_labels;
+pub mod matcher;
+pub mod receivers;
+pub mod route;
+pub mod time_interval;
+pub mod tree;
+pub mod yaml_v2;
+
+pub use config::{load, Config};
+pub use route::RouteTree;
