@@ -9,10 +9,12 @@
 //! - [`matcher`] is Alertmanager's matcher syntax, [`route`] the routing tree and `Route.Match`,
 //!   [`tree`] amtool's tree output, [`go_labels`] Go's label-set order and string form.
 
+pub mod alert;
 pub mod check;
 pub mod config;
 pub mod config_route;
 pub mod go_labels;
+pub mod inhibit;
 pub mod matcher;
 pub mod receivers;
 pub mod route;
