@@ -135,12 +135,16 @@ mod tests {
 
     #[test]
     fn merging_keeps_the_earliest_start_and_the_right_end() {
-        // TestMergeAlerts: firing since 1.1, then re-posted at 1.2 saying it started at 1.
+        // TestMergeAlerts: firing since 1.1, re-posted at 1.2 as starting at 1: the new range
+        // starts before the stored one and ends after it, so it replaces it (no overlap).
         let stored = alert(1100, 301_000, 1000, true);
-        let newer = alert(1000, 301_200, 1200, true);
-        assert!(newer.overlaps(&stored));
-        let m = stored.merge(&newer, 1200);
-        assert_eq!((m.starts_at, m.ends_at), (1000, 301_200));
+        let earlier = alert(1000, 301_200, 1200, true);
+        assert!(!earlier.overlaps(&stored));
+        // Re-posted at 3.6 as starting at 1.5: inside the stored range, merged.
+        let inside = alert(1500, 303_600, 3600, true);
+        assert!(inside.overlaps(&earlier));
+        let m = earlier.merge(&inside, 3600);
+        assert_eq!((m.starts_at, m.ends_at, m.updated_at), (1000, 303_600, 3600));
         // Two resolutions: the later explicit end wins.
         let r1 = alert(2900, 4800, 4800, false);
         let r2 = alert(2900, 4100, 4801, false);
