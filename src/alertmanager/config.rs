@@ -24,6 +24,8 @@ pub struct Config {
     pub receivers: Vec<Receiver>,
     pub templates: Vec<String>,
     pub time_intervals: Vec<NamedInterval>,
+    /// What was accepted only because placeholders were allowed (see [`load_with_placeholders`]).
+    pub warnings: Vec<Located>,
 }
 
 impl Config {
@@ -45,11 +47,24 @@ pub struct Source {
     pub configmap_key: Option<String>,
 }
 
-/// Loads `text`, a plain `alertmanager.yml` or a ConfigMap carrying one.
+/// Loads `text`, a plain `alertmanager.yml` or a ConfigMap carrying one, as Alertmanager does.
 pub fn load(text: &str) -> (Source, Result<Config, LoadError>) {
+    load_as(text, false)
+}
+
+/// Loads like [`load`] but lets `<placeholder>` URLs through (as the seed's ConfigMap has
+/// `api_url: '<slack-webhook-url>'`), each noted in [`Config::warnings`]: routing and
+/// notifications do not depend on them.
+pub fn load_with_placeholders(text: &str) -> (Source, Result<Config, LoadError>) {
+    load_as(text, true)
+}
+
+fn load_as(text: &str, placeholders: bool) -> (Source, Result<Config, LoadError>) {
     match embedded(text) {
-        Some((key, inner, offset)) => (Source { configmap_key: Some(key) }, load_plain(&inner, offset)),
-        None => (Source::default(), load_plain(text, Offset::default())),
+        Some((key, inner, offset)) => {
+            (Source { configmap_key: Some(key) }, load_plain(&inner, offset, placeholders))
+        }
+        None => (Source::default(), load_plain(text, Offset::default(), placeholders)),
     }
 }
 
@@ -68,7 +83,7 @@ fn embedded(text: &str) -> Option<(String, String, Offset)> {
 }
 
 /// Loads a plain `alertmanager.yml` whose text starts `offset` into its file.
-pub fn load_plain(text: &str, offset: Offset) -> Result<Config, LoadError> {
+pub fn load_plain(text: &str, offset: Offset, placeholders: bool) -> Result<Config, LoadError> {
     let root = yaml::parse(text).map_err(|e| {
         LoadError::Syntax(Located {
             line: e.line + offset.lines,
@@ -83,11 +98,12 @@ pub fn load_plain(text: &str, offset: Offset) -> Result<Config, LoadError> {
             message: "no route provided in config".into(),
         }));
     };
-    let mut d = Decoder::new(offset);
+    let mut d = if placeholders { Decoder::with_placeholders(offset) } else { Decoder::new(offset) };
     let config = decode_config(&mut d, &root);
+    let warnings = d.take_warnings();
     match (d.finish(), config) {
         (Some(e), _) => Err(e),
-        (None, Some(config)) => Ok(config),
+        (None, Some(config)) => Ok(Config { warnings, ..config }),
         (None, None) => {
             Err(LoadError::Invalid(Located { line: 1, col: 1, message: "no routes provided".into() }))
         }
@@ -174,6 +190,7 @@ fn decode_config(d: &mut Decoder, root: &Node) -> Option<Config> {
         receivers: receivers.into_iter().map(|(r, _)| r).collect(),
         templates,
         time_intervals: intervals.into_iter().map(|(i, _)| i).collect(),
+        warnings: Vec::new(),
     })
 }
 

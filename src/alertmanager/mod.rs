@@ -26,5 +26,5 @@ pub mod time_interval;
 pub mod tree;
 pub mod yaml_v2;
 
-pub use config::{load, Config};
+pub use config::{load, load_with_placeholders, Config};
 pub use route::RouteTree;

@@ -444,9 +444,7 @@ fn field(d: &mut Decoder, kind: Value, value: &Node, out: &mut Integration, name
         Url | SecretUrl => {
             let text = d.string(value);
             if !(kind == SecretUrl && text == "<secret>") {
-                if let Err(e) = check_url(&text) {
-                    d.fail(value, e);
-                }
+                d.url(value, &text, check_url);
             }
             true
         }
@@ -651,9 +649,7 @@ pub fn decode_global_field(d: &mut Decoder, key: &str, value: &Node, g: &mut Glo
         | "telegram_api_url" | "webex_api_url" => {
             let text = d.string(value);
             if !(key == "slack_api_url" && text == "<secret>") {
-                if let Err(e) = check_url(&text) {
-                    d.fail(value, e);
-                }
+                d.url(value, &text, check_url);
             }
             g.slack_api_url |= key == "slack_api_url";
         }

@@ -11,7 +11,8 @@ struct Branch {
     children: Vec<Branch>,
 }
 
-/// treeprint's `String()`: `.` then the branches with `├── `/`└── ` and `│   `/`    ` indents.
+/// treeprint's `String()`: `.` then the branches with `├── `/`└── ` and, for levels still
+/// open, `│` followed by two no-break spaces and a space (what treeprint 1.1 writes).
 fn render(branches: &[Branch]) -> String {
     let mut out = String::from(".\n");
     write_level(&mut out, branches, &mut Vec::new());
@@ -22,7 +23,7 @@ fn write_level(out: &mut String, branches: &[Branch], ended: &mut Vec<bool>) {
     for (i, b) in branches.iter().enumerate() {
         let last = i + 1 == branches.len();
         for &done in ended.iter() {
-            out.push_str(if done { "    " } else { "│   " });
+            out.push_str(if done { "    " } else { "│\u{a0}\u{a0} " });
         }
         out.push_str(if last { "└── " } else { "├── " });
         out.push_str(&b.text);
@@ -93,6 +94,13 @@ mod tests {
             routes_show(&tree),
             "Routing tree:\n.\n└── default-route  receiver: default\n    ├── {severity=\"critical\"}  continue: true  receiver: pagerduty\n    ├── {severity=\"warning\"}  receiver: slack-warnings\n    └── {severity=\"info\"}  receiver: email\n\n"
         );
+    }
+
+    #[test]
+    fn open_levels_are_drawn_with_no_break_spaces() {
+        let yaml = "route:\n  receiver: a\n  routes:\n  - match: {x: '1'}\n    routes:\n    - match: {y: '1'}\n  - match: {x: '2'}\nreceivers:\n- name: a\n";
+        let tree = RouteTree::new(&load(yaml).1.unwrap().route);
+        assert!(routes_show(&tree).contains("    │\u{a0}\u{a0} └── {y=\"1\"}  receiver: a\n"));
     }
 
     #[test]

@@ -118,16 +118,43 @@ pub struct Offset {
     pub cols: usize,
 }
 
-/// The decoding state: collected type errors and the first fatal error.
+/// The decoding state: collected type errors, the first fatal error, and warnings.
 pub struct Decoder {
     offset: Offset,
     errors: Vec<Located>,
     fatal: Option<Located>,
+    /// Accept `<placeholder>` URLs (a warning instead of Alertmanager's error).
+    placeholders: bool,
+    warnings: Vec<Located>,
 }
 
 impl Decoder {
     pub fn new(offset: Offset) -> Self {
-        Decoder { offset, errors: Vec::new(), fatal: None }
+        Decoder { offset, errors: Vec::new(), fatal: None, placeholders: false, warnings: Vec::new() }
+    }
+
+    /// A decoder that lets `<...>` placeholders stand where a URL belongs.
+    pub fn with_placeholders(offset: Offset) -> Self {
+        Decoder { placeholders: true, ..Decoder::new(offset) }
+    }
+
+    /// Checks a URL value: Alertmanager's error, or with placeholders allowed a warning when
+    /// the value is written `<like-this>`.
+    pub fn url(&mut self, node: &Node, text: &str, check: fn(&str) -> Result<(), String>) {
+        let Err(e) = check(text) else { return };
+        if self.placeholders && text.starts_with('<') && text.ends_with('>') {
+            let message = format!(
+                "{e}: {text} is a placeholder; Alertmanager 0.25 refuses to load this file until a real URL is there"
+            );
+            self.warnings.push(self.at(node, message));
+        } else {
+            self.fail(node, e);
+        }
+    }
+
+    /// The warnings collected (placeholders accepted).
+    pub fn take_warnings(&mut self) -> Vec<Located> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// The error decoding ended with, if any: a fatal one wins over collected type errors.
