@@ -4,7 +4,8 @@
 //! - [`load`] decodes a rule file (strictly, like Prometheus), [`configmap`] finds rule files
 //!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
 //! - [`eval`] runs recording rules over a dataset's timeline, [`explain`] says why a rule
-//!   recorded nothing, [`cost`] compares raw queries with recorded series.
+//!   recorded nothing, [`cost`] compares raw queries with recorded series;
+//! - [`templating`] expands alert label and annotation templates as Prometheus does.
 
 pub mod ast;
 pub mod check;
@@ -17,9 +18,11 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod template;
+pub mod templating;
 pub mod yaml;
 
 pub use check::{check, CheckOptions, CheckReport, Diagnostic, Severity, Verdict};
 pub use eval::{evaluate, evaluate_timed, EvalOptions, Evaluation, RuleOutcome};
 pub use load::Dialect;
 pub use model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};
+pub use templating::{expand, AlertTemplate, AlertTemplateData, TemplateQuerier};
