@@ -22,6 +22,7 @@ pub mod outcome;
 pub mod receivers;
 pub mod route;
 pub mod simulate;
+pub mod template;
 pub mod time_interval;
 pub mod tree;
 pub mod yaml_v2;

@@ -47,13 +47,26 @@ pub(crate) struct Exec<'t> {
 
 impl<'t> Exec<'t> {
     pub fn new(tmpl: &'t Template, host: &'t dyn Host) -> Self {
-        Exec { tmpl, name: &tmpl.name, host, out: String::new(), vars: Vec::new(), at: At::None, depth: 0, steps: 0 }
+        Exec {
+            tmpl,
+            name: &tmpl.name,
+            host,
+            out: String::new(),
+            vars: Vec::new(),
+            at: At::None,
+            depth: 0,
+            steps: 0,
+        }
     }
 
     /// Runs the template on `data`.
     pub fn run(mut self, data: &Value) -> Result<String, String> {
         let Some(root) = self.tmpl.trees.get(self.tmpl.name.as_str()) else {
-            return Err(format!("template: {}: {} is an incomplete or empty template", self.name, quote(self.name)));
+            return Err(format!(
+                "template: {}: {} is an incomplete or empty template",
+                self.name,
+                quote(self.name)
+            ));
         };
         self.vars.push(("$", data.clone()));
         match self.walk_list(data, root) {
@@ -276,7 +289,9 @@ impl<'t> Exec<'t> {
         match first {
             Arg::Field { .. } => return self.eval_field_node(dot, first, &cmd.args, final_),
             Arg::Chain { .. } => return self.eval_chain_node(dot, first, &cmd.args, final_),
-            Arg::Identifier { .. } => return self.eval_function(dot, first, At::Command(cmd), &cmd.args, final_),
+            Arg::Identifier { .. } => {
+                return self.eval_function(dot, first, At::Command(cmd), &cmd.args, final_)
+            }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, &final_)?;
                 return self.eval_pipeline(dot, p);
@@ -309,20 +324,34 @@ impl<'t> Exec<'t> {
             return Ok(Value::Complex(re, im));
         }
         match (n.float, n.int, n.uint) {
-            (Some(f), _, _) if !hex_int && !rune && text.contains(['.', 'e', 'E', 'p', 'P']) => Ok(Value::Float(f)),
+            (Some(f), _, _) if !hex_int && !rune && text.contains(['.', 'e', 'E', 'p', 'P']) => {
+                Ok(Value::Float(f))
+            }
             (_, Some(i), _) => Ok(Value::Int(i)),
             (_, None, Some(_)) => self.errorf(format!("{text} overflows int")),
             _ => Ok(Value::Nil),
         }
     }
 
-    fn eval_field_node(&mut self, dot: &Value, field: &'t Arg, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_field_node(
+        &mut self,
+        dot: &Value,
+        field: &'t Arg,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(field);
         let Arg::Field { ident, .. } = field else { return Ok(Value::Nil) };
         self.eval_field_chain(dot, dot.clone(), At::Arg(field), ident, args, final_)
     }
 
-    fn eval_chain_node(&mut self, dot: &Value, chain: &'t Arg, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_chain_node(
+        &mut self,
+        dot: &Value,
+        chain: &'t Arg,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(chain);
         let Arg::Chain { node, fields, .. } = chain else { return Ok(Value::Nil) };
         if let Arg::Nil(_) = **node {
@@ -332,7 +361,13 @@ impl<'t> Exec<'t> {
         self.eval_field_chain(dot, receiver, At::Arg(chain), fields, args, final_)
     }
 
-    fn eval_variable_node(&mut self, dot: &Value, v: &'t Variable, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_variable_node(
+        &mut self,
+        dot: &Value,
+        v: &'t Variable,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Variable(v);
         let value = self.var_value(&v.ident[0])?;
         if v.ident.len() == 1 {
@@ -382,7 +417,8 @@ impl<'t> Exec<'t> {
             Value::Struct(s) => {
                 if let Some(v) = s.field(name) {
                     if has_args {
-                        return self.errorf(format!("{name} has arguments but cannot be invoked as function"));
+                        return self
+                            .errorf(format!("{name} has arguments but cannot be invoked as function"));
                     }
                     return Ok(v.clone());
                 }
@@ -405,7 +441,14 @@ impl<'t> Exec<'t> {
         self.errorf(format!("can't evaluate field {name} in type {}", receiver.type_name()))
     }
 
-    fn eval_function(&mut self, dot: &Value, ident: &'t Arg, node: At<'t>, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_function(
+        &mut self,
+        dot: &Value,
+        ident: &'t Arg,
+        node: At<'t>,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(ident);
         let Arg::Identifier { name, slot, .. } = ident else { return Ok(Value::Nil) };
         let registry: &'t Registry = &self.tmpl.registry;
@@ -433,10 +476,14 @@ impl<'t> Exec<'t> {
         let num_fixed = func.params.len();
         match func.variadic {
             Some(_) if num_in < num_fixed => {
-                return self.errorf(format!("wrong number of args for {name}: want at least {num_fixed} got {}", args.len()));
+                return self.errorf(format!(
+                    "wrong number of args for {name}: want at least {num_fixed} got {}",
+                    args.len()
+                ));
             }
             None if num_in != num_fixed => {
-                return self.errorf(format!("wrong number of args for {name}: want {num_fixed} got {num_in}"));
+                return self
+                    .errorf(format!("wrong number of args for {name}: want {num_fixed} got {num_in}"));
             }
             _ => {}
         }
@@ -537,7 +584,9 @@ impl<'t> Exec<'t> {
         match (kind, arg) {
             (Kind::Bool, Arg::Bool(_, b)) => Ok(Value::Bool(*b)),
             (Kind::Bool, _) => self.errorf(format!("expected bool; found {arg}")),
-            (Kind::Float, Arg::Number(n)) if n.float.is_some() => Ok(Value::Float(n.float.unwrap_or_default())),
+            (Kind::Float, Arg::Number(n)) if n.float.is_some() => {
+                Ok(Value::Float(n.float.unwrap_or_default()))
+            }
             (Kind::Float, _) => self.errorf(format!("expected float; found {arg}")),
             (Kind::Int, Arg::Number(n)) if n.int.is_some() => {
                 let i = n.int.unwrap_or_default();
@@ -569,7 +618,9 @@ impl<'t> Exec<'t> {
             Arg::String { text, .. } => Ok(Value::str(text)),
             Arg::Variable(v) => self.eval_variable_node(dot, v, &[], None),
             Arg::Pipe(p) => self.eval_pipeline(dot, p),
-            Arg::Chain { .. } => self.errorf(format!("can't handle assignment of {arg} to empty interface argument")),
+            Arg::Chain { .. } => {
+                self.errorf(format!("can't handle assignment of {arg} to empty interface argument"))
+            }
         }
     }
 }

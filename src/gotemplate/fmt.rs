@@ -120,7 +120,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             i += 1;
         }
         let mut after_index;
-        (arg_num, i, after_index) = arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
+        (arg_num, i, after_index) =
+            arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
         if i < end && b[i] == b'*' {
             i += 1;
             let (w, ok, next) = int_from_arg(args, arg_num);
@@ -151,7 +152,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             if after_index {
                 good_arg_num = false;
             }
-            (arg_num, i, after_index) = arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
+            (arg_num, i, after_index) =
+                arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
             if i < end && b[i] == b'*' {
                 i += 1;
                 let (pr, ok, next) = int_from_arg(args, arg_num);
@@ -705,7 +707,12 @@ fn sharp_float(num: &str, verb: char, prec: i32) -> String {
     }
     if matches!(verb, 'v' | 'g' | 'G') {
         let want = if prec < 0 { 6 } else { prec.max(1) as usize };
-        let digits = m.trim_start_matches(['-', '+']).trim_start_matches(['0', '.']).chars().filter(char::is_ascii_digit).count();
+        let digits = m
+            .trim_start_matches(['-', '+'])
+            .trim_start_matches(['0', '.'])
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count();
         let significant = if digits == 0 { m.chars().filter(char::is_ascii_digit).count() } else { digits };
         if significant < want {
             m.push_str(&"0".repeat(want - significant));
@@ -725,9 +732,21 @@ mod tests {
     #[test]
     fn sprintf_matches_go() {
         let cases: &[(&str, Vec<Value>, &str)] = &[
-            ("%d|%5d|%-5d|%05d|%+d|%x|%X|%#x|%o|%b", vec![Value::Int(42); 10], "42|   42|42   |00042|+42|2a|2A|0x2a|52|101010"),
-            ("%.2f|%8.3f|%-8.2f|%08.2f|%e|%g|%G", vec![Value::Float(3.14159); 7], "3.14|   3.142|3.14    |00003.14|3.141590e+00|3.14159|3.14159"),
-            ("%s|%q|%v|%10s|%-4s|%.2s|%x", vec![s("héllo"), s("a\"b"), s("x"), s("r"), s("l"), s("abc"), s("hi")], "héllo|\"a\\\"b\"|x|         r|l   |ab|6869"),
+            (
+                "%d|%5d|%-5d|%05d|%+d|%x|%X|%#x|%o|%b",
+                vec![Value::Int(42); 10],
+                "42|   42|42   |00042|+42|2a|2A|0x2a|52|101010",
+            ),
+            (
+                "%.2f|%8.3f|%-8.2f|%08.2f|%e|%g|%G",
+                vec![Value::Float(3.14159); 7],
+                "3.14|   3.142|3.14    |00003.14|3.141590e+00|3.14159|3.14159",
+            ),
+            (
+                "%s|%q|%v|%10s|%-4s|%.2s|%x",
+                vec![s("héllo"), s("a\"b"), s("x"), s("r"), s("l"), s("abc"), s("hi")],
+                "héllo|\"a\\\"b\"|x|         r|l   |ab|6869",
+            ),
             ("%t|%v", vec![Value::Bool(true), Value::Bool(false)], "true|false"),
             ("%d", vec![s("x")], "%!d(string=x)"),
             ("%s", vec![Value::Float(1.5)], "%!s(float64=1.5)"),
@@ -741,7 +760,11 @@ mod tests {
             ("%[2]d %[1]d", vec![Value::Int(1), Value::Int(2)], "2 1"),
             ("%*d|%.*f", vec![Value::Int(4), Value::Int(7), Value::Int(1), Value::Float(2.25)], "   7|2.2"),
             ("%c|%q|%U", vec![Value::Int(65), Value::Int(66), Value::Int(0x1F600)], "A|'B'|U+1F600"),
-            ("%T %T %T", vec![Value::Int(1), s("a"), Value::string_map([("a", "b")])], "int string map[string]string"),
+            (
+                "%T %T %T",
+                vec![Value::Int(1), s("a"), Value::string_map([("a", "b")])],
+                "int string map[string]string",
+            ),
         ];
         for (format, args, want) in cases {
             assert_eq!(sprintf(format, args), *want, "{format}");

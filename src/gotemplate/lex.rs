@@ -253,7 +253,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn errorf(&mut self, message: String) -> Step<'a> {
-        let item = Item { typ: ItemType::Error, pos: self.start, val: Cow::Owned(message), line: self.start_line };
+        let item =
+            Item { typ: ItemType::Error, pos: self.start, val: Cow::Owned(message), line: self.start_line };
         self.start = 0;
         self.pos = 0;
         self.input = "";

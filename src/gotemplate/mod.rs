@@ -60,7 +60,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { missing_key: MissingKey::Invalid, max_steps: 1_000_000, max_output: 1 << 20, max_depth: 1000 }
+        Options {
+            missing_key: MissingKey::Invalid,
+            max_steps: 1_000_000,
+            max_output: 1 << 20,
+            max_depth: 1000,
+        }
     }
 }
 
@@ -96,6 +101,21 @@ impl Template {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Parses `text` as a new template `name` that also sees this template's definitions (Go's
+    /// `Clone()` then `New(name).Parse(text)`): its own `define`s replace same-named ones.
+    pub fn parse_in(&self, name: &str, text: &str) -> Result<Template, String> {
+        let own = parse::parse(name, text, &|f| self.registry.lookup(f))?;
+        let mut trees = self.trees.clone();
+        trees.extend(own);
+        Ok(Template {
+            name: name.into(),
+            text: text.into(),
+            trees,
+            registry: self.registry.clone(),
+            options: self.options.clone(),
+        })
     }
 
     /// Runs the template on `data`; `host` answers the registry's host functions. The error

@@ -103,7 +103,12 @@ impl Registry {
         variadic: Option<Param>,
         f: impl Fn(&[Value], &dyn Host) -> Result<Value, String> + Send + Sync + 'static,
     ) -> &mut Self {
-        self.insert(Func { name: name.into(), params: params.to_vec(), variadic, body: Body::Call(Arc::new(f)) })
+        self.insert(Func {
+            name: name.into(),
+            params: params.to_vec(),
+            variadic,
+            body: Body::Call(Arc::new(f)),
+        })
     }
 
     /// Adds a function whose body is given (for `and`/`or`).
@@ -132,7 +137,12 @@ impl Registry {
         params: &[Param],
         f: impl Fn(&[Value], &dyn Host) -> Result<Value, String> + Send + Sync + 'static,
     ) -> &mut Self {
-        let func = Func { name: name.into(), params: params.to_vec(), variadic: None, body: Body::Call(Arc::new(f)) };
+        let func = Func {
+            name: name.into(),
+            params: params.to_vec(),
+            variadic: None,
+            body: Body::Call(Arc::new(f)),
+        };
         self.methods.entry(receiver).or_default().insert(name.into(), func);
         self
     }

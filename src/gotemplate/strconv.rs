@@ -95,11 +95,7 @@ pub fn parse_float(s: &str) -> Result<f64, NumError> {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let value = if lower.starts_with("0x") {
-        parse_hex_float(&lower[2..])?
-    } else {
-        parse_decimal(body)?
-    };
+    let value = if lower.starts_with("0x") { parse_hex_float(&lower[2..])? } else { parse_decimal(body)? };
     if body.contains('_') && !underscore_ok(s) {
         return Err(NumError::Syntax);
     }

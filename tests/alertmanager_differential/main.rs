@@ -14,6 +14,7 @@
 mod generate;
 mod http;
 mod live;
+mod templates;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

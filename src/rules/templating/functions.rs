@@ -151,7 +151,9 @@ fn float_to_time(v: f64) -> Option<Result<Value, String>> {
     let ns = v * 1e9;
     if ns > i64::MAX as f64 || ns < i64::MIN as f64 {
         let shown = sprintf("%v", &[Value::Float(v)]);
-        return Some(Err(format!("{shown} cannot be represented as a nanoseconds timestamp since it overflows int64")));
+        return Some(Err(format!(
+            "{shown} cannot be represented as a nanoseconds timestamp since it overflows int64"
+        )));
     }
     // model.TimeFromUnixNano keeps milliseconds (truncating toward zero).
     let ms = f64_to_i64(ns) / 1_000_000;
@@ -189,7 +191,7 @@ fn is_separator(c: char) -> bool {
 
 /// Prometheus 3's `cases.Title(language.AmericanEnglish, cases.NoLower)`: words split by
 /// Unicode word boundaries, so an apostrophe or a dot between letters does not start one.
-fn title_v3(s: &str) -> String {
+pub(crate) fn title_v3(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut in_word = false;
@@ -219,7 +221,7 @@ fn to_upper_char(c: char) -> char {
     }
 }
 
-fn to_lower_char(c: char) -> char {
+pub(crate) fn to_lower_char(c: char) -> char {
     if c == '\u{130}' {
         return 'i';
     }
@@ -249,13 +251,23 @@ pub fn registry(dialect: Dialect) -> Registry {
         Ok(Value::str(&re.replace_all(text(a, 2), text(a, 1))))
     });
     r.func("safeHtml", &[STRING], None, |a, _| Ok(Value::Html(text(a, 0).into())));
-    r.func("match", &[STRING, STRING], None, |a, _| Ok(Value::Bool(regexp::compile(text(a, 0))?.is_match(text(a, 1)))));
+    r.func("match", &[STRING, STRING], None, |a, _| {
+        Ok(Value::Bool(regexp::compile(text(a, 0))?.is_match(text(a, 1))))
+    });
     let title: fn(&str) -> String = if dialect == Dialect::Prometheus3 { title_v3 } else { title_v2 };
     r.func("title", &[STRING], None, move |a, _| Ok(Value::str(&title(text(a, 0)))));
-    r.func("toUpper", &[STRING], None, |a, _| Ok(Value::str(&text(a, 0).chars().map(to_upper_char).collect::<String>())));
-    r.func("toLower", &[STRING], None, |a, _| Ok(Value::str(&text(a, 0).chars().map(to_lower_char).collect::<String>())));
-    r.func("graphLink", &[STRING], None, |a, _| Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=0", query_escape(text(a, 0))))));
-    r.func("tableLink", &[STRING], None, |a, _| Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=1", query_escape(text(a, 0))))));
+    r.func("toUpper", &[STRING], None, |a, _| {
+        Ok(Value::str(&text(a, 0).chars().map(to_upper_char).collect::<String>()))
+    });
+    r.func("toLower", &[STRING], None, |a, _| {
+        Ok(Value::str(&text(a, 0).chars().map(to_lower_char).collect::<String>()))
+    });
+    r.func("graphLink", &[STRING], None, |a, _| {
+        Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=0", query_escape(text(a, 0)))))
+    });
+    r.func("tableLink", &[STRING], None, |a, _| {
+        Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=1", query_escape(text(a, 0)))))
+    });
     r.func("sortByLabel", &[STRING, QUERY_RESULT], None, |a, _| {
         let label = text(a, 0);
         let mut sorted: Vec<(String, Value)> =
@@ -286,7 +298,9 @@ pub fn registry(dialect: Dialect) -> Registry {
     });
     r.host_func("pathPrefix", &[], None);
     r.host_func("externalURL", &[], None);
-    r.func("parseDuration", &[STRING], None, move |a, _| parse_duration(text(a, 0), dialect).map(Value::Float));
+    r.func("parseDuration", &[STRING], None, move |a, _| {
+        parse_duration(text(a, 0), dialect).map(Value::Float)
+    });
     if dialect == Dialect::Prometheus3 {
         r.func("toDuration", &[Param::Any], None, |a, _| {
             let secs = to_float(&a[0], Dialect::Prometheus3)?;

@@ -135,7 +135,11 @@ pub fn expand(
 
 /// `<error expanding template: …>`: what Prometheus puts in a label or annotation whose
 /// template failed.
-pub fn expand_or_error(template: &AlertTemplate, data: &AlertTemplateData, querier: &dyn TemplateQuerier) -> String {
+pub fn expand_or_error(
+    template: &AlertTemplate,
+    data: &AlertTemplateData,
+    querier: &dyn TemplateQuerier,
+) -> String {
     template.execute(data, querier).unwrap_or_else(|e| format!("<error expanding template: {e}>"))
 }
 
@@ -188,7 +192,9 @@ impl Host for PromHost<'_> {
                 let samples = self.querier.query(expr)?;
                 Ok(functions::query_result(samples.iter().map(|(l, v)| (l, *v))))
             }
-            "externalURL" => self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string()),
+            "externalURL" => {
+                self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string())
+            }
             "pathPrefix" => {
                 let url = self.querier.external_url().ok_or_else(|| NIL_POINTER.to_string())?;
                 Ok(Value::str(url_path(url)))
