@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use promql_playground::alertmanager::check::check_config;
+use promql_playground::alertmanager::matcher::parse_labels;
 use promql_playground::alertmanager::{load, RouteTree};
 use promql_playground::content::yaml;
 use promql_playground::engine::Labels;
@@ -236,7 +237,7 @@ fn every_routing_case_agrees_with_alertmanager() {
             }
             Some("cli_error") => {
                 let argv = case.argv_labels.as_deref().unwrap_or_default();
-                let err = promplay_labels(argv).expect_err("labels must be rejected");
+                let err = parse_labels(argv).expect_err("labels must be rejected");
                 let want = case.amtool_0_25.output.as_deref().unwrap_or_default();
                 assert_eq!(
                     format!("amtool: error: Failed to parse labels: {err}"),
@@ -255,16 +256,6 @@ fn every_routing_case_agrees_with_alertmanager() {
     assert_eq!(cases, corpus.cases.len());
     assert_eq!(cases, 57, "the corpus holds 57 cases");
     assert!(verdicts >= 150, "{verdicts} verdicts");
-}
-
-/// amtool's label parsing, as `promplay am routes test` does it.
-fn promplay_labels(argv: &[String]) -> Result<Labels, String> {
-    let mut pairs = Vec::new();
-    for a in argv {
-        let m = promql_playground::alertmanager::matcher::parse_matcher(a)?;
-        pairs.push((m.name, m.value));
-    }
-    Ok(Labels::from_pairs(pairs))
 }
 
 #[test]

@@ -212,6 +212,21 @@ pub fn parse_matchers(s: &str) -> Result<Vec<Matcher>, String> {
     tokens.iter().map(|t| parse_matcher(t)).collect()
 }
 
+/// amtool's `parseLabels`: each argument a matcher, only `=` allowed (a later value of the same
+/// name wins).
+pub fn parse_labels(args: &[String]) -> Result<Labels, String> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for a in args {
+        let m = parse_matcher(a)?;
+        if m.kind != MatchType::Equal {
+            return Err("labels must be specified as key=value pairs".into());
+        }
+        pairs.retain(|(n, _)| *n != m.name);
+        pairs.push((m.name, m.value));
+    }
+    Ok(Labels::from_pairs(pairs))
+}
+
 /// Alertmanager's matcher order: name, then value, then operator.
 pub fn compare(a: &Matcher, b: &Matcher) -> Ordering {
     a.name.cmp(&b.name).then_with(|| a.value.cmp(&b.value)).then_with(|| a.kind.cmp(&b.kind))

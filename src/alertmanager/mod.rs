@@ -24,6 +24,7 @@ pub mod route;
 pub mod simulate;
 pub mod template;
 pub mod time_interval;
+pub mod timeline;
 pub mod tree;
 pub mod yaml_v2;
 

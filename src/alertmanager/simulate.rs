@@ -16,6 +16,7 @@
 //! show progress.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::alert::{receive, Alert, Post};
 use super::config::Config;
@@ -59,8 +60,8 @@ struct Group {
 }
 
 /// A simulation under way.
-pub struct Simulation<'c> {
-    config: &'c Config,
+pub struct Simulation {
+    config: Arc<Config>,
     tree: RouteTree,
     options: Options,
     posts: Vec<Post>,
@@ -77,10 +78,10 @@ pub struct Simulation<'c> {
     now: Millis,
 }
 
-impl<'c> Simulation<'c> {
+impl Simulation {
     /// Prepares a run of `posts` (sorted by time here; POSTs before `options.start` are
     /// received at the start).
-    pub fn new(config: &'c Config, mut posts: Vec<Post>, options: Options) -> Simulation<'c> {
+    pub fn new(config: Arc<Config>, mut posts: Vec<Post>, options: Options) -> Simulation {
         posts.sort_by_key(|p| p.at);
         for p in &mut posts {
             p.at = p.at.max(options.start);
@@ -89,14 +90,14 @@ impl<'c> Simulation<'c> {
         reloads.sort_unstable();
         let start = options.start;
         Simulation {
-            config,
             tree: RouteTree::new(&config.route),
+            inhibitor: Inhibitor::new(&config.inhibit_rules),
+            config,
             options: Options { reloads, ..options },
             posts,
             next_post: 0,
             next_reload: 0,
             store: BTreeMap::new(),
-            inhibitor: Inhibitor::new(&config.inhibit_rules),
             groups: Vec::new(),
             nflog: NotificationLog::default(),
             next_group_gc: start + GROUP_GC,
@@ -109,7 +110,7 @@ impl<'c> Simulation<'c> {
 
     /// Runs the whole simulation.
     pub fn run(config: &Config, posts: Vec<Post>, options: Options) -> Outcome {
-        let mut sim = Simulation::new(config, posts, options);
+        let mut sim = Simulation::new(Arc::new(config.clone()), posts, options);
         while !sim.advance(usize::MAX) {}
         sim.finish()
     }
@@ -249,7 +250,7 @@ impl<'c> Simulation<'c> {
         group.next_flush = t + node.opts.group_interval;
         group.has_flushed = true;
         let mut pipeline = Pipeline {
-            config: self.config,
+            config: &self.config,
             inhibitor: self.options.inhibition.then_some(&self.inhibitor),
             nflog: &mut self.nflog,
             outcome: &mut self.outcome,

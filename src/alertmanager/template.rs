@@ -330,7 +330,9 @@ fn shown_fields(kind: Kind) -> &'static [(&'static str, &'static str)] {
             ("text", r#"{{ template "slack.default.text" . }}"#),
         ],
         Kind::Pagerduty => &[("description", r#"{{ template "pagerduty.default.description" .}}"#)],
-        Kind::Email => &[("subject", r#"{{ template "email.default.subject" . }}"#)],
+        // `email.default.subject` lives in email.tmpl (the HTML mail, not carried here) and is
+        // `{{ template "__subject" . }}`.
+        Kind::Email => &[("subject", r#"{{ template "__subject" . }}"#)],
         Kind::OpsGenie => &[("message", r#"{{ template "opsgenie.default.message" . }}"#)],
         Kind::Wechat => &[("message", r#"{{ template "wechat.default.message" . }}"#)],
         Kind::VictorOps => &[("state_message", r#"{{ template "victorops.default.state_message" . }}"#)],

@@ -7,10 +7,9 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::alertmanager::check::check_config;
-use crate::alertmanager::matcher::{parse_matcher, MatchType};
+use crate::alertmanager::matcher::parse_labels;
 use crate::alertmanager::tree::{matching_tree, routes_show};
 use crate::alertmanager::{load, RouteTree};
-use crate::engine::Labels;
 
 use super::{Args, CliError, Command};
 
@@ -116,20 +115,6 @@ fn run_routes_show(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError
     let tree = tree_of(&path)?;
     write!(out, "{}", routes_show(&tree))?;
     Ok(0)
-}
-
-/// amtool's `parseLabels`: each argument a matcher, only `=` allowed.
-pub fn parse_labels(argv: &[String]) -> Result<Labels, String> {
-    let mut pairs = Vec::new();
-    for a in argv {
-        let m = parse_matcher(a)?;
-        if m.kind != MatchType::Equal {
-            return Err("labels must be specified as key=value pairs".into());
-        }
-        pairs.retain(|(n, _): &(String, String)| *n != m.name);
-        pairs.push((m.name, m.value));
-    }
-    Ok(Labels::from_pairs(pairs))
 }
 
 fn run_routes_test(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {

@@ -24,6 +24,7 @@ macro_rules! call {
     };
 }
 
+pub mod alertmanager;
 pub mod data;
 pub mod exercises;
 pub mod packs;
@@ -49,6 +50,7 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Alertmanager(alertmanager::AlertmanagerRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.
