@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use super::alertmanager_lab::{AlertmanagerLab, AmExercisePage};
 use super::browser::{base, href};
 use super::data::provide_data;
 use super::exercise::ExercisePage;
@@ -38,6 +39,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/exercise/:id") view=ExercisePage />
                     <Route path=path!("/rules") view=RulesLab />
                     <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
+                    <Route path=path!("/alertmanager") view=AlertmanagerLab />
+                    <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                 </Routes>
             </main>
             <footer class="site-footer">

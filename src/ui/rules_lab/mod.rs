@@ -16,9 +16,9 @@ wasm_only! {
     mod exercise_page;
     mod page;
     pub mod recorded;
-    mod rule_editor;
+    pub mod rule_editor;
     mod rule_list;
-    mod run;
+    pub mod run;
 }
 
 wasm_only! {
