@@ -44,6 +44,8 @@ step_differential() {
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test differential -- --nocapture
+    # Relabeling: generated configs through `promtool check service-discovery` (tests/relabel_differential.rs).
+    cargo test --test relabel_differential -- --nocapture
 }
 
 # The default dataset exported as OpenMetrics must backfill with the real promtool
@@ -54,6 +56,8 @@ step_promtool_backfill() {
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test datasets_promtool
+    # The high-cardinality dataset's TSDB status against `promtool tsdb analyze` of its backfill.
+    cargo test --test cardinality_promtool -- --nocapture
 }
 
 # Differential tests against the real Alertmanager 0.25 (Debian's prometheus-alertmanager, with
@@ -70,8 +74,12 @@ step_alertmanager_differential() {
 # Every other native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
 # The tests against the real Prometheus/promtool and Alertmanager ran in their own steps above.
 step_unit() {
+    # tests/templates_amtool.rs renders notification templates with the real amtool.
+    if ! command -v amtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus-alertmanager
+    fi
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
-        --skip real_amtool_ --skip real_alertmanager_
+        --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_
 }
 
 # The release build of the site, as deployed (dist/).

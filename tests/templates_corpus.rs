@@ -129,8 +129,11 @@ fn compare(
     }
 }
 
-/// `ALERTS{alertname="X"}` or `ALERTS{alertname=~"re"}`: a predicate on alert names.
-fn alertname_matcher(expr: &str) -> Option<Box<dyn Fn(&str) -> bool>> {
+/// A predicate on alert names.
+type NameMatcher = Box<dyn Fn(&str) -> bool>;
+
+/// `ALERTS{alertname="X"}` or `ALERTS{alertname=~"re"}`.
+fn alertname_matcher(expr: &str) -> Option<NameMatcher> {
     let inner = expr.strip_prefix("ALERTS{")?.strip_suffix('}')?;
     if let Some(v) = inner.strip_prefix("alertname=\"").and_then(|r| r.strip_suffix('"')) {
         let v = v.to_string();

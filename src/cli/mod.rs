@@ -10,12 +10,15 @@ mod am;
 mod args;
 mod bench;
 mod bench_load;
+mod cardinality;
 mod check;
 mod data;
 mod export;
 mod json;
 mod query;
 mod query_range;
+mod relabel;
+mod relabel_dataset;
 mod rules;
 mod test;
 mod time;
@@ -32,6 +35,8 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    relabel::COMMAND,
+    cardinality::COMMAND,
     am::COMMAND,
 ];
 

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod openmetrics;
 pub mod pack;
 pub mod progress;
+pub mod relabel_exercise;
 pub mod rule_exercise;
 pub mod series;
 pub mod time;

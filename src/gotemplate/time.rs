@@ -213,7 +213,7 @@ pub fn format(t: &GoTime, layout: &str) -> String {
         out.push_str(prefix);
         let Some(std) = std else { break };
         rest = suffix;
-        let hour12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+        let hour12 = if c.hour.is_multiple_of(12) { 12 } else { c.hour % 12 };
         match std {
             Std::Year => out.push_str(&int_pad(c.year.rem_euclid(100), 2)),
             Std::LongYear => out.push_str(&int_pad(c.year, 4)),
@@ -331,7 +331,7 @@ pub fn weekday_name(d: i64) -> String {
 fn time_arg(args: &[Value]) -> GoTime {
     match args.first() {
         Some(Value::Time(t, _)) => *t,
-        _ => GoTime { secs: 0, nanos: 0 },
+        _ => GoTime::default(),
     }
 }
 
@@ -370,9 +370,7 @@ pub fn register(r: &mut Registry) {
     r.method(T, "Second", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).sec.into())));
     r.method(T, "Nanosecond", &[], |a, _| Ok(Value::Int(time_arg(a).nanos.into())));
     r.method(T, "UTC", &[], |a, _| Ok(Value::Time(time_arg(a), false)));
-    r.method(T, "IsZero", &[], |a, _| {
-        Ok(Value::Bool(time_arg(a).secs == -62_135_596_800 && time_arg(a).nanos == 0))
-    });
+    r.method(T, "IsZero", &[], |a, _| Ok(Value::Bool(time_arg(a) == GoTime::default())));
     const D: &str = "time.Duration";
     r.method(D, "String", &[], |a, _| Ok(Value::str(&duration_string(duration_arg(a)))));
     r.method(D, "Seconds", &[], |a, _| Ok(Value::Float(secs_of(duration_arg(a)))));

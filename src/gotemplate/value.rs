@@ -43,6 +43,13 @@ pub struct GoTime {
     pub nanos: u32,
 }
 
+impl Default for GoTime {
+    /// Go's zero `time.Time`: 0001-01-01 00:00:00 UTC.
+    fn default() -> Self {
+        GoTime { secs: -62_135_596_800, nanos: 0 }
+    }
+}
+
 /// The named integer types of package time that print as words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnumKind {
@@ -202,7 +209,7 @@ impl Value {
     }
 
     /// The length `len` reports, for strings, maps and slices.
-    pub fn len(&self) -> Option<usize> {
+    pub fn length(&self) -> Option<usize> {
         match self {
             Value::Str(s) | Value::Html(s) => Some(s.len()),
             Value::Map(m) => Some(m.entries.len()),

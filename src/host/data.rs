@@ -85,8 +85,11 @@ pub(super) fn handle(host: &mut Host, request: DataRequest) -> Vec<u8> {
 }
 
 fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
-    let meta = host.datasets.meta(id)?;
-    let storage = host.datasets.storage(id)?;
+    let relabeled = host.relabel.relabeled.as_ref().filter(|r| r.meta.id == id);
+    let (meta, storage) = match relabeled {
+        Some(r) => (r.meta.clone(), r.storage.clone()),
+        None => (host.datasets.meta(id)?, host.datasets.storage(id)?),
+    };
     Ok(DatasetInfo { catalog: Catalog::from_storage(&storage), facts: facts(meta, &storage) })
 }
 

@@ -25,10 +25,12 @@ macro_rules! call {
 }
 
 pub mod alertmanager;
+pub mod cardinality;
 pub mod data;
 pub mod exercises;
 pub mod packs;
 pub mod query;
+pub mod relabel;
 pub mod rules;
 pub mod text;
 
@@ -50,6 +52,8 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Relabel(relabel::RelabelRequest),
+    Cardinality(cardinality::CardinalityRequest),
     Alertmanager(alertmanager::AlertmanagerRequest),
 }
 

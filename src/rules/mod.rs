@@ -17,7 +17,6 @@ pub mod explain;
 pub mod load;
 pub mod model;
 pub mod names;
-pub mod template;
 pub mod templating;
 pub mod yaml;
 

@@ -18,12 +18,14 @@ macro_rules! wasm_only {
 
 pub mod alertmanager_lab;
 pub mod builtin_catalogue;
+pub mod cardinality;
 pub mod chart_model;
 pub mod exercise_data;
 pub mod format;
 pub mod highlight;
 pub mod packs;
 pub mod paths;
+pub mod relabel;
 pub mod request;
 pub mod rules_lab;
 

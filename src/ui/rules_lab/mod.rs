@@ -16,9 +16,9 @@ wasm_only! {
     mod exercise_page;
     mod page;
     pub mod recorded;
-    pub mod rule_editor;
+    pub(crate) mod rule_editor;
     mod rule_list;
-    pub mod run;
+    pub(crate) mod run;
 }
 
 wasm_only! {
