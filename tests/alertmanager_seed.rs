@@ -71,3 +71,29 @@ fn notifications_with_and_without_inhibition() {
     println!("feature-store drill: with {with:?}, without {without:?}");
     assert_eq!((with, without), ([0, 0, 6, 0], [0, 0, 6, 0]));
 }
+
+#[test]
+fn promplay_am_simulate_prints_the_counts() {
+    let argv: Vec<String> =
+        ["am", "simulate", "tests/alertmanager/seed_alertmanager.configmap.yaml", "--alerts", "sample"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = promql_playground::cli::main_with(&argv, &mut out, &mut err);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let table: Vec<&str> = text.lines().skip(1).take(6).collect();
+    assert_eq!(
+        table,
+        [
+            "receiver                  with inhibition    without",
+            "default                                 0          0",
+            "pagerduty                               3          3",
+            "slack-warnings                         13         13",
+            "email                                   4          4",
+            "total                                  20         20",
+        ]
+    );
+    assert!(text.starts_with("4336 POSTs (5159 alerts) from 2026-01-05T00:00:00Z for 48h\n"), "{text}");
+}

@@ -1,7 +1,8 @@
 //! `promplay am`: Alertmanager configurations from the command line, answering as amtool 0.25
 //! does. `check` is `amtool check-config` (with the error's file:line:col added), `routes` is
 //! `amtool config routes` and `routes test` prints exactly what `amtool config routes test`
-//! prints, exit codes included.
+//! prints, exit codes included. `simulate` prints the notifications Alertmanager would send for
+//! a timeline of alerts, with and without inhibition.
 
 use std::io::Write;
 use std::path::Path;
@@ -37,16 +38,17 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     };
     match sub.as_str() {
         "check" | "check-config" => run_check(rest, out),
+        "simulate" => super::am_simulate::run(rest, out),
         "routes" => match rest.split_first() {
             Some((s, r)) if s == "test" => run_routes_test(r, out),
             Some((s, r)) if s == "show" => run_routes_show(r, out),
             _ => run_routes_show(rest, out),
         },
-        other => Err(CliError::usage(format!("unknown subcommand {other:?} (check or routes)"))),
+        other => Err(CliError::usage(format!("unknown subcommand {other:?} (check, routes or simulate)"))),
     }
 }
 
-fn read(path: &str) -> Result<String, CliError> {
+pub(super) fn read(path: &str) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|e| CliError::failed(format!("cannot read {path}: {e}")))
 }
 

@@ -7,6 +7,7 @@
 use std::io::Write;
 
 mod am;
+mod am_simulate;
 mod args;
 mod bench;
 mod bench_load;
