@@ -25,7 +25,8 @@ async function counts(page) {
 }
 
 async function simulate(page) {
-  const before = await page.locator('[data-testid="am-headline"]').textContent().catch(() => null);
+  const headline = page.locator('[data-testid="am-headline"]');
+  const before = (await headline.count()) ? await headline.textContent() : null;
   await page.locator('[data-testid="simulate"]:not([disabled])').click();
   await page.waitForFunction(
     (prev) => {

@@ -12,7 +12,7 @@ use super::config::Config;
 use super::go_labels::alert_order;
 use super::inhibit::Inhibitor;
 use super::nflog::NotificationLog;
-use super::outcome::{Notification, NotifiedAlert, Outcome, Quiet, QuietReason};
+use super::outcome::{Notification, NotifiedAlert, Outcome, Quiet, QuietReason, MAX_QUIET};
 use super::route::RouteNode;
 use super::time_interval::contains_any;
 use crate::engine::{Labels, Millis};
@@ -66,7 +66,10 @@ fn notified(a: &Alert, now: Millis) -> NotifiedAlert {
 fn run_pipeline(batch: &[&Alert], group: usize, key: &str, node: &RouteNode, p: &mut Pipeline, now: Millis) {
     let receiver = &node.opts.receiver;
     let quiet = |p: &mut Pipeline, reason| {
-        p.outcome.quiet.push(Quiet { at: now, group, receiver: receiver.clone(), reason });
+        p.outcome.quiet_total += 1;
+        if p.outcome.quiet.len() < MAX_QUIET {
+            p.outcome.quiet.push(Quiet { at: now, group, receiver: receiver.clone(), reason });
+        }
     };
     let mut inhibited = Vec::new();
     let alerts: Vec<NotifiedAlert> = batch

@@ -133,11 +133,16 @@ pub struct Refused {
     pub message: String,
 }
 
+/// The most flushes-that-sent-nothing kept one by one ([`Outcome::quiet_total`] counts all).
+pub const MAX_QUIET: usize = 20_000;
+
 /// Everything a simulation produced.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub notifications: Vec<Notification>,
+    /// The first [`MAX_QUIET`] flushes that sent nothing for a reason.
     pub quiet: Vec<Quiet>,
+    pub quiet_total: usize,
     pub groups: Vec<GroupSummary>,
     pub refused: Vec<Refused>,
     /// Alerts received (after merging), and distinct label sets.

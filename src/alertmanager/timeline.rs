@@ -28,6 +28,11 @@ pub const DEFAULT_EVALUATION_INTERVAL: Millis = 60_000;
 pub const DEFAULT_RESEND_DELAY: Millis = 60_000;
 /// How long Prometheus keeps re-sending a resolved alert (`resolvedRetention`).
 pub const RESOLVED_RETENTION: Millis = 15 * 60_000;
+/// Limits that keep a simulation of a hand-written timeline small: the shortest evaluation
+/// interval, the latest offset (a year) and the most alerts.
+pub const MIN_EVALUATION_INTERVAL: Millis = 1000;
+pub const MAX_OFFSET: Millis = 366 * 24 * 3_600_000;
+pub const MAX_ALERTS: usize = 2000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,10 +94,28 @@ pub fn parse(file: &str, text: &str) -> Result<Timeline, ContentError> {
     let evaluation_interval =
         interval("evaluation_interval", &raw.evaluation_interval, DEFAULT_EVALUATION_INTERVAL);
     let resend_delay = interval("resend_delay", &raw.resend_delay, DEFAULT_RESEND_DELAY);
+    if evaluation_interval < MIN_EVALUATION_INTERVAL {
+        at(&[Seg::Key("evaluation_interval")], "evaluation_interval: give 1s or more".into());
+    }
+    if raw.alerts.len() > MAX_ALERTS {
+        at(&[Seg::Key("alerts")], format!("more than {MAX_ALERTS} alerts"));
+    }
     let mut firings = Vec::new();
     for (i, e) in raw.alerts.iter().enumerate() {
         let path = [Seg::Key("alerts"), Seg::Index(i), Seg::Key("firing")];
-        let times: Vec<Result<Millis, String>> = e.firing.iter().map(|t| duration::parse(t)).collect();
+        let times: Vec<Result<Millis, String>> = e
+            .firing
+            .iter()
+            .map(|t| {
+                duration::parse(t).and_then(|ms| {
+                    if ms > MAX_OFFSET {
+                        Err("later than a year".into())
+                    } else {
+                        Ok(ms)
+                    }
+                })
+            })
+            .collect();
         let (from, to) = match times.as_slice() {
             [Ok(from)] => (*from, None),
             [Ok(from), Ok(to)] if to > from => (*from, Some(*to)),
@@ -186,6 +209,8 @@ mod tests {
         assert_eq!(bad.problems[0].to_string(), "t.yaml:3: firing: the end must come after the start");
         assert!(parse("t.yaml", "alerts:\n- labels: {a: b}\n  firing: [soon]\n").is_err());
         assert!(parse("t.yaml", "alerts:\n- labels: {a: b}\n  fires: [1m]\n").is_err());
+        assert!(parse("t.yaml", "evaluation_interval: 1ms\nalerts: []\n").is_err());
+        assert!(parse("t.yaml", "alerts:\n- labels: {a: b}\n  firing: [100000h]\n").is_err());
     }
 
     #[test]

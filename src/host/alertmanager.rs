@@ -17,6 +17,10 @@ use crate::link::alertmanager::{
 use crate::link::answer;
 use crate::link::rules::{Progress, Step};
 
+/// The shortest `group_interval` the lab simulates (a 48-hour run stays a few thousand flushes
+/// per group).
+const MIN_GROUP_INTERVAL: crate::engine::Millis = 1000;
+
 /// What the engine module keeps for this area between calls.
 #[derive(Default)]
 pub struct AlertmanagerState {
@@ -43,6 +47,11 @@ fn start(host: &mut Host, c: StartSimulation) -> Result<Progress, String> {
     let config = load_with_placeholders(&c.config)
         .1
         .map_err(|e| format!("The configuration does not load: {}", e.message()))?;
+    let shortest =
+        crate::alertmanager::RouteTree::new(&config.route).nodes.iter().map(|n| n.opts.group_interval).min();
+    if shortest.is_some_and(|ms| ms < MIN_GROUP_INTERVAL) {
+        return Err("A group_interval under 1s would flush tens of thousands of times over 48 hours: give the routes 1s or more to simulate them here (`promplay am simulate` runs any).".into());
+    }
     let AlertSource::Timeline(text) = &c.alerts;
     let timeline = timeline::parse("alert timeline", text).map_err(|e| e.to_string())?;
     let meta = host.datasets.meta(&c.dataset)?;
@@ -144,6 +153,25 @@ mod tests {
         );
         let none = roundtrip(&mut host, OpenNotification { inhibition: true, index: 10_000 }).unwrap();
         assert!(none.is_err());
+    }
+
+    #[test]
+    fn runaway_simulations_are_refused_with_a_reason() {
+        let fast = SEED_CONFIG.replace("group_interval: 5m", "group_interval: 10ms");
+        let start = StartSimulation {
+            config: fast,
+            alerts: AlertSource::Timeline(SAMPLE_TIMELINE.into()),
+            dataset: "ml-platform".into(),
+        };
+        assert!(roundtrip(&mut Host::new(), start).unwrap().unwrap_err().contains("group_interval under 1s"));
+        let start = StartSimulation {
+            config: SEED_CONFIG.into(),
+            alerts: AlertSource::Timeline("evaluation_interval: 1ms\nalerts: []\n".into()),
+            dataset: "ml-platform".into(),
+        };
+        let err = roundtrip(&mut Host::new(), start).unwrap().unwrap_err();
+        assert!(err.contains("alert timeline:1: evaluation_interval: give 1s or more"), "{err}");
+        assert!(roundtrip(&mut Host::new(), SimulationStep).unwrap().is_err(), "no run under way");
     }
 
     #[test]

@@ -15,6 +15,9 @@ use crate::engine::Millis;
 use crate::link::alertmanager::{AlertRoute, RunView, SimulationReport};
 use crate::link::rules::Progress;
 
+/// The most notifications a run lists (the counts cover all).
+const MAX_ROWS: usize = 5000;
+
 /// Simulated instants per call: a 48 h run takes a few calls of a few milliseconds each.
 const INSTANTS_PER_STEP: usize = 4000;
 
@@ -143,8 +146,17 @@ fn run_view(config: &Config, outcome: &Outcome, receivers: &[String]) -> RunView
             None => quiet.push((reason, 1)),
         }
     }
+    if outcome.quiet_total > outcome.quiet.len() {
+        quiet.push((
+            format!("and {} more flushes not itemized", outcome.quiet_total - outcome.quiet.len()),
+            1,
+        ));
+    }
+    if outcome.notifications.len() > MAX_ROWS {
+        quiet.push((format!("notifications after the first {MAX_ROWS} are counted but not listed"), 1));
+    }
     RunView {
-        notifications: outcome.notifications.iter().map(|n| row(config, outcome, n)).collect(),
+        notifications: outcome.notifications.iter().take(MAX_ROWS).map(|n| row(config, outcome, n)).collect(),
         per_receiver: receivers.iter().map(|r| counts.get(r).copied().unwrap_or(0)).collect(),
         groups: outcome.groups.len(),
         quiet,
