@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+mod am;
+mod am_simulate;
 mod args;
 mod bench;
 mod bench_load;
@@ -36,6 +38,7 @@ const COMMANDS: &[Command] = &[
     rules::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
+    am::COMMAND,
 ];
 
 /// One subcommand.

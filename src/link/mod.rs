@@ -24,6 +24,7 @@ macro_rules! call {
     };
 }
 
+pub mod alertmanager;
 pub mod cardinality;
 pub mod data;
 pub mod exercises;
@@ -53,6 +54,7 @@ pub enum Request {
     Text(text::TextRequest),
     Relabel(relabel::RelabelRequest),
     Cardinality(cardinality::CardinalityRequest),
+    Alertmanager(alertmanager::AlertmanagerRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.
