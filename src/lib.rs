@@ -6,6 +6,7 @@
 //! app (`ui`) and the engine run as two modules: `ui` reaches the engine only through the
 //! messages of `link`, which `host` answers inside the engine module.
 
+pub mod alertmanager;
 pub mod assist;
 pub mod cardinality;
 #[cfg(not(target_arch = "wasm32"))]

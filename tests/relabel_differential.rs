@@ -130,7 +130,7 @@ fn scratch() -> PathBuf {
 }
 
 /// The comparison of one config; returns (label sets compared, sets where 3.x differs, note).
-fn compare(dir: &Path, n: usize, case: &generate::Case) -> Result<(usize, usize, Option<String>), String> {
+fn compare(dir: &Path, n: usize, case: &generate::Case) -> CaseOutcome {
     let path = dir.join(format!("config-{n:03}.yml"));
     std::fs::write(&path, config_file(case)).unwrap();
     let inputs: Vec<LabelMap> = case.inputs.iter().enumerate().map(|(i, l)| target_labels(l, i)).collect();
@@ -170,13 +170,17 @@ fn compare(dir: &Path, n: usize, case: &generate::Case) -> Result<(usize, usize,
     }
 }
 
+/// What [`compare`] found for one config: (label sets compared, sets where 3.x differs, note),
+/// or the disagreement.
+type CaseOutcome = Result<(usize, usize, Option<String>), String>;
+
 #[test]
 fn relabeling_agrees_with_prometheus_2_42() {
     let started = Instant::now();
     let dir = scratch();
     let cases = generate::cases(0x5eed_2042, CONFIGS, SETS_PER_CONFIG);
     // Two workers: promtool waits for discovery, so the time is mostly sleeping.
-    let results: Vec<Result<(usize, usize, Option<String>), String>> = std::thread::scope(|s| {
+    let results: Vec<CaseOutcome> = std::thread::scope(|s| {
         let halves: Vec<_> = (0..2)
             .map(|w| {
                 let (dir, cases) = (&dir, &cases);

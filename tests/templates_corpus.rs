@@ -171,7 +171,7 @@ fn copies_match_the_shared_corpus() {
         return;
     };
     let mut compared = 0;
-    for dir in ["converted", "own"] {
+    for dir in ["converted", "own", "check_rules"] {
         for entry in std::fs::read_dir(Path::new(CORPUS).join(dir)).expect("corpus dir").flatten() {
             let rel = Path::new(dir).join(entry.file_name());
             let ours = std::fs::read(entry.path()).expect("copy");
@@ -180,5 +180,5 @@ fn copies_match_the_shared_corpus() {
             compared += 1;
         }
     }
-    assert!(compared >= 12, "{compared}");
+    assert!(compared >= 14, "{compared}");
 }

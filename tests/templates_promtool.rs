@@ -234,6 +234,31 @@ fn parse_errors_read_as_promtool_reports_them() {
     assert!(wrong.is_empty(), "{} differ:\n{}", wrong.len(), wrong.join("\n"));
 }
 
+/// Prometheus's own check fixtures (tests/templates/corpus/check_rules): the same verdict and
+/// the same template errors as promtool.
+#[test]
+fn corpus_check_fixtures_agree_with_promtool() {
+    let promtool = promtool();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/templates/corpus/check_rules");
+    for name in ["rules.yml", "rules-bad.yml"] {
+        let path = dir.join(name);
+        let out = Command::new(&promtool).args(["check", "rules"]).arg(&path).output().expect("promtool");
+        let theirs = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let report = check(&text, &CheckOptions::promtool_2());
+        let ours = report.render(name);
+        assert_eq!(
+            report.verdict().exit_code(false),
+            out.status.code().unwrap_or(-1),
+            "{name}:\n{ours}\n{theirs}"
+        );
+        let template_errors = |t: &str| -> Vec<String> {
+            t.lines().filter_map(|l| l.find("template: ").map(|i| l[i..].to_string())).collect()
+        };
+        assert_eq!(template_errors(&ours), template_errors(&theirs), "{name}");
+    }
+}
+
 /// The generated rule file itself is valid for promtool and for us.
 #[test]
 fn generated_rules_check_clean() {

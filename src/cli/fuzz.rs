@@ -49,8 +49,9 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         return Ok(0);
     }
     let number = |name: &str, default: u64| -> Result<u64, CliError> {
-        args.get(name)
-            .map_or(Ok(default), |v| v.parse().map_err(|_| CliError::usage(format!("--{name} takes a whole number, not {v:?}"))))
+        args.get(name).map_or(Ok(default), |v| {
+            v.parse().map_err(|_| CliError::usage(format!("--{name} takes a whole number, not {v:?}")))
+        })
     };
     let seconds = number("seconds", 60)?;
     let max_runs = number("runs", u64::MAX)?;
@@ -60,7 +61,10 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let wanted: Vec<&str> = args.all("target");
     let mut chosen = Vec::new();
     for name in &wanted {
-        chosen.push(fuzz::target(name).ok_or_else(|| CliError::usage(format!("no fuzz target {name:?} (see --list)")))?);
+        chosen.push(
+            fuzz::target(name)
+                .ok_or_else(|| CliError::usage(format!("no fuzz target {name:?} (see --list)")))?,
+        );
     }
     if chosen.is_empty() {
         chosen = TARGETS.iter().collect();
@@ -69,7 +73,11 @@ fn run(args: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     OUT_DIR.get_or_init(|| dir.clone());
     let watchdog = Watchdog::start(HANG, on_hang);
     let budget = Duration::from_secs_f64(seconds as f64 / chosen.len() as f64);
-    writeln!(out, "{:<22} {:>11} {:>9} {:>8} {:>10} {:>8}", "target", "runs", "runs/s", "corpus", "slowest", "findings")?;
+    writeln!(
+        out,
+        "{:<22} {:>11} {:>9} {:>8} {:>10} {:>8}",
+        "target", "runs", "runs/s", "corpus", "slowest", "findings"
+    )?;
     let (mut total_runs, mut total_findings) = (0u64, 0usize);
     for target in chosen {
         let report = fuzz::fuzz(target, seed, budget, max_runs, slow, Some(&watchdog));

@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+mod am;
+mod am_simulate;
 mod args;
 mod bench;
 mod bench_load;
@@ -37,6 +39,7 @@ const COMMANDS: &[Command] = &[
     rules::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
+    am::COMMAND,
     fuzz::COMMAND,
 ];
 

@@ -177,7 +177,7 @@ pub fn fuzz(
     let mut seen: HashSet<u64> = HashSet::new();
     let mut report = Report { target: target.name, ..Report::default() };
     let started = Instant::now();
-    while report.runs < max_runs && (report.runs % 64 != 0 || started.elapsed() < budget) {
+    while report.runs < max_runs && (!report.runs.is_multiple_of(64) || started.elapsed() < budget) {
         let input = match target.generate {
             Some(generate) if rng.one_in(2) => {
                 let fresh = generate(&mut rng);
@@ -204,7 +204,9 @@ pub fn fuzz(
         report.runs += 1;
         report.slowest = report.slowest.max(took);
         match result {
-            Err(message) => report.findings.push(Finding { target: target.name, problem: Problem::Panic(message), input }),
+            Err(message) => {
+                report.findings.push(Finding { target: target.name, problem: Problem::Panic(message), input })
+            }
             Ok(_) if took > slow => {
                 report.findings.push(Finding { target: target.name, problem: Problem::Slow(took), input })
             }

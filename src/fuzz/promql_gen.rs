@@ -91,7 +91,8 @@ const SET: &[&str] = &["and", "or", "unless"];
 const DURATIONS: &[&str] = &["1s", "30s", "1m", "5m", "10m", "1h", "90m", "1h30m", "6h", "1d", "0s"];
 const STEPS: &[&str] = &["", "1m", "5m", "30s", "1h"];
 const AT_MODIFIERS: &[&str] = &[" @ start()", " @ end()", " @ 1767600000", " @ 0", " @ 1767700000.5"];
-const NUMBERS: &[&str] = &["0", "1", "2", "0.5", "0.95", "-1", "100", "1e3", "NaN", "Inf", "-Inf", "0x10", "1e-9"];
+const NUMBERS: &[&str] =
+    &["0", "1", "2", "0.5", "0.95", "-1", "100", "1e3", "NaN", "Inf", "-Inf", "0x10", "1e-9"];
 
 /// Names a query can refer to.
 pub struct Vocabulary {
@@ -136,7 +137,12 @@ fn scalar(rng: &mut Rng, vocab: &Vocabulary, depth: usize) -> String {
     match rng.below(4) {
         0 => format!("scalar({})", vector(rng, vocab, depth - 1)),
         1 => "time()".into(),
-        2 => format!("({} {} {})", scalar(rng, vocab, depth - 1), rng.pick(ARITHMETIC), scalar(rng, vocab, depth - 1)),
+        2 => format!(
+            "({} {} {})",
+            scalar(rng, vocab, depth - 1),
+            rng.pick(ARITHMETIC),
+            scalar(rng, vocab, depth - 1)
+        ),
         _ => format!("-{}", scalar(rng, vocab, depth - 1)),
     }
 }
@@ -173,7 +179,7 @@ fn modifiers(rng: &mut Rng) -> String {
         s.push_str(&format!(" offset {}{}", if rng.one_in(4) { "-" } else { "" }, rng.pick(DURATIONS)));
     }
     if rng.one_in(6) {
-        s.push_str(*rng.pick(AT_MODIFIERS));
+        s.push_str(rng.pick::<&str>(AT_MODIFIERS));
     }
     s
 }

@@ -67,7 +67,9 @@ pub static TARGETS: &[Target] = &[
     Target {
         name: "rules",
         about: "rule files: promtool's checks, then recording rules evaluated on a small dataset",
-        seeds: || seeds::files(&["tests/rules", "exercises/rules", "tests/templates/corpus"], &[".yml", ".yaml"]),
+        seeds: || {
+            seeds::files(&["tests/rules", "exercises/rules", "tests/templates/corpus"], &[".yml", ".yaml"])
+        },
         dict: YAML_DICT,
         generate: None,
         run: rules,
@@ -107,27 +109,86 @@ pub static TARGETS: &[Target] = &[
 ];
 
 const PROMQL_DICT: &[&str] = &[
-    "rate(", "sum by (job) (", "[5m]", "[1h:1m]", " offset 1h", " @ start()", "{job=\"api\"}", "histogram_quantile(0.9, ",
-    " on(model) group_left ", " / ", " and ", "topk(3, ", "label_replace(", "\"$1\"", ")", "[30d]", "count_values(\"x\", ",
+    "rate(",
+    "sum by (job) (",
+    "[5m]",
+    "[1h:1m]",
+    " offset 1h",
+    " @ start()",
+    "{job=\"api\"}",
+    "histogram_quantile(0.9, ",
+    " on(model) group_left ",
+    " / ",
+    " and ",
+    "topk(3, ",
+    "label_replace(",
+    "\"$1\"",
+    ")",
+    "[30d]",
+    "count_values(\"x\", ",
 ];
 const YAML_DICT: &[&str] = &[
-    "\n- ", ": ", "{}", "[]", "''", "null", "\n  - name: x\n    rules:\n", "record: a:b", "expr: up", "labels:\n",
-    "for: 5m", "duration: 1000d", "interval: 1ms", "series: 100000", "  ", "regex: (.*)", "action: replace",
+    "\n- ",
+    ": ",
+    "{}",
+    "[]",
+    "''",
+    "null",
+    "\n  - name: x\n    rules:\n",
+    "record: a:b",
+    "expr: up",
+    "labels:\n",
+    "for: 5m",
+    "duration: 1000d",
+    "interval: 1ms",
+    "series: 100000",
+    "  ",
+    "regex: (.*)",
+    "action: replace",
 ];
 const SERIES_DICT: &[&str] = &[
-    "load 1m\n", "  up{job=\"a\"} 0+1x10\n", " _ ", " stale ", "x1000000 ", "# TYPE x counter\n", "x_total 1 1\n",
-    "# EOF\n", "eval instant at 5m ", "{{schema:0 sum:5 count:4 buckets:[1 2 1]}}", "clear\n", "expect fail\n",
+    "load 1m\n",
+    "  up{job=\"a\"} 0+1x10\n",
+    " _ ",
+    " stale ",
+    "x1000000 ",
+    "# TYPE x counter\n",
+    "x_total 1 1\n",
+    "# EOF\n",
+    "eval instant at 5m ",
+    "{{schema:0 sum:5 count:4 buckets:[1 2 1]}}",
+    "clear\n",
+    "expect fail\n",
 ];
 const TEMPLATE_DICT: &[&str] = &[
-    "{{", "}}", "{{ range . }}", "{{ end }}", "{{ if ", "{{ else }}", "{{ template \"x\" . }}", "{{ define \"x\" }}",
-    " | ", "$labels", ".Labels.job", "humanize", "printf \"%0999d\" 1", "{{ $x := 1 }}", "(", ")", "len", "index",
+    "{{",
+    "}}",
+    "{{ range . }}",
+    "{{ end }}",
+    "{{ if ",
+    "{{ else }}",
+    "{{ template \"x\" . }}",
+    "{{ define \"x\" }}",
+    " | ",
+    "$labels",
+    ".Labels.job",
+    "humanize",
+    "printf \"%0999d\" 1",
+    "{{ $x := 1 }}",
+    "(",
+    ")",
+    "len",
+    "index",
 ];
 
 fn promql_seeds() -> Vec<String> {
-    let mut out: Vec<String> = ["up", "sum by (model) (rate(model_predictions_total[5m]))"].map(String::from).into();
+    let mut out: Vec<String> =
+        ["up", "sum by (model) (rate(model_predictions_total[5m]))"].map(String::from).into();
     for text in seeds::files(&["exercises"], &[".yaml"]) {
         for line in text.lines() {
-            if let Some(q) = line.trim().strip_prefix("reference: ").or_else(|| line.trim().strip_prefix("expr: ")) {
+            if let Some(q) =
+                line.trim().strip_prefix("reference: ").or_else(|| line.trim().strip_prefix("expr: "))
+            {
                 out.push(q.trim_matches(|c| c == '\'' || c == '"' || c == '>' || c == '|').to_string());
             }
         }
@@ -182,7 +243,9 @@ fn datasets() -> &'static [Loaded] {
                 let names = storage.label_names().into_iter().map(String::from).collect::<Vec<_>>();
                 let mut values: Vec<String> = ["model", "job", "le", "env"]
                     .iter()
-                    .flat_map(|l| storage.label_values(l).into_iter().take(8).map(String::from).collect::<Vec<_>>())
+                    .flat_map(|l| {
+                        storage.label_values(l).into_iter().take(8).map(String::from).collect::<Vec<_>>()
+                    })
                     .collect();
                 values.push(String::new());
                 let vocab = Vocabulary {
@@ -277,7 +340,9 @@ fn series(input: &str) -> u64 {
 }
 
 fn exercise(input: &str) -> u64 {
-    use crate::content::{exercise::Exercise, relabel_exercise::RelabelExercise, rule_exercise::RuleExercise};
+    use crate::content::{
+        exercise::Exercise, relabel_exercise::RelabelExercise, rule_exercise::RuleExercise,
+    };
     outcome(&Exercise::load("e.yaml", input))
         ^ outcome(&RuleExercise::load("r.yaml", input)).rotate_left(1)
         ^ outcome(&RelabelExercise::load("x.yaml", input)).rotate_left(2)
@@ -334,7 +399,12 @@ fn relabel(input: &str) -> u64 {
 fn alert_template(input: &str) -> u64 {
     use crate::rules::templating::{expand, AlertTemplateData, NoQueries};
     let labels = Labels::from_pairs([("alertname", "HighLatency"), ("job", "api"), ("instance", "a:9100")]);
-    let data = AlertTemplateData { labels: &labels, value: 0.25, external_labels: &Labels::default(), external_url: "" };
+    let data = AlertTemplateData {
+        labels: &labels,
+        value: 0.25,
+        external_labels: &Labels::default(),
+        external_url: "",
+    };
     outcome(&expand("A", input, &data, &NoQueries))
 }
 

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::registry::{Param, Registry, STRING};
 use super::value::{GoTime, Kind, List, Map, Struct};
 use super::{builtins, strings, textfuncs, MissingKey, NoHost, Options, Template, Value};
+use crate::content::time::days_from_civil;
 
 const KV: &str = "template.KV";
 const PAIRS: &str = "template.Pairs";
@@ -158,17 +159,6 @@ pub fn parse_rfc3339(s: &str) -> Option<GoTime> {
         secs: days_from_civil(year, month, day) * 86_400 + hour * 3600 + min * 60 + sec - offset,
         nanos,
     })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn pairs_of(v: &Value) -> Vec<(Rc<str>, Value)> {

@@ -109,6 +109,21 @@ impl Template {
         &self.name
     }
 
+    /// Parses `text` as a new template `name` that also sees this template's definitions (Go's
+    /// `Clone()` then `New(name).Parse(text)`): its own `define`s replace same-named ones.
+    pub fn parse_in(&self, name: &str, text: &str) -> Result<Template, String> {
+        let own = parse::parse(name, text, &|f| self.registry.lookup(f))?;
+        let mut trees = self.trees.clone();
+        trees.extend(own);
+        Ok(Template {
+            name: name.into(),
+            text: text.into(),
+            trees,
+            registry: self.registry.clone(),
+            options: self.options.clone(),
+        })
+    }
+
     /// Runs the template on `data`; `host` answers the registry's host functions. The error
     /// is Go's execution error.
     pub fn execute(&self, data: &Value, host: &dyn Host) -> Result<String, String> {

@@ -5,6 +5,7 @@
 
 use super::registry::{Registry, STRING};
 use super::value::{EnumKind, GoTime, Value};
+use crate::content::time::civil_from_days;
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -42,16 +43,8 @@ struct Civil {
 fn civil(t: &GoTime) -> Civil {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
+    let (month, day) = (month as u32, day as u32);
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     const CUMULATIVE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let yday = CUMULATIVE[(month - 1) as usize] + day + u32::from(leap && month > 2);

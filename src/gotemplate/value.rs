@@ -228,6 +228,12 @@ impl Map {
         Map { type_name, zero, entries }
     }
 
+    /// A map from entries already sorted by key, without duplicates (a label set's).
+    pub fn from_sorted(type_name: &'static str, zero: Value, entries: Vec<(Rc<str>, Value)>) -> Map {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+        Map { type_name, zero, entries }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.entries.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok().map(|i| &self.entries[i].1)
     }

@@ -45,7 +45,7 @@ mod tests {
             with_recorded: false,
         };
         let s = roundtrip(&mut host, c).unwrap().unwrap();
-        assert_eq!(s.head_stats.num_series, 441);
+        assert_eq!(s.head_stats.num_series, 606);
         assert_eq!(s.series_count_by_metric_name.len(), 5);
         let g = GroupSeries {
             dataset: "ml-platform".into(),

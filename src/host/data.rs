@@ -90,7 +90,8 @@ fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
         Some(r) => (r.meta.clone(), r.storage.clone()),
         None => (host.datasets.meta(id)?, host.datasets.storage(id)?),
     };
-    Ok(DatasetInfo { catalog: Catalog::from_storage(&storage), facts: facts(meta, &storage) })
+    let catalog = Catalog::from_storage(&storage).with_metadata(&meta);
+    Ok(DatasetInfo { catalog, facts: facts(meta, &storage) })
 }
 
 /// The facts of built-in dataset `id` (for the file the start page embeds).

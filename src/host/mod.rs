@@ -5,6 +5,7 @@
 //! Plain library code: the browser's engine module (src/bin/promql-engine.rs) wraps it in
 //! one exported function, and native tests drive it through the same bytes.
 
+mod alertmanager;
 mod cardinality;
 mod data;
 mod exercises;
@@ -40,6 +41,7 @@ pub struct Host {
     /// The relabeling simulator's run under way and its last relabeled dataset.
     pub relabel: relabel::RelabelState,
     pub relabel_exercises: relabel_exercises::RelabelExerciseState,
+    pub alertmanager: alertmanager::AlertmanagerState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
     /// module passes the page's `performance.now()`.
@@ -64,6 +66,7 @@ impl Host {
             Ok(Request::Text(r)) => text::handle(r),
             Ok(Request::Relabel(r)) => relabel::handle(self, r),
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
+            Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
         }
     }
 

@@ -188,7 +188,7 @@ mod tests {
         let mut host = Host::new();
         let start = StartRelabel { dataset: "ml-platform".into(), source: source(SEED_FIXED) };
         let p = roundtrip(&mut host, start).unwrap().unwrap();
-        assert_eq!((p.done, p.total), (0, 441));
+        assert_eq!((p.done, p.total), (0, 606));
         let result = loop {
             match roundtrip(&mut host, RelabelStep).unwrap().unwrap() {
                 Step::Running(_) => continue,
@@ -196,7 +196,7 @@ mod tests {
             }
         };
         assert_eq!(result.dataset, "ml-platform-relabeled");
-        assert_eq!(result.report.before.series, 441);
+        assert_eq!(result.report.before.series, 606);
         let info = roundtrip(&mut host, OpenDataset { id: result.dataset.clone() }).unwrap().unwrap();
         assert_eq!(info.facts.series, result.report.after.series);
         let q = RunQuery {
@@ -206,6 +206,6 @@ mod tests {
             with_recorded: false,
             limits: Default::default(),
         };
-        assert!(roundtrip(&mut host, q).unwrap().is_ok());
+        assert!(roundtrip(&mut host, q).unwrap().result.is_ok());
     }
 }

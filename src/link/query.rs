@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::explain_empty::WhyEmpty;
 use crate::engine::range::thousands;
 use crate::engine::{Deadline, EngineOptions, Millis, QueryError, QueryOutput};
 
@@ -9,6 +10,7 @@ use crate::engine::{Deadline, EngineOptions, Millis, QueryError, QueryOutput};
 #[derive(Debug, Serialize, Deserialize)]
 pub enum QueryRequest {
     Run(RunQuery),
+    Unit(QueryUnit),
 }
 
 /// When a query is evaluated.
@@ -46,7 +48,11 @@ impl Default for QueryLimits {
     /// Prometheus's defaults (`--query.timeout` is 2 minutes).
     fn default() -> Self {
         let engine = EngineOptions::default();
-        QueryLimits { max_samples: engine.max_samples, timeout_ms: 120_000, max_points: engine.max_range_steps }
+        QueryLimits {
+            max_samples: engine.max_samples,
+            timeout_ms: 120_000,
+            max_points: engine.max_range_steps,
+        }
     }
 }
 
@@ -152,11 +158,47 @@ mod tests {
         }
         let storage = crate::promqltest::run::load_storage("load 1m\n  x 0+1x100\n").unwrap();
         let limits = QueryLimits { timeout_ms: 50, ..QueryLimits::default() };
-        let r = crate::engine::range_query(&storage, "sum(rate(x[5m]))", 0, 6_000_000, 60_000, &limits.options(Some(clock)));
+        let r = crate::engine::range_query(
+            &storage,
+            "sum(rate(x[5m]))",
+            0,
+            6_000_000,
+            60_000,
+            &limits.options(Some(clock)),
+        );
         assert!(matches!(r, Err(QueryError::Timeout(_))), "{r:?}");
         let unlimited = QueryLimits::default().options(None);
-        assert!(crate::engine::range_query(&storage, "sum(rate(x[5m]))", 0, 6_000_000, 60_000, &unlimited).is_ok());
+        assert!(crate::engine::range_query(&storage, "sum(rate(x[5m]))", 0, 6_000_000, 60_000, &unlimited)
+            .is_ok());
     }
 }
 
-call!(RunQuery => Result<QueryOutput, QueryError>, Query(QueryRequest::Run));
+call!(RunQuery => QueryReply, Query(QueryRequest::Run));
+
+/// A query's result, exactly as the engine (and Prometheus) gives it, and what the pages add
+/// from the dataset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueryReply {
+    pub result: Result<QueryOutput, QueryError>,
+    /// Notes from the dataset's metadata: a counter function over a gauge, or the other way
+    /// round (see `content::metric_types`). Kept apart from the engine's own annotations.
+    pub type_notes: Vec<String>,
+    /// Why the result is empty, when it ran and is.
+    pub why_empty: Option<WhyEmpty>,
+}
+
+impl QueryReply {
+    /// A reply with only the result (no notes, nothing to explain).
+    pub fn bare(result: Result<QueryOutput, QueryError>) -> Self {
+        QueryReply { result, type_notes: Vec::new(), why_empty: None }
+    }
+}
+
+/// The unit of `query`'s result, for the chart's axis and tooltip (see
+/// [`crate::assist::units`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct QueryUnit {
+    pub query: String,
+}
+
+call!(QueryUnit => crate::assist::units::Unit, Query(QueryRequest::Unit));

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use super::alertmanager_lab::{AlertmanagerLab, AmExercisePage};
 use super::browser::{base, href};
 use super::data::provide_data;
 use super::exercise::ExercisePage;
@@ -43,6 +44,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cardinality") view=CardinalityPage />
                     <Route path=path!("/relabel") view=RelabelPage />
                     <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />
+                    <Route path=path!("/alertmanager") view=AlertmanagerLab />
+                    <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -172,7 +172,7 @@ pub const BUILTIN: &[BuiltinExercise] = &[
     },
     BuiltinExercise {
         id: "todo-2-3-predict-linear",
-        title: "Predict the next value",
+        title: "Forecast the request rate",
         seed_ref: "TODO 2.3 · step 3",
         task: "Task 2: Advanced PromQL for ML metrics",
         kind: ExerciseKind::Write,

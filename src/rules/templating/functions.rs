@@ -29,7 +29,7 @@ pub fn query_result<'a>(samples: impl Iterator<Item = (&'a Labels, f64)>) -> Val
             Value::Struct(Rc::new(Struct {
                 type_name: "template.sample",
                 pointer: true,
-                fields: vec![("Labels", Value::string_map(labels.iter())), ("Value", Value::Float(v))],
+                fields: vec![("Labels", super::labels_value(labels)), ("Value", Value::Float(v))],
             }))
         })
         .collect();
