@@ -14,7 +14,7 @@ cd "$ROOT"
 # shellcheck source=scripts/setup.sh
 source "$ROOT/scripts/setup.sh"
 
-STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill alertmanager_differential unit site e2e)
+STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill alertmanager_differential unit fuzz site e2e)
 
 # Installs the build and browser-test tools (skips what is already there).
 step_setup() {
@@ -80,6 +80,15 @@ step_unit() {
     fi
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
         --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_
+}
+
+# A short fuzzing pass (about 90 s) over every reader of untrusted text with the debug
+# promplay `unit` built (overflow checks on, panics unwind): a panic, or an input slower than
+# 10 s unoptimised, fails the step and is saved under test-artefacts/fuzz-findings/.
+# `scripts/fuzz.sh` runs the long, optimised campaign on demand.
+step_fuzz() {
+    cargo build --bin promplay
+    "$ROOT/target/debug/promplay" fuzz --seconds 90 --slow-ms 10000 --out "$ROOT/test-artefacts/fuzz-findings"
 }
 
 # The release build of the site, as deployed (dist/).

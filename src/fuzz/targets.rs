@@ -91,6 +91,14 @@ pub static TARGETS: &[Target] = &[
         run: relabel,
     },
     Target {
+        name: "alertmanager-config",
+        about: "alertmanager.yml files and ConfigMaps, routed and inhibited on a few label sets",
+        seeds: || seeds::files(&["tests/alertmanager", "exercises/alertmanager"], &[".yaml", ".yml"]),
+        dict: YAML_DICT,
+        generate: None,
+        run: alertmanager_config,
+    },
+    Target {
         name: "alert-template",
         about: "Prometheus alert label and annotation templates (Go text/template)",
         seeds: template_seeds,
@@ -394,6 +402,34 @@ fn relabel(input: &str) -> u64 {
         let _ = dataset::relabel_storage(small_storage(), &l.set);
     }
     outcome(&loaded)
+}
+
+fn alertmanager_config(input: &str) -> u64 {
+    use crate::alertmanager::config::load_with_placeholders;
+    use crate::alertmanager::inhibit::Inhibitor;
+    use crate::alertmanager::route::RouteTree;
+    use crate::alertmanager::tree::{matching_tree, routes_show};
+    let (_, loaded) = load_with_placeholders(input);
+    if let Ok(config) = &loaded {
+        let tree = RouteTree::new(&config.route);
+        let _ = routes_show(&tree);
+        let inhibitor = Inhibitor::new(&config.inhibit_rules);
+        for labels in [
+            Labels::from_pairs([
+                ("alertname", "ModelDown"),
+                ("severity", "critical"),
+                ("model", "fraud-detector"),
+            ]),
+            Labels::from_pairs([("alertname", "HighLatency"), ("severity", "warning"), ("team", "ml")]),
+            Labels::default(),
+        ] {
+            let _ = tree.receivers(&labels);
+            let _ = tree.matching_path(&labels);
+            let _ = matching_tree(&tree, &labels);
+            let _ = inhibitor.mutes(&labels, 0);
+        }
+    }
+    outcome(&loaded.map_err(|e| e.message()))
 }
 
 fn alert_template(input: &str) -> u64 {
