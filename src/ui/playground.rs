@@ -89,7 +89,7 @@ pub fn Playground() -> impl IntoView {
             // Let "Running…" paint before the (synchronous) evaluation starts.
             browser::next_paint().await;
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
-            outcome.set(Some(match inp.params(m) {
+            outcome.set(Some(match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
                 Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()))),
             }));

@@ -4,6 +4,7 @@
 use crate::content::instant::parse_time_input;
 use crate::content::time::{format_duration, parse_duration};
 use crate::engine::{EngineOptions, Millis};
+use crate::link::query::MAX_POINTS_FIELD;
 
 use super::format::thousands;
 
@@ -56,6 +57,12 @@ pub const AUTO_POINTS: i64 = 250;
 impl TimeInputs {
     /// Validates the inputs for `mode`; the error names the field and says what is wrong.
     pub fn params(&self, mode: Mode) -> Result<Params, String> {
+        self.params_within(mode, EngineOptions::default().max_range_steps)
+    }
+
+    /// Like [`Self::params`], for a range query allowed at most `max_points` steps (the
+    /// playground's Limits).
+    pub fn params_within(&self, mode: Mode, max_points: usize) -> Result<Params, String> {
         let time = parse_time_input(&self.time).map_err(|e| format!("Time: {e}"))?;
         if mode == Mode::Instant {
             return Ok(Params::Instant { time });
@@ -72,7 +79,7 @@ impl TimeInputs {
         if step <= 0 {
             return Err("Step: must be longer than 0s".into());
         }
-        check_resolution(range, step)?;
+        check_resolution(range, step, max_points)?;
         Ok(Params::Range { start: time.saturating_sub(range), end: time, step })
     }
 
@@ -87,16 +94,22 @@ impl TimeInputs {
 
 /// Refuses a step so fine that the engine would refuse the query (Prometheus's API allows
 /// 11,000 steps): the engine's message speaks of the API's `?step=` parameter, while the page
-/// should name its own field and the value that works.
-fn check_resolution(range: Millis, step: Millis) -> Result<(), String> {
-    let max = i64::try_from(EngineOptions::default().max_range_steps).unwrap_or(i64::MAX);
+/// should name its own field and the value that works. A cap other than Prometheus's also
+/// names the Limits field that set it.
+fn check_resolution(range: Millis, step: Millis, max_points: usize) -> Result<(), String> {
+    let max = i64::try_from(max_points).unwrap_or(i64::MAX);
     if range / step <= max {
         return Ok(());
     }
     let points = range / step + 1;
+    let set_by = if max_points == EngineOptions::default().max_range_steps {
+        String::new()
+    } else {
+        format!(" (\u{201c}{MAX_POINTS_FIELD}\u{201d} under Limits)")
+    };
     Err(format!(
         "Step: {} is too fine for a range of {}: it asks for {} points per series, and a range query \
-         may have at most {} steps. Set Step to {} or more, or shorten Range.",
+         may have at most {} steps{set_by}. Set Step to {} or more, or shorten Range.",
         format_duration(step),
         format_duration(range),
         thousands(u64::try_from(points).unwrap_or(u64::MAX)),
@@ -181,6 +194,14 @@ mod tests {
         // Exactly 11,000 steps is allowed, as in Prometheus.
         assert!(inputs("2026-01-06T00:00:00Z", "11000s", "1s").params(Mode::Range).is_ok());
         assert!(inputs("2026-01-06T00:00:00Z", "11001s", "1s").params(Mode::Range).is_err());
+        // A lowered cap (the playground's Limits) names the field that set it.
+        let lowered =
+            inputs("2026-01-06T00:00:00Z", "1d", "1m").params_within(Mode::Range, 500).expect_err("capped");
+        assert!(
+            lowered.contains("at most 500 steps (\u{201c}Max points per series\u{201d} under Limits)"),
+            "{lowered}"
+        );
+        assert!(inputs("2026-01-06T00:00:00Z", "1d", "1m").params_within(Mode::Range, 1440).is_ok());
         for range in [1_000, 3_600_000, 86_400_000, 7 * 86_400_000, 400 * 86_400_000] {
             let step = min_step(range, 11_000);
             assert!(
