@@ -2,22 +2,27 @@
 # Benchmarks the seed's queries in promplay and in a real Prometheus (Debian's 2.42) on the same
 # data, side by side.
 #
-#   scripts/bench-vs-prometheus.sh [--dataset ID] [--runs N]
+#   scripts/bench-vs-prometheus.sh [--dataset ID] [--runs N] [--no-wasm]
 #
 # promplay: `promplay bench --tsv` (release build) gives each query's median evaluation time.
 # Prometheus: the dataset is exported as OpenMetrics, backfilled with promtool, served on a free
 # port on 127.0.0.1, and each query is sent RUNS times to /api/v1/query(_range) with
 # stats=all; the median of data.stats.timings.evalTotalTime is kept. Same queries, same
 # evaluation times. The ratio column is Prometheus time / promplay time (> 1: promplay faster).
+# wasm in Chromium: the same query set run by the site's engine module inside headless Chromium
+# (e2e/bench.mjs on dist/, built with `trunk build --release` if missing); its ratio column is
+# wasm time / native time. --no-wasm leaves that column out.
 set -euo pipefail
 
 dataset=ml-platform
 runs=15
+wasm=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --dataset) dataset="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --no-wasm) wasm=no; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +53,19 @@ echo "== promplay bench --dataset $dataset --runs $runs"
 "$promplay" bench --dataset "$dataset" --runs "$runs" | tee "$work/promplay.txt"
 "$promplay" bench --dataset "$dataset" --runs "$runs" --tsv > "$work/promplay.tsv"
 
+: > "$work/wasm.tsv"
+if [ "$wasm" = yes ]; then
+  # shellcheck source=scripts/setup.sh
+  source "$root/scripts/setup.sh"
+  setup_test >/dev/null
+  [ -f dist/index.html ] || { setup_build; trunk build --release; }
+  echo "== wasm in Chromium: node e2e/bench.mjs --dataset $dataset --runs $runs"
+  node e2e/bench.mjs --dataset "$dataset" --runs "$runs"
+  node e2e/bench.mjs --dataset "$dataset" --runs "$runs" --tsv > "$work/wasm.tsv"
+fi
+# Median ms of each wasm row, in the order of promplay's rows (the same query set).
+mapfile -t wasm_ms < <(awk -F'\t' 'NR > 1 { print $7 }' "$work/wasm.tsv")
+
 echo "== exporting $dataset and backfilling it with promtool"
 "$promplay" export --dataset "$dataset" --format openmetrics > "$work/data.om"
 promtool tsdb create-blocks-from openmetrics --quiet "$work/data.om" "$work/tsdb" >/dev/null
@@ -68,10 +86,11 @@ echo "   prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}') on
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else print a[int((NR+1)/2)]}'; }
 
 echo
-echo "== side by side (median of $runs runs; ms; ratio = Prometheus / promplay)"
-printf '%3s  %-7s  %12s  %14s  %8s  %12s  %12s  %s\n' \
-  "#" mode "promplay ms" "Prometheus ms" ratio "samples pp" "samples prom" query
+echo "== side by side (median of $runs runs; ms; ratio = Prometheus / promplay; wasm/native = wasm in Chromium / promplay)"
+printf '%3s  %-7s  %12s  %14s  %8s  %10s  %11s  %12s  %12s  %s\n' \
+  "#" mode "promplay ms" "Prometheus ms" ratio "wasm ms" "wasm/native" "samples pp" "samples prom" query
 slower=0
+row=0
 # Tabs become \037 first: `read` would merge adjacent tabs (empty fields) as whitespace.
 while IFS=$'\037' read -r id mode time start end step ms samples query; do
   [ "$id" = id ] && continue
@@ -96,7 +115,11 @@ while IFS=$'\037' read -r id mode time start end step ms samples query; do
   line="$(awk -v p="$prom_s" -v m="$ms" 'BEGIN {
     pm = p * 1000; r = (m > 0) ? pm / m : 0;
     printf "%12.3f  %14.3f  %8.1f", m, pm, r; if (r < 1) exit 1 }')" || slower=$((slower + 1))
-  printf '%3s  %-7s  %s  %12s  %12s  %s\n' "$id" "$mode" "$line" "$samples" "$psamples" "$query"
+  wms="${wasm_ms[$row]:-}"
+  row=$((row + 1))
+  wasm_cols="$(awk -v w="$wms" -v m="$ms" 'BEGIN {
+    if (w == "") printf "%10s  %11s", "-", "-"; else printf "%10.3f  %11.1f", w, (m > 0 ? w / m : 0) }')"
+  printf '%3s  %-7s  %s  %s  %12s  %12s  %s\n' "$id" "$mode" "$line" "$wasm_cols" "$samples" "$psamples" "$query"
 done < <(tr '\t' '\037' < "$work/promplay.tsv")
 echo
 if [ "$slower" -eq 0 ]; then

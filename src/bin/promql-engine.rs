@@ -21,6 +21,25 @@ mod exported {
         fn now() -> f64;
     }
 
+    /// `promplay bench` measured in the browser: the seed's queries on built-in dataset
+    /// `dataset`, `runs` times each, timed with the page's clock. Returns the table, then the
+    /// tab-separated rows (e2e/bench.mjs prints both; scripts/bench-vs-prometheus.sh reads
+    /// the rows).
+    #[wasm_bindgen]
+    pub fn bench(dataset: &str, runs: u32) -> String {
+        use promql_playground::bench::{run_all, table, tsv};
+        console_error_panic_hook::set_once();
+        let storage = match promql_playground::content::builtin_dataset(dataset).and_then(|d| d.storage()) {
+            Ok(s) => s,
+            Err(e) => return format!("error: {e}"),
+        };
+        let Some((_, end)) = storage.time_bounds() else {
+            return "error: the dataset holds no samples".into();
+        };
+        let rows = run_all(&storage, end, runs as usize, &now);
+        format!("{}\n{}", table(&rows), tsv(&rows))
+    }
+
     /// Answers one encoded request (see `promql_playground::link`).
     #[wasm_bindgen]
     pub fn call(request: &[u8]) -> Vec<u8> {

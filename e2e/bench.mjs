@@ -1,0 +1,38 @@
+// `promplay bench` inside Chromium: serves dist/, loads the engine module in a headless page
+// and runs the seed's query set through its `bench` export (the same table as the native
+// CLI, timed with performance.now()). Prints the table; with --tsv, only the rows that
+// scripts/bench-vs-prometheus.sh reads.
+//
+//   node e2e/bench.mjs [--dataset ml-platform] [--runs 15] [--tsv]
+
+import { launch, serveSite } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const dataset = option('--dataset', 'ml-platform');
+const runs = Number(option('--runs', '15'));
+
+const site = await serveSite();
+const browser = await launch();
+try {
+  const page = await browser.page();
+  await page.goto(site.url);
+  const out = await page.evaluate(
+    async ({ dataset, runs }) => {
+      const base = document.baseURI.replace(/[^/]*$/, '');
+      const m = await import(`${base}promql-engine.js`);
+      await m.default({ module_or_path: `${base}promql-engine_bg.wasm` });
+      return m.bench(dataset, runs);
+    },
+    { dataset, runs },
+  );
+  if (out.startsWith('error:')) throw new Error(out);
+  const [table, tsv] = out.split('\nid\t');
+  process.stdout.write(args.includes('--tsv') ? `id\t${tsv}` : `${dataset} in Chromium's engine module; median of ${runs} runs\n${table}`);
+} finally {
+  await browser.close();
+  await site.close();
+}
