@@ -5,12 +5,13 @@
 //! controls, chart geometry, highlighting, paths) compiles everywhere so `cargo test` covers
 //! it natively.
 
-/// Declares items that exist only in the browser build (components and browser glue): each
-/// gets `#[cfg(target_arch = "wasm32")]`, so native builds and `cargo test` skip them.
+/// Declares items that exist only in the browser app (components and browser glue): each
+/// gets `#[cfg(all(target_arch = "wasm32", feature = "app"))]`, so native builds, `cargo
+/// test` and the engine module (built without the `app` feature) skip them.
 macro_rules! wasm_only {
     ($($item:item)*) => {
         $(
-            #[cfg(target_arch = "wasm32")]
+            #[cfg(all(target_arch = "wasm32", feature = "app"))]
             $item
         )*
     };
@@ -66,7 +67,7 @@ wasm_only! {
 }
 
 /// Mounts the app on the page body.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub fn mount() {
     // A panic would otherwise leave a blank page and a bare "unreachable" in the console.
     console_error_panic_hook::set_once();
