@@ -1,21 +1,19 @@
-//! A small seeded random number generator (SplitMix64) for the fuzzer: reproducible runs
-//! from a `--seed`, no dependency.
+//! The fuzzer's seeded random numbers: reproducible runs from a `--seed`, on the dataset
+//! generators' SplitMix64 (`content::generator::prng`), with the picks mutations need.
 
-/// SplitMix64: fast, good enough to pick mutations, and the same sequence on every platform.
+use crate::content::generator::prng;
+
+/// A seeded generator: the same sequence on every platform.
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub struct Rng(prng::Rng);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Rng(prng::Rng::new(seed ^ 0x9E37_79B9_7F4A_7C15))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A number in `0..n` (0 when `n` is 0).
