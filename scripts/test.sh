@@ -34,6 +34,8 @@ step_clippy() {
 # The web app's components only compile for wasm32.
 step_clippy_wasm() {
     cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+    # The engine module is built without the app's UI crates (index.html).
+    cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine --no-default-features -- -D warnings
 }
 
 # Differential test against a real Prometheus (Debian's 2.42, with promtool): installs it when
