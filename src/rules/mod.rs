@@ -3,23 +3,29 @@
 //!
 //! - [`load`] decodes a rule file (strictly, like Prometheus), [`configmap`] finds rule files
 //!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
-//! - [`eval`] runs recording rules over a dataset's timeline, [`explain`] says why a rule
-//!   recorded nothing, [`cost`] compares raw queries with recorded series.
+//! - [`eval`] runs recording and alerting rules over a dataset's timeline ([`alerting`] is one
+//!   alerting rule's state machine, [`alert_timeline`] what it did), [`explain`] says why a
+//!   rule recorded nothing, [`cost`] compares raw queries with recorded series.
 
+pub mod alert_template;
+pub mod alert_timeline;
+pub mod alerting;
 pub mod ast;
 pub mod check;
 pub mod configmap;
 pub mod cost;
 pub mod duration;
 pub mod eval;
+pub mod eval_output;
 pub mod explain;
 pub mod load;
 pub mod model;
 pub mod names;
 pub mod template;
+pub mod unittest;
 pub mod yaml;
 
 pub use check::{check, CheckOptions, CheckReport, Diagnostic, Severity, Verdict};
-pub use eval::{evaluate, evaluate_timed, EvalOptions, Evaluation, RuleOutcome};
+pub use eval::{evaluate, evaluate_timed, EvalOptions, Evaluation, Restore, RuleOutcome};
 pub use load::Dialect;
 pub use model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};
