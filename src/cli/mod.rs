@@ -16,6 +16,7 @@ mod json;
 mod query;
 mod query_range;
 mod rules;
+mod rules_alerts;
 mod test;
 mod test_rules;
 mod time;

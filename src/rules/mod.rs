@@ -7,9 +7,11 @@
 //!   alerting rule's state machine, [`alert_timeline`] what it did), [`explain`] says why a
 //!   rule recorded nothing, [`cost`] compares raw queries with recorded series.
 
+pub mod alert_explain;
 pub mod alert_template;
 pub mod alert_timeline;
 pub mod alerting;
+pub mod alerts_at;
 pub mod ast;
 pub mod check;
 pub mod configmap;
