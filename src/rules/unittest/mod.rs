@@ -21,7 +21,7 @@ use super::duration;
 use crate::engine::Millis;
 
 pub use report::render;
-pub use run::{run_file, FileOutcome, Problem, RuleSource, RunOptions};
+pub use run::{evaluate_group, firing, run_file, AlertFacts, FileOutcome, Problem, RuleSource, RunOptions};
 
 /// A unit-test file (promtool's `unitTestFile`).
 #[derive(Clone, Debug, Default, Deserialize)]

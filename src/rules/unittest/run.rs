@@ -224,27 +224,10 @@ impl GroupRun<'_> {
             );
             return self.fail(|group| Problem::Input { group, message });
         }
-        let storage = match self.input_series() {
-            Ok(s) => s,
+        let (evaluation, eval_opts) = match evaluate_group(self.group, self.interval, rules, self.opts) {
+            Ok(e) => e,
             Err(message) => return self.fail(|group| Problem::Input { group, message }),
         };
-        let engine = EngineOptions {
-            closed_windows: self.opts.closed_windows,
-            default_subquery_step: self.interval,
-            ..EngineOptions::default()
-        };
-        let external_labels = Labels::from_pairs(self.group.external_labels.clone());
-        let eval_opts = EvalOptions {
-            start: Some(0),
-            end: Some(self.max_eval_time()),
-            global_interval: self.interval,
-            engine,
-            uniform_interval: true,
-            restore: Restore::Immediately,
-            external_labels,
-            external_url: self.group.external_url.clone(),
-        };
-        let evaluation = evaluate(&storage, rules, &eval_opts);
         let failed_at = first_error(&evaluation);
         let alerting: Vec<&Rule> = rules.rules().map(|(_, r)| r).filter(|r| r.is_alerting()).collect();
         let mut tests: Vec<(Millis, &AlertTest)> = self
@@ -269,34 +252,6 @@ impl GroupRun<'_> {
         for test in &self.group.promql_expr_test {
             self.check_promql(test, &evaluation.storage, &eval_opts.engine);
         }
-    }
-
-    /// The input series, one value per `interval` from time 0.
-    fn input_series(&self) -> Result<Storage, String> {
-        let step = duration_field(&self.group.interval).unwrap_or(0);
-        let mut storage = Storage::new();
-        for s in &self.group.input_series {
-            let desc = parse_series_line(&format!("{} {}", s.series, s.values))
-                .map_err(|e| format!("input series {:?}: {e}", s.series))?;
-            let id = storage.series_id(&desc.labels);
-            for (i, v) in desc.values.iter().enumerate() {
-                let t = i as Millis * step;
-                let appended = match v {
-                    SeqValue::Float(f) => storage.append(id, t, *f),
-                    SeqValue::Histogram { h, .. } => storage.append_histogram(id, t, h.clone()),
-                    SeqValue::Omitted => continue,
-                };
-                appended.map_err(|e| format!("input series {:?}: {e}", s.series))?;
-            }
-        }
-        Ok(storage)
-    }
-
-    /// The latest `eval_time` of the group's tests: where evaluation stops.
-    fn max_eval_time(&self) -> Millis {
-        let alerts = self.group.alert_rule_test.iter().map(|a| &a.eval_time);
-        let exprs = self.group.promql_expr_test.iter().map(|p| &p.eval_time);
-        alerts.chain(exprs).map(|t| duration_field(t).unwrap_or(0)).max().unwrap_or(0)
     }
 
     fn check_alerts(
@@ -367,6 +322,62 @@ impl GroupRun<'_> {
     }
 }
 
+/// Evaluates `rules` over test group `group`'s input series as promtool does: from 0 to the
+/// group's latest `eval_time`, every `interval`, alerting rules restored at once, group
+/// intervals ignored. Returns the evaluation and the options it ran with.
+pub fn evaluate_group(
+    group: &TestGroup,
+    interval: Millis,
+    rules: &RuleFile,
+    opts: RunOptions,
+) -> Result<(Evaluation, EvalOptions), String> {
+    let storage = input_series(group)?;
+    let engine = EngineOptions {
+        closed_windows: opts.closed_windows,
+        default_subquery_step: interval,
+        ..EngineOptions::default()
+    };
+    let eval_opts = EvalOptions {
+        start: Some(0),
+        end: Some(max_eval_time(group)),
+        global_interval: interval,
+        engine,
+        uniform_interval: true,
+        restore: Restore::Immediately,
+        external_labels: Labels::from_pairs(group.external_labels.clone()),
+        external_url: group.external_url.clone(),
+    };
+    Ok((evaluate(&storage, rules, &eval_opts), eval_opts))
+}
+
+/// The input series, one value per `interval` from time 0.
+fn input_series(group: &TestGroup) -> Result<Storage, String> {
+    let step = duration_field(&group.interval).unwrap_or(0);
+    let mut storage = Storage::new();
+    for s in &group.input_series {
+        let desc = parse_series_line(&format!("{} {}", s.series, s.values))
+            .map_err(|e| format!("input series {:?}: {e}", s.series))?;
+        let id = storage.series_id(&desc.labels);
+        for (i, v) in desc.values.iter().enumerate() {
+            let t = i as Millis * step;
+            let appended = match v {
+                SeqValue::Float(f) => storage.append(id, t, *f),
+                SeqValue::Histogram { h, .. } => storage.append_histogram(id, t, h.clone()),
+                SeqValue::Omitted => continue,
+            };
+            appended.map_err(|e| format!("input series {:?}: {e}", s.series))?;
+        }
+    }
+    Ok(storage)
+}
+
+/// The latest `eval_time` of the group's tests: where evaluation stops.
+fn max_eval_time(group: &TestGroup) -> Millis {
+    let alerts = group.alert_rule_test.iter().map(|a| &a.eval_time);
+    let exprs = group.promql_expr_test.iter().map(|p| &p.eval_time);
+    alerts.chain(exprs).map(|t| duration_field(t).unwrap_or(0)).max().unwrap_or(0)
+}
+
 /// `name{labels}`, `{labels}` or `name` (or nothing: no labels), as promtool's ParseMetric.
 fn parse_series_labels(text: &str) -> Result<Labels, String> {
     if text.trim().is_empty() {
@@ -389,8 +400,9 @@ fn expected_alert(e: &ExpectedAlert, alertname: &str) -> AlertFacts {
     }
 }
 
-/// The alerts of `timeline` firing after the evaluation at `tick`, with their annotations.
-fn firing(
+/// The alerts of `timeline` firing after the evaluation at `tick`, with their annotations
+/// (what an `alert_rule_test` at that evaluation compares).
+pub fn firing(
     timeline: &AlertTimeline,
     rule: &Rule,
     tick: Millis,
