@@ -11,6 +11,7 @@ pub mod assist;
 pub mod cli;
 pub mod content;
 pub mod engine;
+pub mod gotemplate;
 pub mod host;
 pub mod link;
 pub mod promqltest;

@@ -348,7 +348,7 @@ pub fn significant(v: f64) -> String {
         return crate::engine::value::format_float(v);
     }
     let digits = 4 - 1 - v.abs().log10().floor() as i32;
-    if (-2..=10).contains(&digits) {
+    if (-2..=7).contains(&digits) {
         let shown = format!("{:.*}", digits.max(0) as usize, v);
         if shown.contains('.') {
             return shown.trim_end_matches('0').trim_end_matches('.').to_string();

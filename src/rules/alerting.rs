@@ -12,10 +12,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::alert_template::{AlertTemplate, AlertTemplateData, TemplateQuerier};
 use super::alert_timeline::RESOLVED_RETENTION;
 use super::alert_timeline::{AlertInstance, AlertState, AlertTimeline, Ending, Episode, Refresh};
+use super::load::Dialect;
 use super::model::Rule;
+use super::templating::{AlertTemplate, AlertTemplateData, TemplateQuerier};
 use crate::engine::{Labels, Millis, METRIC_NAME};
 
 /// Prometheus's error for two result samples that become one alert.
@@ -51,13 +52,14 @@ pub struct RuleTemplates {
 }
 
 impl RuleTemplates {
-    pub fn new(rule: &Rule) -> Self {
+    /// The rule's templates, parsed with the template functions of `dialect`.
+    pub fn new(rule: &Rule, dialect: Dialect) -> Self {
         let compile = |list: &[super::model::KeyValue]| {
             let mut out: Vec<(String, Text)> = list
                 .iter()
                 .map(|kv| {
                     let text = if kv.value.contains("{{") {
-                        Text::Template(AlertTemplate::parse(&rule.alert, &kv.value))
+                        Text::Template(AlertTemplate::parse_dialect(&rule.alert, &kv.value, dialect))
                     } else {
                         // Text without actions expands to itself: no need to run it.
                         Text::Plain(kv.value.clone())
@@ -84,7 +86,8 @@ impl RuleTemplates {
         };
         let result = match text {
             Text::Plain(s) => return s.clone(),
-            Text::Template(Err(e)) => Err(e.clone()),
+            // A template that does not parse fails at every expansion, as in Prometheus.
+            Text::Template(Err(e)) => Err(format!("error parsing template __alert_{}: {e}", self.alert)),
             Text::Template(Ok(t)) => t.execute(&data, env.querier),
         };
         result.unwrap_or_else(|e| format!("<error expanding template: {e}>"))
@@ -137,10 +140,10 @@ pub struct AlertingRule {
 
 impl AlertingRule {
     /// A rule with no alerts yet; `limit` is its group's (0 or negative: no limit).
-    pub fn new(rule: &Rule, limit: i64) -> Self {
+    pub fn new(rule: &Rule, limit: i64, dialect: Dialect) -> Self {
         let raw_labels = Labels::from_pairs(rule.labels.iter().map(|kv| (kv.name.clone(), kv.value.clone())));
         AlertingRule {
-            templates: RuleTemplates::new(rule),
+            templates: RuleTemplates::new(rule, dialect),
             for_: rule.for_,
             keep_firing_for: rule.keep_firing_for,
             raw_labels,
@@ -319,19 +322,11 @@ fn alert_series(
     labels
 }
 
-/// A querier for templates that have nothing to query (tests, previews).
-pub struct NoQueries;
-
-impl TemplateQuerier for NoQueries {
-    fn query(&self, _expr: &str) -> Result<Vec<(Labels, f64)>, String> {
-        Err("queries are not available here".into())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rules::model::KeyValue;
+    use crate::rules::templating::NoQueries;
 
     fn rule(for_: Millis, keep: Millis) -> Rule {
         Rule {
@@ -375,7 +370,7 @@ mod tests {
 
     #[test]
     fn for_and_keep_firing_for() {
-        let mut r = AlertingRule::new(&rule(2 * 60_000, 0), 0);
+        let mut r = AlertingRule::new(&rule(2 * 60_000, 0), 0, Dialect::default());
         let states = run(&mut r, &[true, true, true, true, false, true]);
         assert_eq!(states, ["pending", "pending", "firing", "firing", "-", "pending"]);
         let t = r.into_timeline();
@@ -388,7 +383,7 @@ mod tests {
         );
         assert_eq!(e[1].active_at, 300_000);
 
-        let mut kept = AlertingRule::new(&rule(0, 2 * 60_000), 0);
+        let mut kept = AlertingRule::new(&rule(0, 2 * 60_000), 0, Dialect::default());
         let states = run(&mut kept, &[true, false, false, false, true]);
         assert_eq!(states, ["firing", "firing", "firing", "-", "firing"]);
         let t = kept.into_timeline();
@@ -398,7 +393,7 @@ mod tests {
 
     #[test]
     fn a_gap_cancels_a_pending_alert() {
-        let mut r = AlertingRule::new(&rule(2 * 60_000, 5 * 60_000), 0);
+        let mut r = AlertingRule::new(&rule(2 * 60_000, 5 * 60_000), 0, Dialect::default());
         assert_eq!(run(&mut r, &[true, false, true]), ["pending", "-", "pending"]);
         let t = r.into_timeline();
         assert_eq!(t.instances[0].episodes[0].ended, Some((60_000, Ending::Cancelled)));
@@ -408,7 +403,7 @@ mod tests {
     fn alerts_series_carry_raw_labels_and_truncated_active_at() {
         let mut rule = rule(0, 0);
         rule.labels.push(KeyValue { name: "empty".into(), value: "".into(), ..KeyValue::default() });
-        let mut r = AlertingRule::new(&rule, 0);
+        let mut r = AlertingRule::new(&rule, 0, Dialect::default());
         let sample = Labels::from_pairs([("__name__", "x"), ("alertname", "fromseries")]);
         let out = r.eval(3_996, vec![(sample, 1.0)], &env(), true).unwrap();
         let shown: Vec<String> = out.iter().map(|(l, v)| format!("{l} {v}")).collect();
@@ -424,11 +419,11 @@ mod tests {
 
     #[test]
     fn duplicates_and_limits_are_errors() {
-        let mut r = AlertingRule::new(&rule(0, 0), 0);
+        let mut r = AlertingRule::new(&rule(0, 0), 0, Dialect::default());
         let a = Labels::from_pairs([("__name__", "x"), ("job", "j")]);
         let b = Labels::from_pairs([("__name__", "y"), ("job", "j")]);
         assert_eq!(r.eval(0, vec![(a.clone(), 1.0), (b, 1.0)], &env(), true), Err(DUPLICATE_ALERT.into()));
-        let mut limited = AlertingRule::new(&rule(0, 0), 1);
+        let mut limited = AlertingRule::new(&rule(0, 0), 1, Dialect::default());
         let c = Labels::from_pairs([("job", "k")]);
         assert_eq!(
             limited.eval(0, vec![(a, 1.0), (c, 1.0)], &env(), true),

@@ -5,7 +5,7 @@
 use super::alert_timeline::{AlertState, AlertTimeline};
 use super::alerting::{RuleTemplates, TemplateEnv};
 use super::eval::{EvalOptions, Evaluation};
-use super::eval_output::StorageQuerier;
+use super::eval_output::template_querier;
 use super::model::{Rule, RuleFile};
 use crate::engine::{Labels, Millis, Storage};
 
@@ -39,7 +39,14 @@ pub fn alerts_at(
     let rules = alerting_rules(file);
     let mut out = Vec::new();
     for (i, (timeline, rule)) in evaluation.alerts.iter().zip(rules).enumerate() {
-        out.extend(rule_alerts_at(i, timeline, &RuleTemplates::new(rule), &evaluation.storage, t, opts));
+        out.extend(rule_alerts_at(
+            i,
+            timeline,
+            &RuleTemplates::new(rule, opts.templates.dialect),
+            &evaluation.storage,
+            t,
+            opts,
+        ));
     }
     out
 }
@@ -58,7 +65,7 @@ pub fn rule_alerts_at(
         .into_iter()
         .filter_map(|(instance, episode)| {
             let refresh = episode.refresh_at(t)?;
-            let querier = StorageQuerier { storage, t: refresh.t, opts: &opts.engine };
+            let querier = template_querier(storage, refresh.t, opts);
             let env = TemplateEnv {
                 external_labels: &opts.external_labels,
                 external_url: &opts.external_url,

@@ -19,6 +19,7 @@ use super::alert_timeline::AlertTimeline;
 use super::alerting::{ALERTS, ALERTS_FOR_STATE};
 use super::ast;
 use super::eval_output::{vector_result, RuleRun};
+use super::load::Dialect;
 use super::model::{Rule, RuleFile, RuleGroup};
 use crate::engine::{eval, parse, EngineOptions, Labels, Millis, QueryStats, Storage, Value, METRIC_NAME};
 
@@ -46,6 +47,19 @@ pub struct EvalOptions {
     pub external_labels: Labels,
     #[serde(default)]
     pub external_url: String,
+    /// How alert templates run: a Prometheus 3 server's by default.
+    #[serde(default)]
+    pub templates: TemplateMode,
+}
+
+/// How alert label and annotation templates run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TemplateMode {
+    /// Whose template functions: Prometheus 3's, or 2.42's for promtool 2.42.
+    pub dialect: Dialect,
+    /// promtool runs templates without `--web.external-url`: `externalURL` and `pathPrefix`
+    /// then fail (`$externalURL`, from the test group's `external_url`, still works).
+    pub no_external_url: bool,
 }
 
 /// When an alerting rule counts as "restored", which is when it starts writing its series.
@@ -70,6 +84,7 @@ impl Default for EvalOptions {
             restore: Restore::default(),
             external_labels: Labels::empty(),
             external_url: String::new(),
+            templates: TemplateMode::default(),
         }
     }
 }
@@ -183,7 +198,7 @@ pub fn evaluate_timed(
 
     let plan = plan(file);
     let mode = if plan.iter().any(|p| p.reads_later) { Mode::PerTick } else { Mode::PerRule };
-    let mut runs: Vec<RuleRun> = plan.iter().map(|p| run.rule_run(p)).collect();
+    let mut runs: Vec<RuleRun> = plan.iter().map(|p| run.rule_run(p, opts)).collect();
     match mode {
         Mode::PerRule => {
             for (i, p) in plan.iter().enumerate() {
@@ -274,7 +289,7 @@ impl Run {
         (0..).map(move |k: i64| first.saturating_add(k.saturating_mul(step))).take_while(move |&t| t <= end)
     }
 
-    fn rule_run(&self, p: &Planned) -> RuleRun {
+    fn rule_run(&self, p: &Planned, opts: &EvalOptions) -> RuleRun {
         let (interval, ticks) = (self.interval(p.group), self.ticks(p.group).count());
         let outcome = RuleOutcome {
             group: p.group.name.clone(),
@@ -295,7 +310,7 @@ impl Run {
             ticks,
             ..AlertTimeline::default()
         };
-        RuleRun::new(p.rule, p.group.limit, outcome, timeline)
+        RuleRun::new(p.rule, p.group.limit, outcome, timeline, opts)
     }
 
     /// The fast path: the rule's whole timeline as one range query (or, when the query

@@ -6,13 +6,13 @@
 
 use std::collections::HashSet;
 
-use super::alert_template::TemplateQuerier;
 use super::alert_timeline::AlertTimeline;
 use super::alerting::{AlertingRule, TemplateEnv};
 use super::eval::{EvalOptions, Restore, RuleOutcome};
 use super::model::Rule;
+use super::templating::EngineQuerier;
 use crate::engine::value::stale_nan;
-use crate::engine::{eval, parse, EngineOptions, Labels, Millis, QueryStats, Storage, Value, METRIC_NAME};
+use crate::engine::{Labels, Millis, QueryStats, Storage, Value, METRIC_NAME};
 
 /// Most failed evaluations kept per rule (the rest are only counted).
 const MAX_KEPT_ERRORS: usize = 5;
@@ -24,9 +24,15 @@ pub enum RuleRun {
 }
 
 impl RuleRun {
-    pub fn new(rule: &Rule, limit: i64, outcome: RuleOutcome, timeline: AlertTimeline) -> RuleRun {
+    pub fn new(
+        rule: &Rule,
+        limit: i64,
+        outcome: RuleOutcome,
+        timeline: AlertTimeline,
+        opts: &EvalOptions,
+    ) -> RuleRun {
         if rule.is_alerting() {
-            let mut alerting = AlertingRule::new(rule, limit);
+            let mut alerting = AlertingRule::new(rule, limit, opts.templates.dialect);
             alerting.timeline = AlertTimeline { name: alerting.timeline.name.clone(), ..timeline };
             RuleRun::Alerting { rule: Box::new(alerting), writer: SeriesWriter::default(), evaluations: 0 }
         } else {
@@ -64,7 +70,7 @@ impl RuleRun {
                 // A server marks alerting rules restored after the group's second evaluation.
                 let restored = opts.restore == Restore::Immediately || *evaluations >= 2;
                 *evaluations += 1;
-                let querier = StorageQuerier { storage, t, opts: &opts.engine };
+                let querier = template_querier(storage, t, opts);
                 let env = TemplateEnv {
                     external_labels: &opts.external_labels,
                     external_url: &opts.external_url,
@@ -93,20 +99,11 @@ fn keep_error(errors: &mut Vec<(Millis, String)>, count: &mut usize, t: Millis, 
     }
 }
 
-/// Template queries (`query "expr"`) at the evaluation time, over what is stored so far.
-pub struct StorageQuerier<'a> {
-    pub storage: &'a Storage,
-    pub t: Millis,
-    pub opts: &'a EngineOptions,
-}
-
-impl TemplateQuerier for StorageQuerier<'_> {
-    fn query(&self, expr: &str) -> Result<Vec<(Labels, f64)>, String> {
-        let parsed = parse::parse(expr).map_err(|e| e.to_string())?;
-        let output =
-            eval::eval_instant(self.storage, &parsed, self.t, self.opts).map_err(|e| e.to_string())?;
-        vector_result(output.value)
-    }
+/// What alert templates of an evaluation at `t` may query: the storage written so far, and
+/// the external URL unless templates run as promtool runs them.
+pub fn template_querier<'a>(storage: &'a Storage, t: Millis, opts: &'a EvalOptions) -> EngineQuerier<'a> {
+    let external_url = (!opts.templates.no_external_url).then_some(opts.external_url.as_str());
+    EngineQuerier { storage, time: t, options: &opts.engine, external_url }
 }
 
 /// A rule's query result as the rule manager's query function returns it: a vector (a

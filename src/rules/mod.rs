@@ -5,10 +5,11 @@
 //!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
 //! - [`eval`] runs recording and alerting rules over a dataset's timeline ([`alerting`] is one
 //!   alerting rule's state machine, [`alert_timeline`] what it did), [`explain`] says why a
-//!   rule recorded nothing, [`cost`] compares raw queries with recorded series.
+//!   rule recorded nothing, [`cost`] compares raw queries with recorded series;
+//! - [`templating`] expands alert label and annotation templates as Prometheus does;
+//! - [`unittest`] is `promtool test rules`.
 
 pub mod alert_explain;
-pub mod alert_template;
 pub mod alert_timeline;
 pub mod alerting;
 pub mod alerts_at;
@@ -24,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod template;
+pub mod templating;
 pub mod unittest;
 pub mod yaml;
 
@@ -31,3 +33,4 @@ pub use check::{check, CheckOptions, CheckReport, Diagnostic, Severity, Verdict}
 pub use eval::{evaluate, evaluate_timed, EvalOptions, Evaluation, Restore, RuleOutcome};
 pub use load::Dialect;
 pub use model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};
+pub use templating::{expand, AlertTemplate, AlertTemplateData, TemplateQuerier};

@@ -10,8 +10,8 @@ use crate::engine::{eval, parse as promql, EngineOptions, Labels, Millis, Storag
 use crate::promqltest::notation::{parse_metric, parse_series_line, SeqValue};
 use crate::rules::alert_timeline::{AlertState, AlertTimeline};
 use crate::rules::alerting::{RuleTemplates, TemplateEnv, ALERT_NAME};
-use crate::rules::eval::{evaluate, EvalOptions, Evaluation, Restore};
-use crate::rules::eval_output::{vector_result, StorageQuerier};
+use crate::rules::eval::{evaluate, EvalOptions, Evaluation, Restore, TemplateMode};
+use crate::rules::eval_output::{template_querier, vector_result};
 use crate::rules::load::Dialect;
 use crate::rules::model::{Rule, RuleFile};
 use crate::rules::{check, CheckOptions, Severity};
@@ -346,6 +346,7 @@ pub fn evaluate_group(
         restore: Restore::Immediately,
         external_labels: Labels::from_pairs(group.external_labels.clone()),
         external_url: group.external_url.clone(),
+        templates: TemplateMode { dialect: opts.dialect, no_external_url: true },
     };
     Ok((evaluate(&storage, rules, &eval_opts), eval_opts))
 }
@@ -409,7 +410,7 @@ pub fn firing(
     storage: &Storage,
     opts: &EvalOptions,
 ) -> Vec<AlertFacts> {
-    let templates = RuleTemplates::new(rule);
+    let templates = RuleTemplates::new(rule, opts.templates.dialect);
     timeline
         .active_at(tick)
         .into_iter()
@@ -417,7 +418,7 @@ pub fn firing(
         .map(|(instance, episode)| {
             let annotations = match episode.refresh_at(tick) {
                 Some(refresh) => {
-                    let querier = StorageQuerier { storage, t: refresh.t, opts: &opts.engine };
+                    let querier = template_querier(storage, refresh.t, opts);
                     let env = TemplateEnv {
                         external_labels: &opts.external_labels,
                         external_url: &opts.external_url,
