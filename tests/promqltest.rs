@@ -182,11 +182,12 @@ fn upstream_corpus_holds_its_floor() {
 }
 
 /// Prometheus 2.42's own engine tests (../shared/promqltest/v2.42, all 566 evals pass on
-/// promtool 2.42) run with the engine's Prometheus 2.x windows (`closed_windows`), the mode
-/// `promplay test rules` evaluates promtool files in. The evals that still fail are the
-/// other documented 2.42-vs-3.x differences (docs/differential.md), listed here exactly.
+/// promtool 2.42) run with the engine's Prometheus 2.x windows and arithmetic
+/// (`closed_windows`, `v2_numerics`), the mode `promplay test rules` evaluates promtool files
+/// in. The evals that still fail are other documented 2.42-vs-3.x differences
+/// (docs/differential.md), listed here exactly.
 #[test]
-fn prometheus_2_42_corpus_passes_with_closed_windows() {
+fn prometheus_2_42_corpus_passes_in_the_2x_modes() {
     use promql_playground::engine::EngineOptions;
     use promql_playground::promqltest::run::run_str_with;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -199,7 +200,7 @@ fn prometheus_2_42_corpus_passes_with_closed_windows() {
         println!("2.42 corpus not present at {}; skipping", dir.display());
         return;
     }
-    let opts = EngineOptions { closed_windows: true, ..EngineOptions::default() };
+    let opts = EngineOptions { closed_windows: true, v2_numerics: true, ..EngineOptions::default() };
     let mut reports = Vec::new();
     for f in test_files(&dir) {
         let text = fs::read_to_string(&f).unwrap_or_else(|e| panic!("cannot read {}: {e}", f.display()));
@@ -210,9 +211,8 @@ fn prometheus_2_42_corpus_passes_with_closed_windows() {
     let failures: Vec<String> =
         reports.iter().flat_map(|r| r.failures().map(move |e| format!("{}:{}", r.name, e.line))).collect();
     println!("{}", render_report(&reports, true));
-    // The differences closed windows do not cover (docs/differential.md names each reason).
+    // The differences the 2.x modes do not cover (docs/differential.md names each reason).
     let expected = [
-        "functions.test:137", // rate-zero-clamp
         "functions.test:298", // 3.x accepts any UTF-8 label name
         "operators.test:479", // atan2-drops-name
         "operators.test:482", // atan2-drops-name
@@ -220,5 +220,5 @@ fn prometheus_2_42_corpus_passes_with_closed_windows() {
     assert_eq!(failures, expected, "2.42 evals failing with closed windows");
     // `holt_winters` is `double_exponential_smoothing` since 3.0: the parser has only that.
     assert_eq!(counts.skipped, 2, "skipped 2.42 evals");
-    assert_eq!(counts.passed, 560);
+    assert_eq!(counts.passed, 561);
 }

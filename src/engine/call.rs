@@ -79,6 +79,7 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         exprs,
         t,
         range_window,
+        v2_numerics: ev.opts.v2_numerics,
         annotations: &mut ev.annotations,
         bucket_plan,
     };
@@ -251,7 +252,7 @@ fn reduce_windows(
     let to = selector::reference_time(t, &vs.at, &vs.offset, ev.start, ev.end);
     let from = to.saturating_sub(selector::duration_ms(&ms.range));
     let after = ev.opts.window_after(to, selector::duration_ms(&ms.range));
-    let ctx = WindowCtx { window: (from, to), t, param };
+    let ctx = WindowCtx { window: (from, to), t, param, v2_numerics: ev.opts.v2_numerics };
     let mut hints = ev.selectors.take_hints(vs, ids.len());
     let node = ms as *const MatrixSelector as usize;
     let mut sliding = Vec::new();
@@ -355,7 +356,7 @@ fn reduce_subquery(
             return Ok(None);
         }
         let distinct = grid.result_labels(&mut ev.names, keeps_name);
-        let ctx = WindowCtx { window: window.nominal(), t, param };
+        let ctx = WindowCtx { window: window.nominal(), t, param, v2_numerics: ev.opts.v2_numerics };
         let mut out = Vec::new();
         grid.for_each_window(window.read(), |labels, result, points| {
             if counter_info {

@@ -43,6 +43,12 @@ pub struct EngineOptions {
     /// instead of 3.x's left-open `(t - r, t]`. What promtool 2.42 evaluates rule tests with.
     #[serde(default)]
     pub closed_windows: bool,
+    /// Prometheus 2.x arithmetic, to the last bit of what promtool 2.42 computes: `sum` adds
+    /// without compensation (3.x: Kahan), `avg` and `avg_over_time` keep an incremental mean,
+    /// and `rate`/`increase`/`delta` clamp at the counter's zero point before the
+    /// extrapolation threshold and scale by `factor / range`.
+    #[serde(default)]
+    pub v2_numerics: bool,
 }
 
 impl Default for EngineOptions {
@@ -53,6 +59,7 @@ impl Default for EngineOptions {
             default_subquery_step: 60 * 1000,
             max_range_steps: 11_000,
             closed_windows: false,
+            v2_numerics: false,
         }
     }
 }

@@ -24,10 +24,20 @@ const M: Millis = 60_000;
 /// The windows: the fraud-detector error incident, the search-ranker traffic drop, the
 /// churn-predictor stop and the recommender memory leak (with its daily peak around it).
 pub const WINDOWS: &[Window] = &[
-    Window { name: "fraud-incident", start: 32 * H, length: 3 * H + 30 * M, models: &["fraud-detector"] },
-    Window { name: "traffic-drop", start: 39 * H, length: 3 * H, models: &["search-ranker"] },
-    Window { name: "predictions-stop", start: 43 * H, length: 2 * H + 30 * M, models: &["churn-predictor"] },
-    Window { name: "memory-leak", start: 19 * H + 30 * M, length: 3 * H, models: &["recommender"] },
+    Window {
+        name: "fraud-incident",
+        start: 32 * H + 30 * M,
+        length: 2 * H + 30 * M,
+        models: &["fraud-detector"],
+    },
+    Window {
+        name: "traffic-drop",
+        start: 39 * H + 30 * M,
+        length: 2 * H + 15 * M,
+        models: &["search-ranker"],
+    },
+    Window { name: "predictions-stop", start: 43 * H + 30 * M, length: 2 * H, models: &["churn-predictor"] },
+    Window { name: "memory-leak", start: 19 * H + 45 * M, length: 2 * H, models: &["recommender"] },
 ];
 
 /// The window's series: (labels, values in series notation).

@@ -12,6 +12,7 @@
 mod expect;
 mod inputs;
 mod rules;
+mod tolerance;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ use promql_playground::rules::{check, CheckOptions};
 
 /// Label and annotation templates in the generated rules.
 const TEMPLATES: bool = true;
+// (Failures promtool reports are parsed by `tolerance`; only last-digit differences of
+// values promtool sums in a random order pass.)
 /// Fewest checked instants over all windows.
 const MIN_INSTANTS: usize = 1_000;
 const INTERVAL: i64 = inputs::STEP;
@@ -129,8 +132,18 @@ fn promtool_passes_our_alert_expectations() {
 
     let started = Instant::now();
     let (code, output) = run_promtool(&promtool, &dir, "alerts_test.yml");
-    println!("promtool test rules: exit {code} in {:.1} s", started.elapsed().as_secs_f64());
-    assert_eq!(code, 0, "promtool disagrees:\n{}", tail(&output));
+    let (unexplained, tolerated) = if code == 0 { (Vec::new(), 0) } else { tolerance::unexplained(&output) };
+    println!(
+        "promtool test rules: exit {code} in {:.1} s; {tolerated} checks differ only in the last printed digit \
+         of a value promtool sums in a random order (see tolerance.rs)",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        code == 0 || (code == 1 && unexplained.is_empty()),
+        "promtool disagrees:\n{}",
+        unexplained.join("\n\n")
+    );
+    assert!(tolerated * 100 <= instants, "{tolerated} last-digit differences: more than 1% of the checks");
     assert!(instants >= MIN_INSTANTS, "only {instants} checked instants");
     assert!(
         firing > 100 && transitions > 50,

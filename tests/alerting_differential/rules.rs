@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use promql_playground::engine::{eval, parse, EngineOptions, Storage, Value};
 use promql_playground::rules::configmap;
+use promql_playground::rules::unittest::RunOptions;
 
 /// The base expressions of generated rules: (name, expression).
 const BASES: &[(&str, &str)] = &[
@@ -62,8 +63,7 @@ pub fn seed_files(root: &std::path::Path) -> Vec<(String, String)> {
 /// Every value `expr` takes over `storages` (evaluated every 30 s, Prometheus 2.x windows).
 fn observed(expr: &str, storages: &[(&Storage, i64)]) -> Vec<f64> {
     let parsed = parse::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
-    let opts =
-        EngineOptions { closed_windows: true, max_range_steps: usize::MAX, ..EngineOptions::default() };
+    let opts = EngineOptions { max_range_steps: usize::MAX, ..RunOptions::promtool_2().engine(30_000) };
     let mut values = Vec::new();
     for (storage, end) in storages {
         let out = eval::eval_range(storage, &parsed, 0, *end, 30_000, &opts)

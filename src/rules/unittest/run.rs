@@ -23,24 +23,33 @@ pub trait RuleSource {
     fn resolve(&self, pattern: &str) -> Result<Vec<(String, String)>, String>;
 }
 
-/// Which Prometheus the tests follow.
+/// Which Prometheus the tests follow: its rule-file format and template functions, and for
+/// 2.42 its engine's closed windows and uncompensated sums.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunOptions {
-    /// The rule-file format (2.42: no group `labels`/`query_offset`, legacy names).
     pub dialect: Dialect,
-    /// Prometheus 2.x windows (`[t - r, t]`), as promtool 2.42 evaluates.
-    pub closed_windows: bool,
 }
 
 impl RunOptions {
     /// promtool 2.42, the one Debian installs (the default).
     pub fn promtool_2() -> Self {
-        RunOptions { dialect: Dialect::Prometheus2, closed_windows: true }
+        RunOptions { dialect: Dialect::Prometheus2 }
     }
 
-    /// Prometheus 3's windows and rule format.
+    /// Prometheus 3's windows, numerics and rule format.
     pub fn prometheus_3() -> Self {
-        RunOptions { dialect: Dialect::Prometheus3, closed_windows: false }
+        RunOptions { dialect: Dialect::Prometheus3 }
+    }
+
+    /// The engine settings promtool of this version evaluates with.
+    pub fn engine(&self, interval: Millis) -> EngineOptions {
+        let v2 = self.dialect == Dialect::Prometheus2;
+        EngineOptions {
+            closed_windows: v2,
+            v2_numerics: v2,
+            default_subquery_step: interval,
+            ..EngineOptions::default()
+        }
     }
 }
 
@@ -332,11 +341,7 @@ pub fn evaluate_group(
     opts: RunOptions,
 ) -> Result<(Evaluation, EvalOptions), String> {
     let storage = input_series(group)?;
-    let engine = EngineOptions {
-        closed_windows: opts.closed_windows,
-        default_subquery_step: interval,
-        ..EngineOptions::default()
-    };
+    let engine = opts.engine(interval);
     let eval_opts = EvalOptions {
         start: Some(0),
         end: Some(max_eval_time(group)),
