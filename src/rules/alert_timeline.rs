@@ -148,6 +148,8 @@ pub struct AlertTimeline {
     pub for_: Millis,
     pub keep_firing_for: Millis,
     pub interval: Millis,
+    /// The first evaluation's time (the others follow every `interval`).
+    pub first_tick: Millis,
     /// Evaluations in the timeline.
     pub ticks: usize,
     /// Evaluations whose expression returned at least one sample.
@@ -157,6 +159,8 @@ pub struct AlertTimeline {
     /// The first few failed evaluations: (time, message).
     pub errors: Vec<(Millis, String)>,
     pub error_count: usize,
+    /// Every failed evaluation's time (nothing is sent to Alertmanager after those).
+    pub failed_at: Vec<Millis>,
     pub stats: QueryStats,
     /// Time spent evaluating the rule (milliseconds of the clock given; 0 without one).
     pub eval_ms: f64,
@@ -209,6 +213,11 @@ impl AlertTimeline {
         }
         out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.labels.cmp(&b.labels)));
         out
+    }
+
+    /// The evaluation times, in order.
+    pub fn tick_times(&self) -> impl Iterator<Item = Millis> + '_ {
+        (0..self.ticks).map(move |k| self.first_tick + k as Millis * self.interval)
     }
 
     /// True when some alert of the rule fired at some point.

@@ -50,6 +50,10 @@ pub struct EvalOptions {
     /// How alert templates run: a Prometheus 3 server's by default.
     #[serde(default)]
     pub templates: TemplateMode,
+    /// Where evaluation ticks fall within the interval: at multiples of it plus this. A
+    /// Prometheus server offsets each group by a hash of its name; 0 keeps ticks on round times.
+    #[serde(default)]
+    pub tick_phase: Millis,
 }
 
 /// How alert label and annotation templates run.
@@ -85,6 +89,7 @@ impl Default for EvalOptions {
             external_labels: Labels::empty(),
             external_url: String::new(),
             templates: TemplateMode::default(),
+            tick_phase: 0,
         }
     }
 }
@@ -194,6 +199,7 @@ pub fn evaluate_timed(
         end,
         global: opts.global_interval.max(1),
         uniform: opts.uniform_interval,
+        phase: opts.tick_phase,
     };
 
     let plan = plan(file);
@@ -270,6 +276,7 @@ struct Run {
     end: Millis,
     global: Millis,
     uniform: bool,
+    phase: Millis,
 }
 
 impl Run {
@@ -280,11 +287,14 @@ impl Run {
         g.interval_or(self.global).max(1)
     }
 
-    /// The group's evaluation times: multiples of its interval within `[start, end]`.
+    /// The group's evaluation times: multiples of its interval (plus the phase) within
+    /// `[start, end]`.
     fn ticks(&self, g: &RuleGroup) -> impl Iterator<Item = Millis> {
         let step = self.interval(g);
-        let first =
-            self.start.div_euclid(step) * step + if self.start.rem_euclid(step) == 0 { 0 } else { step };
+        let shifted = self.start - self.phase;
+        let first = shifted.div_euclid(step) * step
+            + if shifted.rem_euclid(step) == 0 { 0 } else { step }
+            + self.phase;
         let end = self.end;
         (0..).map(move |k: i64| first.saturating_add(k.saturating_mul(step))).take_while(move |&t| t <= end)
     }
@@ -303,6 +313,7 @@ impl Run {
         let timeline = AlertTimeline {
             group: p.group.name.clone(),
             index: p.index,
+            first_tick: self.ticks(p.group).next().unwrap_or(self.start),
             expr: p.rule.expr.clone(),
             for_: p.rule.for_,
             keep_firing_for: p.rule.keep_firing_for,

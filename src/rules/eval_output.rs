@@ -85,7 +85,10 @@ impl RuleRun {
                             keep_error(&mut timeline.errors, &mut timeline.error_count, t, e);
                         }
                     }
-                    Err(msg) => keep_error(&mut timeline.errors, &mut timeline.error_count, t, msg),
+                    Err(msg) => {
+                        timeline.failed_at.push(t);
+                        keep_error(&mut timeline.errors, &mut timeline.error_count, t, msg)
+                    }
                 }
             }
         }

@@ -24,6 +24,7 @@ pub mod explain;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod notifier;
 pub mod template;
 pub mod templating;
 pub mod unittest;
