@@ -149,7 +149,23 @@ impl<'t> Exec<'t> {
         }
     }
 
+    /// Enters a nested body (a control structure or a template call), within the bound.
+    fn enter(&mut self) -> R<()> {
+        if self.depth >= self.tmpl.options.max_depth {
+            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn walk_if_or_with(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
+        self.enter()?;
+        let result = self.if_or_with_body(with, dot, b);
+        self.depth -= 1;
+        result
+    }
+
+    fn if_or_with_body(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
         let mark = self.vars.len();
         let value = self.eval_pipeline(dot, &b.pipe)?;
         let result = if value.truth() {
@@ -165,16 +181,18 @@ impl<'t> Exec<'t> {
 
     fn walk_range(&mut self, dot: &Value, node: &'t Node, b: &'t Branch) -> R<()> {
         self.at = At::Node(node);
+        self.enter()?;
         let mark = self.vars.len();
-        let result = self.range_body(dot, node, b);
+        let result = self.range_body(dot, b);
         self.vars.truncate(mark);
+        self.depth -= 1;
         match result {
             Err(Stop::Break) => Ok(()),
             other => other,
         }
     }
 
-    fn range_body(&mut self, dot: &Value, node: &'t Node, b: &'t Branch) -> R<()> {
+    fn range_body(&mut self, dot: &Value, b: &'t Branch) -> R<()> {
         let value = self.eval_pipeline(dot, &b.pipe)?.deref();
         let body_mark = self.vars.len();
         let decls = b.pipe.decl.len();
@@ -208,10 +226,8 @@ impl<'t> Exec<'t> {
                 return Ok(());
             }
             Value::List(_) | Value::Map(_) | Value::Nil => {}
-            other => {
-                self.at = At::Node(node);
-                return self.errorf(format!("range can't iterate over {}", format_value(other)));
-            }
+            // Go reports this at the node evaluated last, not at the range.
+            other => return self.errorf(format!("range can't iterate over {}", format_value(other))),
         }
         match &b.else_list {
             Some(else_list) => self.walk_list(dot, else_list),
@@ -224,9 +240,8 @@ impl<'t> Exec<'t> {
         let Some(tree) = self.tmpl.trees.get(name) else {
             return self.errorf(format!("template {} not defined", quote(name)));
         };
-        if self.depth >= self.tmpl.options.max_depth {
-            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
-        }
+        self.enter()?;
+        self.depth -= 1;
         let new_dot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Value::Nil,
@@ -387,8 +402,14 @@ impl<'t> Exec<'t> {
         final_: Option<Value>,
     ) -> R<Value> {
         let n = ident.len();
-        for name in &ident[..n - 1] {
+        for (i, name) in ident[..n - 1].iter().enumerate() {
+            // A missing (or nil) entry of an interface-valued map is a nil interface: Go
+            // cannot look a field up on it.
+            let from_interface_map = matches!(&receiver, Value::Map(m) if matches!(m.zero, Value::Nil));
             receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
+            if from_interface_map && matches!(receiver, Value::Nil) {
+                return self.errorf(format!("nil pointer evaluating interface {{}}.{}", ident[i + 1]));
+            }
         }
         self.eval_field(dot, &ident[n - 1], node, args, final_, receiver)
     }

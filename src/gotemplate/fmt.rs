@@ -692,33 +692,65 @@ fn rune_of(v: i64) -> char {
     u32::try_from(v).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
 }
 
-/// Go's `#` flag on floats: keep a decimal point, and for `%g` the trailing zeros.
+/// Go's `#` flag on floats (`fmt.fmtFloat`): always a decimal point, and for `%v %g %G %x`
+/// digits padded with zeros up to the precision (6 by default). Go counts every non-zero
+/// character after the sign, the `x` of a hex float included.
 fn sharp_float(num: &str, verb: char, prec: i32) -> String {
     if num.ends_with("Inf") || num.ends_with("NaN") {
         return num.to_string();
     }
-    let (mantissa, exp) = match num.find(['e', 'E', 'p', 'P']) {
-        Some(i) => (&num[..i], &num[i..]),
-        None => (num, ""),
+    let mut digits: i32 = match verb {
+        'v' | 'g' | 'G' | 'x' => {
+            if prec == -1 {
+                6
+            } else {
+                prec
+            }
+        }
+        _ => 0,
     };
-    let mut m = mantissa.to_string();
-    if !m.contains('.') {
-        m.push('.');
-    }
-    if matches!(verb, 'v' | 'g' | 'G') {
-        let want = if prec < 0 { 6 } else { prec.max(1) as usize };
-        let digits = m
-            .trim_start_matches(['-', '+'])
-            .trim_start_matches(['0', '.'])
-            .chars()
-            .filter(char::is_ascii_digit)
-            .count();
-        let significant = if digits == 0 { m.chars().filter(char::is_ascii_digit).count() } else { digits };
-        if significant < want {
-            m.push_str(&"0".repeat(want - significant));
+    let (sign, body) = match num.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", num),
+    };
+    let mut mantissa = body.to_string();
+    let mut tail = String::new();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            '.' => has_point = true,
+            'p' | 'P' => {
+                tail = body[i..].to_string();
+                mantissa.truncate(i);
+                break;
+            }
+            'e' | 'E' if verb != 'x' && verb != 'X' => {
+                tail = body[i..].to_string();
+                mantissa.truncate(i);
+                break;
+            }
+            c => {
+                if c != '0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
         }
     }
-    format!("{m}{exp}")
+    if !has_point {
+        if mantissa == "0" {
+            digits -= 1;
+        }
+        mantissa.push('.');
+    }
+    while digits > 0 {
+        mantissa.push('0');
+        digits -= 1;
+    }
+    format!("{sign}{mantissa}{tail}")
 }
 
 #[cfg(test)]

@@ -54,7 +54,9 @@ pub struct Options {
     pub max_steps: u64,
     /// Longest output, in bytes.
     pub max_output: usize,
-    /// Deepest `{{template}}` nesting (Go's limit in WebAssembly).
+    /// Deepest nesting of `{{template}}` calls and `if`/`with`/`range` bodies while executing
+    /// (Go counts template calls only, up to 100,000; the bound keeps recursion within
+    /// WebAssembly's 1 MiB stack).
     pub max_depth: usize,
 }
 
@@ -64,7 +66,7 @@ impl Default for Options {
             missing_key: MissingKey::Invalid,
             max_steps: 1_000_000,
             max_output: 1 << 20,
-            max_depth: 1000,
+            max_depth: 150,
         }
     }
 }

@@ -9,9 +9,10 @@ use super::node::{Arg, Branch, Command, List, Node, Number, Pipe, Pos, Variable}
 use super::quote;
 use super::strconv::{f64_to_i64, parse_float, parse_int, parse_uint};
 
-/// How deep parentheses and blocks may nest (Go allows 10,000 parentheses natively and 1,000
-/// in WebAssembly; blocks are only bounded by Go's stack).
-const MAX_DEPTH: usize = 500;
+/// How deep parentheses and blocks may nest together. Go allows 10,000 parentheses (1,000 in
+/// WebAssembly) and as many blocks as its growable stack holds; ours is WebAssembly's fixed
+/// 1 MiB, so the bound is far lower, and still far beyond what anyone writes by hand.
+const MAX_DEPTH: usize = 100;
 
 /// The parsed templates of one text: the top-level one and every `define`/`block`.
 pub(crate) type TreeSet = HashMap<Box<str>, List>;

@@ -25,7 +25,6 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod notifier;
-pub mod template;
 pub mod templating;
 pub mod unittest;
 pub mod yaml;

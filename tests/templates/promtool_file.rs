@@ -3,6 +3,9 @@
 //! their labels and annotations; and expanding a rule's templates the way Prometheus's rule
 //! manager does for every sample of its expression.
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -273,13 +273,11 @@ pub fn registry(dialect: Dialect) -> Registry {
         let mut sorted: Vec<(String, Value)> =
             items(&a[1]).into_iter().map(|s| (sample_label(&s, label).unwrap_or_default(), s)).collect();
         sorted.sort_by(|x, y| x.0.cmp(&y.0));
-        match &a[1] {
-            Value::Nil => Ok(Value::Nil),
-            _ => Ok(Value::List(Rc::new(List {
-                type_name: "template.queryResult",
-                items: sorted.into_iter().map(|(_, s)| s).collect(),
-            }))),
-        }
+        // A nil queryResult comes back as one (it prints as `[]`).
+        Ok(Value::List(Rc::new(List {
+            type_name: "template.queryResult",
+            items: sorted.into_iter().map(|(_, s)| s).collect(),
+        })))
     });
     r.func("stripPort", &[STRING], None, |a, _| Ok(Value::str(strip_port(text(a, 0)))));
     r.func("stripDomain", &[STRING], None, |a, _| Ok(Value::str(&strip_domain(text(a, 0)))));

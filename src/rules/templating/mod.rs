@@ -219,3 +219,71 @@ fn url_path(url: &str) -> &str {
         None => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `promtool check rules` says about a template (it parses, it does not run).
+    #[test]
+    fn parse_verdicts() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("plain text", None),
+            ("{{ $labels.model }} at {{ $value | humanizePercentage }}", None),
+            ("{{ if gt $value 0.5 }}high{{ else }}low{{ end }}", None),
+            ("{{ range $i, $e := .Labels }}{{ $i }}{{ end }}", None),
+            ("{{/* a comment */}}ok", None),
+            ("{{- $value -}}", None),
+            ("{{ $x := 1 }}{{ $x }}", None),
+            (
+                "{{ $labels.x | humanizeFoo }}",
+                Some("template: __alert_A:1: function \"humanizeFoo\" not defined"),
+            ),
+            ("{{ $nope }}", Some("template: __alert_A:1: undefined variable \"$nope\"")),
+            ("{{ if .Labels }}", Some("template: __alert_A:1: unexpected EOF")),
+            ("a\n{{ end }}", Some("template: __alert_A:2: unexpected {{end}}")),
+            ("{{ $value ", Some("template: __alert_A:1: unclosed action")),
+            ("{{ }}", Some("template: __alert_A:1: missing value for command")),
+            ("{{ if $x := 1 }}{{ end }}{{ $x }}", Some("template: __alert_A:1: undefined variable \"$x\"")),
+            ("{{ toDuration 1 }}", Some("template: __alert_A:1: function \"toDuration\" not defined")),
+        ];
+        for (text, want) in cases {
+            let got = AlertTemplate::parse_dialect("A", text, Dialect::Prometheus2).err();
+            assert_eq!(got.as_deref(), *want, "{text}");
+        }
+        assert!(AlertTemplate::parse("A", "{{ toDuration 1 }}").is_ok(), "Prometheus 3 has toDuration");
+    }
+
+    #[test]
+    fn executes_with_prometheus_data() {
+        let labels = Labels::from_pairs([("__name__", "up"), ("instance", "a:9090")]);
+        let ext = Labels::from_pairs([("region", "eu")]);
+        let data = AlertTemplateData {
+            labels: &labels,
+            value: 0.0512,
+            external_labels: &ext,
+            external_url: "http://p",
+        };
+        let text = "{{ $labels.instance | stripPort }} {{ $value | humanizePercentage }} {{ $externalLabels.region }} \
+                    {{ $externalURL }} {{ .Labels.missing }}|";
+        assert_eq!(expand("A", text, &data, &NoQueries).as_deref(), Ok("a 5.12% eu http://p |"));
+        let err = expand("A", "{{ humanize \"x\" }}", &data, &NoQueries).unwrap_err();
+        assert_eq!(
+            err,
+            "error executing template __alert_A: template: __alert_A:1:115: executing \"__alert_A\" at \
+             <humanize \"x\">: error calling humanize: strconv.ParseFloat: parsing \"x\": invalid syntax"
+        );
+        let parse_err = expand("A", "{{ nope }}", &data, &NoQueries).unwrap_err();
+        assert_eq!(
+            parse_err,
+            "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined"
+        );
+        let nil_url = expand("A", "{{ externalURL }}", &data, &NoQueries).unwrap_err();
+        assert!(
+            nil_url.ends_with(
+                "error calling externalURL: runtime error: invalid memory address or nil pointer dereference"
+            ),
+            "{nil_url}"
+        );
+    }
+}
