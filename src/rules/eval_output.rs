@@ -48,11 +48,11 @@ impl RuleRun {
         }
     }
 
-    /// Sets the time spent on the rule.
-    pub fn set_eval_ms(&mut self, ms: f64) {
+    /// Adds time spent on the rule.
+    pub fn add_eval_ms(&mut self, ms: f64) {
         match self {
-            RuleRun::Recording { outcome, .. } => outcome.eval_ms = ms,
-            RuleRun::Alerting { rule, .. } => rule.timeline.eval_ms = ms,
+            RuleRun::Recording { outcome, .. } => outcome.eval_ms += ms,
+            RuleRun::Alerting { rule, .. } => rule.timeline.eval_ms += ms,
         }
     }
 

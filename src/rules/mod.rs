@@ -20,6 +20,7 @@ pub mod cost;
 pub mod duration;
 pub mod eval;
 pub mod eval_output;
+pub mod eval_steps;
 pub mod explain;
 pub mod load;
 pub mod model;
