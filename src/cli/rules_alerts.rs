@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::time::Instant;
 
 use crate::content::time::format_instant;
 use crate::rules::alert_explain::{
@@ -47,12 +48,14 @@ pub fn run(
         )));
     }
     let opts = EvalOptions { start: Some(first), end: Some(at.unwrap_or(last)), ..EvalOptions::default() };
+    let started = Instant::now();
     let mut evaluation = evaluate(&storage, &file, &opts);
+    let took = started.elapsed().as_secs_f64() * 1000.0;
     match at {
         Some(t) => writeln!(out, "{}", alerts_body(&alerts_at(&evaluation, &file, t, &opts)))?,
         None => {
             explain_silent_alerts(&mut evaluation, &file, &opts.engine);
-            write!(out, "{}", timeline_table(&evaluation))?;
+            write!(out, "{}", timeline_table(&evaluation, took))?;
             let events = match args.get("dataset") {
                 Some(id) => crate::content::builtin_dataset(id).map(|d| d.meta.events).unwrap_or_default(),
                 None => Vec::new(),
@@ -97,9 +100,11 @@ pub fn alerts_body(alerts: &[ActiveAlert]) -> String {
 }
 
 /// Every alerting rule's firings: start, end, duration, peak value and labels.
-pub fn timeline_table(evaluation: &Evaluation) -> String {
+pub fn timeline_table(evaluation: &Evaluation, took_ms: f64) -> String {
     let mut s = format!(
-        "Alerting rules evaluated from {} to {}.\n",
+        "Evaluated {} recording and {} alerting rules from {} to {} in {took_ms:.0} ms.\n",
+        evaluation.rules.len(),
+        evaluation.alerts.len(),
         format_instant(evaluation.start),
         format_instant(evaluation.end)
     );

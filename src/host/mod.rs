@@ -5,6 +5,7 @@
 //! Plain library code: the browser's engine module (src/bin/promql-engine.rs) wraps it in
 //! one exported function, and native tests drive it through the same bytes.
 
+mod alerts;
 mod data;
 mod exercises;
 mod packs;
@@ -33,6 +34,7 @@ pub struct Host {
     pub recorded: Option<Recorded>,
     pub exercises: exercises::ExerciseState,
     pub rules: rules::RulesState,
+    pub alerts: alerts::AlertsState,
     pub packs: packs::PacksState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
@@ -56,6 +58,7 @@ impl Host {
             Ok(Request::Rules(r)) => rules::handle(self, r),
             Ok(Request::Packs(r)) => packs::handle(self, r),
             Ok(Request::Text(r)) => text::handle(r),
+            Ok(Request::Alerts(r)) => alerts::handle(self, r),
         }
     }
 

@@ -24,6 +24,7 @@ macro_rules! call {
     };
 }
 
+pub mod alerts;
 pub mod data;
 pub mod exercises;
 pub mod packs;
@@ -36,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 1;
+pub const WIRE_VERSION: u32 = 2;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -49,6 +50,7 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Alerts(alerts::AlertsRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -22,6 +22,24 @@ use crate::engine::{eval, parse, EngineOptions, Labels, Millis, Storage, Value};
 /// Functions whose result is a change per second.
 const PER_SECOND: &[&str] = &["rate", "irate", "deriv"];
 
+/// Why alerting rule `timeline` (of `file`, over `storage` from `start` to `end`) never
+/// fired; `records` names every recording rule and whether it recorded nothing. Empty when
+/// it fired.
+pub fn explain_timeline(
+    storage: &Storage,
+    file: &RuleFile,
+    records: Vec<(String, bool)>,
+    timeline: &AlertTimeline,
+    (start, end): (Millis, Millis),
+    opts: &EngineOptions,
+) -> Vec<String> {
+    if timeline.ever_fired() {
+        return Vec::new();
+    }
+    let ctx = Context { storage, start, end, records, defs: definitions(file), opts };
+    ctx.reasons(timeline, &Scope { start, end, target: Vec::new() })
+}
+
 /// Fills `explanation` of every alerting rule of `evaluation` that never fired.
 pub fn explain_silent_alerts(evaluation: &mut Evaluation, file: &RuleFile, opts: &EngineOptions) {
     let ctx = Context::new(evaluation, file, opts);
@@ -123,11 +141,49 @@ pub fn below_threshold(expr: &str) -> bool {
 
 /// The comparison that decides a rule's condition: the outermost comparison, looking through
 /// parentheses and the left side of `and`/`unless`.
-fn condition(expr: &Expr) -> Option<&BinaryExpr> {
+pub fn condition(expr: &Expr) -> Option<&BinaryExpr> {
     match expr {
         Expr::Paren(p) => condition(&p.expr),
         Expr::Binary(b) if b.op.is_comparison_operator() => Some(b),
         Expr::Binary(b) if b.op.id() == token::T_LAND || b.op.id() == token::T_LUNLESS => condition(&b.lhs),
+        _ => None,
+    }
+}
+
+/// A rule's condition and its constant threshold: (`>`, 0.05) for `x > 0.05`, None when the
+/// expression has no comparison or compares with something that is not a constant.
+pub fn threshold(expr: &str) -> Option<(String, f64)> {
+    let parsed = parse::parse(expr).ok()?;
+    let cond = condition(&parsed)?;
+    let empty = Storage::new();
+    match eval::eval_instant(&empty, &cond.rhs, 0, &EngineOptions::default()).ok()?.value {
+        Value::Scalar { v, .. } => Some((cond.op.to_string(), v)),
+        _ => None,
+    }
+}
+
+/// `expr` with its condition's threshold replaced by `value` (None when it has no constant
+/// threshold to replace), printed as Prometheus prints expressions.
+pub fn with_threshold(expr: &str, value: f64) -> Option<String> {
+    threshold(expr)?;
+    let mut parsed = parse::parse(expr).ok()?;
+    let cond = condition_mut(&mut parsed)?;
+    *cond.rhs = Expr::NumberLiteral(promql_parser::parser::NumberLiteral { val: value });
+    Some(parsed.to_string())
+}
+
+fn condition_mut(expr: &mut Expr) -> Option<&mut BinaryExpr> {
+    match expr {
+        Expr::Paren(p) => condition_mut(&mut p.expr),
+        Expr::Binary(b) => {
+            if b.op.is_comparison_operator() {
+                Some(b)
+            } else if b.op.id() == token::T_LAND || b.op.id() == token::T_LUNLESS {
+                condition_mut(&mut b.lhs)
+            } else {
+                None
+            }
+        }
         _ => None,
     }
 }
@@ -342,6 +398,14 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The recording rules of `file` by record name, parsed.
+fn definitions(file: &RuleFile) -> HashMap<String, Expr> {
+    file.rules()
+        .filter(|(_, r)| r.is_recording())
+        .filter_map(|(_, r)| Some((r.record.clone(), parse::parse(&r.expr).ok()?)))
+        .collect()
+}
+
 /// A value with 4 significant digits, without exponent for everyday magnitudes.
 pub fn significant(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
@@ -389,5 +453,11 @@ mod tests {
         assert_eq!(significant(0.054321), "0.05432");
         assert_eq!(significant(1.5e-7), "1.500e-7");
         assert_eq!(format_threshold(104_857_600.0), "104857600 (100 MiB)");
+        assert_eq!(threshold("x > 100 * 1024 * 1024"), Some((">".into(), 104_857_600.0)));
+        assert_eq!(threshold("x > y"), None);
+        assert_eq!(
+            with_threshold("(a / b offset 1h) < 0.5 and b offset 1h > 10", 0.25).as_deref(),
+            Some("(a / b offset 1h) < 0.25 and b offset 1h > 10")
+        );
     }
 }

@@ -254,6 +254,65 @@ impl Stepper {
     }
 }
 
+/// Alerting rule `rule` of `group` evaluated alone over `storage` (read only: nothing is
+/// written, so its own `ALERTS` are not read back) from `start` to `end`: a preview of the
+/// rule with other settings, over series an evaluation already wrote.
+pub fn preview_alert(
+    storage: &Storage,
+    group: &RuleGroup,
+    rule: &Rule,
+    opts: &EvalOptions,
+    (start, end): (Millis, Millis),
+) -> AlertTimeline {
+    let ticks = ticks(group, opts, start, end);
+    let interval = interval(group, opts);
+    let mut alerting = super::alerting::AlertingRule::new(rule, group.limit, opts.templates.dialect);
+    alerting.timeline = AlertTimeline {
+        name: rule.alert.clone(),
+        group: group.name.clone(),
+        expr: rule.expr.clone(),
+        for_: rule.for_,
+        keep_firing_for: rule.keep_firing_for,
+        interval,
+        first_tick: ticks.first().copied().unwrap_or(start),
+        ticks: ticks.len(),
+        ..AlertTimeline::default()
+    };
+    let engine = EngineOptions { max_range_steps: usize::MAX, ..opts.engine.clone() };
+    let offset = group.query_offset.unwrap_or(0);
+    let expr = parse::parse(&rule.expr).map_err(|e| format!("could not parse expression: {e}"));
+    let results: Vec<Result<Vec<(Labels, f64)>, String>> = match (&expr, ticks.first(), ticks.last()) {
+        (Ok(e), Some(&first), Some(&last)) if !ast::uses_start_or_end(e) => {
+            match eval::eval_range(storage, e, first - offset, last - offset, interval, &engine) {
+                Ok(out) => split_by_tick(out.value, &ticks, offset).into_iter().map(Ok).collect(),
+                Err(err) => vec![Err(err.to_string()); ticks.len()],
+            }
+        }
+        (Ok(e), ..) => {
+            let mut stats = QueryStats::default();
+            ticks.iter().map(|&t| instant(storage, e, t - offset, &engine, &mut stats)).collect()
+        }
+        (Err(msg), ..) => vec![Err(msg.clone()); ticks.len()],
+    };
+    for (&t, result) in ticks.iter().zip(results) {
+        let querier = super::eval_output::template_querier(storage, t - offset, opts);
+        let env = super::alerting::TemplateEnv {
+            external_labels: &opts.external_labels,
+            external_url: &opts.external_url,
+            querier: &querier,
+        };
+        if let Err(msg) = result.and_then(|v| alerting.eval(t - offset, v, &env, false)) {
+            let timeline = &mut alerting.timeline;
+            timeline.failed_at.push(t - offset);
+            timeline.error_count += 1;
+            if timeline.errors.len() < 5 {
+                timeline.errors.push((t - offset, msg));
+            }
+        }
+    }
+    alerting.into_timeline()
+}
+
 /// The metric names a rule writes: its record, or `ALERTS` and `ALERTS_FOR_STATE`.
 fn writes(rule: &Rule) -> Vec<&str> {
     if rule.is_alerting() {

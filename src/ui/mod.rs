@@ -16,6 +16,7 @@ macro_rules! wasm_only {
     };
 }
 
+pub mod alerts_lab;
 pub mod builtin_catalogue;
 pub mod chart_model;
 pub mod exercise_data;
