@@ -14,7 +14,7 @@ pub mod geometry;
 wasm_only! {
     mod events;
     mod exercise_page;
-    mod page;
+    pub mod page;
     mod rule_card;
     mod tests_tab;
     mod timeline;
@@ -22,7 +22,7 @@ wasm_only! {
 
 wasm_only! {
     pub use exercise_page::AlertExercisePage;
-    pub use page::AlertsLab;
+    pub use page::{provide_alerts_state, AlertsLab};
 }
 
 /// The seed's alert rules, as the seed writes them: a Kubernetes ConfigMap (TODO 4.1).

@@ -14,11 +14,11 @@ wasm_only! {
     mod bars;
     mod cost_view;
     mod exercise_page;
-    mod page;
+    pub mod page;
     pub mod recorded;
-    mod rule_editor;
+    pub mod rule_editor;
     mod rule_list;
-    mod run;
+    pub mod run;
 }
 
 wasm_only! {
