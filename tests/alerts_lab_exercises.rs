@@ -32,8 +32,17 @@ fn every_alert_exercise_grades_its_own_answers() {
         for (i, wrong) in ex.rejects.iter().enumerate() {
             let v = alert_exercise::grade(ex, &prepared, wrong);
             assert!(!v.passed, "{}: reject {i} passes", ex.id);
-            assert!(v.diagnostics.iter().all(|d| d.severity != promql_playground::rules::Severity::Error), "{}: reject {i} is a syntax error: {:?}", ex.id, v.diagnostics);
-            assert!(!v.differences.is_empty() || !v.missing.is_empty(), "{}: reject {i} says nothing: {v:?}", ex.id);
+            assert!(
+                v.diagnostics.iter().all(|d| d.severity != promql_playground::rules::Severity::Error),
+                "{}: reject {i} is a syntax error: {:?}",
+                ex.id,
+                v.diagnostics
+            );
+            assert!(
+                !v.differences.is_empty() || !v.missing.is_empty(),
+                "{}: reject {i} says nothing: {v:?}",
+                ex.id
+            );
             println!("  reject {i}: {:?}", v.differences.first());
             rejected += 1;
         }

@@ -40,6 +40,11 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// Labels and annotations of one alert.
+type Alert = (BTreeMap<String, String>, BTreeMap<String, String>);
+/// The alerts of each rule, by alert name.
+type Expected<'a> = BTreeMap<&'a str, Vec<Alert>>;
+
 const RULES: &[(&str, &str, &[&str])] =
     &[("PerSample", "v", cases::PER_SAMPLE), ("Once", "vector(1)", cases::ONCE)];
 
@@ -55,7 +60,7 @@ fn rule_file() -> String {
 }
 
 /// The test file, first without expectations (to compute ours from it), then with them.
-fn test_file(expected: &BTreeMap<&str, Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>>) -> String {
+fn test_file(expected: &Expected) -> String {
     let mut out = String::from(
         "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  \
          external_labels: {region: eu}\n  external_url: http://prom.example:9090/sub\n  input_series:\n",
@@ -121,12 +126,8 @@ fn templates_execute_as_promtool_executes_them() {
 }
 
 /// The annotations promtool got that differ from ours, read from its failure report.
-fn differences(
-    report: &str,
-    expected: &BTreeMap<&str, Vec<(BTreeMap<String, String>, BTreeMap<String, String>)>>,
-) -> Vec<String> {
-    let ours: Vec<&(BTreeMap<String, String>, BTreeMap<String, String>)> =
-        expected.values().flatten().collect();
+fn differences(report: &str, expected: &Expected) -> Vec<String> {
+    let ours: Vec<&Alert> = expected.values().flatten().collect();
     let mut diffs = Vec::new();
     for block in report.split("got:[").skip(1) {
         let block = block.split("\n        exp:[").next().unwrap_or(block);
@@ -231,6 +232,31 @@ fn parse_errors_read_as_promtool_reports_them() {
     }
     println!("{} parse errors compared with promtool check rules", cases::PARSE_ERRORS.len());
     assert!(wrong.is_empty(), "{} differ:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Prometheus's own check fixtures (tests/templates/corpus/check_rules): the same verdict and
+/// the same template errors as promtool.
+#[test]
+fn corpus_check_fixtures_agree_with_promtool() {
+    let promtool = promtool();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/templates/corpus/check_rules");
+    for name in ["rules.yml", "rules-bad.yml"] {
+        let path = dir.join(name);
+        let out = Command::new(&promtool).args(["check", "rules"]).arg(&path).output().expect("promtool");
+        let theirs = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let report = check(&text, &CheckOptions::promtool_2());
+        let ours = report.render(name);
+        assert_eq!(
+            report.verdict().exit_code(false),
+            out.status.code().unwrap_or(-1),
+            "{name}:\n{ours}\n{theirs}"
+        );
+        let template_errors = |t: &str| -> Vec<String> {
+            t.lines().filter_map(|l| l.find("template: ").map(|i| l[i..].to_string())).collect()
+        };
+        assert_eq!(template_errors(&ours), template_errors(&theirs), "{name}");
+    }
 }
 
 /// The generated rule file itself is valid for promtool and for us.

@@ -6,15 +6,20 @@
 
 use std::io::Write;
 
+mod am;
+mod am_simulate;
 mod args;
 mod bench;
 mod bench_load;
+mod cardinality;
 mod check;
 mod data;
 mod export;
 mod json;
 mod query;
 mod query_range;
+mod relabel;
+mod relabel_dataset;
 mod rules;
 mod rules_alerts;
 mod test;
@@ -33,6 +38,9 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    relabel::COMMAND,
+    cardinality::COMMAND,
+    am::COMMAND,
 ];
 
 /// One subcommand.

@@ -71,10 +71,16 @@ pub struct AnnotationCheck {
 
 /// The built-in alerting exercises, in catalogue order.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("alerts-4-1-peak-or-incident.yaml", include_str!("../../exercises/alerts/alerts-4-1-peak-or-incident.yaml")),
+    (
+        "alerts-4-1-peak-or-incident.yaml",
+        include_str!("../../exercises/alerts/alerts-4-1-peak-or-incident.yaml"),
+    ),
     ("alerts-4-1-flapping.yaml", include_str!("../../exercises/alerts/alerts-4-1-flapping.yaml")),
     ("alerts-4-1-traffic-events.yaml", include_str!("../../exercises/alerts/alerts-4-1-traffic-events.yaml")),
-    ("alerts-4-1-memory-leak-units.yaml", include_str!("../../exercises/alerts/alerts-4-1-memory-leak-units.yaml")),
+    (
+        "alerts-4-1-memory-leak-units.yaml",
+        include_str!("../../exercises/alerts/alerts-4-1-memory-leak-units.yaml"),
+    ),
     ("alerts-4-1-annotation.yaml", include_str!("../../exercises/alerts/alerts-4-1-annotation.yaml")),
     ("alerts-bonus-1-burn-rate.yaml", include_str!("../../exercises/alerts/alerts-bonus-1-burn-rate.yaml")),
 ];
@@ -93,7 +99,8 @@ impl AlertExercise {
     pub fn load(file: &str, text: &str) -> Result<AlertExercise, ContentError> {
         let ex: AlertExercise = yaml::parse(file, text)?;
         let mut problems = Vec::new();
-        let mut bad = |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
+        let mut bad =
+            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
         for (key, value) in [("id", &ex.id), ("dataset", &ex.dataset)] {
             if let Err(e) = check_id(value) {
                 bad(&[Seg::Key(key)], e);
@@ -121,7 +128,10 @@ impl AlertExercise {
             Some(f) => {
                 for (i, name) in ex.alerts.iter().enumerate() {
                     if !f.rules().any(|(_, r)| r.is_alerting() && r.alert == *name) {
-                        bad(&[Seg::Key("alerts"), Seg::Index(i)], format!("the reference has no alert {name:?}"));
+                        bad(
+                            &[Seg::Key("alerts"), Seg::Index(i)],
+                            format!("the reference has no alert {name:?}"),
+                        );
                     }
                 }
             }
@@ -164,11 +174,13 @@ pub fn prepare(ex: &AlertExercise, meta: &DatasetMeta, storage: &Storage) -> Res
     if from - LEAD < meta.start || to > meta.end || from >= to {
         return Err(format!("the window leaves no {} h of data before it, or is empty", LEAD / 3_600_000));
     }
-    let recording =
-        check(&ex.recording_rules(), &check_options()).file.ok_or("the recording rules do not pass the check")?;
+    let recording = check(&ex.recording_rules(), &check_options())
+        .file
+        .ok_or("the recording rules do not pass the check")?;
     let opts = window(from, to);
     let recorded = evaluate(storage, &recording, &opts).storage;
-    let reference = check(&ex.reference, &check_options()).file.ok_or("the reference does not pass the check")?;
+    let reference =
+        check(&ex.reference, &check_options()).file.ok_or("the reference does not pass the check")?;
     let evaluation = evaluate(&recorded, &reference, &opts);
     let expected = graded_firings(ex, &evaluation.alerts, from, to);
     if expected.is_empty() {
@@ -203,13 +215,16 @@ fn annotation_problem(
         .filter(|a| a.labels.get("alertname") == Some(check.alert.as_str()))
         .filter_map(|a| a.annotations.into_iter().find(|(n, _)| *n == check.name).map(|(_, v)| v))
         .collect();
-    if shown.iter().any(|v| *v == check.text) {
+    if shown.contains(&check.text) {
         return None;
     }
     let when = super::time::format_instant(t);
     Some(match shown.first() {
         None => format!("at {when} no {} alert has a `{}` annotation", check.alert, check.name),
-        Some(v) => format!("at {when} the `{}` of {} reads {v:?}, expected {:?}", check.name, check.alert, check.text),
+        Some(v) => format!(
+            "at {when} the `{}` of {} reads {v:?}, expected {:?}",
+            check.name, check.alert, check.text
+        ),
     })
 }
 
@@ -329,7 +344,9 @@ pub fn compare(expected: &[Firing], yours: &[Firing], tolerance: &dyn Fn(&str) -
                 _ => true,
             };
             if off {
-                let end = |e: Option<Millis>| e.map_or("the end of the stretch".into(), super::time::format_instant);
+                let end = |e: Option<Millis>| {
+                    e.map_or("the end of the stretch".into(), super::time::format_instant)
+                };
                 out.push(format!("{shown}: stops firing at {}, expected at {}.", end(m.end), end(t.end)));
             }
         }

@@ -84,7 +84,7 @@ fn eval_args(args: &[Value]) -> String {
 fn length(item: &Value) -> Result<Value, String> {
     match item {
         Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
-        v => match v.deref().len() {
+        v => match v.deref().length() {
             Some(n) => Ok(Value::Int(n as i64)),
             None => Err(format!("len of type {}", v.deref().type_name())),
         },

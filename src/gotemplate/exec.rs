@@ -51,7 +51,7 @@ impl<'t> Exec<'t> {
             tmpl,
             name: &tmpl.name,
             host,
-            out: String::new(),
+            out: String::with_capacity(tmpl.text.len()),
             vars: Vec::new(),
             at: At::None,
             depth: 0,
@@ -135,8 +135,11 @@ impl<'t> Exec<'t> {
                 let value = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
                     self.at = At::Node(node);
-                    let printed = printable(&value);
-                    self.write(&printed)?;
+                    match &value {
+                        // A string prints as itself: no formatting on the common path.
+                        Value::Str(s) | Value::Html(s) => self.write(s)?,
+                        other => self.write(&printable(other))?,
+                    }
                 }
                 Ok(())
             }
@@ -535,7 +538,7 @@ impl<'t> Exec<'t> {
         }
         if let Some(f) = final_ {
             let param = match func.variadic {
-                Some(elem) if num_in - 1 >= num_fixed => elem,
+                Some(elem) if num_in > num_fixed => elem,
                 _ => func.params.get(num_in - 1).copied().unwrap_or(Param::Any),
             };
             argv.push(self.validate_type(f, param)?);

@@ -170,7 +170,7 @@ fn hex_float(a: f64, prec: i32, upper: bool) -> String {
         exp = raw_exp - 1023;
     }
     // 52 fraction bits = 13 hex digits.
-    if prec >= 0 && prec < 13 {
+    if (0..13).contains(&prec) {
         let shift = 4 * (13 - prec) as u32;
         let rem = mant & ((1u64 << shift) - 1);
         let half = 1u64 << (shift - 1);

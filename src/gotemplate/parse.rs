@@ -648,7 +648,7 @@ fn number(pos: Pos, text: &str, typ: ItemType) -> Result<Number, String> {
         if f64_to_i64(f) as f64 == f {
             n.int = Some(f64_to_i64(f));
         }
-        if f >= 0.0 && f < 18_446_744_073_709_551_616.0 && f.fract() == 0.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&f) && f.fract() == 0.0 {
             n.uint = Some(f as u64);
         }
     }
@@ -664,7 +664,7 @@ fn simplify_complex(n: &mut Number) {
         if f64_to_i64(re) as f64 == re {
             n.int = Some(f64_to_i64(re));
         }
-        if re >= 0.0 && re < 18_446_744_073_709_551_616.0 && re.fract() == 0.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&re) && re.fract() == 0.0 {
             n.uint = Some(re as u64);
         }
     }

@@ -5,6 +5,7 @@
 
 use super::registry::{Registry, STRING};
 use super::value::{EnumKind, GoTime, Value};
+use crate::content::time::civil_from_days;
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -42,16 +43,8 @@ struct Civil {
 fn civil(t: &GoTime) -> Civil {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
+    let (month, day) = (month as u32, day as u32);
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     const CUMULATIVE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let yday = CUMULATIVE[(month - 1) as usize] + day + u32::from(leap && month > 2);
@@ -213,7 +206,7 @@ pub fn format(t: &GoTime, layout: &str) -> String {
         out.push_str(prefix);
         let Some(std) = std else { break };
         rest = suffix;
-        let hour12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+        let hour12 = if c.hour.is_multiple_of(12) { 12 } else { c.hour % 12 };
         match std {
             Std::Year => out.push_str(&int_pad(c.year.rem_euclid(100), 2)),
             Std::LongYear => out.push_str(&int_pad(c.year, 4)),
@@ -331,7 +324,7 @@ pub fn weekday_name(d: i64) -> String {
 fn time_arg(args: &[Value]) -> GoTime {
     match args.first() {
         Some(Value::Time(t, _)) => *t,
-        _ => GoTime { secs: 0, nanos: 0 },
+        _ => GoTime::default(),
     }
 }
 
@@ -370,9 +363,7 @@ pub fn register(r: &mut Registry) {
     r.method(T, "Second", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).sec.into())));
     r.method(T, "Nanosecond", &[], |a, _| Ok(Value::Int(time_arg(a).nanos.into())));
     r.method(T, "UTC", &[], |a, _| Ok(Value::Time(time_arg(a), false)));
-    r.method(T, "IsZero", &[], |a, _| {
-        Ok(Value::Bool(time_arg(a).secs == -62_135_596_800 && time_arg(a).nanos == 0))
-    });
+    r.method(T, "IsZero", &[], |a, _| Ok(Value::Bool(time_arg(a) == GoTime::default())));
     const D: &str = "time.Duration";
     r.method(D, "String", &[], |a, _| Ok(Value::str(&duration_string(duration_arg(a)))));
     r.method(D, "Seconds", &[], |a, _| Ok(Value::Float(secs_of(duration_arg(a)))));

@@ -7,6 +7,8 @@ mod lab;
 mod view;
 
 use super::Host;
+use crate::alertmanager::input::Input;
+use crate::engine::Millis;
 use crate::link::alerts::{
     AlertExercises, AlertsAt, AlertsRequest, AlertsStep, GradeAlertExercise, OpenAlertExercise, RuleTexts,
     RunAlertTests, StartAlerts, TestsReport, WhatIf,
@@ -20,6 +22,11 @@ use crate::rules::{check, CheckOptions, RuleFile, Severity};
 pub struct AlertsState {
     lab: lab::LabState,
     exercises: exercises::ExerciseState,
+}
+
+/// The alerting lab's last evaluation as an Alertmanager simulation's input, with its window.
+pub(super) fn lab_alerts(host: &Host) -> Result<(Input, Millis, Millis), String> {
+    lab::sent_alerts(host)
 }
 
 pub(super) fn handle(host: &mut Host, request: AlertsRequest) -> Vec<u8> {

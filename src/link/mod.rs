@@ -24,11 +24,14 @@ macro_rules! call {
     };
 }
 
+pub mod alertmanager;
 pub mod alerts;
+pub mod cardinality;
 pub mod data;
 pub mod exercises;
 pub mod packs;
 pub mod query;
+pub mod relabel;
 pub mod rules;
 pub mod text;
 
@@ -37,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 2;
+pub const WIRE_VERSION: u32 = 4;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -51,6 +54,9 @@ pub enum Request {
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
     Alerts(alerts::AlertsRequest),
+    Relabel(relabel::RelabelRequest),
+    Cardinality(cardinality::CardinalityRequest),
+    Alertmanager(alertmanager::AlertmanagerRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

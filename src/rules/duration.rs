@@ -64,7 +64,7 @@ pub fn format(ms: Millis) -> String {
     for (unit, size) in UNITS {
         let size = size as u64;
         // Years and weeks only when they divide what is left (`90d`, not `12w6d`).
-        if matches!(unit, "y" | "w") && rest % size != 0 {
+        if matches!(unit, "y" | "w") && !rest.is_multiple_of(size) {
             continue;
         }
         if rest >= size {

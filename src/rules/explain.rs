@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use promql_parser::parser::Expr;
+use promql_parser::parser::{Expr, LabelModifier};
 
 use super::ast;
 use super::eval::{Evaluation, RuleOutcome};
@@ -149,14 +149,57 @@ fn label_mismatch(storage: &Storage, expr: &Expr, t: Millis, opts: &EngineOption
         msg.push_str(&format!(": {extra} has no counterpart, so no pair matches and nothing is recorded."));
         // Extra labels on the left: many left series per right one (group_left), and the
         // other way round for the right.
-        let group = if !only_left.is_empty() { " group_left" } else { " group_right" };
-        msg.push_str(&format!(
-            " Fix: match on the shared labels, `{op} on({}){group}()`, or aggregate {extra} away on its side first.",
-            shared.join(", ")
-        ));
+        let (group, lacking, lacking_side, missing) = match only_left.is_empty() {
+            false => (" group_left", &b.rhs, "right", &only_left),
+            true => (" group_right", &b.lhs, "left", &only_right),
+        };
+        // An aggregation that dropped labels its input has can keep them: then each series
+        // meets its own counterpart, which is usually what the rule meant.
+        if let Some(kept) = keep_in_aggregation(storage, lacking, missing, t, opts) {
+            let many_side = if lacking_side == "right" { "left" } else { "right" };
+            msg.push_str(&format!(
+                " Fix: keep {extra} on the {lacking_side} side too, `{kept}`, so that each series meets its own \
+                 counterpart; or match on the shared labels, `{op} on({}){group}()`, which pairs each \
+                 {many_side} series with the one {lacking_side} series of the same {}; or aggregate {extra} \
+                 away on its side first.",
+                shared.join(", "),
+                list(&shared)
+            ));
+        } else {
+            msg.push_str(&format!(
+                " Fix: match on the shared labels, `{op} on({}){group}()`, or aggregate {extra} away on its side first.",
+                shared.join(", ")
+            ));
+        }
         found = Some(msg);
     });
     found
+}
+
+/// When `side` is an aggregation `op by (labels) (inner)` whose inner series carry every one
+/// of `missing`, the same aggregation keeping them (`sum by (model, version) (…)`).
+fn keep_in_aggregation(
+    storage: &Storage,
+    side: &Expr,
+    missing: &[&str],
+    t: Millis,
+    opts: &EngineOptions,
+) -> Option<String> {
+    let mut e = side;
+    while let Expr::Paren(p) = e {
+        e = &p.expr;
+    }
+    let Expr::Aggregate(agg) = e else { return None };
+    let Some(LabelModifier::Include(by)) = &agg.modifier else { return None };
+    let Ok(Value::Vector(inner)) = eval::eval_instant(storage, &agg.expr, t, opts).map(|o| o.value) else {
+        return None;
+    };
+    let carried = |name: &str| !inner.is_empty() && inner.iter().all(|s| s.labels.get(name).is_some());
+    if !missing.iter().all(|n| carried(n)) {
+        return None;
+    }
+    let labels: Vec<&str> = by.labels.iter().map(String::as_str).chain(missing.iter().copied()).collect();
+    Some(format!("{} by ({}) (…)", agg.op, labels.join(", ")))
 }
 
 /// An expression on one line, shortened for a message.

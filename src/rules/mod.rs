@@ -5,7 +5,8 @@
 //!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
 //! - [`eval`] runs recording and alerting rules over a dataset's timeline ([`alerting`] is one
 //!   alerting rule's state machine, [`alert_timeline`] what it did), [`explain`] says why a
-//!   rule recorded nothing, [`cost`] compares raw queries with recorded series;
+//!   rule recorded nothing, [`cost`] compares raw queries with recorded series, [`equivalence`]
+//!   says whether a recorded series really replaces its raw query;
 //! - [`templating`] expands alert label and annotation templates as Prometheus does;
 //! - [`unittest`] is `promtool test rules`.
 
@@ -18,6 +19,7 @@ pub mod check;
 pub mod configmap;
 pub mod cost;
 pub mod duration;
+pub mod equivalence;
 pub mod eval;
 pub mod eval_output;
 pub mod eval_steps;

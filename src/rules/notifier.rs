@@ -55,14 +55,26 @@ pub fn sends(
     opts: &EvalOptions,
     resend_delay: Millis,
 ) -> Vec<Send> {
+    sends_of(&evaluation.alerts, &evaluation.storage, file, opts, resend_delay)
+}
+
+/// [`sends`] for the alerting rules' timelines `alerts` (of `file`, in file order) over the
+/// series `storage` they were evaluated on (recorded series included, for templates' queries).
+pub fn sends_of(
+    alerts: &[AlertTimeline],
+    storage: &Storage,
+    file: &RuleFile,
+    opts: &EvalOptions,
+    resend_delay: Millis,
+) -> Vec<Send> {
     let rules: Vec<&Rule> = file.rules().map(|(_, r)| r).filter(|r| r.is_alerting()).collect();
     let mut out = Vec::new();
-    for (timeline, rule) in evaluation.alerts.iter().zip(rules) {
+    for (timeline, rule) in alerts.iter().zip(rules) {
         let sender = Sender {
             timeline,
             templates: RuleTemplates::new(rule, opts.templates.dialect),
             generator_url: generator_url(&opts.external_url, &rule.expr),
-            storage: &evaluation.storage,
+            storage,
             opts,
             resend_delay,
         };
@@ -70,6 +82,48 @@ pub fn sends(
     }
     out.sort_by_key(|s| s.at);
     out
+}
+
+/// When Prometheus (re-)sends an alert that fired, and the `endsAt` it carries: the one
+/// rule both this notifier and the Alertmanager lab's hand-written timelines follow.
+#[derive(Clone, Copy, Debug)]
+pub struct Resend {
+    /// `--rules.alert.resend-delay`.
+    pub delay: Millis,
+    /// How far ahead a firing alert's `endsAt` lies: four times the larger of the resend
+    /// delay and the evaluation interval.
+    pub valid_for: Millis,
+}
+
+impl Resend {
+    pub fn new(delay: Millis, evaluation_interval: Millis) -> Resend {
+        Resend { delay, valid_for: 4 * delay.max(evaluation_interval) }
+    }
+
+    /// At evaluation `ts` of an alert that fired and is still tracked (firing, or resolved at
+    /// `resolved_at` ≤ `ts` and kept): its `endsAt` when it is sent now (it resolved since it
+    /// was last sent, or was last sent more than the delay ago, strictly), and then `last_sent`
+    /// becomes `ts`; None when it is not sent.
+    pub fn send(
+        &self,
+        last_sent: &mut Option<Millis>,
+        ts: Millis,
+        resolved_at: Option<Millis>,
+    ) -> Option<Millis> {
+        let last = *last_sent;
+        let resolved_since_sent = resolved_at.is_some_and(|r| last.is_none_or(|l| r > l));
+        let due = last.is_none_or(|l| l + self.delay < ts);
+        if !(resolved_since_sent || due) {
+            return None;
+        }
+        *last_sent = Some(ts);
+        Some(resolved_at.unwrap_or(ts + self.valid_for))
+    }
+
+    /// Whether an alert resolved at `resolved_at` is still kept (and re-sent) at `ts`.
+    pub fn kept(resolved_at: Millis, ts: Millis) -> bool {
+        ts - resolved_at <= RESOLVED_RETENTION
+    }
 }
 
 /// One rule's sends.
@@ -86,7 +140,7 @@ impl Sender<'_> {
     fn sends(&self) -> Vec<Send> {
         // Per (instance, episode): when it was last sent.
         let mut last_sent: BTreeMap<(usize, usize), Millis> = BTreeMap::new();
-        let valid_for = 4 * self.resend_delay.max(self.timeline.interval);
+        let policy = Resend::new(self.resend_delay, self.timeline.interval);
         let mut out = Vec::new();
         for ts in self.timeline.tick_times() {
             // A failed evaluation sends nothing.
@@ -101,33 +155,19 @@ impl Sender<'_> {
                 let Some(fired_at) = episode.fired_at.filter(|_| state != AlertState::Pending) else {
                     continue;
                 };
-                let last = last_sent.get(&(i, e)).copied();
-                let resolved_since_sent = resolved_at.is_some_and(|r| last.is_none_or(|l| r > l));
-                let due = last.is_none_or(|l| l + self.resend_delay < ts);
-                if !(resolved_since_sent || due) {
-                    continue;
-                }
+                let mut last = last_sent.get(&(i, e)).copied();
+                let Some(ends_at) = policy.send(&mut last, ts, resolved_at) else { continue };
                 last_sent.insert((i, e), ts);
                 alerts.push(SentAlert {
-                    labels: self.with_external_labels(&instance.labels),
+                    labels: with_external_labels(&instance.labels, &self.opts.external_labels),
                     annotations: self.annotations(episode, ts),
                     starts_at: fired_at,
-                    ends_at: resolved_at.unwrap_or(ts + valid_for),
+                    ends_at,
                     generator_url: self.generator_url.clone(),
                 });
             }
             if !alerts.is_empty() {
                 out.push(Send { at: ts, rule: self.timeline.name.clone(), alerts });
-            }
-        }
-        out
-    }
-
-    fn with_external_labels(&self, labels: &Labels) -> Labels {
-        let mut out = labels.clone();
-        for (n, v) in self.opts.external_labels.iter() {
-            if labels.get(n).is_none() {
-                out.set(n, v);
             }
         }
         out
@@ -147,6 +187,17 @@ impl Sender<'_> {
     }
 }
 
+/// `labels` plus the external labels it does not have (the notifier adds them to every alert).
+pub fn with_external_labels(labels: &Labels, external: &Labels) -> Labels {
+    let mut out = labels.clone();
+    for (n, v) in external.iter() {
+        if labels.get(n).is_none() {
+            out.set(n, v);
+        }
+    }
+    out
+}
+
 /// The episode the rule tracks at evaluation `ts`, if any: the latest one started by then,
 /// unless it was dropped (a pending alert whose condition went away, a rule over its limit)
 /// or resolved more than 15 minutes earlier. A resolved alert is dropped at the first
@@ -157,7 +208,7 @@ fn tracked_at(episodes: &[Episode], ts: Millis) -> Option<(usize, &Episode)> {
     let e = &episodes[i];
     let kept = match e.ended {
         None => true,
-        Some((t, Ending::Resolved)) if e.fired_at.is_some() => ts < t || ts - t <= RESOLVED_RETENTION,
+        Some((t, Ending::Resolved)) if e.fired_at.is_some() => ts < t || Resend::kept(t, ts),
         Some((t, _)) => ts < t,
     };
     kept.then_some((i, e))

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use super::alertmanager_lab::{AlertmanagerLab, AmExercisePage};
 use super::browser::{base, href};
 use super::data::provide_data;
 use super::exercise::ExercisePage;
@@ -16,6 +17,8 @@ use super::progress_store::provide_progress;
 use super::alerts_lab::{provide_alerts_state, AlertExercisePage, AlertsLab};
 use super::rules_lab::recorded::provide_lab_state;
 use super::rules_lab::{RuleExercisePage, RulesLab};
+use super::cardinality::CardinalityPage;
+use super::relabel::{RelabelExercisePage, RelabelPage};
 use super::theme::provide_theme;
 
 /// The whole app.
@@ -42,6 +45,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
                     <Route path=path!("/alerts") view=AlertsLab />
                     <Route path=path!("/alerts/exercise/:id") view=AlertExercisePage />
+                    <Route path=path!("/cardinality") view=CardinalityPage />
+                    <Route path=path!("/relabel") view=RelabelPage />
+                    <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />
+                    <Route path=path!("/alertmanager") view=AlertmanagerLab />
+                    <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -38,7 +38,11 @@ pub fn list(host: &mut Host) -> Result<Vec<AlertExerciseItem>, String> {
     let all = host.alerts.exercises.builtin()?;
     Ok(all
         .iter()
-        .map(|ex| AlertExerciseItem { id: ex.id.clone(), seed_ref: ex.seed_ref.clone(), title: ex.title.clone() })
+        .map(|ex| AlertExerciseItem {
+            id: ex.id.clone(),
+            seed_ref: ex.seed_ref.clone(),
+            title: ex.title.clone(),
+        })
         .collect())
 }
 
@@ -100,5 +104,11 @@ fn feedback(v: AlertVerdict, prepared: &Prepared) -> AlertFeedback {
             differences.push(format!("{name} never fires: {r}"));
         }
     }
-    AlertFeedback { passed: v.passed, errors, differences, yours: v.yours, expected: prepared.expected.clone() }
+    AlertFeedback {
+        passed: v.passed,
+        errors,
+        differences,
+        yours: v.yours,
+        expected: prepared.expected.clone(),
+    }
 }

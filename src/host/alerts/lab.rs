@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::super::rules::clock;
 use super::super::Host;
 use super::{load_texts, view};
+use crate::alertmanager::input::{from_rules, Input};
 use crate::content::dataset::Event;
 use crate::engine::{Millis, Storage};
 use crate::host::Recorded;
@@ -24,6 +25,7 @@ use crate::rules::alert_timeline::AlertTimeline;
 use crate::rules::alerting::RuleTemplates;
 use crate::rules::alerts_at::rule_alerts_at;
 use crate::rules::eval_steps::{preview_alert, Stepper};
+use crate::rules::notifier::DEFAULT_RESEND_DELAY;
 use crate::rules::{EvalOptions, Evaluation, Rule, RuleFile, RuleGroup};
 
 /// Time one call may take (the page's frame budget leaves room for painting).
@@ -63,6 +65,8 @@ enum Stage {
 
 /// The last finished evaluation.
 pub struct Finished {
+    /// Read by the tests (the page knows which dataset it asked for).
+    #[cfg_attr(not(test), allow(dead_code))]
     dataset: String,
     file: RuleFile,
     opts: EvalOptions,
@@ -270,6 +274,16 @@ pub fn what_if(host: &mut Host, c: &WhatIf) -> Result<AlertRuleView, String> {
     Ok(shown)
 }
 
+/// The finished evaluation's alerts as Prometheus sends them to Alertmanager (what-if
+/// previews left out: those are not the rule file), with the evaluation's window.
+pub fn sent_alerts(host: &Host) -> Result<(Input, Millis, Millis), String> {
+    let f = host.alerts.lab.finished.as_ref().ok_or(
+        "The alerting lab has no evaluated rules yet: evaluate them there first, or use a hand-written timeline.",
+    )?;
+    let input = from_rules(&f.alerts, &f.storage, &f.file, &f.opts, DEFAULT_RESEND_DELAY);
+    Ok((input, f.start, f.end))
+}
+
 /// The dataset the finished evaluation ran on (for tests).
 #[cfg(test)]
 pub fn finished_dataset(host: &Host) -> Option<&str> {
@@ -353,7 +367,7 @@ mod tests {
         let time = QueryTime::Instant { time: fired.start + 60_000 };
         let query = r#"ALERTS{alertname="ModelHighErrorRate", alertstate="firing"}"#;
         let run = RunQuery { dataset: DATASET.into(), query: query.into(), time, with_recorded: true };
-        let out = roundtrip(&mut host, run).unwrap().unwrap();
+        let out = roundtrip(&mut host, run).unwrap().result.unwrap();
         assert!(matches!(out.value, crate::engine::Value::Vector(v) if v.len() == 1));
     }
 
@@ -385,6 +399,62 @@ mod tests {
         let broken = SEED_TESTS.replace("severity: warning", "severity: page");
         let report = roundtrip(&mut host, RunAlertTests { rules: seed(), tests: broken }).unwrap().unwrap();
         assert!(!report.passed && report.text.contains("alertname: ModelHighErrorRate"), "{}", report.text);
+    }
+
+    #[test]
+    fn the_alertmanager_lab_simulates_the_lab_alerts() {
+        use crate::link::alertmanager::{AlertSource, SimulationStep, StartSimulation};
+        use crate::ui::alertmanager_lab::SEED_CONFIG;
+        let mut host = Host::new();
+        let simulate = |host: &mut Host| -> Result<crate::link::alertmanager::SimulationReport, String> {
+            let start = StartSimulation {
+                config: SEED_CONFIG.into(),
+                alerts: AlertSource::AlertingLab,
+                dataset: "ignored: the lab's own".into(),
+            };
+            roundtrip(host, start).unwrap()?;
+            loop {
+                if let Step::Finished(report) = roundtrip(host, SimulationStep).unwrap()? {
+                    return Ok(report);
+                }
+            }
+        };
+        let none: String = simulate(&mut host).unwrap_err();
+        assert!(none.starts_with("The alerting lab has no evaluated rules yet"), "{none}");
+        let lab = evaluate(&mut host);
+        let report = simulate(&mut host).expect("simulates");
+        assert_eq!((report.start, report.end), (lab.start, lab.end));
+        let fired: usize = lab.rules.iter().map(|r| r.firings.len()).sum();
+        let spans: usize = report.alerts.iter().map(|a| a.firing.len()).sum();
+        assert_eq!((report.alerts.len(), spans, fired), (5, 5, 5), "every firing of the lab is an input");
+        let routed: Vec<(&str, &[String])> = report
+            .alerts
+            .iter()
+            .map(|a| (a.labels.get("alertname").unwrap_or_default(), a.receivers.as_slice()))
+            .collect();
+        let expected = [
+            ("ModelHighErrorRate", "slack-warnings"),
+            ("ModelCriticalErrorRate", "pagerduty"),
+            ("ModelLowCacheHitRate", "email"),
+            ("PlatformTrafficAnomaly", "slack-warnings"),
+            ("SLOErrorBudgetBurn", "slack-warnings"),
+        ];
+        for ((name, receivers), (want, receiver)) in routed.iter().zip(expected) {
+            assert_eq!((*name, *receivers), (want, &[receiver.to_string()][..]));
+        }
+        let high = &report.alerts[0];
+        assert_eq!(
+            high.firing,
+            [(
+                parse_instant("2026-01-06T09:07:30Z").unwrap(),
+                Some(parse_instant("2026-01-06T10:31:30Z").unwrap())
+            )]
+        );
+        // 3.5 hours of sends: 310 POSTs; notifications per receiver (default, pagerduty,
+        // slack-warnings, email) with and without inhibition.
+        assert_eq!(report.posts, 310);
+        assert_eq!(report.with_inhibition.per_receiver, [0, 2, 3, 1]);
+        assert_eq!(report.without_inhibition.per_receiver, [0, 2, 3, 1]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use crate::engine::Labels;
-use crate::gotemplate::value::Struct;
+use crate::gotemplate::value::{Map, Struct};
 use crate::gotemplate::{Host, MissingKey, Options, Registry, Template, Value};
 
 use super::load::Dialect;
@@ -105,12 +105,25 @@ impl AlertTemplate {
     /// (`error executing template __alert_X: template: …`); the caller renders
     /// `<error expanding template: {message}>`.
     pub fn execute(&self, data: &AlertTemplateData, querier: &dyn TemplateQuerier) -> Result<String, String> {
+        match &self.template {
+            None => Ok(self.text.clone()),
+            Some(_) => self.execute_with(&AlertContext::new(data), querier),
+        }
+    }
+
+    /// Like [`AlertTemplate::execute`], with the data already converted: an alert's labels
+    /// and annotations share one [`AlertContext`].
+    pub fn execute_with(
+        &self,
+        context: &AlertContext,
+        querier: &dyn TemplateQuerier,
+    ) -> Result<String, String> {
         let Some(template) = &self.template else {
             return Ok(self.text.clone());
         };
         let host = PromHost { querier };
         template
-            .execute(&data_value(data), &host)
+            .execute(&context.0, &host)
             .map_err(|e| format!("error executing template {}: {e}", template.name()))
     }
 
@@ -140,7 +153,12 @@ pub fn expand_or_error(
     data: &AlertTemplateData,
     querier: &dyn TemplateQuerier,
 ) -> String {
-    template.execute(data, querier).unwrap_or_else(|e| format!("<error expanding template: {e}>"))
+    error_text(template.execute(data, querier))
+}
+
+/// The text of an expansion, or `<error expanding template: …>` as Prometheus writes it.
+pub fn error_text(result: Result<String, String>) -> String {
+    result.unwrap_or_else(|e| format!("<error expanding template: {e}>"))
 }
 
 /// The registry of a Prometheus version, built once.
@@ -159,21 +177,28 @@ pub fn registry(dialect: Dialect) -> Arc<Registry> {
 const DATA_TYPE: &str =
     "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
 
-fn labels_value(labels: &Labels) -> Value {
-    Value::string_map(labels.iter())
+/// A label set as a `map[string]string` (label sets are sorted already).
+pub(crate) fn labels_value(labels: &Labels) -> Value {
+    let entries = labels.iter().map(|(k, v)| (Rc::from(k), Value::str(v))).collect();
+    Value::Map(Rc::new(Map::from_sorted("map[string]string", Value::str(""), entries)))
 }
 
-fn data_value(d: &AlertTemplateData) -> Value {
-    Value::Struct(Rc::new(Struct {
-        type_name: DATA_TYPE,
-        pointer: false,
-        fields: vec![
-            ("Labels", labels_value(d.labels)),
-            ("ExternalLabels", labels_value(d.external_labels)),
-            ("ExternalURL", Value::str(d.external_url)),
-            ("Value", Value::Float(d.value)),
-        ],
-    }))
+/// One alert's template data, converted once for all its labels and annotations.
+pub struct AlertContext(Value);
+
+impl AlertContext {
+    pub fn new(d: &AlertTemplateData) -> AlertContext {
+        AlertContext(Value::Struct(Rc::new(Struct {
+            type_name: DATA_TYPE,
+            pointer: false,
+            fields: vec![
+                ("Labels", labels_value(d.labels)),
+                ("ExternalLabels", labels_value(d.external_labels)),
+                ("ExternalURL", Value::str(d.external_url)),
+                ("Value", Value::Float(d.value)),
+            ],
+        })))
+    }
 }
 
 /// Answers the host functions (`query`, `externalURL`, `pathPrefix`, `now`).

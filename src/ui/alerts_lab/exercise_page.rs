@@ -94,6 +94,7 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
     let starter = ex.starter.clone();
     let hints = ex.hints_html.clone();
     let hint_count = hints.len();
+    let all_hints_shown = move || hints_shown.get() >= hint_count;
     let hint_list = move || {
         hints
             .iter()
@@ -131,7 +132,7 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
                         {move || if checking.get() { "Checking\u{2026}" } else { "Check my alerts" }}
                     </button>
                     <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || hints_shown.get() >= hint_count on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
+                        disabled=all_hints_shown on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
                     <button type="button" class="button secondary" on:click=move |_| text.set(starter.clone())>"Start over"</button>
                 </div>
                 <ol class="hints">{hint_list}</ol>

@@ -16,6 +16,7 @@ use crate::rules::{Diagnostic, EvalOptions, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
 use super::super::rules_lab::page::{check_rules, use_engine, EngineState};
 use super::super::rules_lab::rule_editor::RuleEditor;
@@ -257,7 +258,11 @@ fn Results(report: Arc<AlertsReport>) -> impl IntoView {
         <section class="card lab-section" data-testid="alerts-results">
             <div class="card-title-row">
                 <h2 class="card-title">"What the alerts did"</h2>
-                <A href=href(PLAYGROUND) attr:class="button secondary small">"Query ALERTS in the playground"</A>
+                <div class="button-row">
+                    <A href=href(PLAYGROUND) attr:class="button secondary small">"Query ALERTS in the playground"</A>
+                    <A href=format!("{}?{LAB_ALERTS_QUERY}", href(AM_LAB_PATH)) attr:class="button secondary small"
+                        attr:data-testid="route-in-am">"Route these alerts in the Alertmanager lab"</A>
+                </div>
             </div>
             <p data-testid="alerts-summary">{summary}</p>
             {empty}

@@ -25,7 +25,8 @@ pub fn RuleCard(
     let current = RwSignal::new(original.clone());
     let cursor: Cursor = RwSignal::new(None);
     let fired = move || current.with(|v| !v.firings.is_empty());
-    let changed = move || current.with(|v| v.expr != original.expr || v.for_ != original.for_ || v.keep_firing_for != original.keep_firing_for);
+    let (expr, for_, keep_firing_for) = (original.expr.clone(), original.for_, original.keep_firing_for);
+    let changed = move || current.with(|v| v.expr != expr || v.for_ != for_ || v.keep_firing_for != keep_firing_for);
     let status = move || {
         let n = current.with(|v| v.firings.len());
         match n {

@@ -7,6 +7,7 @@ use leptos::ev::MouseEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
 
+use crate::assist::units::Unit;
 use crate::engine::Millis;
 use crate::link::alerts::{AlertRuleView, AlertsAt, Counts, HoverView};
 use crate::rules::alert_timeline::AlertState;
@@ -14,6 +15,7 @@ use crate::rules::alert_timeline::AlertState;
 use super::super::chart_model::css_color;
 use super::super::engine_link;
 use super::super::format;
+use super::super::theme::is_dark;
 use super::geometry::{
     bars, distinguishing, evaluation_at, path, short_time, TimeScale, ValueScale, CHART_HEIGHT, LEFT, RIGHT, WIDTH,
 };
@@ -66,11 +68,12 @@ pub fn Timeline(
         }
     };
 
+    let dark = is_dark();
     let drawing = move || {
         let v = view.get();
         let rows = v.instances.len();
         let height = ROWS_TOP + ROW * rows as f64 + 6.0;
-        let chart = chart_layer(&v, &scale);
+        let chart = chart_layer(&v, &scale, dark.get());
         let axis = scale
             .ticks()
             .into_iter()
@@ -145,7 +148,7 @@ pub fn Timeline(
 }
 
 /// The chart of the condition (its series, the threshold) in the top band.
-fn chart_layer(v: &AlertRuleView, scale: &TimeScale) -> impl IntoView {
+fn chart_layer(v: &AlertRuleView, scale: &TimeScale, dark: bool) -> impl IntoView {
     let Some(c) = v.chart.clone() else {
         return view! { <text class="tl-empty" x=LEFT + 8.0 y=CHART_HEIGHT / 2.0>"The expression returns nothing to draw."</text> }.into_any();
     };
@@ -157,7 +160,7 @@ fn chart_layer(v: &AlertRuleView, scale: &TimeScale) -> impl IntoView {
         .enumerate()
         .map(|(i, s)| {
             let title = format::labels(&s.labels);
-            view! { <path class="tl-line" d=path(s, c.step, scale, &values) stroke=css_color(i) vector-effect="non-scaling-stroke"><title>{title}</title></path> }
+            view! { <path class="tl-line" d=path(s, c.step, scale, &values) stroke=css_color(i, dark) vector-effect="non-scaling-stroke"><title>{title}</title></path> }
         })
         .collect_view();
     let threshold_line = v.threshold.clone().map(|(op, t)| {
@@ -168,8 +171,8 @@ fn chart_layer(v: &AlertRuleView, scale: &TimeScale) -> impl IntoView {
         }
     });
     view! {
-        <text class="tl-axis" x=LEFT - 6.0 y="10" text-anchor="end">{format::axis_number(values.max)}</text>
-        <text class="tl-axis" x=LEFT - 6.0 y=CHART_HEIGHT - 4.0 text-anchor="end">{format::axis_number(values.min)}</text>
+        <text class="tl-axis" x=LEFT - 6.0 y="10" text-anchor="end">{format::in_unit(values.max, Unit::None, 2)}</text>
+        <text class="tl-axis" x=LEFT - 6.0 y=CHART_HEIGHT - 4.0 text-anchor="end">{format::in_unit(values.min, Unit::None, 2)}</text>
         <line class="tl-baseline" x1=LEFT x2=WIDTH - RIGHT y1=CHART_HEIGHT y2=CHART_HEIGHT />
         {lines}
         {threshold_line}
