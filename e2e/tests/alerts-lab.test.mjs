@@ -166,7 +166,21 @@ describe('alerting lab', { timeout: LAB_TIMEOUT * 2 }, () => {
     assert.equal(routes.length, 9, routes.join('\n'));
     assert.ok(routes.some((r) => r.includes('ModelNoPredictions') && r.endsWith('pagerduty')), routes.join('\n'));
     assert.ok(routes.some((r) => r.includes('ModelLowCacheHitRate') && r.endsWith('email')), routes.join('\n'));
-    assert.match(await page.locator('[data-testid="am-headline"]').textContent(), /^\d+ notifications? with the inhibit rules, \d+ without/);
+    // The same 20 notifications (0 default, 3 pagerduty, 13 slack-warnings, 4 email) as the
+    // Alertmanager lab's hand-written timeline of the seed's alerts.
+    assert.equal(
+      await page.locator('[data-testid="am-headline"]').textContent(),
+      '20 notifications with the inhibit rules, 20 without: inhibition prevents none of them.',
+    );
+    const perReceiver = await page.$$eval('[data-testid="receiver-count"]', (rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent.trim())),
+    );
+    assert.deepEqual(perReceiver, [
+      ['default', '0', '0'],
+      ['pagerduty', '3', '3'],
+      ['slack-warnings', '13', '13'],
+      ['email', '4', '4'],
+    ]);
     await screenshot(page, 'alerts-lab-in-alertmanager');
     await page.close();
   });

@@ -29,7 +29,7 @@ use crate::rules::notifier::DEFAULT_RESEND_DELAY;
 use crate::rules::{EvalOptions, Evaluation, Rule, RuleFile, RuleGroup};
 
 /// Time one call may take (the page's frame budget leaves room for painting).
-const STEP_BUDGET_MS: f64 = 60.0;
+const STEP_BUDGET_MS: f64 = 30.0;
 /// Progress units of the evaluation proper (the finishing steps add theirs).
 const EVALUATION_UNITS: usize = 100;
 

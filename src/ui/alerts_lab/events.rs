@@ -47,7 +47,7 @@ pub fn EventsTable(checks: Vec<EventCheck>) -> impl IntoView {
         .collect_view();
     view! {
         <div class="table-scroll">
-            <table class="events" data-testid="events">
+            <table class="alert-events" data-testid="events">
                 <thead><tr><th>"documented event"</th><th>"meant to fire"</th><th>"what happened"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
