@@ -111,7 +111,7 @@ pub fn generated_file(storages: &[(&Storage, i64)], templates: bool) -> (String,
                 // A label from $value changes the alert's identity (and restarts `for`).
                 let mid = thr * if op.starts_with('<') { 0.5 } else { 1.5 };
                 let level = format!("{{{{ if gt $value {mid:e} }}}}high{{{{ else }}}}normal{{{{ end }}}}");
-                if n % 4 == 0 {
+                if n.is_multiple_of(4) {
                     let _ = writeln!(rule, "          level: {}", json(&level));
                 }
                 if n % 5 == 1 {
@@ -129,7 +129,7 @@ pub fn generated_file(storages: &[(&Storage, i64)], templates: bool) -> (String,
                     "          where: {}",
                     json("{{ $externalLabels.region }} {{ $externalURL }}")
                 );
-                if n % 3 == 0 {
+                if n.is_multiple_of(3) {
                     let _ = writeln!(rule, "          fixed: {}", json("{{ printf \"%.3f\" $value }}"));
                 }
             } else {
