@@ -39,6 +39,16 @@ pub struct EngineOptions {
     pub default_subquery_step: Millis,
     /// Most steps a range query may have (Prometheus's API refuses more than 11,000).
     pub max_range_steps: usize,
+    /// Prometheus 2.x windows: range selectors, subqueries and the lookback read `[t - r, t]`
+    /// instead of 3.x's left-open `(t - r, t]`. What promtool 2.42 evaluates rule tests with.
+    #[serde(default)]
+    pub closed_windows: bool,
+    /// Prometheus 2.x arithmetic, to the last bit of what promtool 2.42 computes: `sum` adds
+    /// without compensation (3.x: Kahan), `avg` and `avg_over_time` keep an incremental mean,
+    /// and `rate`/`increase`/`delta` clamp at the counter's zero point before the
+    /// extrapolation threshold and scale by `factor / range`.
+    #[serde(default)]
+    pub v2_numerics: bool,
 }
 
 impl Default for EngineOptions {
@@ -48,7 +58,24 @@ impl Default for EngineOptions {
             max_samples: 50_000_000,
             default_subquery_step: 60 * 1000,
             max_range_steps: 11_000,
+            closed_windows: false,
+            v2_numerics: false,
         }
+    }
+}
+
+impl EngineOptions {
+    /// Where a window ending at `to` and `range` long starts, as the exclusive lower bound
+    /// the selectors read after: `to - range`, or one millisecond earlier with
+    /// [`EngineOptions::closed_windows`] (timestamps are whole milliseconds, so `(a - 1, b]`
+    /// is `[a, b]`).
+    pub fn window_after(&self, to: Millis, range: Millis) -> Millis {
+        to.saturating_sub(range).saturating_sub(Millis::from(self.closed_windows))
+    }
+
+    /// The lookback an instant selector uses as the exclusive bound of its window.
+    pub fn lookback_window(&self) -> Millis {
+        self.lookback_delta.saturating_add(Millis::from(self.closed_windows))
     }
 }
 
