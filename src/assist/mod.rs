@@ -5,7 +5,10 @@
 
 pub mod catalog;
 pub mod complete;
+pub mod format;
 pub mod lexer;
+pub mod library;
+pub mod spans;
 
 pub use catalog::Catalog;
 pub use complete::{complete, Completion, Item, ItemKind};

@@ -12,6 +12,7 @@ mod bench_load;
 mod check;
 mod data;
 mod export;
+mod fmt;
 mod json;
 mod query;
 mod query_range;
@@ -31,6 +32,7 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    fmt::COMMAND,
 ];
 
 /// One subcommand.
