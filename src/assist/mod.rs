@@ -8,6 +8,7 @@ pub mod complete;
 pub mod format;
 pub mod lexer;
 pub mod library;
+pub mod lint;
 pub mod spans;
 
 pub use catalog::Catalog;

@@ -14,6 +14,7 @@ mod data;
 mod export;
 mod fmt;
 mod json;
+mod lint;
 mod query;
 mod query_range;
 mod rules;
@@ -33,6 +34,7 @@ const COMMANDS: &[Command] = &[
     bench::COMMAND,
     rules::COMMAND,
     fmt::COMMAND,
+    lint::COMMAND,
 ];
 
 /// One subcommand.

@@ -3,14 +3,12 @@
 //! empty, or (through the query explainer) a missing metric, a label matcher that matches no
 //! series, two sides of an operator whose label sets never match.
 
-use std::collections::BTreeSet;
-
 use promql_parser::parser::Expr;
 
 use super::ast;
 use super::eval::{Evaluation, RuleOutcome};
 use crate::content::explain_empty;
-use crate::engine::{eval, parse, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
+use crate::engine::{parse, EngineOptions, Millis, Storage};
 
 /// Fills `explanation` of every rule of `evaluation` that recorded nothing.
 pub fn explain_empty_rules(evaluation: &mut Evaluation, opts: &EngineOptions) {
@@ -86,57 +84,27 @@ fn label_mismatch(storage: &Storage, expr: &Expr, t: Millis, opts: &EngineOption
         if b.op.is_set_operator() {
             return;
         }
-        let vector = |side: &Expr| match eval::eval_instant(storage, side, t, opts).map(|o| o.value) {
-            Ok(Value::Vector(v)) if !v.is_empty() => Some(v),
-            _ => None,
-        };
-        let (Some(left), Some(right)) = (vector(&b.lhs), vector(&b.rhs)) else { return };
-        let matching = b.modifier.as_ref().and_then(|m| m.matching.as_ref());
-        let signature = |labels: &Labels| {
-            let l = labels.without_metric_name();
-            match matching {
-                Some(m) if m.is_include() => l.keep_only(&m.labels().labels),
-                Some(m) => l.drop_names(&m.labels().labels),
-                None => l,
-            }
-        };
-        let ls: BTreeSet<Labels> = left.iter().map(|s| signature(&s.labels)).collect();
-        let rs: BTreeSet<Labels> = right.iter().map(|s| signature(&s.labels)).collect();
-        if !ls.is_disjoint(&rs) {
+        let Some(m) = explain_empty::label_mismatch(storage, b, t, opts) else { return };
+        if m.shared.is_empty() || (m.only_left.is_empty() && m.only_right.is_empty()) {
             return;
         }
-        let names = |v: &[crate::engine::Sample]| -> BTreeSet<String> {
-            v.iter()
-                .flat_map(|s| s.labels.iter().map(|(n, _)| n.to_string()))
-                .filter(|n| n != METRIC_NAME)
-                .collect()
-        };
-        let (ln, rn) = (names(&left), names(&right));
-        let only_left: Vec<&str> = ln.difference(&rn).map(String::as_str).collect();
-        let only_right: Vec<&str> = rn.difference(&ln).map(String::as_str).collect();
-        let shared: Vec<&str> = ln.intersection(&rn).map(String::as_str).collect();
-        if shared.is_empty() || (only_left.is_empty() && only_right.is_empty()) {
-            return;
-        }
-        let list = |v: &[&str]| v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[String]| v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
         let op = b.op.to_string();
         let side = |s: &Expr| one_line(&s.to_string());
+        let matching = b.modifier.as_ref().and_then(|m| m.matching.as_ref());
         let mut msg = format!(
             "`{op}` matches series whose labels are identical{}, but the left side ({}) has labels {} and the right side ({}) has {}",
             if matching.is_some() { " on the labels its on()/ignoring() leaves" } else { "" },
             side(&b.lhs),
-            list(&ln.iter().map(String::as_str).collect::<Vec<_>>()),
+            list(&m.left),
             side(&b.rhs),
-            list(&rn.iter().map(String::as_str).collect::<Vec<_>>()),
+            list(&m.right),
         );
-        let extra = if only_left.is_empty() { list(&only_right) } else { list(&only_left) };
+        let extra = list(m.extra());
         msg.push_str(&format!(": {extra} has no counterpart, so no pair matches and nothing is recorded."));
-        // Extra labels on the left: many left series per right one (group_left), and the
-        // other way round for the right.
-        let group = if !only_left.is_empty() { " group_left" } else { " group_right" };
         msg.push_str(&format!(
-            " Fix: match on the shared labels, `{op} on({}){group}()`, or aggregate {extra} away on its side first.",
-            shared.join(", ")
+            " Fix: match on the shared labels, `{op} {}()`, or aggregate {extra} away on its side first.",
+            m.fix_modifier()
         ));
         found = Some(msg);
     });

@@ -16,7 +16,7 @@ use super::spans::{self, Spanned};
 use crate::engine::parse::parse;
 use crate::engine::ParseError;
 
-pub use print::string;
+pub use print::{aggregate_head, binary_modifiers, string, subquery_suffix};
 
 /// Longest one-line text a node keeps (Prometheus's `maxCharactersPerLine`).
 pub const MAX_LINE: usize = 100;
