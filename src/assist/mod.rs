@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod complete;
+pub mod explain;
 pub mod format;
 pub mod lexer;
 pub mod library;

@@ -11,6 +11,7 @@ mod bench;
 mod bench_load;
 mod check;
 mod data;
+mod explain;
 mod export;
 mod fmt;
 mod json;
@@ -35,6 +36,7 @@ const COMMANDS: &[Command] = &[
     rules::COMMAND,
     fmt::COMMAND,
     lint::COMMAND,
+    explain::COMMAND,
 ];
 
 /// One subcommand.

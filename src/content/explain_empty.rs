@@ -12,7 +12,7 @@ use promql_parser::parser::{BinaryExpr, Expr, VectorSelector};
 
 use super::grade::compare::is_empty;
 use super::time::{format_duration, format_instant};
-use crate::engine::{eval, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
+use crate::engine::{eval, EngineOptions, Labels, Millis, Sample, Storage, Value, METRIC_NAME};
 use crate::rules::ast::exact_name;
 
 /// Functions that need at least two samples in their window to return anything.
@@ -294,6 +294,21 @@ impl LabelMismatch {
         let group = if self.only_left.is_empty() { "group_right" } else { "group_left" };
         format!("on({}) {group}", self.shared.join(", "))
     }
+
+    /// The modifier that makes the operator match, when matching alone can: one side has
+    /// labels the other lacks, and the sides share some label or one has none at all (then
+    /// `on()`). Set operators match many-to-many: `on(shared)` without a group modifier.
+    pub fn fix(&self, set_operator: bool) -> Option<String> {
+        let fixable = !self.extra().is_empty()
+            && (!self.shared.is_empty() || self.left.is_empty() || self.right.is_empty());
+        fixable.then(|| {
+            if set_operator {
+                format!("on({})", self.shared.join(", "))
+            } else {
+                self.fix_modifier()
+            }
+        })
+    }
 }
 
 /// The label mismatch of binary operator `b` at `t`: both sides evaluate to non-empty
@@ -309,27 +324,28 @@ pub fn label_mismatch(
         _ => None,
     };
     let (left, right) = (vector(&b.lhs)?, vector(&b.rhs)?);
-    let matching = b.modifier.as_ref().and_then(|m| m.matching.as_ref());
-    let signature = |labels: &Labels| {
-        let l = labels.without_metric_name();
-        match matching {
-            Some(m) if m.is_include() => l.keep_only(&m.labels().labels),
-            Some(m) => l.drop_names(&m.labels().labels),
-            None => l,
-        }
-    };
+    mismatch_of(b, &left, &right)
+}
+
+/// The label mismatch of `b` given the values of its two sides (None when a side is empty or
+/// some pair matches).
+pub fn mismatch_of(b: &BinaryExpr, left: &[Sample], right: &[Sample]) -> Option<LabelMismatch> {
+    if left.is_empty() || right.is_empty() {
+        return None;
+    }
+    let signature = |labels: &Labels| match_signature(b, labels);
     let ls: BTreeSet<Labels> = left.iter().map(|s| signature(&s.labels)).collect();
     let rs: BTreeSet<Labels> = right.iter().map(|s| signature(&s.labels)).collect();
     if !ls.is_disjoint(&rs) {
         return None;
     }
-    let names = |v: &[crate::engine::Sample]| -> BTreeSet<String> {
+    let names = |v: &[Sample]| -> BTreeSet<String> {
         v.iter()
             .flat_map(|s| s.labels.iter().map(|(n, _)| n.to_string()))
             .filter(|n| n != METRIC_NAME)
             .collect()
     };
-    let (ln, rn) = (names(&left), names(&right));
+    let (ln, rn) = (names(left), names(right));
     Some(LabelMismatch {
         shared: ln.intersection(&rn).cloned().collect(),
         only_left: ln.difference(&rn).cloned().collect(),
@@ -341,6 +357,17 @@ pub fn label_mismatch(
         left_series: left.len(),
         right_series: right.len(),
     })
+}
+
+/// The labels of a series that operator `b` matches on: all but the metric name, narrowed by
+/// `on(...)` or `ignoring(...)`.
+pub fn match_signature(b: &BinaryExpr, labels: &Labels) -> Labels {
+    let l = labels.without_metric_name();
+    match b.modifier.as_ref().and_then(|m| m.matching.as_ref()) {
+        Some(m) if m.is_include() => l.keep_only(&m.labels().labels),
+        Some(m) => l.drop_names(&m.labels().labels),
+        None => l,
+    }
 }
 
 /// Ids of the stored series a selector's matchers select.

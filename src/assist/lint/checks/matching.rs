@@ -28,11 +28,8 @@ pub fn check(run: &mut Run, node: &Spanned) {
             format!("the labels {}", code_list(names))
         }
     };
-    // Matching on the shared labels pairs the series up when one side has labels the other
-    // lacks; with no label in common only a side without any labels can be matched (`on()`).
-    let fixable = !m.extra().is_empty() && (!m.shared.is_empty() || m.left.is_empty() || m.right.is_empty());
-    let matching = modifier(b.op.is_set_operator(), &m.fix_modifier(), &m.shared);
-    let advice = if fixable {
+    let fix_modifier = m.fix(b.op.is_set_operator());
+    let advice = if let Some(matching) = &fix_modifier {
         format!(" Match on the labels both sides have: `{op} {matching}`.")
     } else if m.shared.is_empty() {
         " The two sides share no label: aggregate one of them first.".to_string()
@@ -45,22 +42,11 @@ pub fn check(run: &mut Run, node: &Spanned) {
         labels(&m.left),
         labels(&m.right),
     );
-    let fix = fixable
-        .then(|| {
-            let (l, r) = (node.children.first()?, node.children.get(1)?);
-            let (_, region) = operator_after(run.src, l.span.1, r.span.0)?;
-            let bool_ = if b.modifier.as_ref().is_some_and(|m| m.return_bool) { " bool" } else { "" };
-            Some(Fix::replace("Match on the shared labels", region, format!("{bool_} {matching} ")))
-        })
-        .flatten();
+    let fix = fix_modifier.and_then(|matching| {
+        let (l, r) = (node.children.first()?, node.children.get(1)?);
+        let (_, region) = operator_after(run.src, l.span.1, r.span.0)?;
+        let bool_ = if b.modifier.as_ref().is_some_and(|m| m.return_bool) { " bool" } else { "" };
+        Some(Fix::replace("Match on the shared labels", region, format!("{bool_} {matching} ")))
+    });
     run.out.push(Raw::new("promql/vector_matching", Severity::Bug, node.span, message).with_fix(fix));
-}
-
-/// Set operators match many-to-many: `on()` alone, no `group_left`.
-fn modifier(set_operator: bool, fix: &str, shared: &[String]) -> String {
-    if set_operator {
-        format!("on({})", shared.join(", "))
-    } else {
-        fix.to_string()
-    }
 }
