@@ -168,3 +168,23 @@ export async function readTable(page) {
     rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent.trim())),
   );
 }
+
+/**
+ * Clicks an exercise's Check button and waits for a new verdict (its headline changes);
+ * returns the headline.
+ */
+export async function checkAnswer(page) {
+  const headline = page.locator('[data-testid="feedback-headline"]');
+  const before = (await headline.count()) ? await headline.textContent() : null;
+  await page.locator('[data-testid="check"]').click();
+  await page.waitForFunction(
+    (prev) => {
+      const h = document.querySelector('[data-testid="feedback-headline"]');
+      const busy = document.querySelector('[data-testid="check"]')?.textContent?.includes('Checking');
+      return h && !busy && h.textContent !== prev;
+    },
+    before,
+    { timeout: BOOT_TIMEOUT },
+  );
+  return headline.textContent();
+}

@@ -2,7 +2,7 @@
 # Installs what building and serving the site needs, skipping whatever is already there at
 # the right version: the wasm32 target, trunk, wasm-bindgen-cli (the version Cargo.lock pins)
 # and wasm-opt (npm's binaryen, under .tools/). With `--test` it also installs what the
-# browser tests need: Debian's chromium (apt) and playwright-core (npm, under e2e/).
+# browser tests need: Debian's chromium (apt), playwright-core and axe-core (npm, under e2e/).
 #
 # Source it for the PATH (scripts/serve.sh and scripts/test.sh do), or run it directly.
 # Needs only rustup, cargo and, for the npm tools, node/npm (installed with apt when missing).
@@ -94,8 +94,9 @@ setup_test() {
     fi
 
     ensure_node
-    step "playwright-core (npm, e2e/)"
+    step "playwright-core and axe-core (npm, e2e/)"
     if [ -f "$ROOT/e2e/node_modules/playwright-core/package.json" ] &&
+        [ -f "$ROOT/e2e/node_modules/axe-core/package.json" ] &&
         [ "$ROOT/e2e/node_modules/.package-lock.json" -nt "$ROOT/e2e/package-lock.json" ]; then
         echo "already installed"
     else

@@ -14,7 +14,7 @@ cd "$ROOT"
 # shellcheck source=scripts/setup.sh
 source "$ROOT/scripts/setup.sh"
 
-STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill unit site e2e)
+STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill alertmanager_differential unit site e2e)
 
 # Installs the build and browser-test tools (skips what is already there).
 step_setup() {
@@ -46,6 +46,8 @@ step_differential() {
     fi
     cargo test --test differential -- --nocapture
     cargo test --test format_differential -- --nocapture
+    # Relabeling: generated configs through `promtool check service-discovery` (tests/relabel_differential.rs).
+    cargo test --test relabel_differential -- --nocapture
 }
 
 # The default dataset exported as OpenMetrics must backfill with the real promtool
@@ -56,12 +58,30 @@ step_promtool_backfill() {
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test datasets_promtool
+    # The high-cardinality dataset's TSDB status against `promtool tsdb analyze` of its backfill.
+    cargo test --test cardinality_promtool -- --nocapture
+}
+
+# Differential tests against the real Alertmanager 0.25 (Debian's prometheus-alertmanager, with
+# amtool): installs it when missing, then compares `promplay am` with amtool on generated label
+# sets and the simulation with a live Alertmanager's webhook notifications (about 30 s). Runs
+# before `unit`, whose `cargo test` includes these tests.
+step_alertmanager_differential() {
+    if ! command -v amtool >/dev/null 2>&1 || ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus-alertmanager
+    fi
+    cargo test --test alertmanager_differential -- --nocapture
 }
 
 # Every other native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
-# The two tests against the real Prometheus/promtool ran in their own steps above.
+# The tests against the real Prometheus/promtool and Alertmanager ran in their own steps above.
 step_unit() {
-    cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset
+    # tests/templates_amtool.rs renders notification templates with the real amtool.
+    if ! command -v amtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus-alertmanager
+    fi
+    cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
+        --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_
 }
 
 # The release build of the site, as deployed (dist/).

@@ -6,7 +6,9 @@
 //! app (`ui`) and the engine run as two modules: `ui` reaches the engine only through the
 //! messages of `link`, which `host` answers inside the engine module.
 
+pub mod alertmanager;
 pub mod assist;
+pub mod cardinality;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod content;
@@ -15,6 +17,7 @@ pub mod gotemplate;
 pub mod host;
 pub mod link;
 pub mod promqltest;
+pub mod relabel;
 pub mod rules;
 
 // The components inside are wasm32-only; its pure view helpers compile (and are tested)

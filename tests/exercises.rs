@@ -200,3 +200,36 @@ fn empty_answers_are_explained() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// An answer that differs from the expected one only by its metric name (anti-pattern 5's
+/// raw query against the recorded series it should read) is told exactly that, not that none
+/// of its series has the expected labels.
+#[test]
+fn a_name_only_difference_is_explained() {
+    use promql_playground::content::grade::feedback::describe;
+    let ex = builtin_exercises()
+        .expect("exercises load")
+        .into_iter()
+        .find(|e| e.id == "todo-5-1-long-range")
+        .expect("anti-pattern 5");
+    let ds =
+        builtin_datasets().expect("datasets").into_iter().find(|d| d.meta.id == ex.dataset).expect("dataset");
+    let mut storage = ds.storage().expect("generates");
+    let opts = EngineOptions::default();
+    let prepared = prepare(&ex, &ds.meta, &mut storage, &opts).expect("prepares");
+    let graded = |q: &str| grade(&storage, &prepared.plan, &prepared.expected, q, &opts);
+    assert!(graded("model:predictions:daily").passed, "the natural fix is the answer");
+    let want = "have no metric name, where `model:predictions:daily` is expected";
+    for answer in [
+        ex.starter.as_deref().expect("a starter"),
+        "sum by (model) (model:predictions:daily)",
+        "avg_over_time(model:predictions:daily[2h])",
+    ] {
+        let f = describe(&graded(answer));
+        assert!(!f.passed, "{answer}");
+        let text = f.items.join("\n");
+        assert!(text.contains(want), "{answer}: {text}");
+        assert!(!text.contains("None of your series"), "{answer}: {text}");
+        assert!(!text.contains("missing"), "{answer}: {text}");
+    }
+}

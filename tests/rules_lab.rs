@@ -3,6 +3,7 @@
 //! are tested where they run, in the engine module's `host::rules`.)
 
 use promql_playground::rules::cost::{Cost, CostTable, Pair, PairCost};
+use promql_playground::rules::equivalence::Equivalence;
 use promql_playground::rules::{check, CheckOptions};
 use promql_playground::ui::rules_lab::report::{self, Verdict};
 use promql_playground::ui::rules_lab::SEED_RULES;
@@ -19,36 +20,61 @@ fn cost(ms: f64, series: usize) -> Cost {
     Cost { median_ms: ms, samples: 10, series: 2, result_series: series, error: None }
 }
 
-fn pair_cost(label: &str, raw: Cost, recorded: Cost) -> PairCost {
+fn pair_cost(label: &str, raw: Cost, recorded: Cost, equivalence: Equivalence) -> PairCost {
     PairCost {
         pair: Pair { label: label.into(), raw: "raw".into(), recorded: "rec".into(), from_seed: false },
         instant_raw: raw.clone(),
         instant_recorded: recorded.clone(),
         range_raw: raw,
         range_recorded: recorded,
+        equivalence,
     }
 }
 
 #[test]
 fn verdicts_against_the_seed_bar() {
     let failed = Cost { error: Some("boom".into()), ..Cost::default() };
+    let same = Equivalence::Same;
+    let differs =
+        Equivalence::Differs("the raw query returns 3 series (model), the recorded series 6".into());
     let cases = [
-        ("fast", cost(6.0, 3), cost(1.0, 3), Verdict::Meets, Some(6.0), None),
-        ("exactly 5x is not more than 5x", cost(5.0, 3), cost(1.0, 3), Verdict::Misses, Some(5.0), None),
-        ("slower", cost(1.0, 3), cost(2.0, 3), Verdict::Misses, Some(0.5), None),
-        ("empty recorded series", cost(9.0, 3), cost(1.0, 0), Verdict::Empty, None, None),
-        ("failed query", cost(9.0, 3), failed, Verdict::Failed, None, None),
-        ("different series", cost(9.0, 3), cost(1.0, 6), Verdict::Meets, Some(9.0), Some("3 series")),
+        ("fast", cost(6.0, 3), cost(1.0, 3), &same, Verdict::Meets, Some(6.0), None),
+        (
+            "exactly 5x is not more than 5x",
+            cost(5.0, 3),
+            cost(1.0, 3),
+            &same,
+            Verdict::Misses,
+            Some(5.0),
+            None,
+        ),
+        ("slower", cost(1.0, 3), cost(2.0, 3), &same, Verdict::Misses, Some(0.5), None),
+        ("not compared", cost(7.0, 3), cost(1.0, 3), &Equivalence::Unknown, Verdict::Meets, Some(7.0), None),
+        ("empty recorded series", cost(9.0, 3), cost(1.0, 0), &same, Verdict::Empty, None, None),
+        ("failed query", cost(9.0, 3), failed, &same, Verdict::Failed, None, None),
+        // Fast, but not a replacement: shown as such, and not counted.
+        (
+            "different series",
+            cost(9.0, 3),
+            cost(1.0, 6),
+            &differs,
+            Verdict::Differs,
+            Some(9.0),
+            Some("3 series (model)"),
+        ),
     ];
     let table = CostTable {
-        pairs: cases.iter().map(|(l, raw, rec, ..)| pair_cost(l, raw.clone(), rec.clone())).collect(),
+        pairs: cases
+            .iter()
+            .map(|(l, raw, rec, eq, ..)| pair_cost(l, raw.clone(), rec.clone(), (*eq).clone()))
+            .collect(),
         storage: Vec::new(),
         at: 0,
         range: (0, 0, 1),
         runs: 1,
     };
     let rows = report::rows(&table);
-    for (row, (label, _, _, verdict, ratio, note)) in rows.iter().zip(&cases) {
+    for (row, (label, _, _, _, verdict, ratio, note)) in rows.iter().zip(&cases) {
         assert_eq!(row.instant.verdict, *verdict, "{label}");
         assert_eq!(row.range.verdict, *verdict, "{label}");
         assert_eq!(row.instant.shown_ratio(), *ratio, "{label}");
@@ -59,8 +85,10 @@ fn verdicts_against_the_seed_bar() {
             None => assert_eq!(row.note, None, "{label}"),
         }
     }
-    // Of the four pairs with a meaningful ratio, two beat 5× — for both query kinds.
+    // Of the four pairs whose ratio counts, two beat 5× — for both query kinds; the faster
+    // pair that computes something else is not one of them.
     assert_eq!(report::tally(&rows), (2, 4, 2, 4));
+    assert_eq!(rows[6].instant.verdict.label(), "not the same");
 }
 
 #[test]

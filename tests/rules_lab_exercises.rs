@@ -44,7 +44,22 @@ fn the_efficiency_bug_is_explained() {
     let v = rule_exercise::grade(ex, &prepared, &storage, &ex.starter);
     let (record, reasons) = v.empty.first().expect("the starter records nothing");
     assert_eq!(record, "model:efficiency:predictions_per_cpu");
-    assert!(reasons.join(" ").contains("version"), "{reasons:?}");
+    let why = reasons.join(" ");
+    assert!(why.contains("version"), "{reasons:?}");
+    // The CPU series carry `version`: the fix offered first keeps it, so each version is
+    // divided by its own pods' CPU (the reference), and `group_left` is explained as the
+    // other, model-wide pairing.
+    assert!(why.contains("`sum by (model, version) (…)`"), "{why}");
+    assert!(why.find("sum by (model, version)") < why.find("group_left"), "{why}");
+    assert!(ex.reference.contains("sum by (model, version) (rate(container_cpu_usage_seconds_total[5m]))"));
+    let group_left: Vec<String> = ex
+        .starter
+        .lines()
+        .map(|l| if l.trim() == "/" { l.replace('/', "/ on(model) group_left()") } else { l.to_string() })
+        .collect();
+    let group_left = group_left.join("\n");
+    assert_ne!(group_left, ex.starter);
+    assert!(!rule_exercise::grade(ex, &prepared, &storage, &group_left).passed, "every version over all CPU");
 }
 
 #[test]

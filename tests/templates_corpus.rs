@@ -10,8 +10,8 @@ mod promtool_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use promtool_file::{alerts, millis, read, storage};
 use promql_playground::rules::Dialect;
+use promtool_file::{alerts, millis, read, storage};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/templates/corpus");
 
@@ -50,7 +50,11 @@ fn corpus_templates_render_as_prometheus_rendered_them() {
     );
     assert!(tally.failures.is_empty(), "{}", tally.failures.join("\n"));
     // templates_test.yml alone has 54 scenarios (one annotation each).
-    assert!(tally.annotations >= 54 + 3 + 15 * 7 + 7 + 3, "too few annotations compared: {}", tally.annotations);
+    assert!(
+        tally.annotations >= 54 + 3 + 15 * 7 + 7 + 3,
+        "too few annotations compared: {}",
+        tally.annotations
+    );
 }
 
 fn check_file(path: &Path, dialect: Dialect, tally: &mut Tally) {
@@ -71,7 +75,9 @@ fn check_file(path: &Path, dialect: Dialect, tally: &mut Tally) {
                 want.insert("alertname".into(), test.alertname.clone());
                 let Some(got) = produced.iter().find(|a| a.labels == want) else {
                     let seen: Vec<_> = produced.iter().map(|a| format!("{:?}", a.labels)).collect();
-                    tally.failures.push(format!("{name} @{}: no alert {want:?}; got {seen:?}", test.eval_time));
+                    tally
+                        .failures
+                        .push(format!("{name} @{}: no alert {want:?}; got {seen:?}", test.eval_time));
                     continue;
                 };
                 tally.labels += 1;
@@ -95,7 +101,10 @@ fn check_file(path: &Path, dialect: Dialect, tally: &mut Tally) {
             want.sort();
             tally.alerts_series += want.len();
             if got != want {
-                tally.failures.push(format!("{name} {} @{}:\n  want {want:?}\n  got  {got:?}", test.expr, test.eval_time));
+                tally.failures.push(format!(
+                    "{name} {} @{}:\n  want {want:?}\n  got  {got:?}",
+                    test.expr, test.eval_time
+                ));
             }
         }
     }
@@ -120,8 +129,11 @@ fn compare(
     }
 }
 
-/// `ALERTS{alertname="X"}` or `ALERTS{alertname=~"re"}`: a predicate on alert names.
-fn alertname_matcher(expr: &str) -> Option<Box<dyn Fn(&str) -> bool>> {
+/// A predicate on alert names.
+type NameMatcher = Box<dyn Fn(&str) -> bool>;
+
+/// `ALERTS{alertname="X"}` or `ALERTS{alertname=~"re"}`.
+fn alertname_matcher(expr: &str) -> Option<NameMatcher> {
     let inner = expr.strip_prefix("ALERTS{")?.strip_suffix('}')?;
     if let Some(v) = inner.strip_prefix("alertname=\"").and_then(|r| r.strip_suffix('"')) {
         let v = v.to_string();
@@ -159,7 +171,7 @@ fn copies_match_the_shared_corpus() {
         return;
     };
     let mut compared = 0;
-    for dir in ["converted", "own"] {
+    for dir in ["converted", "own", "check_rules"] {
         for entry in std::fs::read_dir(Path::new(CORPUS).join(dir)).expect("corpus dir").flatten() {
             let rel = Path::new(dir).join(entry.file_name());
             let ours = std::fs::read(entry.path()).expect("copy");
@@ -168,5 +180,5 @@ fn copies_match_the_shared_corpus() {
             compared += 1;
         }
     }
-    assert!(compared >= 12, "{compared}");
+    assert!(compared >= 14, "{compared}");
 }

@@ -136,8 +136,9 @@ describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
     assert.ok(items.some((i) => /recorded nothing: .*version/.test(i)), `explains the empty rule: ${items}`);
     const input = page.locator('[data-testid="rule-input"]');
     const broken = await input.inputValue();
-    const fixed = broken.replace(/\n( *)\/\n/, '\n$1/ on(model) group_left()\n');
-    assert.notEqual(fixed, broken, 'the starter has the seed\'s bare `/`');
+    // Each version divided by its own pods' CPU (the CPU series carry `version`).
+    const fixed = broken.replace('sum by (model) (rate(container_cpu', 'sum by (model, version) (rate(container_cpu');
+    assert.notEqual(fixed, broken, 'the starter has the seed\'s `sum by (model)` CPU');
     await input.fill(fixed);
     const previous = await headline.textContent();
     await check.click();

@@ -33,6 +33,13 @@ describe('home page', () => {
     assert.ok(Number(await series.getAttribute('data-value')) > 0, 'the dataset has series');
     const metrics = await page.$$eval('.metrics-table tbody tr', (rows) => rows.length);
     assert.ok(metrics >= 5, `metrics listed: ${metrics}`);
+    // What Prometheus writes per target is part of the data, and described.
+    const up = page.locator('.metrics-table tr', { hasText: /^\s*up\s*gauge/ });
+    assert.equal(await up.locator('td.num').textContent(), '33');
+    // Code spans of the dataset's texts show as code, not as backticks.
+    const tuesday = page.locator('.events li', { hasText: 'Peak hours (Tuesday)' });
+    assert.equal(await tuesday.locator('code').textContent(), 'offset 24h');
+    assert.doesNotMatch(await tuesday.textContent(), /`/);
     await screenshot(page, 'home-laptop');
     await page.close();
   });

@@ -1,8 +1,10 @@
 //! What completion can offer: the language's words (functions with signatures, aggregations,
-//! keywords) and the names found in a loaded [`Storage`] (metrics, label names, label values).
+//! keywords) and the names found in a loaded [`Storage`] (metrics, label names, label values),
+//! with each metric's type and help as the dataset's metadata declares them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::content::dataset::{DatasetMeta, MetricType};
 use crate::engine::{Storage, METRIC_NAME};
 
 /// A language word with the one-line help shown next to it in the completion list.
@@ -163,6 +165,8 @@ pub struct Catalog {
     values_by_metric: BTreeMap<(String, String), BTreeSet<String>>,
     /// label → values over every series.
     values: BTreeMap<String, BTreeSet<String>>,
+    /// metric → what the dataset's metadata says of it (`gauge: Size of ...`).
+    details: BTreeMap<String, String>,
 }
 
 impl Catalog {
@@ -211,18 +215,41 @@ impl Catalog {
         }
     }
 
-    /// A short description of a metric, guessed from naming conventions.
-    pub fn metric_detail(name: &str) -> &'static str {
-        if name.contains(':') {
-            "recorded series"
-        } else if name.ends_with("_bucket") {
-            "histogram buckets (le)"
-        } else if name.ends_with("_total") || name.ends_with("_count") {
-            "counter"
-        } else if name.ends_with("_sum") {
-            "histogram/summary sum"
-        } else {
-            "gauge"
+    /// Describes each metric as the dataset's metadata declares it (its type, then its help):
+    /// a histogram's `_bucket`, `_sum` and `_count` series each say which part they are.
+    pub fn with_metadata(mut self, meta: &DatasetMeta) -> Self {
+        for name in &self.metrics {
+            if let Some(family) = meta.metric(name) {
+                let part = type_part(name, &family.name, family.kind);
+                let detail = if family.help.is_empty() { part } else { format!("{part}: {}", family.help) };
+                self.details.insert(name.clone(), detail);
+            }
         }
+        self
+    }
+
+    /// What completion says of a metric: its type and help from the dataset's metadata; a
+    /// name without metadata is a recorded series when it has a colon (the rule-naming
+    /// convention), else of unknown type (never guessed from its suffix: a `_count` may be a
+    /// gauge).
+    pub fn metric_detail(&self, name: &str) -> &str {
+        match self.details.get(name) {
+            Some(d) => d,
+            None if name.contains(':') => "recorded series",
+            None => "no type in the dataset's metadata",
+        }
+    }
+}
+
+/// Which part of family `family` (of type `kind`) the series name `name` is.
+fn type_part(name: &str, family: &str, kind: MetricType) -> String {
+    let suffix = name.strip_prefix(family).unwrap_or("");
+    match (kind, suffix) {
+        (MetricType::Histogram, "_bucket") => "histogram buckets (counters by le)".into(),
+        (MetricType::Histogram | MetricType::Summary, "_sum") => format!("{} sum (counter)", kind.as_str()),
+        (MetricType::Histogram | MetricType::Summary, "_count") => {
+            format!("{} count (counter)", kind.as_str())
+        }
+        _ => kind.as_str().into(),
     }
 }

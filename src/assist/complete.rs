@@ -127,7 +127,7 @@ pub fn complete(src: &str, cursor: usize, catalog: &Catalog) -> Completion {
                 // The dataset's metrics first: they are what a learner explores.
                 let mut all: Vec<Item> = catalog
                     .metrics()
-                    .map(|m| item(m, m, ItemKind::Metric, Catalog::metric_detail(m)))
+                    .map(|m| item(m, m, ItemKind::Metric, catalog.metric_detail(m)))
                     .collect();
                 all.extend(words(AGGREGATIONS, ItemKind::Aggregation));
                 all.extend(words(FUNCTIONS, ItemKind::Function));
@@ -304,6 +304,38 @@ mod tests {
         assert!(got.contains(&"rate".to_string()));
         assert!(got.contains(&"model_predictions_total".to_string()));
         assert!(got.contains(&"topk".to_string()));
+    }
+
+    #[test]
+    fn metric_types_come_from_the_dataset_s_metadata() {
+        use crate::content::dataset::{DatasetMeta, MetricType};
+        let mut st = Storage::new();
+        for name in [
+            "model_input_features_count",
+            "model_predictions_total",
+            "latency_seconds_bucket",
+            "latency_seconds_count",
+            "model:predictions:rate5m",
+            "undeclared_total",
+        ] {
+            st.add(&Labels::from_pairs([("__name__", name)]), 0, 1.0).expect("fresh series");
+        }
+        let meta = DatasetMeta::declaring(&[
+            ("model_input_features_count", MetricType::Gauge, "Size of the feature vector."),
+            ("model_predictions_total", MetricType::Counter, ""),
+            ("latency_seconds", MetricType::Histogram, "Latency."),
+        ]);
+        let cat = Catalog::from_storage(&st).with_metadata(&meta);
+        let detail = |name: &str| {
+            let c = complete(name, name.len(), &cat);
+            c.items.into_iter().find(|i| i.label == name).map(|i| i.detail).expect(name)
+        };
+        assert_eq!(detail("model_input_features_count"), "gauge: Size of the feature vector.");
+        assert_eq!(detail("model_predictions_total"), "counter");
+        assert_eq!(detail("latency_seconds_bucket"), "histogram buckets (counters by le): Latency.");
+        assert_eq!(detail("latency_seconds_count"), "histogram count (counter): Latency.");
+        assert_eq!(detail("model:predictions:rate5m"), "recorded series");
+        assert_eq!(detail("undeclared_total"), "no type in the dataset's metadata");
     }
 
     #[test]

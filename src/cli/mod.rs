@@ -6,9 +6,12 @@
 
 use std::io::Write;
 
+mod am;
+mod am_simulate;
 mod args;
 mod bench;
 mod bench_load;
+mod cardinality;
 mod check;
 mod data;
 mod explain;
@@ -18,6 +21,8 @@ mod json;
 mod lint;
 mod query;
 mod query_range;
+mod relabel;
+mod relabel_dataset;
 mod rules;
 mod test;
 mod time;
@@ -37,6 +42,9 @@ const COMMANDS: &[Command] = &[
     fmt::COMMAND,
     lint::COMMAND,
     explain::COMMAND,
+    relabel::COMMAND,
+    cardinality::COMMAND,
+    am::COMMAND,
 ];
 
 /// One subcommand.

@@ -77,6 +77,9 @@ pub enum EventKind {
     Restart,
     /// Latency is multiplied by `value` between `start` and `end`.
     Latency,
+    /// The pods' endpoints cannot be scraped between `start` and `end` (the scrapes time
+    /// out): `up` is 0 and their series go stale, while the processes keep serving.
+    Unreachable,
 }
 
 /// One event as written in a dataset file; times are offsets from the dataset's `start`.
@@ -200,7 +203,7 @@ pub struct DatasetMeta {
 }
 
 impl DatasetMeta {
-    /// One line for listings: `ml-platform: 441 series, 2.5M samples, 48h at 30s from ...`.
+    /// One line for listings: `ml-platform: 606 series, 3.5M samples, 48h at 30s from ...`.
     pub fn summary(&self) -> String {
         format!(
             "{}: {} series, {} samples, {} at {} from {}",
@@ -225,6 +228,27 @@ impl DatasetMeta {
             };
             ok.then_some(m)
         })
+    }
+
+    /// Metadata declaring `metrics` (`(name, type, help)`) and nothing else, for tests of
+    /// what reads metric types.
+    #[cfg(test)]
+    pub fn declaring(metrics: &[(&str, MetricType, &str)]) -> DatasetMeta {
+        DatasetMeta {
+            id: "test".into(),
+            title: "test".into(),
+            description: String::new(),
+            start: 0,
+            end: 0,
+            interval: 30_000,
+            metrics: metrics
+                .iter()
+                .map(|&(name, kind, help)| Metric { name: name.into(), kind, help: help.into() })
+                .collect(),
+            events: Vec::new(),
+            series: 0,
+            samples: 0,
+        }
     }
 }
 
@@ -535,7 +559,7 @@ fn resolve_events(
             EventKind::Traffic => Some((0.0, 1e6)),
             EventKind::Latency => Some((1e-6, 1e6)),
             EventKind::MemoryLeak => Some((0.0, 1e15)),
-            EventKind::Note | EventKind::Stop | EventKind::Restart => None,
+            EventKind::Note | EventKind::Stop | EventKind::Restart | EventKind::Unreachable => None,
         };
         match (range, e.value) {
             (Some((lo, hi)), Some(v)) if !(lo..=hi).contains(&v) => {
@@ -544,7 +568,8 @@ fn resolve_events(
             (Some(_), None) => r.bad(&here("kind"), "this kind of event needs a `value`"),
             _ => {}
         }
-        if matches!(e.kind, EventKind::Errors | EventKind::Traffic | EventKind::Latency) && t1.is_none() {
+        let bounded = [EventKind::Errors, EventKind::Traffic, EventKind::Latency, EventKind::Unreachable];
+        if bounded.contains(&e.kind) && t1.is_none() {
             r.bad(&here("kind"), "this kind of event needs an `end`");
         }
         if e.kind == EventKind::Restart && t1.is_some() {

@@ -50,6 +50,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../exercises/bug-recorded-p95-per-platform.yaml"),
     ),
     ("todo-5-1-long-range.yaml", include_str!("../../exercises/todo-5-1-long-range.yaml")),
+    ("todo-5-2-total-series.yaml", include_str!("../../exercises/todo-5-2-total-series.yaml")),
+    ("todo-5-2-top-metrics.yaml", include_str!("../../exercises/todo-5-2-top-metrics.yaml")),
+    ("todo-5-2-series-by-job.yaml", include_str!("../../exercises/todo-5-2-series-by-job.yaml")),
+    ("todo-5-2-exploding-label.yaml", include_str!("../../exercises/todo-5-2-exploding-label.yaml")),
     ("bonus-2-memory-forecast.yaml", include_str!("../../exercises/bonus-2-memory-forecast.yaml")),
 ];
 

@@ -3,8 +3,10 @@
 //! the dataset does not have (with the closest names), a label matcher that matches no series
 //! (with the values that exist), a classic histogram queried without `_bucket`/`_sum`/
 //! `_count`, a window outside the data, a range shorter than two scrape intervals, two sides
-//! of an operator that share no label set, a comparison that filtered everything out.
+//! of an operator that share no label set, a comparison that filtered everything out, a
+//! function that received series and returned none (with what it read).
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use promql_parser::label::{MatchOp, Matcher};
@@ -12,6 +14,7 @@ use promql_parser::parser::{BinaryExpr, Expr, VectorSelector};
 
 use super::grade::compare::is_empty;
 use super::time::{format_duration, format_instant};
+use crate::engine::range::thousands;
 use crate::engine::{eval, EngineOptions, Labels, Millis, Sample, Storage, Value, METRIC_NAME};
 use crate::rules::ast::exact_name;
 
@@ -19,16 +22,42 @@ use crate::rules::ast::exact_name;
 const TWO_SAMPLE_FUNCTIONS: &[&str] =
     &["rate", "irate", "increase", "delta", "idelta", "deriv", "predict_linear"];
 
+/// Why a query returned nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WhyEmpty {
+    /// The reasons, most specific first (Markdown: names and queries in code spans).
+    pub reasons: Vec<String>,
+    /// Set when a selector's window misses the data: the first and last sample time of the
+    /// data, so a page can offer to jump there.
+    pub data_span: Option<(Millis, Millis)>,
+}
+
 /// Reasons why `query` returns nothing at `t` (empty when it does return something, does not
 /// parse, or no reason is found).
 pub fn explain(storage: &Storage, query: &str, t: Millis, opts: &EngineOptions) -> Vec<String> {
+    why(storage, query, t, opts).reasons
+}
+
+/// Why `query` returns nothing at `t`, and whether the time misses the data.
+pub fn why(storage: &Storage, query: &str, t: Millis, opts: &EngineOptions) -> WhyEmpty {
     match crate::engine::parse::parse(query) {
         Ok(expr) => {
-            let mut out = Vec::new();
-            Explainer { storage, t, opts }.node(&expr, &mut out);
-            out
+            let mut reasons = Vec::new();
+            let explainer = Explainer { storage, t, opts, data_span: Cell::new(None) };
+            explainer.node(&expr, &mut reasons);
+            WhyEmpty { reasons, data_span: explainer.data_span.get() }
         }
-        Err(_) => Vec::new(),
+        Err(_) => WhyEmpty::default(),
+    }
+}
+
+/// The time to explain an empty range query at: the end of the range, or the last sample
+/// of the data when the range runs past it (a range that overlaps the data is empty for
+/// another reason than time, which shows at its last sample).
+pub fn probe_time(start: Millis, end: Millis, data: Option<(Millis, Millis)>) -> Millis {
+    match data {
+        Some((lo, hi)) if start <= hi && end >= lo => end.min(hi),
+        _ => end,
     }
 }
 
@@ -36,6 +65,8 @@ struct Explainer<'a> {
     storage: &'a Storage,
     t: Millis,
     opts: &'a EngineOptions,
+    /// Set by a selector whose window misses the data.
+    data_span: Cell<Option<(Millis, Millis)>>,
 }
 
 impl Explainer<'_> {
@@ -58,7 +89,13 @@ impl Explainer<'_> {
             Expr::Paren(p) => self.node(&p.expr, out),
             Expr::Unary(u) => self.node(&u.expr, out),
             Expr::Subquery(s) => self.node(&s.expr, out),
-            Expr::Aggregate(a) => self.node(&a.expr, out),
+            Expr::Aggregate(a) => {
+                if self.empty(&a.expr) {
+                    self.node(&a.expr, out);
+                } else {
+                    self.emptied(&format!("`{}`", a.op), &[&a.expr], out);
+                }
+            }
             Expr::Call(c) => {
                 let empty_args: Vec<&Expr> =
                     c.args.args.iter().map(|a| a.as_ref()).filter(|a| self.empty(a)).collect();
@@ -66,6 +103,9 @@ impl Explainer<'_> {
                     empty_args.into_iter().for_each(|a| self.node(a, out));
                 } else if TWO_SAMPLE_FUNCTIONS.contains(&c.func.name) {
                     self.short_window(c.func.name, &c.args.args, out);
+                } else {
+                    let inputs: Vec<&Expr> = c.args.args.iter().map(|a| a.as_ref()).collect();
+                    self.emptied(&format!("{}()", c.func.name), &inputs, out);
                 }
             }
             Expr::Binary(b) => self.binary(b, out),
@@ -131,6 +171,47 @@ impl Explainer<'_> {
             }
             _ => {}
         }
+    }
+
+    /// An operation (`name`) whose inputs hold series but whose result is empty: says what it
+    /// received and read, and why for the operations that commonly do this.
+    fn emptied(&self, name: &str, inputs: &[&Expr], out: &mut Vec<String>) {
+        let (mut series, mut samples, mut series_seen) = (0usize, 0u64, Vec::new());
+        for input in inputs {
+            let Ok(o) = eval::eval_instant(self.storage, input, self.t, self.opts) else { continue };
+            samples += o.stats.samples_touched;
+            match o.value {
+                Value::Vector(v) => {
+                    series += v.len();
+                    series_seen.extend(v.into_iter().map(|s| s.labels));
+                }
+                Value::Matrix(m) => {
+                    series += m.len();
+                    series_seen.extend(m.into_iter().map(|s| s.labels));
+                }
+                Value::Scalar { .. } | Value::String { .. } => {}
+            }
+        }
+        if series == 0 {
+            return;
+        }
+        let mut msg = format!(
+            "At {}, {name} received {} series ({} samples read) but returned nothing.",
+            format_instant(self.t),
+            thousands(series as u64),
+            thousands(samples)
+        );
+        if name == "histogram_quantile()" && series_seen.iter().all(|l| l.get("le").is_none()) {
+            msg.push_str(
+                " Its input has no `le` label, so it finds no buckets: keep `le` in the aggregation inside, \
+                 e.g. `sum by (le, model) (rate(..._bucket[5m]))`.",
+            );
+        } else if matches!(name, "absent()" | "absent_over_time()") {
+            msg.push_str(&format!(
+                " {name} returns a series only when its input is empty: here the input has series, so nothing is absent."
+            ));
+        }
+        out.push(msg);
     }
 
     /// A two-sample function over a window that holds fewer than two samples.
@@ -236,6 +317,7 @@ impl Explainer<'_> {
         let start = end - range.unwrap_or(self.opts.lookback_delta);
         if let Some((lo, hi)) = self.storage.time_bounds() {
             if end < lo || start >= hi {
+                self.data_span.set(Some((lo, hi)));
                 out.push(format!(
                     "The selector looks at {} to {}{}, but the data spans {} to {}.",
                     format_instant(start),
@@ -514,6 +596,77 @@ mod tests {
         assert_eq!(closest("model_memory_bytes", &names, 1), vec!["model_memory_usage_bytes"]);
         assert!(closest("zzz", &names, 3).is_empty());
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    /// Two models' counters and a latency histogram, every 30 s for an hour from 0.
+    fn storage() -> Storage {
+        let mut st = Storage::new();
+        for i in 0..=120i64 {
+            let t = i * 30_000;
+            for (model, rate) in [("fraud-detector", 2.0), ("recommender", 5.0)] {
+                let labels = Labels::from_pairs([("__name__", "model_predictions_total"), ("model", model)]);
+                st.add(&labels, t, rate * i as f64).expect("in order");
+                for (le, share) in [("0.1", 0.5), ("1", 0.9), ("+Inf", 1.0)] {
+                    let labels =
+                        Labels::from_pairs([("__name__", "lat_bucket"), ("model", model), ("le", le)]);
+                    st.add(&labels, t, (rate * share * i as f64).floor()).expect("in order");
+                }
+            }
+        }
+        st
+    }
+
+    #[test]
+    fn explains_a_misspelt_label_value() {
+        let why = why(
+            &storage(),
+            "rate(model_predictions_total{model=\"fraud_detector\"}[5m])",
+            1_800_000,
+            &EngineOptions::default(),
+        );
+        assert_eq!(why.reasons.len(), 1, "{why:?}");
+        assert!(why.reasons[0].ends_with("Did you mean \"fraud-detector\"?"), "{why:?}");
+        assert_eq!(why.data_span, None);
+    }
+
+    #[test]
+    fn names_the_operation_that_emptied_matching_series() {
+        let opts = EngineOptions::default();
+        let st = storage();
+        let q = "histogram_quantile(0.9, sum by (model) (rate(lat_bucket[5m])))";
+        let reasons = explain(&st, q, 1_800_000, &opts);
+        // Six bucket series, 10 samples each in the 5-minute window.
+        assert_eq!(
+            reasons,
+            vec!["At 1970-01-01T00:30:00Z, histogram_quantile() received 2 series (60 samples read) but returned \
+                  nothing. Its input has no `le` label, so it finds no buckets: keep `le` in the aggregation \
+                  inside, e.g. `sum by (le, model) (rate(..._bucket[5m]))`."
+                .to_string()]
+        );
+        let reasons = explain(&st, "absent(model_predictions_total)", 1_800_000, &opts);
+        let absent = "At 1970-01-01T00:30:00Z, absent() received 2 series (2 samples read) but returned nothing. absent()";
+        assert!(reasons[0].starts_with(absent), "{reasons:?}");
+    }
+
+    #[test]
+    fn a_time_outside_the_data_says_where_the_data_is() {
+        let why = why(&storage(), "sum(model_predictions_total)", 7_200_000, &EngineOptions::default());
+        assert_eq!(why.data_span, Some((0, 3_600_000)));
+        assert_eq!(
+            why.reasons,
+            vec!["The selector looks at 1970-01-01T01:55:00Z to 1970-01-01T02:00:00Z, but the data spans \
+                  1970-01-01T00:00:00Z to 1970-01-01T01:00:00Z."
+                .to_string()]
+        );
+    }
+
+    #[test]
+    fn range_queries_are_explained_at_their_last_instant_with_data() {
+        let data = Some((100, 200));
+        for (start, end, want) in [(150, 300, 200), (120, 180, 180), (300, 400, 400), (0, 50, 50)] {
+            assert_eq!(probe_time(start, end, data), want, "{start}..{end}");
+        }
+        assert_eq!(probe_time(0, 10, None), 10);
     }
 
     #[test]

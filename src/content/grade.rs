@@ -6,10 +6,11 @@
 pub mod compare;
 pub mod feedback;
 pub mod overlay;
+pub mod series_names;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{self, EngineOptions, Millis, QueryError, Storage, Value};
+use crate::engine::{self, Annotations, EngineOptions, Millis, QueryError, QueryOutput, Storage, Value};
 
 pub use compare::{almost_equal, Diff, ValueMismatch};
 
@@ -83,6 +84,8 @@ pub struct Verdict {
     pub points: Vec<PointVerdict>,
     /// Why the answer came back empty where a result was expected (if it did).
     pub empty_reasons: Vec<String>,
+    /// The engine's warnings and infos on the answer, over every checkpoint (each once).
+    pub annotations: Annotations,
 }
 
 impl Verdict {
@@ -99,11 +102,20 @@ pub fn evaluate(
     at: Checkpoint,
     opts: &EngineOptions,
 ) -> Result<Value, QueryError> {
-    let out = match at {
-        Checkpoint::Instant(t) => engine::instant_query(storage, query, t, opts)?,
-        Checkpoint::Range(r) => engine::range_query(storage, query, r.start, r.end, r.step, opts)?,
-    };
-    Ok(out.value)
+    run(storage, query, at, opts).map(|out| out.value)
+}
+
+/// Evaluates `query` at one checkpoint, keeping the engine's annotations.
+fn run(
+    storage: &Storage,
+    query: &str,
+    at: Checkpoint,
+    opts: &EngineOptions,
+) -> Result<QueryOutput, QueryError> {
+    match at {
+        Checkpoint::Instant(t) => engine::instant_query(storage, query, t, opts),
+        Checkpoint::Range(r) => engine::range_query(storage, query, r.start, r.end, r.step, opts),
+    }
 }
 
 /// The checkpoints of a plan, instants first.
@@ -141,11 +153,18 @@ pub fn grade(
             parse_error: Some(e),
             points: Vec::new(),
             empty_reasons: Vec::new(),
+            annotations: Annotations::default(),
         };
     }
     let mut points = Vec::new();
+    let mut annotations = Annotations::default();
     for (at, exp) in &expected.results {
-        let actual = evaluate(storage, answer, *at, opts).map_err(|e| e.to_string());
+        let out = run(storage, answer, *at, opts);
+        if let Ok(o) = &out {
+            o.annotations.warnings.iter().for_each(|w| annotations.warn(w.as_str()));
+            o.annotations.infos.iter().for_each(|i| annotations.info(i.as_str()));
+        }
+        let actual = out.map(|o| o.value).map_err(|e| e.to_string());
         let diff = match &actual {
             Ok(v) => compare::compare(exp, v, plan.ordered),
             Err(_) => Diff::default(),
@@ -160,5 +179,5 @@ pub fn grade(
         None => Vec::new(),
     };
     let passed = !points.is_empty() && points.iter().all(PointVerdict::passed);
-    Verdict { passed, parse_error: None, points, empty_reasons }
+    Verdict { passed, parse_error: None, points, empty_reasons, annotations }
 }

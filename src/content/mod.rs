@@ -5,6 +5,7 @@
 //! spec or with explicit series files (OpenMetrics with timestamps, or promqltest `load`
 //! notation). The built-in packs are embedded in the binary ([`builtin`]).
 
+pub mod am_exercise;
 pub mod builtin;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
@@ -16,11 +17,14 @@ pub mod explain_empty;
 pub mod export;
 pub mod generator;
 pub mod grade;
+pub mod instant;
 pub mod loader;
 pub mod markdown;
+pub mod metric_types;
 pub mod openmetrics;
 pub mod pack;
 pub mod progress;
+pub mod relabel_exercise;
 pub mod rule_exercise;
 pub mod series;
 pub mod time;

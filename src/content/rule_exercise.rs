@@ -12,6 +12,7 @@ use super::dataset::DatasetMeta;
 use super::error::{ContentError, Problem};
 use super::exercise::resolve_time;
 use super::grade::compare::{self, Diff};
+use super::grade::RangeParams;
 use super::pack::check_id;
 use super::yaml::{self, Seg};
 use crate::engine::{self, EngineOptions, Millis, Storage, Value};
@@ -22,6 +23,8 @@ use crate::rules::{check, evaluate, CheckOptions, Diagnostic, EvalOptions, RuleF
 /// series needs it recorded within the lookback (5 m), and 30 m leaves room for `rate(...[5m])`
 /// over recorded series and for 1 m groups.
 pub const LEAD: Millis = 30 * 60_000;
+/// The step of the expected-vs-actual chart over the [`LEAD`] before an instant.
+const CHART_STEP: Millis = 60_000;
 
 /// A rule exercise file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -123,6 +126,9 @@ pub struct Prepared {
     pub instants: Vec<Millis>,
     /// `(record, instant, value)` for every checked record at every instant.
     pub expected: Vec<(String, Millis, Value)>,
+    /// `(record, instant, series)`: the same records over the [`LEAD`] before each instant,
+    /// for the expected-vs-actual chart.
+    pub expected_ranges: Vec<(String, Millis, Value)>,
 }
 
 /// Resolves the instants on the dataset and evaluates the reference rules.
@@ -139,6 +145,7 @@ pub fn prepare(ex: &RuleExercise, meta: &DatasetMeta, storage: &Storage) -> Resu
         .file
         .ok_or("the reference rule file does not pass the check")?;
     let mut expected = Vec::new();
+    let mut expected_ranges = Vec::new();
     for &t in &instants {
         let recorded = evaluate(storage, &file, &window(t));
         for name in &ex.check {
@@ -147,19 +154,38 @@ pub fn prepare(ex: &RuleExercise, meta: &DatasetMeta, storage: &Storage) -> Resu
                 return Err(format!("the reference records nothing for {name} at {}", t / 1000));
             }
             expected.push((name.clone(), t, value));
+            let range = recorded_over(&recorded.storage, name, chart_range(t))
+                .map_err(|e| format!("reference: {e}"))?;
+            expected_ranges.push((name.clone(), t, range));
         }
     }
-    Ok(Prepared { instants, expected })
+    Ok(Prepared { instants, expected, expected_ranges })
 }
 
 fn window(t: Millis) -> EvalOptions {
     EvalOptions { start: Some(t - LEAD), end: Some(t), ..EvalOptions::default() }
 }
 
+/// The stretch charted for instant `t`: the [`LEAD`] evaluated before it.
+pub fn chart_range(t: Millis) -> RangeParams {
+    RangeParams { start: t - LEAD, end: t, step: CHART_STEP }
+}
+
+/// The series recorded as `name`, selected with `{__name__="name"}`.
+fn recorded_query(name: &str) -> String {
+    format!("{{__name__={name:?}}}")
+}
+
 /// The series recorded as `name` at `t` (an instant selector over the recorded storage).
 fn recorded_at(storage: &Storage, name: &str, t: Millis) -> Result<Value, String> {
-    let query = format!("{{__name__={name:?}}}");
-    engine::instant_query(storage, &query, t, &EngineOptions::default())
+    engine::instant_query(storage, &recorded_query(name), t, &EngineOptions::default())
+        .map(|o| o.value)
+        .map_err(|e| e.to_string())
+}
+
+/// The series recorded as `name` over `r` (a range query over the recorded storage).
+fn recorded_over(storage: &Storage, name: &str, r: RangeParams) -> Result<Value, String> {
+    engine::range_query(storage, &recorded_query(name), r.start, r.end, r.step, &EngineOptions::default())
         .map(|o| o.value)
         .map_err(|e| e.to_string())
 }
@@ -191,6 +217,9 @@ pub struct RuleVerdict {
     pub points: Vec<RecordPoint>,
     /// Why a checked rule recorded nothing: `(record, reasons)`.
     pub empty: Vec<(String, Vec<String>)>,
+    /// The first record that differs, expected and recorded over the stretch before its
+    /// instant: `(record, range, expected, actual)`.
+    pub overlay: Option<(String, RangeParams, Value, Value)>,
 }
 
 /// Grades the learner's rule file `text`.
@@ -203,6 +232,7 @@ pub fn grade(ex: &RuleExercise, prepared: &Prepared, storage: &Storage, text: &s
         missing_records: Vec::new(),
         points: Vec::new(),
         empty: Vec::new(),
+        overlay: None,
     };
     let file: RuleFile = match report.file {
         Some(f) if !failed => f,
@@ -223,6 +253,9 @@ pub fn grade(ex: &RuleExercise, prepared: &Prepared, storage: &Storage, text: &s
         for (name, at, expected) in prepared.expected.iter().filter(|(_, at, _)| *at == t) {
             let actual = recorded_at(&recorded.storage, name, *at).unwrap_or(Value::Vector(Vec::new()));
             let diff = compare::compare(expected, &actual, false);
+            if verdict.overlay.is_none() && !diff.is_match() {
+                verdict.overlay = overlay(prepared, &recorded.storage, name, *at);
+            }
             verdict.points.push(RecordPoint {
                 record: name.clone(),
                 t: *at,
@@ -243,4 +276,17 @@ pub fn grade(ex: &RuleExercise, prepared: &Prepared, storage: &Storage, text: &s
     }
     verdict.passed = !verdict.points.is_empty() && verdict.points.iter().all(RecordPoint::passed);
     verdict
+}
+
+/// Record `name` as the reference and the learner's rules recorded it before instant `t`.
+fn overlay(
+    prepared: &Prepared,
+    recorded: &Storage,
+    name: &str,
+    t: Millis,
+) -> Option<(String, RangeParams, Value, Value)> {
+    let (_, _, expected) = prepared.expected_ranges.iter().find(|(n, at, _)| n == name && *at == t)?;
+    let range = chart_range(t);
+    let actual = recorded_over(recorded, name, range).ok()?;
+    Some((name.to_string(), range, expected.clone(), actual))
 }

@@ -13,27 +13,44 @@ use super::value::{Kind, List, Value};
 pub fn registry() -> Registry {
     let mut r = Registry::empty();
     for (name, body) in [("and", Body::And), ("or", Body::Or)] {
-        r.insert(Func { name: name.into(), params: vec![Param::Reflect], variadic: Some(Param::Reflect), body });
+        r.insert(Func {
+            name: name.into(),
+            params: vec![Param::Reflect],
+            variadic: Some(Param::Reflect),
+            body,
+        });
     }
     let any = Some(Param::Any);
     r.func("not", &[Param::Reflect], None, |a, _| Ok(Value::Bool(!arg(a, 0).truth())));
     r.func("len", &[Param::Reflect], None, |a, _| length(&arg(a, 0)));
-    r.func("index", &[Param::Reflect], Some(Param::Reflect), |a, _| index(&arg(a, 0), a.get(1..).unwrap_or(&[])));
-    r.func("slice", &[Param::Reflect], Some(Param::Reflect), |a, _| slice(&arg(a, 0), a.get(1..).unwrap_or(&[])));
+    r.func("index", &[Param::Reflect], Some(Param::Reflect), |a, _| {
+        index(&arg(a, 0), a.get(1..).unwrap_or(&[]))
+    });
+    r.func("slice", &[Param::Reflect], Some(Param::Reflect), |a, _| {
+        slice(&arg(a, 0), a.get(1..).unwrap_or(&[]))
+    });
     r.func("print", &[], any, |a, _| Ok(Value::str(&sprint(a))));
-    r.func("printf", &[STRING], any, |a, _| Ok(Value::str(&sprintf(arg(a, 0).as_str().unwrap_or(""), a.get(1..).unwrap_or(&[])))));
+    r.func("printf", &[STRING], any, |a, _| {
+        Ok(Value::str(&sprintf(arg(a, 0).as_str().unwrap_or(""), a.get(1..).unwrap_or(&[]))))
+    });
     r.func("println", &[], any, |a, _| Ok(Value::str(&sprintln(a))));
     r.func("html", &[], any, |a, _| Ok(Value::str(&html_escape(&eval_args(a)))));
     r.func("js", &[], any, |a, _| Ok(Value::str(&js_escape(&eval_args(a)))));
     r.func("urlquery", &[], any, |a, _| Ok(Value::str(&query_escape(&eval_args(a)))));
-    r.func("eq", &[Param::Reflect], Some(Param::Reflect), |a, _| eq(&arg(a, 0), a.get(1..).unwrap_or(&[])).map(Value::Bool));
+    r.func("eq", &[Param::Reflect], Some(Param::Reflect), |a, _| {
+        eq(&arg(a, 0), a.get(1..).unwrap_or(&[])).map(Value::Bool)
+    });
     r.func("ne", &[Param::Reflect, Param::Reflect], None, |a, _| {
         eq(&arg(a, 0), a.get(1..).unwrap_or(&[])).map(|e| Value::Bool(!e))
     });
     r.func("lt", &[Param::Reflect, Param::Reflect], None, |a, _| lt(&arg(a, 0), &arg(a, 1)).map(Value::Bool));
     r.func("le", &[Param::Reflect, Param::Reflect], None, |a, _| le(&arg(a, 0), &arg(a, 1)).map(Value::Bool));
-    r.func("gt", &[Param::Reflect, Param::Reflect], None, |a, _| le(&arg(a, 0), &arg(a, 1)).map(|v| Value::Bool(!v)));
-    r.func("ge", &[Param::Reflect, Param::Reflect], None, |a, _| lt(&arg(a, 0), &arg(a, 1)).map(|v| Value::Bool(!v)));
+    r.func("gt", &[Param::Reflect, Param::Reflect], None, |a, _| {
+        le(&arg(a, 0), &arg(a, 1)).map(|v| Value::Bool(!v))
+    });
+    r.func("ge", &[Param::Reflect, Param::Reflect], None, |a, _| {
+        lt(&arg(a, 0), &arg(a, 1)).map(|v| Value::Bool(!v))
+    });
     // Templates have no function values, so `call` can only fail, the way Go's does.
     r.func("call", &[Param::Reflect], Some(Param::Reflect), |a, _| match arg(a, 0) {
         Value::Nil => Err("call of nil".into()),
@@ -67,7 +84,7 @@ fn eval_args(args: &[Value]) -> String {
 fn length(item: &Value) -> Result<Value, String> {
     match item {
         Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
-        v => match v.deref().len() {
+        v => match v.deref().length() {
             Some(n) => Ok(Value::Int(n as i64)),
             None => Err(format!("len of type {}", v.deref().type_name())),
         },
@@ -229,7 +246,9 @@ fn compare_other(a: &Value, b: &Value) -> Result<bool, String> {
         (Value::Struct(x), Value::Struct(y)) if x.pointer => Ok(Rc::ptr_eq(x, y)),
         (Value::Time(x, _), Value::Time(y, _)) => Ok(x == y),
         (Value::Duration(x, _), Value::Duration(y, _)) => Ok(x == y),
-        _ => Err(format!("non-comparable type {}: {}", sprintf("%s", std::slice::from_ref(b)), b.type_name())),
+        _ => {
+            Err(format!("non-comparable type {}: {}", sprintf("%s", std::slice::from_ref(b)), b.type_name()))
+        }
     }
 }
 

@@ -47,13 +47,26 @@ pub(crate) struct Exec<'t> {
 
 impl<'t> Exec<'t> {
     pub fn new(tmpl: &'t Template, host: &'t dyn Host) -> Self {
-        Exec { tmpl, name: &tmpl.name, host, out: String::new(), vars: Vec::new(), at: At::None, depth: 0, steps: 0 }
+        Exec {
+            tmpl,
+            name: &tmpl.name,
+            host,
+            out: String::with_capacity(tmpl.text.len()),
+            vars: Vec::new(),
+            at: At::None,
+            depth: 0,
+            steps: 0,
+        }
     }
 
     /// Runs the template on `data`.
     pub fn run(mut self, data: &Value) -> Result<String, String> {
         let Some(root) = self.tmpl.trees.get(self.tmpl.name.as_str()) else {
-            return Err(format!("template: {}: {} is an incomplete or empty template", self.name, quote(self.name)));
+            return Err(format!(
+                "template: {}: {} is an incomplete or empty template",
+                self.name,
+                quote(self.name)
+            ));
         };
         self.vars.push(("$", data.clone()));
         match self.walk_list(data, root) {
@@ -122,8 +135,11 @@ impl<'t> Exec<'t> {
                 let value = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {
                     self.at = At::Node(node);
-                    let printed = printable(&value);
-                    self.write(&printed)?;
+                    match &value {
+                        // A string prints as itself: no formatting on the common path.
+                        Value::Str(s) | Value::Html(s) => self.write(s)?,
+                        other => self.write(&printable(other))?,
+                    }
                 }
                 Ok(())
             }
@@ -136,7 +152,23 @@ impl<'t> Exec<'t> {
         }
     }
 
+    /// Enters a nested body (a control structure or a template call), within the bound.
+    fn enter(&mut self) -> R<()> {
+        if self.depth >= self.tmpl.options.max_depth {
+            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn walk_if_or_with(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
+        self.enter()?;
+        let result = self.if_or_with_body(with, dot, b);
+        self.depth -= 1;
+        result
+    }
+
+    fn if_or_with_body(&mut self, with: bool, dot: &Value, b: &'t Branch) -> R<()> {
         let mark = self.vars.len();
         let value = self.eval_pipeline(dot, &b.pipe)?;
         let result = if value.truth() {
@@ -152,16 +184,18 @@ impl<'t> Exec<'t> {
 
     fn walk_range(&mut self, dot: &Value, node: &'t Node, b: &'t Branch) -> R<()> {
         self.at = At::Node(node);
+        self.enter()?;
         let mark = self.vars.len();
-        let result = self.range_body(dot, node, b);
+        let result = self.range_body(dot, b);
         self.vars.truncate(mark);
+        self.depth -= 1;
         match result {
             Err(Stop::Break) => Ok(()),
             other => other,
         }
     }
 
-    fn range_body(&mut self, dot: &Value, node: &'t Node, b: &'t Branch) -> R<()> {
+    fn range_body(&mut self, dot: &Value, b: &'t Branch) -> R<()> {
         let value = self.eval_pipeline(dot, &b.pipe)?.deref();
         let body_mark = self.vars.len();
         let decls = b.pipe.decl.len();
@@ -195,10 +229,8 @@ impl<'t> Exec<'t> {
                 return Ok(());
             }
             Value::List(_) | Value::Map(_) | Value::Nil => {}
-            other => {
-                self.at = At::Node(node);
-                return self.errorf(format!("range can't iterate over {}", format_value(other)));
-            }
+            // Go reports this at the node evaluated last, not at the range.
+            other => return self.errorf(format!("range can't iterate over {}", format_value(other))),
         }
         match &b.else_list {
             Some(else_list) => self.walk_list(dot, else_list),
@@ -211,9 +243,8 @@ impl<'t> Exec<'t> {
         let Some(tree) = self.tmpl.trees.get(name) else {
             return self.errorf(format!("template {} not defined", quote(name)));
         };
-        if self.depth >= self.tmpl.options.max_depth {
-            return self.errorf(format!("exceeded maximum template depth ({})", self.tmpl.options.max_depth));
-        }
+        self.enter()?;
+        self.depth -= 1;
         let new_dot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Value::Nil,
@@ -276,7 +307,9 @@ impl<'t> Exec<'t> {
         match first {
             Arg::Field { .. } => return self.eval_field_node(dot, first, &cmd.args, final_),
             Arg::Chain { .. } => return self.eval_chain_node(dot, first, &cmd.args, final_),
-            Arg::Identifier { .. } => return self.eval_function(dot, first, At::Command(cmd), &cmd.args, final_),
+            Arg::Identifier { .. } => {
+                return self.eval_function(dot, first, At::Command(cmd), &cmd.args, final_)
+            }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, &final_)?;
                 return self.eval_pipeline(dot, p);
@@ -309,20 +342,34 @@ impl<'t> Exec<'t> {
             return Ok(Value::Complex(re, im));
         }
         match (n.float, n.int, n.uint) {
-            (Some(f), _, _) if !hex_int && !rune && text.contains(['.', 'e', 'E', 'p', 'P']) => Ok(Value::Float(f)),
+            (Some(f), _, _) if !hex_int && !rune && text.contains(['.', 'e', 'E', 'p', 'P']) => {
+                Ok(Value::Float(f))
+            }
             (_, Some(i), _) => Ok(Value::Int(i)),
             (_, None, Some(_)) => self.errorf(format!("{text} overflows int")),
             _ => Ok(Value::Nil),
         }
     }
 
-    fn eval_field_node(&mut self, dot: &Value, field: &'t Arg, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_field_node(
+        &mut self,
+        dot: &Value,
+        field: &'t Arg,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(field);
         let Arg::Field { ident, .. } = field else { return Ok(Value::Nil) };
         self.eval_field_chain(dot, dot.clone(), At::Arg(field), ident, args, final_)
     }
 
-    fn eval_chain_node(&mut self, dot: &Value, chain: &'t Arg, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_chain_node(
+        &mut self,
+        dot: &Value,
+        chain: &'t Arg,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(chain);
         let Arg::Chain { node, fields, .. } = chain else { return Ok(Value::Nil) };
         if let Arg::Nil(_) = **node {
@@ -332,7 +379,13 @@ impl<'t> Exec<'t> {
         self.eval_field_chain(dot, receiver, At::Arg(chain), fields, args, final_)
     }
 
-    fn eval_variable_node(&mut self, dot: &Value, v: &'t Variable, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_variable_node(
+        &mut self,
+        dot: &Value,
+        v: &'t Variable,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Variable(v);
         let value = self.var_value(&v.ident[0])?;
         if v.ident.len() == 1 {
@@ -352,8 +405,14 @@ impl<'t> Exec<'t> {
         final_: Option<Value>,
     ) -> R<Value> {
         let n = ident.len();
-        for name in &ident[..n - 1] {
+        for (i, name) in ident[..n - 1].iter().enumerate() {
+            // A missing (or nil) entry of an interface-valued map is a nil interface: Go
+            // cannot look a field up on it.
+            let from_interface_map = matches!(&receiver, Value::Map(m) if matches!(m.zero, Value::Nil));
             receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
+            if from_interface_map && matches!(receiver, Value::Nil) {
+                return self.errorf(format!("nil pointer evaluating interface {{}}.{}", ident[i + 1]));
+            }
         }
         self.eval_field(dot, &ident[n - 1], node, args, final_, receiver)
     }
@@ -382,7 +441,8 @@ impl<'t> Exec<'t> {
             Value::Struct(s) => {
                 if let Some(v) = s.field(name) {
                     if has_args {
-                        return self.errorf(format!("{name} has arguments but cannot be invoked as function"));
+                        return self
+                            .errorf(format!("{name} has arguments but cannot be invoked as function"));
                     }
                     return Ok(v.clone());
                 }
@@ -405,7 +465,14 @@ impl<'t> Exec<'t> {
         self.errorf(format!("can't evaluate field {name} in type {}", receiver.type_name()))
     }
 
-    fn eval_function(&mut self, dot: &Value, ident: &'t Arg, node: At<'t>, args: &'t [Arg], final_: Option<Value>) -> R<Value> {
+    fn eval_function(
+        &mut self,
+        dot: &Value,
+        ident: &'t Arg,
+        node: At<'t>,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
         self.at = At::Arg(ident);
         let Arg::Identifier { name, slot, .. } = ident else { return Ok(Value::Nil) };
         let registry: &'t Registry = &self.tmpl.registry;
@@ -433,10 +500,14 @@ impl<'t> Exec<'t> {
         let num_fixed = func.params.len();
         match func.variadic {
             Some(_) if num_in < num_fixed => {
-                return self.errorf(format!("wrong number of args for {name}: want at least {num_fixed} got {}", args.len()));
+                return self.errorf(format!(
+                    "wrong number of args for {name}: want at least {num_fixed} got {}",
+                    args.len()
+                ));
             }
             None if num_in != num_fixed => {
-                return self.errorf(format!("wrong number of args for {name}: want {num_fixed} got {num_in}"));
+                return self
+                    .errorf(format!("wrong number of args for {name}: want {num_fixed} got {num_in}"));
             }
             _ => {}
         }
@@ -467,7 +538,7 @@ impl<'t> Exec<'t> {
         }
         if let Some(f) = final_ {
             let param = match func.variadic {
-                Some(elem) if num_in - 1 >= num_fixed => elem,
+                Some(elem) if num_in > num_fixed => elem,
                 _ => func.params.get(num_in - 1).copied().unwrap_or(Param::Any),
             };
             argv.push(self.validate_type(f, param)?);
@@ -537,7 +608,9 @@ impl<'t> Exec<'t> {
         match (kind, arg) {
             (Kind::Bool, Arg::Bool(_, b)) => Ok(Value::Bool(*b)),
             (Kind::Bool, _) => self.errorf(format!("expected bool; found {arg}")),
-            (Kind::Float, Arg::Number(n)) if n.float.is_some() => Ok(Value::Float(n.float.unwrap_or_default())),
+            (Kind::Float, Arg::Number(n)) if n.float.is_some() => {
+                Ok(Value::Float(n.float.unwrap_or_default()))
+            }
             (Kind::Float, _) => self.errorf(format!("expected float; found {arg}")),
             (Kind::Int, Arg::Number(n)) if n.int.is_some() => {
                 let i = n.int.unwrap_or_default();
@@ -569,7 +642,9 @@ impl<'t> Exec<'t> {
             Arg::String { text, .. } => Ok(Value::str(text)),
             Arg::Variable(v) => self.eval_variable_node(dot, v, &[], None),
             Arg::Pipe(p) => self.eval_pipeline(dot, p),
-            Arg::Chain { .. } => self.errorf(format!("can't handle assignment of {arg} to empty interface argument")),
+            Arg::Chain { .. } => {
+                self.errorf(format!("can't handle assignment of {arg} to empty interface argument"))
+            }
         }
     }
 }

@@ -120,7 +120,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             i += 1;
         }
         let mut after_index;
-        (arg_num, i, after_index) = arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
+        (arg_num, i, after_index) =
+            arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
         if i < end && b[i] == b'*' {
             i += 1;
             let (w, ok, next) = int_from_arg(args, arg_num);
@@ -151,7 +152,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             if after_index {
                 good_arg_num = false;
             }
-            (arg_num, i, after_index) = arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
+            (arg_num, i, after_index) =
+                arg_number(arg_num, format, i, args.len(), &mut good_arg_num, &mut reordered);
             if i < end && b[i] == b'*' {
                 i += 1;
                 let (pr, ok, next) = int_from_arg(args, arg_num);
@@ -690,28 +692,65 @@ fn rune_of(v: i64) -> char {
     u32::try_from(v).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
 }
 
-/// Go's `#` flag on floats: keep a decimal point, and for `%g` the trailing zeros.
+/// Go's `#` flag on floats (`fmt.fmtFloat`): always a decimal point, and for `%v %g %G %x`
+/// digits padded with zeros up to the precision (6 by default). Go counts every non-zero
+/// character after the sign, the `x` of a hex float included.
 fn sharp_float(num: &str, verb: char, prec: i32) -> String {
     if num.ends_with("Inf") || num.ends_with("NaN") {
         return num.to_string();
     }
-    let (mantissa, exp) = match num.find(['e', 'E', 'p', 'P']) {
-        Some(i) => (&num[..i], &num[i..]),
-        None => (num, ""),
+    let mut digits: i32 = match verb {
+        'v' | 'g' | 'G' | 'x' => {
+            if prec == -1 {
+                6
+            } else {
+                prec
+            }
+        }
+        _ => 0,
     };
-    let mut m = mantissa.to_string();
-    if !m.contains('.') {
-        m.push('.');
-    }
-    if matches!(verb, 'v' | 'g' | 'G') {
-        let want = if prec < 0 { 6 } else { prec.max(1) as usize };
-        let digits = m.trim_start_matches(['-', '+']).trim_start_matches(['0', '.']).chars().filter(char::is_ascii_digit).count();
-        let significant = if digits == 0 { m.chars().filter(char::is_ascii_digit).count() } else { digits };
-        if significant < want {
-            m.push_str(&"0".repeat(want - significant));
+    let (sign, body) = match num.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", num),
+    };
+    let mut mantissa = body.to_string();
+    let mut tail = String::new();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            '.' => has_point = true,
+            'p' | 'P' => {
+                tail = body[i..].to_string();
+                mantissa.truncate(i);
+                break;
+            }
+            'e' | 'E' if verb != 'x' && verb != 'X' => {
+                tail = body[i..].to_string();
+                mantissa.truncate(i);
+                break;
+            }
+            c => {
+                if c != '0' {
+                    saw_nonzero = true;
+                }
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
         }
     }
-    format!("{m}{exp}")
+    if !has_point {
+        if mantissa == "0" {
+            digits -= 1;
+        }
+        mantissa.push('.');
+    }
+    while digits > 0 {
+        mantissa.push('0');
+        digits -= 1;
+    }
+    format!("{sign}{mantissa}{tail}")
 }
 
 #[cfg(test)]
@@ -725,9 +764,21 @@ mod tests {
     #[test]
     fn sprintf_matches_go() {
         let cases: &[(&str, Vec<Value>, &str)] = &[
-            ("%d|%5d|%-5d|%05d|%+d|%x|%X|%#x|%o|%b", vec![Value::Int(42); 10], "42|   42|42   |00042|+42|2a|2A|0x2a|52|101010"),
-            ("%.2f|%8.3f|%-8.2f|%08.2f|%e|%g|%G", vec![Value::Float(3.14159); 7], "3.14|   3.142|3.14    |00003.14|3.141590e+00|3.14159|3.14159"),
-            ("%s|%q|%v|%10s|%-4s|%.2s|%x", vec![s("héllo"), s("a\"b"), s("x"), s("r"), s("l"), s("abc"), s("hi")], "héllo|\"a\\\"b\"|x|         r|l   |ab|6869"),
+            (
+                "%d|%5d|%-5d|%05d|%+d|%x|%X|%#x|%o|%b",
+                vec![Value::Int(42); 10],
+                "42|   42|42   |00042|+42|2a|2A|0x2a|52|101010",
+            ),
+            (
+                "%.2f|%8.3f|%-8.2f|%08.2f|%e|%g|%G",
+                vec![Value::Float(1.23456); 7],
+                "1.23|   1.235|1.23    |00001.23|1.234560e+00|1.23456|1.23456",
+            ),
+            (
+                "%s|%q|%v|%10s|%-4s|%.2s|%x",
+                vec![s("héllo"), s("a\"b"), s("x"), s("r"), s("l"), s("abc"), s("hi")],
+                "héllo|\"a\\\"b\"|x|         r|l   |ab|6869",
+            ),
             ("%t|%v", vec![Value::Bool(true), Value::Bool(false)], "true|false"),
             ("%d", vec![s("x")], "%!d(string=x)"),
             ("%s", vec![Value::Float(1.5)], "%!s(float64=1.5)"),
@@ -741,7 +792,11 @@ mod tests {
             ("%[2]d %[1]d", vec![Value::Int(1), Value::Int(2)], "2 1"),
             ("%*d|%.*f", vec![Value::Int(4), Value::Int(7), Value::Int(1), Value::Float(2.25)], "   7|2.2"),
             ("%c|%q|%U", vec![Value::Int(65), Value::Int(66), Value::Int(0x1F600)], "A|'B'|U+1F600"),
-            ("%T %T %T", vec![Value::Int(1), s("a"), Value::string_map([("a", "b")])], "int string map[string]string"),
+            (
+                "%T %T %T",
+                vec![Value::Int(1), s("a"), Value::string_map([("a", "b")])],
+                "int string map[string]string",
+            ),
         ];
         for (format, args, want) in cases {
             assert_eq!(sprintf(format, args), *want, "{format}");

@@ -52,7 +52,9 @@ pub fn format_float(v: f64, fmt: char, prec: i32) -> String {
             let bits = a.to_bits();
             let exp = ((bits >> 52) & 0x7ff) as i32;
             let mut mant = bits & ((1 << 52) - 1);
-            let e = if exp == 0 { -1074 } else {
+            let e = if exp == 0 {
+                -1074
+            } else {
                 mant |= 1 << 52;
                 exp - 1075
             };
@@ -81,7 +83,13 @@ pub fn format_float(v: f64, fmt: char, prec: i32) -> String {
                 significant(a, if prec == 0 { 1 } else { prec as usize })
             };
             let nd = d.digits.len() as i32;
-            let mut prec = if shortest_mode { nd } else if prec == 0 { 1 } else { prec };
+            let mut prec = if shortest_mode {
+                nd
+            } else if prec == 0 {
+                1
+            } else {
+                prec
+            };
             let mut eprec = prec;
             if eprec > nd && nd >= d.dp {
                 eprec = nd;
@@ -162,7 +170,7 @@ fn hex_float(a: f64, prec: i32, upper: bool) -> String {
         exp = raw_exp - 1023;
     }
     // 52 fraction bits = 13 hex digits.
-    if prec >= 0 && prec < 13 {
+    if (0..13).contains(&prec) {
         let shift = 4 * (13 - prec) as u32;
         let rem = mant & ((1u64 << shift) - 1);
         let half = 1u64 << (shift - 1);

@@ -131,6 +131,9 @@ pub(crate) struct Lexer<'a> {
     line: usize,
     start_line: usize,
     inside_action: bool,
+    /// An error to report after the item just emitted (Go 1.19's lexer emits a `)` before
+    /// noticing it closes nothing).
+    pending_error: Option<String>,
     /// `break` and `continue` are keywords unless a function has that name.
     pub break_ok: bool,
     pub continue_ok: bool,
@@ -147,6 +150,7 @@ impl<'a> Lexer<'a> {
             line: 1,
             start_line: 1,
             inside_action: false,
+            pending_error: None,
             break_ok: true,
             continue_ok: true,
         }
@@ -154,6 +158,11 @@ impl<'a> Lexer<'a> {
 
     /// The next item. After an error item the input is gone and only EOF follows.
     pub fn next_item(&mut self) -> Item<'a> {
+        if let Some(message) = self.pending_error.take() {
+            if let Step::Emit(item) = self.errorf(message) {
+                return item;
+            }
+        }
         let mut state = if self.inside_action { State::InsideAction } else { State::Text };
         loop {
             let step = match state {
@@ -253,7 +262,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn errorf(&mut self, message: String) -> Step<'a> {
-        let item = Item { typ: ItemType::Error, pos: self.start, val: Cow::Owned(message), line: self.start_line };
+        let item =
+            Item { typ: ItemType::Error, pos: self.start, val: Cow::Owned(message), line: self.start_line };
         self.start = 0;
         self.pos = 0;
         self.input = "";
@@ -401,7 +411,7 @@ impl<'a> Lexer<'a> {
             ')' => {
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
-                    return self.errorf("unexpected right paren".into());
+                    self.pending_error = Some(format!("unexpected right paren {}", unicode_name(')')));
                 }
                 self.emit(ItemType::RightParen)
             }
@@ -671,7 +681,7 @@ mod tests {
         assert_eq!(last("{{ $x! }}"), "bad character U+0021 '!'");
         assert_eq!(last("{{ 3k }}"), "bad number syntax: \"3k\"");
         assert_eq!(last("{{ \"abc }}"), "unterminated quoted string");
-        assert_eq!(last("{{ ) }}"), "unexpected right paren");
+        assert_eq!(last("{{ ) }}"), "unexpected right paren U+0029 ')'");
         assert_eq!(last("{{ ( }}"), "unclosed left paren");
         assert_eq!(last("{{/* x */ }}"), "comment ends before closing delimiter");
         assert_eq!(last("{{ \u{7f} }}"), "unrecognized character in action: U+007F");

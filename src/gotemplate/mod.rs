@@ -7,14 +7,16 @@
 //!   `if`/`range`/`with`/`define`/`template`/`block`, comments, trim markers) into [`node`]s;
 //! - [`exec`] runs a tree over a dynamic [`Value`] (maps, slices, records, time values);
 //! - [`registry`] holds the functions and methods a template may call: Go's [`builtins`],
-//!   plus whatever a product adds (Prometheus's in `rules::templating`);
-//! - [`fmt`], [`ftoa`], [`strconv`], [`quote`], [`regexp`] and [`time`] reproduce the parts of Go's
+//!   plus whatever a product adds (Prometheus's in `rules::templating`, Alertmanager's in
+//!   [`alertmanager`]);
+//! - [`fmt`], [`ftoa`], [`strconv`], [`strings`], [`quote`], [`regexp`] and [`time`] reproduce the parts of Go's
 //!   standard library whose output templates show.
 //!
 //! Semantics follow Go 1.19, the Go that built the Prometheus 2.42 and Alertmanager 0.25
 //! binaries the project is checked against. Nothing here panics on any input: nesting is
 //! bounded at parse time, and execution has a step budget, an output limit and a depth limit.
 
+pub mod alertmanager;
 pub mod builtins;
 mod exec;
 pub mod fmt;
@@ -26,6 +28,8 @@ pub mod quote;
 pub mod regexp;
 pub mod registry;
 pub mod strconv;
+pub mod strings;
+pub mod textfuncs;
 pub mod time;
 pub mod value;
 
@@ -54,13 +58,20 @@ pub struct Options {
     pub max_steps: u64,
     /// Longest output, in bytes.
     pub max_output: usize,
-    /// Deepest `{{template}}` nesting (Go's limit in WebAssembly).
+    /// Deepest nesting of `{{template}}` calls and `if`/`with`/`range` bodies while executing
+    /// (Go counts template calls only, up to 100,000; the bound keeps recursion within
+    /// WebAssembly's 1 MiB stack).
     pub max_depth: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { missing_key: MissingKey::Invalid, max_steps: 1_000_000, max_output: 1 << 20, max_depth: 1000 }
+        Options {
+            missing_key: MissingKey::Invalid,
+            max_steps: 1_000_000,
+            max_output: 1 << 20,
+            max_depth: 150,
+        }
     }
 }
 
@@ -96,6 +107,21 @@ impl Template {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Parses `text` as a new template `name` that also sees this template's definitions (Go's
+    /// `Clone()` then `New(name).Parse(text)`): its own `define`s replace same-named ones.
+    pub fn parse_in(&self, name: &str, text: &str) -> Result<Template, String> {
+        let own = parse::parse(name, text, &|f| self.registry.lookup(f))?;
+        let mut trees = self.trees.clone();
+        trees.extend(own);
+        Ok(Template {
+            name: name.into(),
+            text: text.into(),
+            trees,
+            registry: self.registry.clone(),
+            options: self.options.clone(),
+        })
     }
 
     /// Runs the template on `data`; `host` answers the registry's host functions. The error

@@ -65,17 +65,32 @@ pub struct Command {
 /// An operand.
 #[derive(Clone, Debug)]
 pub enum Arg {
-    Field { pos: Pos, ident: Vec<Box<str>> },
+    Field {
+        pos: Pos,
+        ident: Vec<Box<str>>,
+    },
     Variable(Variable),
     /// A term followed by fields: `(pipeline).A.B`.
-    Chain { pos: Pos, node: Box<Arg>, fields: Vec<Box<str>> },
+    Chain {
+        pos: Pos,
+        node: Box<Arg>,
+        fields: Vec<Box<str>>,
+    },
     /// A function name, resolved to a registry slot at parse time.
-    Identifier { pos: Pos, name: Box<str>, slot: usize },
+    Identifier {
+        pos: Pos,
+        name: Box<str>,
+        slot: usize,
+    },
     Dot(Pos),
     Nil(Pos),
     Bool(Pos, bool),
     Number(Box<Number>),
-    String { pos: Pos, quoted: Box<str>, text: Box<str> },
+    String {
+        pos: Pos,
+        quoted: Box<str>,
+        text: Box<str>,
+    },
     Pipe(Box<Pipe>),
 }
 

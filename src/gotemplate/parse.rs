@@ -9,9 +9,10 @@ use super::node::{Arg, Branch, Command, List, Node, Number, Pipe, Pos, Variable}
 use super::quote;
 use super::strconv::{f64_to_i64, parse_float, parse_int, parse_uint};
 
-/// How deep parentheses and blocks may nest (Go allows 10,000 parentheses natively and 1,000
-/// in WebAssembly; blocks are only bounded by Go's stack).
-const MAX_DEPTH: usize = 500;
+/// How deep parentheses and blocks may nest together. Go allows 10,000 parentheses (1,000 in
+/// WebAssembly) and as many blocks as its growable stack holds; ours is WebAssembly's fixed
+/// 1 MiB, so the bound is far lower, and still far beyond what anyone writes by hand.
+const MAX_DEPTH: usize = 100;
 
 /// The parsed templates of one text: the top-level one and every `define`/`block`.
 pub(crate) type TreeSet = HashMap<Box<str>, List>;
@@ -149,7 +150,8 @@ impl<'a> Parser<'a, '_> {
         match self.trees.get(name) {
             Some(existing) if !is_empty_tree(existing) => {
                 if !is_empty_tree(&root) {
-                    return self.errorf(format!("template: multiple definition of template {}", quote::quote(name)));
+                    return self
+                        .errorf(format!("template: multiple definition of template {}", quote::quote(name)));
                 }
                 Ok(())
             }
@@ -255,7 +257,11 @@ impl<'a> Parser<'a, '_> {
                     return self.errorf(format!("{{{{{word}}}}} outside {{{{range}}}}"));
                 }
                 let pos = token.pos;
-                return Ok(Item2::Node(if word == "break" { Node::Break { pos } } else { Node::Continue { pos } }));
+                return Ok(Item2::Node(if word == "break" {
+                    Node::Break { pos }
+                } else {
+                    Node::Continue { pos }
+                }));
             }
             ItemType::Else => return self.else_control(),
             ItemType::End => {
@@ -403,7 +409,9 @@ impl<'a> Parser<'a, '_> {
                     self.vars.push(v.val.as_ref().into());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
-                            ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => continue 'decls,
+                            ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
+                                continue 'decls
+                            }
                             _ => return self.errorf("range can only initialize variables"),
                         }
                     }
@@ -452,8 +460,10 @@ impl<'a> Parser<'a, '_> {
             return self.errorf(format!("missing value for {context}"));
         }
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if matches!(c.args.first(), Some(Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String { .. }))
-            {
+            if matches!(
+                c.args.first(),
+                Some(Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String { .. })
+            ) {
                 return self.errorf(format!("non executable command in pipeline stage {}", i + 1));
             }
         }
@@ -501,7 +511,9 @@ impl<'a> Parser<'a, '_> {
             Arg::Field { ident, .. } => {
                 Arg::Field { pos: chain_pos, ident: ident.into_iter().chain(fields).collect() }
             }
-            Arg::Variable(v) => Arg::Variable(Variable { pos: chain_pos, ident: v.ident.into_iter().chain(fields).collect() }),
+            Arg::Variable(v) => {
+                Arg::Variable(Variable { pos: chain_pos, ident: v.ident.into_iter().chain(fields).collect() })
+            }
             Arg::Bool(..) | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return self.errorf(format!("unexpected . after term {}", quote::quote(&node.to_string())));
             }
@@ -567,12 +579,15 @@ fn variable(pos: Pos, text: &str) -> Variable {
 
 /// Whether a tree has nothing but space (so another definition may replace it).
 fn is_empty_tree(list: &List) -> bool {
-    list.nodes.iter().all(|n| matches!(n, Node::Text { text, .. } if text.trim_matches(is_go_space).is_empty()))
+    list.nodes
+        .iter()
+        .all(|n| matches!(n, Node::Text { text, .. } if text.trim_matches(is_go_space).is_empty()))
 }
 
 /// `unicode.IsSpace`, for `bytes.TrimSpace`.
 fn is_go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}') || (c as u32 > 0xff && c.is_whitespace())
+    matches!(c, '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}')
+        || (c as u32 > 0xff && c.is_whitespace())
 }
 
 /// Go's `newNumber`: the constant under every type that can hold it.
@@ -596,7 +611,8 @@ fn number(pos: Pos, text: &str, typ: ItemType) -> Result<Number, String> {
         ItemType::Complex => {
             let split = text[1..].rfind(['+', '-']).map(|i| i + 1).ok_or("expected complex")?;
             let re = parse_float(&text[..split]).map_err(|_| "expected complex".to_string())?;
-            let im = parse_float(text[split..].trim_end_matches('i')).map_err(|_| "expected complex".to_string())?;
+            let im = parse_float(text[split..].trim_end_matches('i'))
+                .map_err(|_| "expected complex".to_string())?;
             n.complex = Some((re, im));
             simplify_complex(&mut n);
             return Ok(n);
@@ -632,7 +648,7 @@ fn number(pos: Pos, text: &str, typ: ItemType) -> Result<Number, String> {
         if f64_to_i64(f) as f64 == f {
             n.int = Some(f64_to_i64(f));
         }
-        if f >= 0.0 && f < 18_446_744_073_709_551_616.0 && f.fract() == 0.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&f) && f.fract() == 0.0 {
             n.uint = Some(f as u64);
         }
     }
@@ -648,7 +664,7 @@ fn simplify_complex(n: &mut Number) {
         if f64_to_i64(re) as f64 == re {
             n.int = Some(f64_to_i64(re));
         }
-        if re >= 0.0 && re < 18_446_744_073_709_551_616.0 && re.fract() == 0.0 {
+        if (0.0..18_446_744_073_709_551_616.0).contains(&re) && re.fract() == 0.0 {
             n.uint = Some(re as u64);
         }
     }

@@ -122,7 +122,7 @@ pub fn js_escape(s: &str) -> String {
             '>' => out.push_str("\\u003E"),
             '&' => out.push_str("\\u0026"),
             '=' => out.push_str("\\u003D"),
-            c if (c as u32) < 0x80 && (c as u32) < 0x20 => {
+            c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c if (c as u32) < 0x80 => out.push(c),

@@ -13,7 +13,8 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         return Err(err);
     }
     Regex::new(&go_classes(&literal_braces(pattern))).map_err(|e| {
-        let first = e.to_string().lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_string();
+        let first =
+            e.to_string().lines().last().unwrap_or_default().trim().trim_start_matches("error: ").to_string();
         format!("error parsing regexp: {first}: `{pattern}`")
     })
 }

@@ -86,7 +86,9 @@ pub struct Func {
 pub struct Registry {
     funcs: Vec<Func>,
     by_name: HashMap<String, usize>,
-    methods: HashMap<&'static str, HashMap<String, Func>>,
+    /// Few types have methods, and looking one up happens at every field access: a short
+    /// list compared by name beats hashing a long type name (`struct { Labels … }`).
+    methods: Vec<(&'static str, HashMap<String, Func>)>,
 }
 
 impl Registry {
@@ -103,7 +105,12 @@ impl Registry {
         variadic: Option<Param>,
         f: impl Fn(&[Value], &dyn Host) -> Result<Value, String> + Send + Sync + 'static,
     ) -> &mut Self {
-        self.insert(Func { name: name.into(), params: params.to_vec(), variadic, body: Body::Call(Arc::new(f)) })
+        self.insert(Func {
+            name: name.into(),
+            params: params.to_vec(),
+            variadic,
+            body: Body::Call(Arc::new(f)),
+        })
     }
 
     /// Adds a function whose body is given (for `and`/`or`).
@@ -132,8 +139,18 @@ impl Registry {
         params: &[Param],
         f: impl Fn(&[Value], &dyn Host) -> Result<Value, String> + Send + Sync + 'static,
     ) -> &mut Self {
-        let func = Func { name: name.into(), params: params.to_vec(), variadic: None, body: Body::Call(Arc::new(f)) };
-        self.methods.entry(receiver).or_default().insert(name.into(), func);
+        let func = Func {
+            name: name.into(),
+            params: params.to_vec(),
+            variadic: None,
+            body: Body::Call(Arc::new(f)),
+        };
+        match self.methods.iter_mut().find(|(r, _)| *r == receiver) {
+            Some((_, table)) => {
+                table.insert(name.into(), func);
+            }
+            None => self.methods.push((receiver, HashMap::from([(name.to_string(), func)]))),
+        }
         self
     }
 
@@ -156,7 +173,7 @@ impl Registry {
     }
 
     pub fn method_of(&self, receiver: &str, name: &str) -> Option<&Func> {
-        self.methods.get(receiver)?.get(name)
+        self.methods.iter().find(|(r, _)| *r == receiver)?.1.get(name)
     }
 
     /// Whether `name` is defined.

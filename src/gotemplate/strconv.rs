@@ -95,10 +95,9 @@ pub fn parse_float(s: &str) -> Result<f64, NumError> {
         _ => (false, s),
     };
     let lower = body.to_ascii_lowercase();
-    let value = if lower.starts_with("0x") {
-        parse_hex_float(&lower[2..])?
-    } else {
-        parse_decimal(body)?
+    let value = match lower.strip_prefix("0x") {
+        Some(hex) => parse_hex_float(hex)?,
+        None => parse_decimal(body)?,
     };
     if body.contains('_') && !underscore_ok(s) {
         return Err(NumError::Syntax);
@@ -204,7 +203,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -228,7 +227,7 @@ fn underscore_ok(s: &str) -> bool {
 
 /// Go's `int64(f)` on amd64: out-of-range values (and NaN) become the minimum int64.
 pub fn f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         i64::MIN
     } else {
         f as i64

@@ -5,9 +5,20 @@
 
 use super::registry::{Registry, STRING};
 use super::value::{EnumKind, GoTime, Value};
+use crate::content::time::civil_from_days;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -32,16 +43,8 @@ struct Civil {
 fn civil(t: &GoTime) -> Civil {
     let days = t.secs.div_euclid(86_400);
     let rem = t.secs.rem_euclid(86_400) as u32;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
+    let (month, day) = (month as u32, day as u32);
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     const CUMULATIVE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
     let yday = CUMULATIVE[(month - 1) as usize] + day + u32::from(leap && month > 2);
@@ -130,8 +133,14 @@ fn next_std_chunk(layout: &str) -> (&str, Option<Std>, &str) {
             }
             b'M' if at(i, "MST") => hit(3, Std::Tz),
             b'0' if b.get(i + 1).is_some_and(|c| (b'1'..=b'6').contains(c)) => {
-                let std = [Std::ZeroMonth, Std::ZeroDay, Std::ZeroHour12, Std::ZeroMinute, Std::ZeroSecond, Std::Year]
-                    [(b[i + 1] - b'1') as usize];
+                let std = [
+                    Std::ZeroMonth,
+                    Std::ZeroDay,
+                    Std::ZeroHour12,
+                    Std::ZeroMinute,
+                    Std::ZeroSecond,
+                    Std::Year,
+                ][(b[i + 1] - b'1') as usize];
                 hit(2, std)
             }
             b'0' if at(i, "002") => hit(3, Std::ZeroYearDay),
@@ -147,10 +156,21 @@ fn next_std_chunk(layout: &str) -> (&str, Option<Std>, &str) {
             b'5' => hit(1, Std::Second),
             b'P' if at(i, "PM") => hit(2, Std::Pm(true)),
             b'p' if at(i, "pm") => hit(2, Std::Pm(false)),
-            b'-' | b'Z' => ["-070000", "-07:00:00", "-0700", "-07:00", "-07", "Z070000", "Z07:00:00", "Z0700", "Z07:00", "Z07"]
-                .iter()
-                .find(|z| at(i, z))
-                .and_then(|z| hit(z.len(), Std::Zone(z))),
+            b'-' | b'Z' => [
+                "-070000",
+                "-07:00:00",
+                "-0700",
+                "-07:00",
+                "-07",
+                "Z070000",
+                "Z07:00:00",
+                "Z0700",
+                "Z07:00",
+                "Z07",
+            ]
+            .iter()
+            .find(|z| at(i, z))
+            .and_then(|z| hit(z.len(), Std::Zone(z))),
             c @ (b'.' | b',') if matches!(b.get(i + 1), Some(b'0' | b'9')) => {
                 let ch = b[i + 1];
                 let mut j = i + 1;
@@ -186,7 +206,7 @@ pub fn format(t: &GoTime, layout: &str) -> String {
         out.push_str(prefix);
         let Some(std) = std else { break };
         rest = suffix;
-        let hour12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+        let hour12 = if c.hour.is_multiple_of(12) { 12 } else { c.hour % 12 };
         match std {
             Std::Year => out.push_str(&int_pad(c.year.rem_euclid(100), 2)),
             Std::LongYear => out.push_str(&int_pad(c.year, 4)),
@@ -304,7 +324,7 @@ pub fn weekday_name(d: i64) -> String {
 fn time_arg(args: &[Value]) -> GoTime {
     match args.first() {
         Some(Value::Time(t, _)) => *t,
-        _ => GoTime { secs: 0, nanos: 0 },
+        _ => GoTime::default(),
     }
 }
 
@@ -318,7 +338,9 @@ fn duration_arg(args: &[Value]) -> i64 {
 /// Registers the methods of `time.Time`, `time.Duration`, `time.Month` and `time.Weekday`.
 pub fn register(r: &mut Registry) {
     const T: &str = "time.Time";
-    r.method(T, "Format", &[STRING], |a, _| Ok(Value::str(&format(&time_arg(a), a.get(1).and_then(Value::as_str).unwrap_or("")))));
+    r.method(T, "Format", &[STRING], |a, _| {
+        Ok(Value::str(&format(&time_arg(a), a.get(1).and_then(Value::as_str).unwrap_or(""))))
+    });
     r.method(T, "String", &[], |a, _| Ok(Value::str(&time_string(&time_arg(a)))));
     r.method(T, "Unix", &[], |a, _| Ok(Value::Int64(time_arg(a).secs)));
     r.method(T, "UnixMilli", &[], |a, _| {
@@ -333,13 +355,15 @@ pub fn register(r: &mut Registry) {
     r.method(T, "Month", &[], |a, _| Ok(Value::Enum(EnumKind::Month, civil(&time_arg(a)).month.into())));
     r.method(T, "Day", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).day.into())));
     r.method(T, "YearDay", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).yday.into())));
-    r.method(T, "Weekday", &[], |a, _| Ok(Value::Enum(EnumKind::Weekday, civil(&time_arg(a)).weekday.into())));
+    r.method(T, "Weekday", &[], |a, _| {
+        Ok(Value::Enum(EnumKind::Weekday, civil(&time_arg(a)).weekday.into()))
+    });
     r.method(T, "Hour", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).hour.into())));
     r.method(T, "Minute", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).min.into())));
     r.method(T, "Second", &[], |a, _| Ok(Value::Int(civil(&time_arg(a)).sec.into())));
     r.method(T, "Nanosecond", &[], |a, _| Ok(Value::Int(time_arg(a).nanos.into())));
     r.method(T, "UTC", &[], |a, _| Ok(Value::Time(time_arg(a), false)));
-    r.method(T, "IsZero", &[], |a, _| Ok(Value::Bool(time_arg(a).secs == -62_135_596_800 && time_arg(a).nanos == 0)));
+    r.method(T, "IsZero", &[], |a, _| Ok(Value::Bool(time_arg(a) == GoTime::default())));
     const D: &str = "time.Duration";
     r.method(D, "String", &[], |a, _| Ok(Value::str(&duration_string(duration_arg(a)))));
     r.method(D, "Seconds", &[], |a, _| Ok(Value::Float(secs_of(duration_arg(a)))));
@@ -348,8 +372,12 @@ pub fn register(r: &mut Registry) {
     r.method(D, "Milliseconds", &[], |a, _| Ok(Value::Int64(duration_arg(a) / 1_000_000)));
     r.method(D, "Microseconds", &[], |a, _| Ok(Value::Int64(duration_arg(a) / 1_000)));
     r.method(D, "Nanoseconds", &[], |a, _| Ok(Value::Int64(duration_arg(a))));
-    r.method("time.Month", "String", &[], |a, _| Ok(Value::str(&month_name(a.first().and_then(Value::as_int).unwrap_or(0)))));
-    r.method("time.Weekday", "String", &[], |a, _| Ok(Value::str(&weekday_name(a.first().and_then(Value::as_int).unwrap_or(0)))));
+    r.method("time.Month", "String", &[], |a, _| {
+        Ok(Value::str(&month_name(a.first().and_then(Value::as_int).unwrap_or(0))))
+    });
+    r.method("time.Weekday", "String", &[], |a, _| {
+        Ok(Value::str(&weekday_name(a.first().and_then(Value::as_int).unwrap_or(0))))
+    });
 }
 
 /// `Duration.Seconds()`: whole seconds plus the fraction, as Go computes it.
@@ -365,7 +393,10 @@ mod tests {
 
     #[test]
     fn strings_match_go() {
-        assert_eq!(time_string(&from_unix_nanos(1_435_065_584_128_000_000)), "2015-06-23 13:19:44.128 +0000 UTC");
+        assert_eq!(
+            time_string(&from_unix_nanos(1_435_065_584_128_000_000)),
+            "2015-06-23 13:19:44.128 +0000 UTC"
+        );
         assert_eq!(time_string(&from_unix_nanos(-1_000_000_000)), "1969-12-31 23:59:59 +0000 UTC");
         assert_eq!(time_string(&from_unix_nanos(-500_000_000)), "1969-12-31 23:59:59.5 +0000 UTC");
         let t = from_unix_nanos(1_700_000_000_000_000_000);

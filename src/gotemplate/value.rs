@@ -43,6 +43,13 @@ pub struct GoTime {
     pub nanos: u32,
 }
 
+impl Default for GoTime {
+    /// Go's zero `time.Time`: 0001-01-01 00:00:00 UTC.
+    fn default() -> Self {
+        GoTime { secs: -62_135_596_800, nanos: 0 }
+    }
+}
+
 /// The named integer types of package time that print as words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnumKind {
@@ -202,7 +209,7 @@ impl Value {
     }
 
     /// The length `len` reports, for strings, maps and slices.
-    pub fn len(&self) -> Option<usize> {
+    pub fn length(&self) -> Option<usize> {
         match self {
             Value::Str(s) | Value::Html(s) => Some(s.len()),
             Value::Map(m) => Some(m.entries.len()),
@@ -218,6 +225,12 @@ impl Map {
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
+        Map { type_name, zero, entries }
+    }
+
+    /// A map from entries already sorted by key, without duplicates (a label set's).
+    pub fn from_sorted(type_name: &'static str, zero: Value, entries: Vec<(Rc<str>, Value)>) -> Map {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
         Map { type_name, zero, entries }
     }
 

@@ -85,9 +85,13 @@ pub(super) fn handle(host: &mut Host, request: DataRequest) -> Vec<u8> {
 }
 
 fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
-    let meta = host.datasets.meta(id)?;
-    let storage = host.datasets.storage(id)?;
-    Ok(DatasetInfo { catalog: Catalog::from_storage(&storage), facts: facts(meta, &storage) })
+    let relabeled = host.relabel.relabeled.as_ref().filter(|r| r.meta.id == id);
+    let (meta, storage) = match relabeled {
+        Some(r) => (r.meta.clone(), r.storage.clone()),
+        None => (host.datasets.meta(id)?, host.datasets.storage(id)?),
+    };
+    let catalog = Catalog::from_storage(&storage).with_metadata(&meta);
+    Ok(DatasetInfo { catalog, facts: facts(meta, &storage) })
 }
 
 /// The facts of built-in dataset `id` (for the file the start page embeds).

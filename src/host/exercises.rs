@@ -10,7 +10,9 @@ use crate::content::exercise_pack::builtin_exercises;
 use crate::content::markdown::to_html;
 use crate::content::time::format_instant;
 use crate::link::answer;
-use crate::link::exercises::{CheckAnswer, ExerciseCheckpoints, ExerciseRequest, ExerciseView, ShowExercise};
+use crate::link::exercises::{
+    CheckAnswer, Checkpoints, ExerciseCheckpoints, ExerciseRequest, ExerciseView, RunExercise, ShowExercise,
+};
 
 /// What the engine module keeps for this area between calls.
 #[derive(Default)]
@@ -48,6 +50,7 @@ pub(super) fn handle(host: &mut Host, request: ExerciseRequest) -> Vec<u8> {
             answer::<ExerciseCheckpoints>(checkpoints(host, &c.id, &c.dataset))
         }
         ExerciseRequest::Check(c) => answer::<CheckAnswer>(check::check(host, &c)),
+        ExerciseRequest::Run(c) => answer::<RunExercise>(check::run(host, &c)),
     }
 }
 
@@ -63,14 +66,17 @@ fn view(ex: &Exercise) -> ExerciseView {
     }
 }
 
-/// The instants (and range) exercise `id` is checked at on `dataset`, as the page prints them.
-fn checkpoints(host: &mut Host, id: &str, dataset: &str) -> Result<String, String> {
+/// The instants (and range) exercise `id` is checked at on `dataset`, as the page prints them,
+/// and where its queries are looked at.
+fn checkpoints(host: &mut Host, id: &str, dataset: &str) -> Result<Checkpoints, String> {
     let ex = host.exercises.find(id)?;
-    let plan = ex.plan(&host.datasets.meta(dataset)?)?;
+    let meta = host.datasets.meta(dataset)?;
+    let plan = ex.plan(&meta)?;
     let times: Vec<String> = plan.instants.iter().map(|t| format_instant(*t)).collect();
     let range =
         plan.range.map(|r| format!(" and over {} to {}", format_instant(r.start), format_instant(r.end)));
-    Ok(format!("{}{}", times.join(", "), range.unwrap_or_default()))
+    let text = format!("{}{}", times.join(", "), range.unwrap_or_default());
+    Ok(Checkpoints { text, view: check::view_time(&plan, (meta.start, meta.end)) })
 }
 
 #[cfg(test)]
@@ -119,12 +125,17 @@ mod tests {
             roundtrip(host, ExerciseCheckpoints { id: "todo-1-3-sum-by".into(), dataset: dataset.into() })
                 .unwrap()
         };
-        let text = on(&mut host, "ml-platform").unwrap();
+        let checkpoints = on(&mut host, "ml-platform").unwrap();
+        let text = checkpoints.text;
         let meta = crate::content::builtin_dataset("ml-platform").unwrap().meta;
         let first = format_instant(meta.start + 3 * 3_600_000);
         assert!(text.starts_with(&format!("{first}, ")), "{text}");
         assert_eq!(text.matches(", ").count(), 2, "three instants: {text}");
         assert!(text.contains(" and over "), "{text}");
+        let crate::link::query::QueryTime::Range { start, end, step } = checkpoints.view else {
+            panic!("{:?}", checkpoints.view)
+        };
+        assert!(start < end && step >= 30_000 && end <= meta.end, "{:?}", checkpoints.view);
         // The other built-in dataset covers another hour.
         let err = on(&mut host, "high-cardinality").unwrap_err();
         assert!(err.contains("outside the data of high-cardinality"), "{err}");

@@ -5,10 +5,14 @@
 //! Plain library code: the browser's engine module (src/bin/promql-engine.rs) wraps it in
 //! one exported function, and native tests drive it through the same bytes.
 
+mod alertmanager;
+mod cardinality;
 mod data;
 mod exercises;
 mod packs;
 mod query;
+mod relabel;
+mod relabel_exercises;
 mod rules;
 mod text;
 
@@ -34,6 +38,10 @@ pub struct Host {
     pub exercises: exercises::ExerciseState,
     pub rules: rules::RulesState,
     pub packs: packs::PacksState,
+    /// The relabeling simulator's run under way and its last relabeled dataset.
+    pub relabel: relabel::RelabelState,
+    pub relabel_exercises: relabel_exercises::RelabelExerciseState,
+    pub alertmanager: alertmanager::AlertmanagerState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
     /// module passes the page's `performance.now()`.
@@ -56,15 +64,22 @@ impl Host {
             Ok(Request::Rules(r)) => rules::handle(self, r),
             Ok(Request::Packs(r)) => packs::handle(self, r),
             Ok(Request::Text(r)) => text::handle(r),
+            Ok(Request::Relabel(r)) => relabel::handle(self, r),
+            Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
+            Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
         }
     }
 
     /// The storage a query on `dataset` reads: the lab's merged storage when asked for and
-    /// recorded on that dataset, else the dataset's own.
+    /// recorded on that dataset, the relabeling simulator's copy when `dataset` names it,
+    /// else the dataset's own.
     pub fn storage(&mut self, dataset: &str, with_recorded: bool) -> Result<Arc<Storage>, String> {
         match &self.recorded {
             Some(r) if with_recorded && r.dataset == dataset => Ok(r.storage.clone()),
-            _ => self.datasets.storage(dataset),
+            _ => match &self.relabel.relabeled {
+                Some(r) if r.meta.id == dataset => Ok(r.storage.clone()),
+                _ => self.datasets.storage(dataset),
+            },
         }
     }
 }

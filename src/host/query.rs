@@ -1,9 +1,14 @@
-//! Queries in the engine module: PromQL evaluated on an open dataset.
+//! Queries in the engine module: PromQL evaluated on an open dataset, with the notes the
+//! dataset's metadata adds and, for an empty result, why it is empty.
 
 use super::Host;
-use crate::engine::{self, EngineOptions, QueryError, QueryOutput};
+use crate::content::explain_empty::{probe_time, why};
+use crate::content::grade::compare::is_empty;
+use crate::content::metric_types::type_notes;
+use crate::content::DatasetMeta;
+use crate::engine::{self, EngineOptions, QueryError, Storage};
 use crate::link::answer;
-use crate::link::query::{QueryRequest, QueryTime, RunQuery};
+use crate::link::query::{QueryReply, QueryRequest, QueryTime, QueryUnit, RunQuery};
 
 pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
     match request {
@@ -11,29 +16,63 @@ pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
             let reply = run(host, &c);
             answer::<RunQuery>(reply)
         }
+        QueryRequest::Unit(c) => answer::<QueryUnit>(crate::assist::units::of_query(&c.query)),
     }
 }
 
-fn run(host: &mut Host, c: &RunQuery) -> Result<QueryOutput, QueryError> {
-    let storage = host.storage(&c.dataset, c.with_recorded).map_err(QueryError::Eval)?;
+fn run(host: &mut Host, c: &RunQuery) -> QueryReply {
+    let storage = match host.storage(&c.dataset, c.with_recorded) {
+        Ok(s) => s,
+        Err(e) => return QueryReply::bare(Err(QueryError::Eval(e))),
+    };
+    let meta = host.datasets.meta(&c.dataset).ok();
+    reply(&storage, meta.as_ref(), &c.query, c.time)
+}
+
+/// Evaluates `query` on `storage` (the samples of the dataset `meta` describes) with
+/// Prometheus's default engine options, adding the metadata's type notes and, when the
+/// result is empty, why.
+pub(super) fn reply(
+    storage: &Storage,
+    meta: Option<&DatasetMeta>,
+    query: &str,
+    time: QueryTime,
+) -> QueryReply {
     let opts = EngineOptions::default();
-    match c.time {
-        QueryTime::Instant { time } => engine::instant_query(&storage, &c.query, time, &opts),
-        QueryTime::Range { start, end, step } => {
-            engine::range_query(&storage, &c.query, start, end, step, &opts)
+    let result = match time {
+        QueryTime::Instant { time } => engine::instant_query(storage, query, time, &opts),
+        QueryTime::Range { start, end, step } => engine::range_query(storage, query, start, end, step, &opts),
+    };
+    let why_empty = match &result {
+        Ok(out) if is_empty(&out.value) => {
+            let t = match time {
+                QueryTime::Instant { time } => time,
+                QueryTime::Range { start, end, .. } => probe_time(start, end, storage.time_bounds()),
+            };
+            Some(why(storage, query, t, &opts))
         }
-    }
+        _ => None,
+    };
+    let type_notes = match (&result, meta) {
+        (Ok(_), Some(meta)) => type_notes(query, meta),
+        _ => Vec::new(),
+    };
+    QueryReply { result, type_notes, why_empty }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::{roundtrip, Host};
     use super::*;
-    use crate::engine::Value;
+    use crate::engine::{QueryOutput, Value};
 
-    fn query(q: &str, time: QueryTime) -> Result<QueryOutput, QueryError> {
+    fn ask(q: &str, time: QueryTime) -> QueryReply {
         let c = RunQuery { dataset: "ml-platform".into(), query: q.into(), time, with_recorded: false };
         roundtrip(&mut Host::new(), c).unwrap()
+    }
+
+    fn query(q: &str, time: QueryTime) -> Result<QueryOutput, QueryError> {
+        ask(q, time).result
     }
 
     #[test]
@@ -55,6 +94,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, direct);
+    }
+
+    #[test]
+    fn an_empty_result_says_why_and_the_metadata_adds_type_notes() {
+        let meta = crate::content::builtin_dataset("ml-platform").unwrap().meta;
+        let at = QueryTime::Instant { time: meta.end };
+        let typo = ask("rate(model_predictions_total{model=\"fraud_detector\"}[5m])", at);
+        let why = typo.why_empty.expect("explained");
+        assert!(why.reasons[0].contains("Did you mean \"fraud-detector\"?"), "{why:?}");
+
+        let later = QueryTime::Range { start: meta.end + 3_600_000, end: meta.end + 7_200_000, step: 60_000 };
+        let why = ask("model_predictions_total", later).why_empty.expect("explained");
+        assert_eq!(why.data_span, Some((meta.start, meta.end)), "{why:?}");
+
+        let gauge = ask("rate(model_input_features_count[5m])", at);
+        assert!(gauge.why_empty.is_none() && gauge.result.is_ok());
+        assert_eq!(gauge.type_notes.len(), 1, "{:?}", gauge.type_notes);
+        assert!(gauge.type_notes[0].starts_with("`model_input_features_count` is a gauge, but rate()"));
+        let infos = &gauge.result.unwrap().annotations.infos;
+        assert!(infos.is_empty(), "the engine keeps Prometheus's name-based infos only: {infos:?}");
     }
 
     #[test]

@@ -61,7 +61,7 @@ fn valid_file(text: &str) -> Result<RuleFile, String> {
 
 /// The host's clock; natively a monotonic one when none was given (tests, native hosts),
 /// in the browser none (every reading is 0: times show as 0).
-fn clock(host: &Host) -> fn() -> f64 {
+pub(super) fn clock(host: &Host) -> fn() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     fn fallback() -> f64 {
         use std::sync::OnceLock;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::exercise::DocLink;
 use crate::content::grade::overlay::Overlay;
 use crate::content::grade::RangeParams;
+use crate::link::query::{QueryReply, QueryTime};
 
 /// Exercise requests.
 #[derive(Debug, Serialize, Deserialize)]
@@ -17,6 +18,7 @@ pub enum ExerciseRequest {
     Show(ShowExercise),
     Checkpoints(ExerciseCheckpoints),
     Check(CheckAnswer),
+    Run(RunExercise),
 }
 
 /// The texts of exercise `id` (built-in, or from a loaded pack), Markdown rendered.
@@ -44,16 +46,46 @@ pub struct ExerciseView {
     pub docs: Vec<DocLink>,
 }
 
-/// Where exercise `id` is checked on dataset `dataset`: its instants and range, in UTC, as
-/// the page prints them (`2026-01-05T03:00:00Z, ... and over A to B`). An error when its
-/// times do not resolve on that dataset.
+/// Where exercise `id` is checked on dataset `dataset`. An error when its times do not
+/// resolve on that dataset.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ExerciseCheckpoints {
     pub id: String,
     pub dataset: String,
 }
 
-call!(ExerciseCheckpoints => Result<String, String>, Exercises(ExerciseRequest::Checkpoints));
+call!(ExerciseCheckpoints => Result<Checkpoints, String>, Exercises(ExerciseRequest::Checkpoints));
+
+/// Where an exercise is checked, and where its queries are looked at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoints {
+    /// Its instants and range, in UTC, as the page prints them (`2026-01-05T03:00:00Z, ...
+    /// and over A to B`).
+    pub text: String,
+    /// Where Run evaluates a query and "Open in playground" points: the range the
+    /// expected-vs-actual chart covers (an instant query at the last checkpoint when the
+    /// exercise has no range to chart).
+    pub view: QueryTime,
+}
+
+/// Evaluates `query` for exercise `id` on dataset `dataset` without grading it: over the
+/// exercise's [`Checkpoints::view`] (an instant query at its last instant when the query is a
+/// range vector), on the exercise's data (with its recorded series).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunExercise {
+    pub id: String,
+    pub dataset: String,
+    pub query: String,
+}
+
+call!(RunExercise => Result<ExerciseRun, String>, Exercises(ExerciseRequest::Run));
+
+/// The outcome of Run: when the query was evaluated, and its result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExerciseRun {
+    pub time: QueryTime,
+    pub reply: QueryReply,
+}
 
 /// Grades `query` as an answer to exercise `id` on dataset `dataset`. The engine module
 /// prepares the exercise on the first check (its checkpoints, recorded series and reference
@@ -79,6 +111,11 @@ pub struct CheckedView {
     pub items_html: Vec<String>,
     /// Byte span of the parse error to underline, when the answer does not parse.
     pub parse_span: Option<(usize, usize)>,
+    /// The engine's warnings and infos on the answer, exactly as Prometheus words them.
+    pub warnings: Vec<String>,
+    pub infos: Vec<String>,
+    /// Notes from the dataset's metadata (a counter function over a gauge, ...).
+    pub type_notes: Vec<String>,
     /// The expected-vs-actual chart, when both results are range-query results.
     pub chart: Option<OverlayChart>,
 }

@@ -24,10 +24,13 @@ macro_rules! call {
     };
 }
 
+pub mod alertmanager;
+pub mod cardinality;
 pub mod data;
 pub mod exercises;
 pub mod packs;
 pub mod query;
+pub mod relabel;
 pub mod rules;
 pub mod text;
 
@@ -36,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 1;
+pub const WIRE_VERSION: u32 = 3;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -49,6 +52,9 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Relabel(relabel::RelabelRequest),
+    Cardinality(cardinality::CardinalityRequest),
+    Alertmanager(alertmanager::AlertmanagerRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

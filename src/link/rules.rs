@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Labels, Millis, Series};
+use crate::link::exercises::OverlayChart;
 use crate::rules::cost::{CostOptions, CostTable};
 use crate::rules::eval::Mode;
 use crate::rules::{Diagnostic, EvalOptions};
@@ -222,6 +223,11 @@ pub struct RuleFeedback {
     pub failures: Vec<PointFailure>,
     /// Why a checked rule recorded nothing: `(record, reasons)`.
     pub empty: Vec<(String, Vec<String>)>,
+    /// What differs, in words (which series, expected vs. recorded), as HTML.
+    pub details_html: Vec<String>,
+    /// The first record that differs, expected vs. recorded over the stretch before its
+    /// instant: `(record, chart)`.
+    pub chart: Option<(String, OverlayChart)>,
 }
 
 /// How one checked record differs from the reference's at one instant.

@@ -7,7 +7,7 @@ use super::configmap;
 use super::load::{self, Dialect, LoadError, Shift};
 use super::model::{Pos, Rule, RuleFile, RuleGroup};
 use super::names;
-use super::template;
+use super::templating::AlertTemplate;
 use crate::engine::parse;
 
 /// How to check.
@@ -257,10 +257,9 @@ fn validate_rule(g: &RuleGroup, index: usize, r: &Rule, dialect: Dialect) -> Vec
     }
     // Alert templates are parsed (not run), labels first, then annotations.
     if !r.alert.is_empty() {
-        let name = format!("__alert_{}", r.alert);
         for (what, list) in [("label", &r.labels), ("annotation", &r.annotations)] {
             for kv in list {
-                if let Err(e) = template::check(&name, &kv.value, dialect) {
+                if let Err(e) = AlertTemplate::parse_dialect(&r.alert, &kv.value, dialect) {
                     err(kv.pos, format!("{what} {:?}: {e}", kv.name));
                 }
             }

@@ -13,6 +13,7 @@ use promql_parser::parser::Expr;
 use serde::{Deserialize, Serialize};
 
 use super::ast;
+use super::equivalence::{equivalence, Equivalence};
 use super::eval::{Evaluation, RuleOutcome};
 use super::model::RuleFile;
 use crate::engine::{eval, parse, EngineOptions, Millis, QueryStats, Storage, Value};
@@ -105,9 +106,16 @@ pub struct PairCost {
     pub instant_recorded: Cost,
     pub range_raw: Cost,
     pub range_recorded: Cost,
+    /// Whether the two compute the same thing (a speedup counts only then).
+    pub equivalence: Equivalence,
 }
 
 impl PairCost {
+    /// True when the pair is known to compute two different things.
+    pub fn differs(&self) -> bool {
+        matches!(self.equivalence, Equivalence::Differs(_))
+    }
+
     /// Raw time over recorded time for the instant query (None when either failed).
     pub fn instant_speedup(&self) -> Option<f64> {
         speedup(&self.instant_raw, &self.instant_recorded)
@@ -245,11 +253,14 @@ pub fn measure_pair_in(
         };
         time_query(run, opts, clock)
     };
+    // Compared where the instant query runs and in the middle of the range query.
+    let times = [at, range.0 + (range.1 - range.0) / 2];
     PairCost {
         instant_raw: measure(&pair.raw, false),
         instant_recorded: measure(&pair.recorded, false),
         range_raw: measure(&pair.raw, true),
         range_recorded: measure(&pair.recorded, true),
+        equivalence: equivalence(storage, &pair.raw, &pair.recorded, &times, &opts.engine),
         pair,
     }
 }
@@ -322,6 +333,8 @@ pub fn render(table: &CostTable) -> String {
             let (ratio, verdict) = match speed {
                 // Nothing recorded: there is nothing to compare with.
                 Some(_) if rec.result_series == 0 => ("-".to_string(), "empty"),
+                // Not a replacement: the speedup does not count.
+                Some(s) if pc.differs() => (format!("{s:.1}x"), "differs"),
                 Some(s) => (format!("{s:.1}x"), if s > TARGET_SPEEDUP { "yes" } else { "no" }),
                 None => ("-".to_string(), "-"),
             };
@@ -344,10 +357,9 @@ pub fn render(table: &CostTable) -> String {
         }
     }
     for pc in &table.pairs {
-        let (raw, rec) = (pc.instant_raw.result_series, pc.instant_recorded.result_series);
-        if raw != rec && rec > 0 {
+        if let Equivalence::Differs(why) = &pc.equivalence {
             out.push_str(&format!(
-                "note: {}: the raw query returns {raw} series, the recorded one {rec}: they do not compute the same thing.\n",
+                "note: {}: not the same query: {why}; its speedup does not count.\n",
                 pc.pair.label
             ));
         }

@@ -4,7 +4,8 @@
 //! - [`load`] decodes a rule file (strictly, like Prometheus), [`configmap`] finds rule files
 //!   embedded in a Kubernetes ConfigMap, [`check`] is `promtool check rules`;
 //! - [`eval`] runs recording rules over a dataset's timeline, [`explain`] says why a rule
-//!   recorded nothing, [`cost`] compares raw queries with recorded series;
+//!   recorded nothing, [`cost`] compares raw queries with recorded series, [`equivalence`]
+//!   says whether a recorded series really replaces its raw query;
 //! - [`templating`] expands alert label and annotation templates as Prometheus does.
 
 pub mod ast;
@@ -12,12 +13,12 @@ pub mod check;
 pub mod configmap;
 pub mod cost;
 pub mod duration;
+pub mod equivalence;
 pub mod eval;
 pub mod explain;
 pub mod load;
 pub mod model;
 pub mod names;
-pub mod template;
 pub mod templating;
 pub mod yaml;
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+use super::alertmanager_lab::{AlertmanagerLab, AmExercisePage};
 use super::browser::{base, href};
 use super::data::provide_data;
 use super::exercise::ExercisePage;
@@ -15,6 +16,8 @@ use super::playground::Playground;
 use super::progress_store::provide_progress;
 use super::rules_lab::recorded::provide_lab_state;
 use super::rules_lab::{RuleExercisePage, RulesLab};
+use super::cardinality::CardinalityPage;
+use super::relabel::{RelabelExercisePage, RelabelPage};
 use super::theme::provide_theme;
 
 /// The whole app.
@@ -38,6 +41,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/exercise/:id") view=ExercisePage />
                     <Route path=path!("/rules") view=RulesLab />
                     <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
+                    <Route path=path!("/cardinality") view=CardinalityPage />
+                    <Route path=path!("/relabel") view=RelabelPage />
+                    <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />
+                    <Route path=path!("/alertmanager") view=AlertmanagerLab />
+                    <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                 </Routes>
             </main>
             <footer class="site-footer">

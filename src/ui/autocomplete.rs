@@ -1,16 +1,19 @@
 //! The editor's completion list: candidates from [`crate::assist::complete`] for the text
 //! before the cursor (functions, aggregations, keywords, and the loaded dataset's metric
-//! names, label names and values), shown under the editor while typing or on Ctrl-Space;
-//! arrows move, Enter or Tab accepts, Escape closes.
+//! names, label names and values), shown under the editor while typing or on Ctrl-Space.
+//! The keys follow [`crate::assist::popup`]: a list that opened by itself leaves Enter to the
+//! editor until the learner moves into it with the arrows; Tab accepts; Escape closes.
 
 use std::sync::Arc;
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 
 use crate::assist::complete::utf16_to_byte;
-use crate::assist::{complete, Catalog, Completion, ItemKind};
+use crate::assist::{complete, Catalog, Completion, ItemKind, Key, KeyOutcome, Popup, Typed};
 
 use super::data::{use_data, DataState};
 
@@ -21,8 +24,7 @@ pub struct CompletionState {
     input: NodeRef<Textarea>,
     /// Cursor position as a byte offset into the query.
     cursor: RwSignal<usize>,
-    open: RwSignal<bool>,
-    active: RwSignal<usize>,
+    popup: RwSignal<Popup>,
     completion: Memo<Completion>,
 }
 
@@ -52,8 +54,7 @@ impl CompletionState {
             value,
             input,
             cursor,
-            open: RwSignal::new(false),
-            active: RwSignal::new(0),
+            popup: RwSignal::new(Popup::default()),
             completion,
         }
     }
@@ -67,17 +68,18 @@ impl CompletionState {
         }
     }
 
-    /// After an input event: opens the list when the character just typed starts or
-    /// continues something completable (not after spaces or operators).
-    pub fn on_input(&self) {
+    /// After an input event: `deleted` when the text got shorter. The list opens, stays or
+    /// closes according to what was typed just before the cursor (see [`Popup::typed`]).
+    pub fn on_input(&self, deleted: bool) {
         self.sync_cursor();
         let c = self.cursor.get_untracked();
         let last = self.value.with_untracked(|v| v.get(..c).and_then(|b| b.chars().next_back()));
-        let opens = last.is_some_and(|ch| {
-            ch.is_alphanumeric() || matches!(ch, '_' | ':' | '{' | '[' | '"' | '=' | ',' | '(')
-        });
-        self.open.set(opens);
-        self.active.set(0);
+        let typed = match (deleted, last) {
+            (false, Some(ch)) => Typed::Char(ch),
+            (false, None) => Typed::Char('\n'),
+            (true, _) => Typed::Deleted,
+        };
+        self.popup.update(|p| p.typed(typed));
     }
 
     /// Handles a key press; returns true when it was used (the caller then ignores it).
@@ -85,28 +87,49 @@ impl CompletionState {
         if ev.key() == " " && ev.ctrl_key() {
             ev.prevent_default();
             self.sync_cursor();
-            self.open.set(true);
-            self.active.set(0);
+            self.popup.update(Popup::invoke);
             return true;
         }
         let n = self.completion.with_untracked(|c| c.items.len());
-        if !self.open.get_untracked() || n == 0 || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return false;
+        let modified = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
+        let key = Key::from_dom(&ev.key());
+        let before = self.popup.get_untracked();
+        let mut popup = before;
+        let outcome = popup.key(key, n, modified);
+        if popup != before {
+            self.popup.set(popup);
         }
-        match ev.key().as_str() {
-            "ArrowDown" => self.active.update(|a| *a = (*a + 1) % n),
-            "ArrowUp" => self.active.update(|a| *a = (*a + n - 1) % n),
-            "Enter" | "Tab" => self.accept(self.active.get_untracked()),
-            "Escape" => self.open.set(false),
-            _ => return false,
+        match outcome {
+            KeyOutcome::PassOn => false,
+            KeyOutcome::Used => {
+                ev.prevent_default();
+                if let Some(i) = popup.selected() {
+                    // After the list has redrawn with the new highlight.
+                    request_animation_frame(move || scroll_into_list(i));
+                }
+                true
+            }
+            KeyOutcome::Accept(i) => {
+                ev.prevent_default();
+                self.accept(i);
+                true
+            }
         }
-        ev.prevent_default();
-        true
     }
 
     /// Closes the list (when the editor loses focus).
     pub fn close(&self) {
-        self.open.set(false);
+        self.popup.update(Popup::close);
+    }
+
+    /// True while the list is showing entries (for the textarea's `aria-expanded`).
+    pub fn showing(&self) -> bool {
+        self.popup.with(Popup::is_open) && self.completion.with(|c| !c.items.is_empty())
+    }
+
+    /// The id of the highlighted entry (for the textarea's `aria-activedescendant`).
+    pub fn active_id(&self) -> Option<String> {
+        self.showing().then(|| self.popup.with(Popup::selected).map(option_id)).flatten()
     }
 
     /// Replaces the completed span with candidate `i` and puts the cursor after it.
@@ -126,7 +149,7 @@ impl CompletionState {
         let utf16 = text[..pos].encode_utf16().count() as u32;
         self.value.set(text.clone());
         self.cursor.set(pos);
-        self.open.set(false);
+        self.popup.update(Popup::close);
         if let Some(el) = self.input.get_untracked() {
             // Set the DOM value now, so the selection lands in the new text.
             el.set_value(&text);
@@ -148,25 +171,46 @@ fn kind_mark(kind: ItemKind) -> &'static str {
     }
 }
 
-/// The list, rendered under the editor.
+/// Scrolls the list so that entry `i` is visible (the arrows can move past its bottom).
+fn scroll_into_list(i: usize) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let entry = doc.get_element_by_id(&option_id(i)).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    let list = doc.get_element_by_id(LIST_ID).and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    let (Some(entry), Some(list)) = (entry, list) else { return };
+    let (top, bottom) = (entry.offset_top(), entry.offset_top() + entry.offset_height());
+    if top < list.scroll_top() {
+        list.set_scroll_top(top);
+    } else if bottom > list.scroll_top() + list.client_height() {
+        list.set_scroll_top(bottom - list.client_height());
+    }
+}
+
+/// The DOM id of entry `i` of the list.
+fn option_id(i: usize) -> String {
+    format!("completion-option-{i}")
+}
+
+/// The id of the list (the textarea's `aria-controls`).
+pub const LIST_ID: &str = "completion-list";
+
+/// The list, rendered under the editor, with a line saying how to use it.
 #[component]
 pub fn CompletionList(state: CompletionState) -> impl IntoView {
     move || {
-        if !state.open.get() {
+        if !state.showing() {
             return None;
         }
         let c = state.completion.get();
-        if c.items.is_empty() {
-            return None;
-        }
-        let active = state.active.get();
+        let active = state.popup.with(Popup::selected);
         let items = c
             .items
             .iter()
             .enumerate()
             .map(|(i, it)| {
+                let is_active = active == Some(i);
                 view! {
-                    <li class="completion-item" class:active=i == active role="option" aria-selected=(i == active).to_string()
+                    <li class="completion-item" class:active=is_active role="option" id=option_id(i)
+                        aria-selected=is_active.to_string()
                         // mousedown, not click: the textarea must keep the focus.
                         on:mousedown=move |ev| { ev.prevent_default(); state.accept(i); }>
                         <span class="completion-kind">{kind_mark(it.kind)}</span>
@@ -176,9 +220,17 @@ pub fn CompletionList(state: CompletionState) -> impl IntoView {
                 }
             })
             .collect_view();
+        let how = if active.is_some() {
+            "Enter or Tab inserts \u{b7} Esc closes"
+        } else {
+            "\u{2193} to choose \u{b7} Tab inserts the first \u{b7} Enter is a new line \u{b7} Esc closes"
+        };
         Some(view! {
             <div class="completion">
-                <ul class="completion-list" role="listbox" data-testid="completion-list">{items}</ul>
+                <div class="completion-popup">
+                    <ul class="completion-list" role="listbox" id=LIST_ID aria-label="Completions" data-testid="completion-list">{items}</ul>
+                    <p class="completion-how" data-testid="completion-how">{how}</p>
+                </div>
             </div>
         })
     }

@@ -10,7 +10,7 @@ use crate::content::exercise::ExerciseKind;
 use super::browser::href;
 use super::exercise_data::{groups, BUILTIN};
 use super::paths::EXERCISE;
-use super::progress_store::{use_progress, ProgressNotice};
+use super::progress_store::{use_progress, ProgressNotice, ResetProgress};
 
 /// The catalogue.
 #[component]
@@ -32,7 +32,7 @@ pub fn Catalogue() -> impl IntoView {
                     let kind = (ex.kind != ExerciseKind::Write).then(|| view! { <span class="badge kind">{ex.kind.label()}</span> });
                     view! {
                         <li class="catalogue-item" class:solved=solved data-testid=format!("catalogue-{}", ex.id)>
-                            <span class="check" aria-label=move || if solved_label() { "solved" } else { "not solved" }>
+                            <span class="check" role="img" aria-label=move || if solved_label() { "solved" } else { "not solved" }>
                                 {move || if solved_mark() { "\u{2713}" } else { "" }}
                             </span>
                             <A href=link>{title}</A>
@@ -55,7 +55,10 @@ pub fn Catalogue() -> impl IntoView {
             <ProgressNotice />
             <div class="card-title-row">
                 <h2>"Exercises"</h2>
-                <span class="badge" data-testid="solved-count">{move || format!("{} of {total} solved", solved_count())}</span>
+                <div class="progress-tools">
+                    <span class="badge" data-testid="solved-count">{move || format!("{} of {total} solved", solved_count())}</span>
+                    <ResetProgress />
+                </div>
             </div>
             <p class="muted">
                 "Every PromQL TODO of the course's exercise 07, graded by result: your query is run next to the "

@@ -1,34 +1,23 @@
 //! What the chart draws, computed without any drawing: one line per series split at gaps,
-//! the axis bounds, the series colours, and which series a pointer position is nearest to.
+//! the axis bounds and the result's unit, the series colours, the window a drag zooms to,
+//! which series a pointer position is nearest to, where the tooltip goes, and which series a
+//! legend filter keeps.
 
+use crate::assist::units::Unit;
 use crate::engine::{Millis, Series};
 
+use super::colour::{palette, Rgb};
 use super::format;
 
-/// Series colours, chosen to stay distinguishable on light and dark backgrounds.
-pub const PALETTE: &[(u8, u8, u8)] = &[
-    (37, 99, 235),
-    (220, 38, 38),
-    (22, 163, 74),
-    (217, 119, 6),
-    (147, 51, 234),
-    (8, 145, 178),
-    (219, 39, 119),
-    (101, 163, 13),
-    (234, 88, 12),
-    (79, 70, 229),
-    (13, 148, 136),
-    (190, 24, 93),
-];
-
-/// The colour of the `i`-th series.
-pub fn color(i: usize) -> (u8, u8, u8) {
-    PALETTE[i % PALETTE.len()]
+/// The colour of the `i`-th series in the light or dark theme.
+pub fn color(i: usize, dark: bool) -> Rgb {
+    let p = palette(dark);
+    p[i % p.len()]
 }
 
 /// The colour as CSS.
-pub fn css_color(i: usize) -> String {
-    let (r, g, b) = color(i);
+pub fn css_color(i: usize, dark: bool) -> String {
+    let (r, g, b) = color(i, dark);
     format!("rgb({r}, {g}, {b})")
 }
 
@@ -47,12 +36,14 @@ pub struct Line {
     pub tag: Option<&'static str>,
 }
 
-/// The whole chart: lines and axis bounds (never empty or zero-width, so always drawable).
+/// The whole chart: lines, axis bounds (never empty or zero-width, so always drawable) and
+/// the unit of the values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     pub lines: Vec<Line>,
     pub x: (Millis, Millis),
     pub y: (f64, f64),
+    pub unit: Unit,
 }
 
 impl Model {
@@ -86,9 +77,57 @@ impl Model {
 
     fn from_lines(lines: Vec<Line>, start: Millis, end: Millis) -> Model {
         let x = if end > start { (start, end) } else { (start - 1, start + 1) };
-        Model { y: y_bounds(&lines), lines, x }
+        Model { y: y_bounds(&lines), lines, x, unit: Unit::None }
+    }
+
+    /// The same chart with the value axis fitted to the lines `visible` keeps (to all lines
+    /// when it keeps none), so hiding a large series brings the others into view.
+    pub fn fit_values(mut self, visible: &dyn Fn(usize) -> bool) -> Model {
+        let shown: Vec<&Line> =
+            self.lines.iter().enumerate().filter(|(i, _)| visible(*i)).map(|(_, l)| l).collect();
+        if !shown.is_empty() {
+            self.y = y_bounds(shown);
+        }
+        self
+    }
+
+    /// The same chart with its values in `unit`.
+    pub fn with_unit(self, unit: Unit) -> Model {
+        Model { unit, ..self }
+    }
+
+    /// The chart cut to `[from, to]` (a drag on the time axis), the value axis fitted to what
+    /// remains. The window is ordered, kept within the chart, and at least [`MIN_ZOOM`] wide.
+    pub fn zoomed(&self, from: Millis, to: Millis) -> Model {
+        let (from, to) = (from.min(to).max(self.x.0), from.max(to).min(self.x.1));
+        let (from, to) = if to - from < MIN_ZOOM {
+            let mid = from + (to - from) / 2;
+            let from = (mid - MIN_ZOOM / 2).max(self.x.0);
+            (from, (from + MIN_ZOOM).min(self.x.1))
+        } else {
+            (from, to)
+        };
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| Line {
+                segments: l
+                    .segments
+                    .iter()
+                    .map(|seg| {
+                        seg.iter().copied().filter(|(t, _)| (from..=to).contains(t)).collect::<Vec<_>>()
+                    })
+                    .filter(|seg| !seg.is_empty())
+                    .collect(),
+                ..l.clone()
+            })
+            .collect();
+        Model { unit: self.unit, ..Model::from_lines(lines, from, to) }
     }
 }
+
+/// The narrowest window a drag zooms to (narrower drags are slips of the pointer).
+pub const MIN_ZOOM: Millis = 10_000;
 
 fn line(s: &Series, step: Millis, color: usize, dashed: bool, tag: Option<&'static str>) -> Line {
     Line { label: format::labels(&s.labels), segments: segments(s, step), color, dashed, tag }
@@ -117,10 +156,10 @@ fn segments(s: &Series, step: Millis) -> Vec<Vec<(Millis, f64)>> {
 }
 
 /// The value range with 5 % headroom, widened when flat so a constant line is centred.
-fn y_bounds(lines: &[Line]) -> (f64, f64) {
+fn y_bounds<'a>(lines: impl IntoIterator<Item = &'a Line>) -> (f64, f64) {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
-    for (_, v) in lines.iter().flat_map(|l| l.segments.iter().flatten()) {
+    for (_, v) in lines.into_iter().flat_map(|l| l.segments.iter().flatten()) {
         lo = lo.min(*v);
         hi = hi.max(*v);
     }
@@ -138,49 +177,31 @@ fn y_bounds(lines: &[Line]) -> (f64, f64) {
     (lo, hi + pad)
 }
 
-/// Tick spacings a time axis may use, so ticks fall on round clock times (UTC).
-const TICK_STEPS: &[Millis] = &[
-    1_000,
-    2_000,
-    5_000,
-    10_000,
-    15_000,
-    30_000,
-    60_000,
-    120_000,
-    300_000,
-    600_000,
-    900_000,
-    1_800_000,
-    3_600_000,
-    7_200_000,
-    10_800_000,
-    21_600_000,
-    43_200_000,
-    86_400_000,
-    172_800_000,
-    604_800_000,
-];
+/// Whether a legend entry matches the legend's filter: every word typed appears in it,
+/// ignoring case (`fraud v2` keeps `{model="fraud-detector", version="v2"}`).
+pub fn matches_filter(label: &str, filter: &str) -> bool {
+    let label = label.to_lowercase();
+    filter.split_whitespace().all(|word| label.contains(&word.to_lowercase()))
+}
 
-/// Round times within `[from, to]` for time-axis ticks, at most `max` of them (at least one
-/// whenever the range is non-empty and `max > 0`).
-pub fn time_ticks(from: Millis, to: Millis, max: usize) -> Vec<Millis> {
-    if to < from || max == 0 {
-        return Vec::new();
-    }
-    let span = to - from;
-    let max = max as i64;
-    let step = TICK_STEPS.iter().copied().find(|s| span / s < max).unwrap_or_else(|| {
-        let week = 604_800_000;
-        week * (span / (week * max) + 1)
-    });
-    let first = from.div_euclid(step) * step + if from.rem_euclid(step) == 0 { 0 } else { step };
-    let ticks: Vec<Millis> = (0..).map(|i| first + i * step).take_while(|t| *t <= to).collect();
-    if ticks.is_empty() {
-        vec![from]
+/// How far the tooltip sits from the pointer, in CSS pixels.
+const TOOLTIP_OFFSET: f64 = 14.0;
+
+/// The CSS position of the tooltip for a pointer at `(x, y)` in a `width` × `height` box:
+/// below and right of the pointer, flipped to its left in the right half of the box (so it
+/// never runs past the right edge, even on a phone) and above it in the lower half.
+pub fn tooltip_style(x: f64, y: f64, width: f64, height: f64) -> String {
+    let horizontal = if x > width / 2.0 {
+        format!("right: {}px;", (width - x + TOOLTIP_OFFSET).round())
     } else {
-        ticks
-    }
+        format!("left: {}px;", (x + TOOLTIP_OFFSET).round())
+    };
+    let vertical = if y > height * 0.6 {
+        format!("bottom: {}px;", (height - y + TOOLTIP_OFFSET).round())
+    } else {
+        format!("top: {}px;", (y + TOOLTIP_OFFSET).round())
+    };
+    format!("{horizontal} {vertical}")
 }
 
 /// Where the plotting area sits on the canvas, in CSS pixels, to map pointer positions back.
@@ -190,6 +211,15 @@ pub struct Frame {
     pub top: f64,
     pub right: f64,
     pub bottom: f64,
+}
+
+impl Frame {
+    /// The time at horizontal pixel `px` of a chart spanning `x`, within the plot.
+    pub fn time_at(&self, x: (Millis, Millis), px: f64) -> Millis {
+        let width = (self.right - self.left).max(1.0);
+        let share = ((px - self.left) / width).clamp(0.0, 1.0);
+        x.0 + ((x.1 - x.0) as f64 * share).round() as Millis
+    }
 }
 
 /// The point under a pointer: which line, and the sample nearest to it.
@@ -295,25 +325,6 @@ mod tests {
     }
 
     #[test]
-    fn time_ticks_fall_on_round_times() {
-        let h = 3_600_000;
-        let cases: &[(Millis, Millis, usize, &[Millis])] = &[
-            (0, 6 * h, 7, &[0, h, 2 * h, 3 * h, 4 * h, 5 * h, 6 * h]),
-            (0, 24 * h, 5, &[0, 6 * h, 12 * h, 18 * h, 24 * h]),
-            (h / 2, 3 * h, 4, &[h, 2 * h, 3 * h]),
-            (1_500, 4_000, 8, &[2_000, 3_000, 4_000]),
-            (5, 5, 3, &[5]),
-            (10, 0, 3, &[]),
-        ];
-        for (from, to, max, want) in cases {
-            assert_eq!(time_ticks(*from, *to, *max), *want, "{from}..{to} max {max}");
-        }
-        // Beyond the largest listed step, ticks stay within the limit.
-        let year = 365 * 24 * h;
-        assert!(time_ticks(0, 10 * year, 6).len() <= 6);
-    }
-
-    #[test]
     fn overlay_pairs_label_sets_by_colour() {
         let other = Series { labels: Labels::from_pairs([("job", "b")]), ..series(&[(0, 2.0)]) };
         let m = Model::overlay(&[series(&[(0, 1.0)])], &[other, series(&[(0, 1.5)])], 0, 10, 10);
@@ -324,6 +335,66 @@ mod tests {
             [(0, true, Some("expected")), (1, false, Some("yours")), (0, false, Some("yours"))]
         );
         assert!((m.y.0 - 0.95).abs() < 1e-12 && (m.y.1 - 2.05).abs() < 1e-12, "{:?}", m.y);
+    }
+
+    #[test]
+    fn a_zoom_keeps_the_points_inside_and_refits_the_values() {
+        let m = Model::new(
+            &[series(&[(0, 1.0), (10_000, 50.0), (20_000, 2.0), (30_000, 3.0)])],
+            0,
+            30_000,
+            10_000,
+        )
+        .with_unit(Unit::Bytes);
+        let z = m.zoomed(25_000, 15_000);
+        assert_eq!(z.x, (15_000, 25_000));
+        assert_eq!(z.lines[0].segments, [vec![(20_000, 2.0)]]);
+        assert_eq!(z.unit, Unit::Bytes);
+        assert!(z.y.1 < 10.0, "{:?}", z.y);
+        // Outside the chart, and narrower than the least zoom.
+        assert_eq!(m.zoomed(-5_000, 40_000).x, (0, 30_000));
+        assert_eq!(m.zoomed(12_000, 12_001).x, (7_000, 17_000));
+        // The frame maps pixels back to times.
+        let f = Frame { left: 10.0, top: 0.0, right: 110.0, bottom: 50.0 };
+        assert_eq!(f.time_at(m.x, 60.0), 15_000);
+        assert_eq!(f.time_at(m.x, 0.0), 0);
+        assert_eq!(f.time_at(m.x, 500.0), 30_000);
+    }
+
+    #[test]
+    fn hidden_lines_leave_the_value_axis() {
+        let big = series(&[(0, 1000.0)]);
+        let small = Series { labels: Labels::from_pairs([("job", "b")]), ..series(&[(0, 1.0), (10, 2.0)]) };
+        let m = Model::new(&[big, small], 0, 10, 10);
+        assert!(m.y.1 > 1000.0);
+        let fitted = m.clone().fit_values(&|i| i == 1);
+        assert!(fitted.y.1 < 3.0, "{:?}", fitted.y);
+        assert_eq!(m.clone().fit_values(&|_| false).y, m.y);
+    }
+
+    #[test]
+    fn legend_filter_matches_every_word() {
+        let label = r#"{model="fraud-detector", pod="fraud-detector-v2-1", version="v2"}"#;
+        for (filter, want) in
+            [("", true), ("fraud v2", true), ("FRAUD", true), ("fraud v3", false), ("  ", true)]
+        {
+            assert_eq!(matches_filter(label, filter), want, "{filter:?}");
+        }
+    }
+
+    #[test]
+    fn the_tooltip_flips_at_the_right_and_bottom_edges() {
+        assert_eq!(tooltip_style(50.0, 40.0, 340.0, 260.0), "left: 64px; top: 54px;");
+        // Near the right edge of a phone-wide chart: anchored by its right side.
+        assert_eq!(tooltip_style(330.0, 40.0, 340.0, 260.0), "right: 24px; top: 54px;");
+        assert_eq!(tooltip_style(330.0, 250.0, 340.0, 260.0), "right: 24px; bottom: 24px;");
+    }
+
+    #[test]
+    fn series_colours_follow_the_theme() {
+        assert_ne!(color(0, false), color(0, true));
+        assert_eq!(color(20, false), color(0, false));
+        assert_eq!(css_color(0, false), "rgb(28, 105, 227)");
     }
 
     #[test]

@@ -12,8 +12,10 @@ use crate::link::data::DatasetFacts;
 
 use super::browser::base;
 use super::data::{peek_data, DataState};
+use super::event_links::event_link;
 use super::format;
 use super::paths::playground_link;
+use super::time_window::Span;
 
 /// The default dataset's facts, generated from the dataset by tests/generated_files.rs.
 const DEFAULT_FACTS_JSON: &str = include_str!("default_dataset.json");
@@ -64,6 +66,7 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
             }
         })
         .collect_view();
+    let data = Span { start: m.start, end: m.end };
     let events = m
         .events
         .iter()
@@ -72,18 +75,24 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
                 Some(end) => format!("{} \u{2192} {}", short_time(e.start), short_time(end)),
                 None => short_time(e.start),
             };
+            let link = event_link(&base, &m.id, e, data, &m.metrics);
             view! {
                 <li>
                     <span class="event-time">{when}</span>
                     <strong>{e.title.clone()}</strong>
-                    <span class="muted">{e.description.clone()}</span>
+                    <span class="muted">{with_code(&e.description)}</span>
+                    <a class="event-link" href=link data-testid="event-link">
+                        "Show in the playground"
+                        <span class="visually-hidden">{format!(": {}", e.title)}</span>
+                        " \u{2192}"
+                    </a>
                 </li>
             }
         })
         .collect_view();
     view! {
         <h2>"The dataset: " {m.title.clone()}</h2>
-        <p>{m.description.clone()}</p>
+        <p>{with_code(&m.description)}</p>
         <dl class="facts">
             <div><dt>"From"</dt><dd>{short_time(m.start)}</dd></div>
             <div><dt>"To"</dt><dd>{short_time(m.end)}</dd></div>
@@ -110,4 +119,15 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
 fn short_time(t: i64) -> String {
     let s = format_instant(t);
     format!("{} {} UTC", s.get(..10).unwrap_or_default(), s.get(11..16).unwrap_or_default())
+}
+
+/// A plain-text description with its `code spans` shown as code.
+fn with_code(text: &str) -> impl IntoView {
+    format::code_spans(text)
+        .into_iter()
+        .map(|(code, part)| match code {
+            true => view! { <code>{part.to_string()}</code> }.into_any(),
+            false => part.to_string().into_any(),
+        })
+        .collect_view()
 }

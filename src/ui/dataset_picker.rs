@@ -29,8 +29,16 @@ pub fn DatasetPicker() -> impl IntoView {
                 })
                 .collect::<Vec<(String, Vec<(String, String)>)>>()
         });
+        // The relabeling simulator's copy, while it is the one open.
+        let relabeled = match data.get() {
+            DataState::Ready(d) if d.meta.id.ends_with("-relabeled") => {
+                Some(("Relabeled".to_string(), vec![(d.meta.id.clone(), d.meta.title.clone())]))
+            }
+            _ => None,
+        };
         std::iter::once(("Built-in".to_string(), builtin.get()))
             .chain(packs_groups)
+            .chain(relabeled)
             .map(|(label, sets)| {
                 let options = sets
                     .into_iter()

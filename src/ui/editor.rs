@@ -1,12 +1,14 @@
 //! The query editor: a textarea over a syntax-highlighted copy of the query (the same text,
 //! font and wrapping, so colours line up with what is typed), with the parse error's span
-//! underlined and Ctrl/Cmd-Enter to execute.
+//! underlined, completion as the learner types, and Ctrl/Cmd-Enter for the page's action (run
+//! the query in the playground, check the answer on an exercise page), which the hint under
+//! the editor names.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-use super::autocomplete::{CompletionList, CompletionState};
+use super::autocomplete::{CompletionList, CompletionState, LIST_ID};
 use super::highlight::runs;
 
 /// The query editor.
@@ -19,7 +21,11 @@ pub fn QueryEditor(
     error_span: Signal<Option<(usize, usize)>>,
     /// Runs the query (Ctrl-Enter or Cmd-Enter).
     on_execute: Callback<()>,
+    /// What Ctrl-Enter does, for the hint: "runs the query" unless the page says otherwise.
+    #[prop(optional)]
+    shortcut_does: Option<&'static str>,
 ) -> impl IntoView {
+    let shortcut_does = shortcut_does.unwrap_or("runs the query");
     let highlighted = move || {
         let text = value.get();
         runs(&text, error_span.get())
@@ -53,18 +59,27 @@ pub fn QueryEditor(
                 placeholder="Type a PromQL query, e.g. rate(model_predictions_total[5m])"
                 prop:value=move || value.get()
                 node_ref=input
+                aria-autocomplete="list"
+                aria-controls=move || completion.showing().then_some(LIST_ID)
+                aria-activedescendant=move || completion.active_id()
                 on:input=move |ev| {
-                    value.set(event_target_value(&ev));
-                    completion.on_input();
+                    let text = event_target_value(&ev);
+                    let deleted = value.with_untracked(|v| text.len() < v.len());
+                    value.set(text);
+                    completion.on_input(deleted);
                 }
-                on:click=move |_| completion.sync_cursor()
+                on:click=move |_| {
+                    completion.sync_cursor();
+                    completion.close();
+                }
                 on:blur=move |_| completion.close()
                 on:keydown=on_keydown
             ></textarea>
         </div>
         <CompletionList state=completion />
-        <p class="editor-hint">
-            <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" (or "<kbd>"\u{2318}"</kbd>"+"<kbd>"Enter"</kbd>") runs the query."
+        <p class="editor-hint" data-testid="editor-hint">
+            <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" (or "<kbd>"\u{2318}"</kbd>"+"<kbd>"Enter"</kbd>") "{shortcut_does}
+            ". "<kbd>"Ctrl"</kbd>"+"<kbd>"Space"</kbd>" suggests names."
         </p>
     }
 }

@@ -1,14 +1,16 @@
 //! The working part of the exercise page: the prompt, the editor (starting from the learner's
-//! last query or the exercise's starter), grading by result on Check (or Ctrl/Cmd-Enter) in
-//! the engine module, hints revealed one at a time, feedback with the expected-vs-actual
-//! chart, and the explanation once solved.
+//! draft, else the query that solved it, else the exercise's starter; the draft is saved as
+//! the learner types), grading by result on Check (or Ctrl/Cmd-Enter) in the engine module,
+//! Run to see the result without grading, a link that opens the query in the playground,
+//! hints revealed one at a time, feedback with the expected-vs-actual chart, and the
+//! explanation once solved.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::link::exercises::{CheckAnswer, CheckedView, ExerciseCheckpoints, ExerciseView};
+use crate::link::exercises::{CheckAnswer, CheckedView, Checkpoints, ExerciseCheckpoints, ExerciseView};
 
 use super::browser;
 use super::chart_model::Model;
@@ -16,9 +18,11 @@ use super::data::{use_data, DataState};
 use super::editor::QueryEditor;
 use super::engine_link;
 use super::exercise_data::Listed;
-use super::exercise_feedback::FeedbackPanel;
+use super::exercise_feedback::{overlay_model, FeedbackPanel};
 use super::exercise_player::Heading;
-use super::progress_store::use_progress;
+use super::exercise_run::{playground_at, run_exercise, RunPanel};
+use super::playground::Outcome;
+use super::progress_store::{autosave_draft, use_progress};
 
 /// The outcome of one check, as shown.
 pub struct Checked {
@@ -41,12 +45,15 @@ pub fn Workspace(
     let progress = use_progress().progress;
     let id = ex.id().to_string();
     let initial = progress
-        .with_untracked(|p| p.last_query(&id).map(str::to_string))
+        .with_untracked(|p| p.editor_text(&id).map(str::to_string))
         .or_else(|| content.starter.clone())
         .unwrap_or_default();
     let query = RwSignal::new(initial.trim_end().to_string());
+    autosave_draft(id.clone(), query);
     let checked: RwSignal<Option<Arc<Checked>>> = RwSignal::new(None);
     let running = RwSignal::new(false);
+    let ran: RwSignal<Option<Outcome>> = RwSignal::new(None);
+    let running_run = RwSignal::new(false);
     let show_answer = RwSignal::new(false);
 
     let check_id = id.clone();
@@ -60,16 +67,26 @@ pub fn Workspace(
             let outcome = check_answer(&id, &d.meta.id, &q);
             if outcome.view.graded {
                 progress.update(|p| {
-                    p.set_query(&id, &q);
-                    if outcome.view.passed {
-                        p.mark_solved(&id);
-                    }
+                    p.set_draft(&id, &q);
+                    p.record_check(&id, &q, outcome.view.passed);
                 });
             }
             checked.set(Some(Arc::new(outcome)));
+            ran.set(None);
             running.set(false);
         });
     });
+    let run_id = id.clone();
+    let run = move |_| {
+        let DataState::Ready(d) = data.get_untracked() else { return };
+        let id = run_id.clone();
+        running_run.set(true);
+        spawn_local(async move {
+            browser::next_paint().await;
+            ran.set(Some(run_exercise(&id, &d.meta.id, &query.get_untracked())));
+            running_run.set(false);
+        });
+    };
 
     let error_span = Signal::derive(move || {
         checked.with(|c| c.as_ref().filter(|c| query.with(|q| *q == c.query)).and_then(|c| c.view.parse_span))
@@ -101,13 +118,32 @@ pub fn Workspace(
                 on:click=move |_| query.set(s.trim_end().to_string())>"Reset to the starting query"</button>
         }
     });
+    // A solved exercise whose editor holds something else can go back to its solution.
+    let solution_id = id.clone();
+    let restore = move || {
+        let solution = progress.with(|p| p.solution(&solution_id).map(str::to_string))?;
+        (query.with(|q| q.trim_end() != solution.trim_end())).then(|| {
+            view! {
+                <button type="button" class="button secondary" data-testid="restore-solution"
+                    on:click=move |_| query.set(solution.trim_end().to_string())>"Restore my solution"</button>
+            }
+        })
+    };
 
     // Where the answer is checked depends on the dataset: asked again when it changes.
-    let checkpoints = move || {
+    let checkpoints_id = id.clone();
+    let checkpoints = Memo::new(move |_| {
         let DataState::Ready(d) = data.get() else { return None };
-        let message = ExerciseCheckpoints { id: id.clone(), dataset: d.meta.id.clone() };
-        let text = engine_link::call(message).ok()?.ok()?;
-        Some(view! { <p class="muted small" data-testid="checkpoints">"Checked at " {text} " (UTC)."</p> })
+        let message = ExerciseCheckpoints { id: checkpoints_id.clone(), dataset: d.meta.id.clone() };
+        engine_link::call(message).ok()?.ok().map(|c: Checkpoints| (d.meta.id.clone(), c))
+    });
+    let checkpoints_line = move || {
+        checkpoints.get().map(|(_, c)| view! { <p class="muted small" data-testid="checkpoints">"Checked at " {c.text} " (UTC)."</p> })
+    };
+    let open_in_playground = move || {
+        let (dataset, c) = checkpoints.get()?;
+        let href = query.with(|q| playground_at(&browser::base(), &dataset, q, c.view));
+        Some(view! { <a class="button secondary" href=href data-testid="open-in-playground">"Open in playground"</a> })
     };
 
     let solved_view = {
@@ -139,13 +175,17 @@ pub fn Workspace(
         <section class="card exercise-card">
             <Heading ex=ex solved=solved />
             <div class="prose prompt" inner_html=content.prompt_html.clone()></div>
-            <QueryEditor value=query error_span=error_span on_execute=check />
+            <QueryEditor value=query error_span=error_span on_execute=check shortcut_does="checks your answer (Run shows the result without grading)" />
             <div class="exercise-actions">
                 <button type="button" class="button primary" data-testid="check"
                     disabled={move || running.get() || !ready_data.get()}
                     on:click=move |_| check.run(())>
                     {move || if running.get() { "Checking\u{2026}" } else if ready_data.get() { "Check answer" } else { "Loading dataset\u{2026}" }}
                 </button>
+                <button type="button" class="button secondary" data-testid="run"
+                    disabled={move || running_run.get() || !ready_data.get()}
+                    on:click=run>{move || if running_run.get() { "Running\u{2026}" } else { "Run" }}</button>
+                {open_in_playground}
                 <button type="button" class="button secondary" data-testid="reveal-hint"
                     disabled={move || shown.get() >= hint_count}
                     on:click=reveal>
@@ -154,11 +194,14 @@ pub fn Workspace(
                 {move || (shown.get() >= hint_count && !solved.get() && !show_answer.get()).then(|| view! {
                     <button type="button" class="button secondary" data-testid="show-answer" on:click=move |_| show_answer.set(true)>"Show the answer"</button>
                 })}
+                {restore}
                 {reset}
             </div>
-            {checkpoints}
+            {checkpoints_line}
             <ol class="hints">{hint_list}</ol>
         </section>
+        // Run's result sits right under the editor; a check replaces it with the verdict.
+        <RunPanel outcome=ran.into() running=running_run.into() />
         <FeedbackPanel checked=checked.into() running=running.into() />
         {solved_view}
     }
@@ -174,11 +217,11 @@ fn check_answer(id: &str, dataset: &str, query: &str) -> Checked {
         headline: e,
         items_html: Vec::new(),
         parse_span: None,
+        warnings: Vec::new(),
+        infos: Vec::new(),
+        type_notes: Vec::new(),
         chart: None,
     });
-    let chart = view.chart.take().map(|c| {
-        let r = c.range;
-        Arc::new(Model::overlay(&c.series.expected, &c.series.actual, r.start, r.end, r.step))
-    });
+    let chart = view.chart.take().map(|c| overlay_model(&c));
     Checked { query: query.to_string(), view, chart }
 }

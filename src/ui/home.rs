@@ -43,7 +43,7 @@ const STARTERS: &[Starter] = &[
     },
     Starter {
         title: "Cache hit ratio",
-        about: "Hits over lookups per model; one model stays well below the 80 % target.",
+        about: "Hits over lookups per model: recommender stays far below the 80 % target (about 62 %), image-classifier just below it (about 78 %).",
         query: "sum by (model) (rate(model_cache_hits_total[5m]))\n/\nsum by (model) (rate(model_cache_hits_total[5m]) + rate(model_cache_misses_total[5m]))",
         range: true,
     },
@@ -72,7 +72,7 @@ pub fn Home() -> impl IntoView {
             <h1>"Learn PromQL on a live ML platform"</h1>
             <p class="lead">
                 "Write Prometheus queries against two days of metrics from a fleet of model-serving "
-                "pods: latency histograms, prediction and error counters, cache and memory gauges. "
+                "pods: latency histograms, prediction, error and cache counters, memory gauges, scrape health. "
                 "Nothing to install and no server: the query engine runs in your browser."
             </p>
             <div class="hero-actions">

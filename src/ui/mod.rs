@@ -16,15 +16,24 @@ macro_rules! wasm_only {
     };
 }
 
+pub mod alertmanager_lab;
 pub mod builtin_catalogue;
+pub mod cardinality;
+pub mod chart_axes;
 pub mod chart_model;
+pub mod colour;
+pub mod event_links;
 pub mod exercise_data;
+pub mod exercise_run;
 pub mod format;
 pub mod highlight;
+pub mod notes;
 pub mod packs;
 pub mod paths;
+pub mod relabel;
 pub mod request;
 pub mod rules_lab;
+pub mod time_window;
 
 wasm_only! {
     mod app;
@@ -32,6 +41,8 @@ wasm_only! {
     mod browser;
     mod catalogue;
     mod chart;
+    mod chart_draw;
+    mod chart_legend;
     mod data;
     mod dataset_overview;
     mod dataset_picker;
@@ -46,6 +57,7 @@ wasm_only! {
     mod playground;
     mod prefetch;
     mod progress_store;
+    mod result_tabs;
     mod results;
     mod table;
     mod theme;

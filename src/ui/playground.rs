@@ -8,17 +8,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::content::time::parse_instant;
+use crate::assist::units::Unit;
+use crate::content::explain_empty::WhyEmpty;
+use crate::content::time::{format_instant, parse_instant};
 use crate::engine::{QueryError, QueryOutput};
-use crate::link::query::{QueryTime, RunQuery};
+use crate::link::query::{QueryReply, QueryTime, QueryUnit, RunQuery};
 
-use super::data::{use_data, Data, DataState};
+use super::data::{use_data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::paths::{encode_component, PLAYGROUND};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
 use super::time_controls::TimeControls;
+use super::time_window::{fitted, opened, Span};
 use super::{browser, engine_link};
 
 /// The query shown to a first-time visitor: requests per second per model over a day.
@@ -41,7 +44,13 @@ pub struct Run {
     pub mode: Mode,
     pub params: Params,
     pub result: Result<QueryOutput, QueryError>,
+    /// Notes from the dataset's metadata (shown apart from the engine's annotations).
+    pub type_notes: Vec<String>,
+    /// Why the result is empty, when it is.
+    pub why_empty: Option<WhyEmpty>,
     pub elapsed_ms: f64,
+    /// The unit of the values (for a chart's axis), from the metric names the query reads.
+    pub unit: Unit,
 }
 
 /// The playground page.
@@ -56,6 +65,7 @@ pub fn Playground() -> impl IntoView {
         (None, Some(_)) => Mode::Instant,
         (None, None) => Mode::Range,
     });
+    let range_given = url.get("range").is_some();
     let inputs = RwSignal::new(TimeInputs {
         time: url.get("time").unwrap_or_default(),
         range: url.get("range").unwrap_or_else(|| FIRST_RANGE.to_string()),
@@ -85,8 +95,9 @@ pub fn Playground() -> impl IntoView {
     });
 
     // Once the dataset is there (the one a link names, if any): default the time to its last
-    // sample, and run the query the visitor arrived with (or the first query) so the page
-    // never starts empty. Switching datasets runs the query again on the new data.
+    // sample (and the default range to its span), and run the query the visitor arrived with
+    // (or the first query) so the page never starts empty. Switching datasets fits the time
+    // window to the new data and runs the query again.
     let shown: StoredValue<Option<String>> = StoredValue::new(None);
     Effect::new(move |_| {
         if !dataset_settled.get() {
@@ -100,8 +111,11 @@ pub fn Playground() -> impl IntoView {
         }
         let switched = shown.with_value(Option::is_some);
         shown.set_value(Some(d.meta.id.clone()));
-        if needs_time(&inputs.get_untracked().time, &d, switched) {
-            inputs.update(|i| i.time = TimeInputs::ending_at(d.meta.end).time);
+        let span = Span { start: d.meta.start, end: d.meta.end };
+        let current = inputs.get_untracked();
+        let next = if switched { fitted(&current, span) } else { opened(&current, span, range_given) };
+        if let Some(next) = next {
+            inputs.set(next);
         }
         execute.run(());
     });
@@ -113,7 +127,15 @@ pub fn Playground() -> impl IntoView {
         },
         _ => None,
     });
-    let ready = Signal::derive(move || matches!(data.get(), DataState::Ready(_)));
+    let dataset = Signal::derive(move || match data.get() {
+        DataState::Ready(d) => Some(d),
+        _ => None,
+    });
+    // An empty result whose time misses the data offers to move the time there.
+    let jump = Callback::new(move |to| {
+        inputs.update(|i| i.time = format_instant(to));
+        execute.run(());
+    });
 
     view! {
         <div class="playground">
@@ -132,20 +154,10 @@ pub fn Playground() -> impl IntoView {
                     _ => None,
                 }}
                 <QueryEditor value=query error_span=error_span on_execute=execute />
-                <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() ready=ready />
+                <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() dataset=dataset />
             </section>
-            <Results outcome=outcome.into() running=running.into() />
+            <Results outcome=outcome.into() running=running.into() on_jump=jump />
         </div>
-    }
-}
-
-/// Whether the time field should move to the end of dataset `d`: it is empty, or, after a
-/// switch of dataset, it lies outside the new data (a time typed for the old one shows nothing).
-fn needs_time(time: &str, d: &Data, switched: bool) -> bool {
-    match parse_instant(time) {
-        _ if time.trim().is_empty() => true,
-        Ok(t) => switched && (t < d.meta.start || t > d.meta.end),
-        Err(_) => false,
     }
 }
 
@@ -158,9 +170,22 @@ fn run(dataset: &str, query: String, mode: Mode, params: Params) -> Run {
     };
     let started = browser::now_ms();
     let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true };
-    let result = engine_link::call(message).unwrap_or_else(|e| Err(QueryError::Eval(e)));
+    let reply = engine_link::call(message).unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
-    Run { query, mode, params, result, elapsed_ms }
+    Run::new(query, mode, params, reply, elapsed_ms)
+}
+
+impl Run {
+    /// A run from the engine module's reply; a range result also asks for its values' unit
+    /// (for the chart's axis).
+    pub fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
+        let QueryReply { result, type_notes, why_empty } = reply;
+        let unit = match (&result, mode) {
+            (Ok(_), Mode::Range) => engine_link::call(QueryUnit { query: query.clone() }).unwrap_or_default(),
+            _ => Unit::None,
+        };
+        Run { query, mode, params, result, type_notes, why_empty, elapsed_ms, unit }
+    }
 }
 
 /// Puts the dataset, query and controls in the address bar (replacing the entry, so Back

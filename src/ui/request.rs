@@ -1,8 +1,11 @@
 //! The playground's query request: what the time controls hold (text, as typed) and its
 //! validation into the parameters the engine takes.
 
-use crate::content::time::{format_duration, format_instant, parse_duration, parse_instant};
-use crate::engine::Millis;
+use crate::content::instant::parse_time_input;
+use crate::content::time::{format_duration, parse_duration};
+use crate::engine::{EngineOptions, Millis};
+
+use super::format::thousands;
 
 /// Instant query (one evaluation time) or range query (start, end, step).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,14 +54,9 @@ pub enum Params {
 pub const AUTO_POINTS: i64 = 250;
 
 impl TimeInputs {
-    /// Controls that show the last hour of data ending at `end`.
-    pub fn ending_at(end: Millis) -> Self {
-        TimeInputs { time: format_instant(end), range: "1h".into(), step: String::new() }
-    }
-
     /// Validates the inputs for `mode`; the error names the field and says what is wrong.
     pub fn params(&self, mode: Mode) -> Result<Params, String> {
-        let time = parse_instant(&self.time).map_err(|e| format!("Time: {e}"))?;
+        let time = parse_time_input(&self.time).map_err(|e| format!("Time: {e}"))?;
         if mode == Mode::Instant {
             return Ok(Params::Instant { time });
         }
@@ -74,6 +72,7 @@ impl TimeInputs {
         if step <= 0 {
             return Err("Step: must be longer than 0s".into());
         }
+        check_resolution(range, step)?;
         Ok(Params::Range { start: time.saturating_sub(range), end: time, step })
     }
 
@@ -84,6 +83,35 @@ impl TimeInputs {
             _ => "auto".into(),
         }
     }
+}
+
+/// Refuses a step so fine that the engine would refuse the query (Prometheus's API allows
+/// 11,000 steps): the engine's message speaks of the API's `?step=` parameter, while the page
+/// should name its own field and the value that works.
+fn check_resolution(range: Millis, step: Millis) -> Result<(), String> {
+    let max = i64::try_from(EngineOptions::default().max_range_steps).unwrap_or(i64::MAX);
+    if range / step <= max {
+        return Ok(());
+    }
+    let points = range / step + 1;
+    Err(format!(
+        "Step: {} is too fine for a range of {}: it asks for {} points per series, and a range query \
+         may have at most {} steps. Set Step to {} or more, or shorten Range.",
+        format_duration(step),
+        format_duration(range),
+        thousands(u64::try_from(points).unwrap_or(u64::MAX)),
+        thousands(u64::try_from(max).unwrap_or(u64::MAX)),
+        format_duration(min_step(range, max)),
+    ))
+}
+
+/// The smallest whole-second step that keeps `range` within `max` steps.
+fn min_step(range: Millis, max: i64) -> Millis {
+    let mut step = (range / max.max(1) / 1000).max(1) * 1000;
+    while range / step > max {
+        step += 1000;
+    }
+    step
 }
 
 /// A step giving at most [`AUTO_POINTS`] points over `range`, in whole seconds, at least 1s.
@@ -129,10 +157,44 @@ mod tests {
             (Mode::Range, inputs("2026-01-05T01:00:00Z", "an hour", ""), "Range:"),
             (Mode::Range, inputs("2026-01-05T01:00:00Z", "1h", "fast"), "Step:"),
             (Mode::Range, inputs("2026-01-05T01:00:00Z", "1h", "0s"), "Step:"),
+            (Mode::Range, inputs("2026-01-05T01:00:00Z", "1d", "1s"), "Step:"),
         ];
         for (mode, inp, prefix) in cases {
             let err = inp.params(mode).expect_err("must fail");
             assert!(err.starts_with(prefix), "{inp:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_too_fine_step_names_the_field_and_the_value_that_works() {
+        let err = inputs("2026-01-06T00:00:00Z", "1d", "1s").params(Mode::Range).expect_err("too fine");
+        assert_eq!(
+            err,
+            "Step: 1s is too fine for a range of 1d: it asks for 86,401 points per series, and a range \
+             query may have at most 11,000 steps. Set Step to 8s or more, or shorten Range."
+        );
+        assert!(!err.contains("?step"));
+        // The step it suggests is accepted, and one second less is not.
+        let ok = inputs("2026-01-06T00:00:00Z", "1d", "8s").params(Mode::Range);
+        assert!(ok.is_ok(), "{ok:?}");
+        assert!(inputs("2026-01-06T00:00:00Z", "1d", "7s").params(Mode::Range).is_err());
+        // Exactly 11,000 steps is allowed, as in Prometheus.
+        assert!(inputs("2026-01-06T00:00:00Z", "11000s", "1s").params(Mode::Range).is_ok());
+        assert!(inputs("2026-01-06T00:00:00Z", "11001s", "1s").params(Mode::Range).is_err());
+        for range in [1_000, 3_600_000, 86_400_000, 7 * 86_400_000, 400 * 86_400_000] {
+            let step = min_step(range, 11_000);
+            assert!(
+                range / step <= 11_000 && (step == 1000 || range / (step - 1000) > 11_000),
+                "{range}: {step}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_time_form_is_accepted() {
+        let want = Params::Instant { time: DEFAULT_START + 36_000_000 };
+        for time in ["2026-01-05T10:00:00Z", "2026-01-05 10:00", "2026-01-05T12:00:00+02:00", "1767607200"] {
+            assert_eq!(inputs(time, "", "").params(Mode::Instant), Ok(want.clone()), "{time}");
         }
     }
 

@@ -1,25 +1,22 @@
 //! The result panel: errors inline (a parse error points at its line and column), warnings
-//! and infos, run statistics, and the value as a table or, for range queries, a chart.
+//! and infos (and the dataset's notes), run statistics, and the value as a table or, for
+//! range queries, a chart; an empty value says why it is empty.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::engine::{QueryError, Value};
+use crate::content::grade::compare::is_empty;
+use crate::engine::{Millis, QueryError, Value};
 
 use super::chart::Chart;
 use super::chart_model::Model;
 use super::format;
+use super::notes::{jump_target, EmptyResult, QueryNotes};
 use super::playground::{Outcome, Run};
 use super::request::{Mode, Params};
+use super::result_tabs::{tab_id, ResultTabs, Tab, PANEL_ID};
 use super::table::ResultTable;
-
-/// Which view of a range query's result is showing.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Chart,
-    Table,
-}
 
 /// The result panel.
 #[component]
@@ -28,6 +25,10 @@ pub fn Results(
     outcome: Signal<Option<Outcome>>,
     /// True while a query runs.
     running: Signal<bool>,
+    /// Moves the evaluation time (or the range's end) to this instant and runs again: offered
+    /// when a result is empty because its time misses the data.
+    #[prop(optional)]
+    on_jump: Option<Callback<Millis>>,
 ) -> impl IntoView {
     let tab = RwSignal::new(Tab::Chart);
     view! {
@@ -37,39 +38,34 @@ pub fn Results(
                 Some(Outcome::BadControls(e)) => view! {
                     <div class="error-box" data-testid="query-error" role="alert">{e}</div>
                 }.into_any(),
-                Some(Outcome::Ran(run)) => ran(run, tab).into_any(),
+                Some(Outcome::Ran(run)) => ran(run, tab, on_jump).into_any(),
             }}
         </section>
     }
 }
 
-fn ran(run: Arc<Run>, tab: RwSignal<Tab>) -> impl IntoView {
+fn ran(run: Arc<Run>, tab: RwSignal<Tab>, on_jump: Option<Callback<Millis>>) -> impl IntoView {
     match &run.result {
         Err(e) => error_view(&run.query, e).into_any(),
         Ok(out) => {
             let stats = stats_line(&run, &out.value, out.stats.samples_touched);
-            let notes = out
-                .annotations
-                .warnings
-                .iter()
-                .map(|w| view! { <li class="note warning">{w.clone()}</li> })
-                .chain(out.annotations.infos.iter().map(|i| view! { <li class="note info">{i.clone()}</li> }))
-                .collect_view();
+            let notes = view! {
+                <QueryNotes warnings=out.annotations.warnings.clone() infos=out.annotations.infos.clone()
+                    type_notes=run.type_notes.clone() />
+            };
             let body = match (&run.params, &out.value) {
+                (_, v) if is_empty(v) => empty_view(&run, on_jump).into_any(),
                 (Params::Range { start, end, step }, Value::Matrix(series)) => {
-                    let model = Arc::new(Model::new(series, *start, *end, *step));
+                    let model = Arc::new(Model::new(series, *start, *end, *step).with_unit(run.unit));
                     let r = run.clone();
                     view! {
-                        <div class="tabs" role="tablist">
-                            <button type="button" role="tab" class="tab" class:active=move || tab.get() == Tab::Chart
-                                data-testid="tab-chart" on:click=move |_| tab.set(Tab::Chart)>"Chart"</button>
-                            <button type="button" role="tab" class="tab" class:active=move || tab.get() == Tab::Table
-                                data-testid="tab-table" on:click=move |_| tab.set(Tab::Table)>"Table"</button>
+                        <ResultTabs tab=tab />
+                        <div role="tabpanel" id=PANEL_ID aria-labelledby=move || tab_id(tab.get())>
+                            {move || match tab.get() {
+                                Tab::Chart => view! { <Chart model=model.clone() /> }.into_any(),
+                                Tab::Table => view! { <ResultTable run=r.clone() /> }.into_any(),
+                            }}
                         </div>
-                        {move || match tab.get() {
-                            Tab::Chart => view! { <Chart model=model.clone() /> }.into_any(),
-                            Tab::Table => view! { <ResultTable run=r.clone() /> }.into_any(),
-                        }}
                     }
                     .into_any()
                 }
@@ -77,12 +73,19 @@ fn ran(run: Arc<Run>, tab: RwSignal<Tab>) -> impl IntoView {
             };
             view! {
                 <div class="result-meta" data-testid="result-stats">{stats}</div>
-                <ul class="notes">{notes}</ul>
+                {notes}
                 {body}
             }
             .into_any()
         }
     }
+}
+
+/// An empty value: why, and a jump into the data when the time misses it.
+fn empty_view(run: &Run, on_jump: Option<Callback<Millis>>) -> impl IntoView {
+    let target = run.why_empty.as_ref().and_then(|w| w.data_span).and_then(|span| jump_target(&run.params, span));
+    let jump = on_jump.zip(target).map(|(go, (label, to))| (label, Callback::new(move |()| go.run(to))));
+    view! { <EmptyResult why=run.why_empty.clone() jump=jump /> }
 }
 
 /// `vector · 6 series · 3,600 samples read · 1.2 ms`.

@@ -3,6 +3,9 @@
 //! their labels and annotations; and expanding a rule's templates the way Prometheus's rule
 //! manager does for every sample of its expression.
 
+// Each test binary uses part of this module.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -12,7 +15,9 @@ use promql_playground::content::yaml_de::from_node;
 use promql_playground::engine::{instant_query, EngineOptions, Labels, Storage, Value};
 use promql_playground::promqltest::run::load_storage;
 use promql_playground::rules::load::{decode_text, Shift};
-use promql_playground::rules::templating::{expand_or_error, AlertTemplate, AlertTemplateData, EngineQuerier};
+use promql_playground::rules::templating::{
+    expand_or_error, AlertTemplate, AlertTemplateData, EngineQuerier,
+};
 use promql_playground::rules::{duration, Dialect, Rule, RuleFile};
 
 #[derive(Deserialize)]
@@ -130,11 +135,18 @@ pub fn alerts(rule: &Rule, storage: &Storage, t: i64, group: &TestGroup, dialect
     samples
         .iter()
         .map(|(labels, value)| {
-            let data =
-                AlertTemplateData { labels, value: *value, external_labels: &external, external_url: &group.external_url };
+            let data = AlertTemplateData {
+                labels,
+                value: *value,
+                external_labels: &external,
+                external_url: &group.external_url,
+            };
             let querier = EngineQuerier { storage, time: t, options: &opts, external_url: None };
-            let mut final_labels: BTreeMap<String, String> =
-                labels.iter().filter(|(n, _)| *n != "__name__").map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            let mut final_labels: BTreeMap<String, String> = labels
+                .iter()
+                .filter(|(n, _)| *n != "__name__")
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
             for (name, _, tmpl) in &label_templates {
                 let v = expand_or_error(tmpl, &data, &querier);
                 if v.is_empty() {

@@ -2,12 +2,15 @@
 //! Pods churn (each replica is replaced every `pod_lifetime`), and every series carries
 //! per-pod identity labels (pod UID, container id, full semver version, replica, template
 //! hash), plus the Go runtime / process / promhttp metrics client libraries export by
-//! default. Dropping those labels or metrics visibly cuts the series count.
+//! default. Dropping those labels or metrics visibly cuts the series count. A replaced pod is
+//! a new scrape target (a new `instance`): the old one's series, `up` included, get
+//! staleness markers at the time of its next scrape, as Prometheus writes them.
 
 use serde::Deserialize;
 
-use super::pod::{jitter, scrape_labels, Pod, Step};
+use super::pod::{jitter, node_name, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
 use super::prng::Rng;
+use super::scrape::{mark_stale, Kubelets, Scrape, Target, SERIES_PER_TARGET};
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
 use crate::content::dataset::{check_size, MetricType};
 use crate::content::time::parse_duration;
@@ -83,8 +86,11 @@ pub const RUNTIME_METRICS: &[(&str, MetricType, &str)] = &[
 /// Series of the runtime metrics per pod (the summary has 5 quantiles, `_sum` and `_count`;
 /// promhttp counts 3 status codes).
 const RUNTIME_SERIES: u64 = 21;
-/// Model and container series per pod besides the histogram buckets.
-const POD_SERIES: u64 = 10;
+/// Series per pod besides the histogram buckets: the model server's, the container's and
+/// the model server target's scrape report.
+const POD_SERIES: u64 = MODEL_SERIES + CONTAINER_SERIES + SERIES_PER_TARGET;
+/// Base scrape time of a model server's endpoint.
+const MODEL_SCRAPE_SECONDS: f64 = 0.004;
 const GC_QUANTILES: [&str; 5] = ["0", "0.25", "0.5", "0.75", "1"];
 const HTTP_CODES: [&str; 3] = ["200", "500", "503"];
 
@@ -121,8 +127,13 @@ impl CardinalitySpec {
         if let Ok(lifetime) = self.lifetime() {
             let generations = ((ctx.end - ctx.start) / lifetime) as u64 + 2;
             let replicas = self.models.iter().fold(0u64, |n, m| n.saturating_add(m.replicas as u64));
-            let series = replicas.saturating_mul(generations).saturating_mul(self.per_pod());
-            let samples = replicas.saturating_mul(ctx.steps()).saturating_mul(self.per_pod());
+            let kubelets = (self.nodes as u64).saturating_mul(SERIES_PER_TARGET);
+            let series =
+                replicas.saturating_mul(generations).saturating_mul(self.per_pod()).saturating_add(kubelets);
+            let samples = replicas
+                .saturating_mul(ctx.steps() + generations)
+                .saturating_mul(self.per_pod())
+                .saturating_add(kubelets.saturating_mul(ctx.steps()));
             if let Err(e) = check_size(series, samples) {
                 out.push((Self::at(&[PathSeg::Key("models")]), e));
             }
@@ -174,13 +185,18 @@ impl CardinalitySpec {
         self.buckets.len() as u64 + 1 + POD_SERIES + if self.runtime_metrics { RUNTIME_SERIES } else { 0 }
     }
 
-    /// Exact numbers of series and samples.
+    /// Exact numbers of series and samples: each pod's series at every step of its life,
+    /// plus a staleness marker each when it goes before the end; each kubelet's report at
+    /// every step.
     pub fn size(&self, ctx: &Context) -> (u64, u64) {
         let lives = self.lives(ctx);
         let per_pod = self.per_pod();
-        let samples =
-            lives.iter().map(|l| (l.last - l.first).saturating_mul(per_pod)).fold(0u64, u64::saturating_add);
-        ((lives.len() as u64).saturating_mul(per_pod), samples)
+        let kubelets = self.nodes as u64 * SERIES_PER_TARGET;
+        let samples = lives
+            .iter()
+            .map(|l| (l.last - l.first + u64::from(l.last < ctx.steps())).saturating_mul(per_pod))
+            .fold(kubelets.saturating_mul(ctx.steps()), u64::saturating_add);
+        ((lives.len() as u64).saturating_mul(per_pod).saturating_add(kubelets), samples)
     }
 
     /// Every pod that is alive for at least one grid step.
@@ -215,16 +231,27 @@ impl CardinalitySpec {
         out
     }
 
-    /// Generates every pod's series.
+    /// Generates every pod's series, then the kubelets' scrape reports.
     pub fn generate(&self, ctx: &Context) -> Result<Storage, String> {
         let mut storage = Storage::new();
-        for life in self.lives(ctx) {
-            self.simulate(&mut storage, ctx, &life)?;
+        let mut kubelets = Kubelets::new(ctx);
+        for n in 0..self.nodes {
+            kubelets.add_node(&self.cluster, &node_name(&self.cluster, n as u64));
         }
+        for life in self.lives(ctx) {
+            self.simulate(&mut storage, ctx, &life, &mut kubelets)?;
+        }
+        kubelets.write(&mut storage, ctx, self.seed)?;
         Ok(storage)
     }
 
-    fn simulate(&self, storage: &mut Storage, ctx: &Context, life: &Life) -> Result<(), String> {
+    fn simulate(
+        &self,
+        storage: &mut Storage,
+        ctx: &Context,
+        life: &Life,
+        kubelets: &mut Kubelets,
+    ) -> Result<(), String> {
         let m = &self.models[life.model];
         let version = m
             .versions
@@ -235,7 +262,7 @@ impl CardinalitySpec {
         let pod = format!("{}-{template_hash}-{}", m.model, rng.alnum(5));
         let uid = format!("{}-{}-4{}-a{}-{}", rng.hex(8), rng.hex(4), rng.hex(3), rng.hex(3), rng.hex(12));
         let container_id = format!("containerd://{}", rng.hex(64));
-        let node = format!("{}-node-{}", self.cluster, rng.below(self.nodes as u64));
+        let node = node_name(&self.cluster, rng.below(self.nodes as u64));
         let ip = format!("10.{}.{}.{}:8080", rng.below(250) + 1, rng.below(250) + 1, rng.below(250) + 2);
         let replica = format!("replica-{}", life.replica);
         let revision = format!("{}-{}", m.model, Rng::stream(self.seed, &m.model).alnum(10));
@@ -259,6 +286,9 @@ impl CardinalitySpec {
 
         let mut pod_series = Pod::new(storage, &model_labels, &container_labels, &self.buckets);
         let mut runtime = self.runtime_metrics.then(|| Runtime::new(storage, &model_labels));
+        let report_rng = Rng::stream(self.seed, &format!("{pod}/scrape"));
+        let mut target = Target::new(storage, &model_labels, report_rng, MODEL_SCRAPE_SECONDS);
+        let exposed = pod_series.model_series_count() + if runtime.is_some() { RUNTIME_SERIES } else { 0 };
         let interval_s = ctx.interval as f64 / 1000.0;
         let memory = 0.8e9 * jitter(&mut rng, 0.1);
         for i in life.first..life.last {
@@ -275,10 +305,24 @@ impl CardinalitySpec {
                 features: 32.0,
                 cpu: requests * 0.003 + 0.002 * interval_s,
             };
-            pod_series.step(storage, t, &step)?;
+            pod_series.advance(&step);
+            pod_series.write_model(storage, t)?;
+            pod_series.write_container(storage, t)?;
             if let Some(rt) = runtime.as_mut() {
                 rt.step(storage, t, interval_s, life.born, &mut rng)?;
             }
+            let added = if i == life.first { exposed } else { 0 };
+            target.record(storage, t, Scrape::Ok { scraped: exposed, kept: exposed, added })?;
+            kubelets.exposed(&node, i, CONTAINER_SERIES as u32, i == life.first);
+        }
+        // The pod is gone: its target's next scrape does not happen, and the kubelet's next
+        // scrape no longer has its container. Both leave staleness markers at that time.
+        if life.last < ctx.steps() {
+            let t = ctx.start + life.last as i64 * ctx.interval;
+            let runtime_ids = runtime.iter().flat_map(Runtime::series);
+            mark_stale(storage, pod_series.model_series().chain(runtime_ids), t)?;
+            mark_stale(storage, pod_series.container_series(), t)?;
+            target.stale(storage, t)?;
         }
         Ok(())
     }
@@ -332,6 +376,12 @@ impl Runtime {
             in_flight,
             acc: [0.0; 5],
         }
+    }
+
+    /// Every series of the runtime metrics.
+    fn series(&self) -> impl Iterator<Item = SeriesId> + '_ {
+        let single = [self.gc_sum, self.gc_count, self.cpu, self.in_flight];
+        self.gauges.iter().chain(&self.gc_quantiles).chain(&self.http).copied().chain(single)
     }
 
     fn step(

@@ -1,12 +1,17 @@
 //! The `ml_serving` generator: model-serving deployments (model × version × environment, a
 //! few pods each) with a daily traffic cycle, latency that rises with load, and the dataset's
-//! events (error incidents, traffic drops, stops, memory leaks, restarts) applied to the pods
-//! their targets match.
+//! events (error incidents, traffic drops, stops, memory leaks, restarts, unreachable
+//! targets) applied to the pods their targets match. Every pod is two scrape targets, its
+//! model server and its node's kubelet, and the data holds what Prometheus writes for them
+//! (`up`, `scrape_*`, staleness markers when a scrape fails or a container is gone).
+
+use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use super::pod::{jitter, scrape_labels, Pod, Step};
+use super::pod::{jitter, node_name, scrape_labels, Pod, Step, CONTAINER_SERIES, MODEL_SERIES};
 use super::prng::Rng;
+use super::scrape::{mark_stale, Kubelets, Scrape, Target, SERIES_PER_TARGET, TIMEOUT_SECONDS};
 use super::shape::Daily;
 use super::{check_buckets, check_range, Context, PathSeg, SpecProblem};
 use crate::content::dataset::{check_size, Event, EventKind};
@@ -55,8 +60,13 @@ pub struct Deployment {
     pub cpu_per_prediction: f64,
 }
 
-/// Series each pod exposes besides its histogram buckets.
-const SERIES_PER_POD: u64 = 10;
+/// Series each pod adds besides its histogram buckets: the model server's, the container's
+/// and the model server target's scrape report.
+const SERIES_PER_POD: u64 = MODEL_SERIES + CONTAINER_SERIES + SERIES_PER_TARGET;
+/// How long a refused scrape (the process is restarting) takes.
+const REFUSED_SECONDS: f64 = 0.0012;
+/// Base scrape time of a model server's endpoint.
+const MODEL_SCRAPE_SECONDS: f64 = 0.0035;
 /// Container memory the serving runtime adds on top of the model.
 const RUNTIME_OVERHEAD_BYTES: f64 = 180e6;
 /// CPU a pod burns while idle, per second.
@@ -66,11 +76,68 @@ const IDLE_CPU: f64 = 0.002;
 struct PodPlan<'a> {
     deployment: &'a Deployment,
     name: String,
+    node: String,
     model_labels: Labels,
     container_labels: Labels,
     events: Vec<&'a Event>,
     /// Grid steps at which the pod restarts (its scrape is missed).
     restarts: Vec<u64>,
+}
+
+/// What the scrape of a pod's model server finds at one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PodScrape {
+    /// Scraped.
+    Up,
+    /// The process is restarting: the scrape is refused, and the container is gone from the
+    /// kubelet's scrape for this step.
+    Restarting,
+    /// The endpoint cannot be reached (the scrape times out); the process keeps serving.
+    Unreachable,
+}
+
+impl PodPlan<'_> {
+    fn scrape_at(&self, ctx: &Context, step: u64) -> PodScrape {
+        if self.restarts.binary_search(&step).is_ok() {
+            return PodScrape::Restarting;
+        }
+        let t = ctx.start + step as i64 * ctx.interval;
+        if self.events.iter().any(|e| e.kind == EventKind::Unreachable && e.active(t)) {
+            PodScrape::Unreachable
+        } else {
+            PodScrape::Up
+        }
+    }
+
+    /// The state at every step, with the state at the step before (none before the first).
+    fn scrapes<'s>(&'s self, ctx: &'s Context) -> impl Iterator<Item = (PodScrape, Option<PodScrape>)> + 's {
+        let mut prev = None;
+        (0..ctx.steps()).map(move |i| {
+            let now = self.scrape_at(ctx, i);
+            (now, prev.replace(now))
+        })
+    }
+
+    /// Samples the pod's series hold: the model server's at each scrape plus one staleness
+    /// marker when its scrapes start failing, the container's at each step but restarts plus
+    /// one marker when it goes, and the report at every step.
+    fn samples(&self, ctx: &Context, buckets: u64) -> u64 {
+        let model = buckets + MODEL_SERIES;
+        self.scrapes(ctx)
+            .map(|(now, prev)| {
+                let model_n = match now {
+                    PodScrape::Up => model,
+                    _ if prev == Some(PodScrape::Up) => model,
+                    _ => 0,
+                };
+                let container_n = match now {
+                    PodScrape::Restarting if prev.is_none_or(|p| p == PodScrape::Restarting) => 0,
+                    _ => CONTAINER_SERIES,
+                };
+                model_n + container_n + SERIES_PER_TARGET
+            })
+            .fold(0u64, u64::saturating_add)
+    }
 }
 
 impl MlServingSpec {
@@ -119,9 +186,9 @@ impl MlServingSpec {
         // Refuse absurd sizes before any pod is planned (a pack could list millions).
         let pods = self.deployments.iter().fold(0u64, |n, d| n.saturating_add(d.pods as u64));
         let per_pod = self.buckets.len() as u64 + 1 + SERIES_PER_POD;
-        if let Err(e) =
-            check_size(pods.saturating_mul(per_pod), pods.saturating_mul(per_pod).saturating_mul(ctx.steps()))
-        {
+        let nodes = (self.deployments.len() as u64).saturating_mul(self.nodes_per_cluster as u64);
+        let series = pods.saturating_mul(per_pod).saturating_add(nodes.saturating_mul(SERIES_PER_TARGET));
+        if let Err(e) = check_size(series, series.saturating_mul(ctx.steps())) {
             out.push((Self::at(&[PathSeg::Key("deployments")]), e));
         }
         if out.is_empty() {
@@ -140,23 +207,43 @@ impl MlServingSpec {
 
     /// Exact numbers of series and samples.
     pub fn size(&self, ctx: &Context) -> (u64, u64) {
-        let per_pod = self.buckets.len() as u64 + 1 + SERIES_PER_POD;
+        let buckets = self.buckets.len() as u64 + 1;
         let plans = self.plan(ctx);
-        let series = (plans.len() as u64).saturating_mul(per_pod);
+        let nodes = (self.clusters().len() * self.nodes_per_cluster) as u64;
+        let kubelets = nodes * SERIES_PER_TARGET;
+        let series = (plans.len() as u64).saturating_mul(buckets + SERIES_PER_POD).saturating_add(kubelets);
         let samples = plans
             .iter()
-            .map(|p| ctx.steps().saturating_sub(p.restarts.len() as u64).saturating_mul(per_pod))
-            .fold(0u64, u64::saturating_add);
+            .map(|p| p.samples(ctx, buckets))
+            .fold(kubelets.saturating_mul(ctx.steps()), u64::saturating_add);
         (series, samples)
     }
 
-    /// Generates every pod's series.
+    /// Generates every pod's series, then the kubelets' scrape reports.
     pub fn generate(&self, ctx: &Context) -> Result<Storage, String> {
         let mut storage = Storage::new();
+        let mut kubelets = self.kubelets(ctx);
         for plan in self.plan(ctx) {
-            self.simulate(&mut storage, ctx, &plan)?;
+            self.simulate(&mut storage, ctx, &plan, &mut kubelets)?;
         }
+        kubelets.write(&mut storage, ctx, self.seed)?;
         Ok(storage)
+    }
+
+    /// One kubelet target per node of every cluster the deployments run in.
+    fn kubelets(&self, ctx: &Context) -> Kubelets {
+        let mut k = Kubelets::new(ctx);
+        for cluster in self.clusters() {
+            for n in 0..self.nodes_per_cluster {
+                k.add_node(cluster, &node_name(cluster, n as u64));
+            }
+        }
+        k
+    }
+
+    /// The clusters the deployments run in.
+    fn clusters(&self) -> BTreeSet<&str> {
+        self.deployments.iter().map(|d| d.cluster.as_str()).collect()
     }
 
     /// Names every pod, places it on a node and collects the events that target it.
@@ -169,7 +256,7 @@ impl MlServingSpec {
             for i in 0..d.pods {
                 let name = format!("{}-{}-{template_hash}-{}", d.model, d.version, names.alnum(5));
                 let node_no = names.below(self.nodes_per_cluster.max(1) as u64);
-                let node = format!("{}-node-{node_no}", d.cluster);
+                let node = node_name(&d.cluster, node_no);
                 let ip = format!("10.{}.{node_no}.{}:8080", names.below(250) + 1, names.below(250) + 2);
                 let common = [
                     ("model", d.model.as_str()),
@@ -195,14 +282,28 @@ impl MlServingSpec {
                     .collect();
                 restarts.sort_unstable();
                 restarts.dedup();
-                out.push(PodPlan { deployment: d, name, model_labels, container_labels, events, restarts });
+                out.push(PodPlan {
+                    deployment: d,
+                    name,
+                    node,
+                    model_labels,
+                    container_labels,
+                    events,
+                    restarts,
+                });
             }
         }
         out
     }
 
-    /// Runs one pod over the whole time grid.
-    fn simulate(&self, storage: &mut Storage, ctx: &Context, plan: &PodPlan) -> Result<(), String> {
+    /// Runs one pod over the whole time grid: the process, and what each scrape sees.
+    fn simulate(
+        &self,
+        storage: &mut Storage,
+        ctx: &Context,
+        plan: &PodPlan,
+        kubelets: &mut Kubelets,
+    ) -> Result<(), String> {
         let d = plan.deployment;
         let mut rng = Rng::stream(self.seed, &plan.name);
         let share = jitter(&mut rng, 0.08) / d.pods.max(1) as f64;
@@ -210,9 +311,11 @@ impl MlServingSpec {
         let interval_s = ctx.interval as f64 / 1000.0;
         let interval_h = interval_s / 3600.0;
         let mut pod = Pod::new(storage, &plan.model_labels, &plan.container_labels, &self.buckets);
+        let report_rng = Rng::stream(self.seed, &format!("{}/scrape", plan.name));
+        let mut target = Target::new(storage, &plan.model_labels, report_rng, MODEL_SCRAPE_SECONDS);
+        let mut scraped_before = false;
         let mut leaked = 0.0;
-        let mut next_restart = plan.restarts.iter().peekable();
-        for (i, t) in ctx.times().enumerate() {
+        for ((i, t), (scrape, prev)) in ctx.times().enumerate().zip(plan.scrapes(ctx)) {
             // Draw the same amount of noise at every step, so events change only what they
             // are about.
             let noise = [rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal(), rng.normal()];
@@ -229,36 +332,60 @@ impl MlServingSpec {
                     EventKind::Errors => errors = Some(errors.map_or(v, |x: f64| x.max(v))),
                     EventKind::Latency => slow *= v,
                     EventKind::MemoryLeak => leaked += v * interval_h,
-                    EventKind::Note | EventKind::Restart => {}
+                    EventKind::Note | EventKind::Restart | EventKind::Unreachable => {}
                 }
             }
-            if next_restart.peek().is_some_and(|&&s| s == i as u64) {
-                next_restart.next();
+            if scrape == PodScrape::Restarting {
                 pod.reset();
                 leaked = 0.0;
-                continue;
+            } else {
+                let requests =
+                    d.peak_rps * load * share * traffic * interval_s * (1.0 + 0.06 * noise[0]).max(0.0);
+                let error_ratio = match errors {
+                    Some(v) => v * (1.0 + 0.05 * noise[1]),
+                    None => d.error_ratio * (1.0 + 0.3 * noise[1]).max(0.0),
+                };
+                pod.advance(&Step {
+                    requests,
+                    median: d.latency_median
+                        * (1.0 + (d.peak_slowdown - 1.0) * busy)
+                        * slow
+                        * (1.0 + 0.03 * noise[2]),
+                    error_ratio,
+                    hit_ratio: d.cache_hit_ratio + 0.015 * noise[3],
+                    memory: memory_base * (1.0 + 0.04 * busy) * (1.0 + 0.003 * noise[4]) + leaked,
+                    overhead: RUNTIME_OVERHEAD_BYTES + 0.1 * memory_base,
+                    features: d.features,
+                    cpu: requests * d.cpu_per_prediction * (1.0 + 0.05 * noise[5]).max(0.0)
+                        + IDLE_CPU * interval_s,
+                });
             }
-            let requests =
-                d.peak_rps * load * share * traffic * interval_s * (1.0 + 0.06 * noise[0]).max(0.0);
-            let error_ratio = match errors {
-                Some(v) => v * (1.0 + 0.05 * noise[1]),
-                None => d.error_ratio * (1.0 + 0.3 * noise[1]).max(0.0),
+            // The model server's target.
+            let report = match scrape {
+                PodScrape::Up => {
+                    pod.write_model(storage, t)?;
+                    let n = pod.model_series_count();
+                    let added = if std::mem::replace(&mut scraped_before, true) { 0 } else { n };
+                    Scrape::Ok { scraped: n, kept: n, added }
+                }
+                PodScrape::Restarting => Scrape::Failed { seconds: REFUSED_SECONDS },
+                PodScrape::Unreachable => Scrape::Failed { seconds: TIMEOUT_SECONDS },
             };
-            let step = Step {
-                requests,
-                median: d.latency_median
-                    * (1.0 + (d.peak_slowdown - 1.0) * busy)
-                    * slow
-                    * (1.0 + 0.03 * noise[2]),
-                error_ratio,
-                hit_ratio: d.cache_hit_ratio + 0.015 * noise[3],
-                memory: memory_base * (1.0 + 0.04 * busy) * (1.0 + 0.003 * noise[4]) + leaked,
-                overhead: RUNTIME_OVERHEAD_BYTES + 0.1 * memory_base,
-                features: d.features,
-                cpu: requests * d.cpu_per_prediction * (1.0 + 0.05 * noise[5]).max(0.0)
-                    + IDLE_CPU * interval_s,
-            };
-            pod.step(storage, t, &step)?;
+            if scrape != PodScrape::Up && prev == Some(PodScrape::Up) {
+                mark_stale(storage, pod.model_series(), t)?;
+            }
+            target.record(storage, t, report)?;
+            // The kubelet's view of the container.
+            let step = i as u64;
+            if scrape == PodScrape::Restarting {
+                if prev.is_some_and(|p| p != PodScrape::Restarting) {
+                    mark_stale(storage, pod.container_series(), t)?;
+                }
+            } else {
+                pod.write_container(storage, t)?;
+                let new = prev.is_none_or(|p| p == PodScrape::Restarting);
+                kubelets.exposed(&plan.node, step, CONTAINER_SERIES as u32, new);
+            }
         }
         Ok(())
     }

@@ -4,9 +4,11 @@
 //! time order, because generation runs in the browser at page load.
 
 pub mod cardinality;
+pub mod histogram;
 pub mod ml_serving;
 pub mod pod;
 pub mod prng;
+pub mod scrape;
 pub mod shape;
 
 use serde::Deserialize;
@@ -112,13 +114,13 @@ impl GeneratorSpec {
 
     /// The metric families the generator writes.
     pub fn metrics(&self) -> Vec<Metric> {
-        let list: Vec<(&str, MetricType, &str)> = match self {
-            GeneratorSpec::MlServing(_) => pod::POD_METRICS.to_vec(),
-            GeneratorSpec::Cardinality(_) => {
-                pod::POD_METRICS.iter().chain(cardinality::RUNTIME_METRICS).copied().collect()
-            }
+        let runtime: &[(&str, MetricType, &str)] = match self {
+            GeneratorSpec::MlServing(_) => &[],
+            GeneratorSpec::Cardinality(s) if s.runtime_metrics => cardinality::RUNTIME_METRICS,
+            GeneratorSpec::Cardinality(_) => &[],
         };
-        list.into_iter().map(|(n, k, h)| Metric { name: n.into(), kind: k, help: h.into() }).collect()
+        let list = pod::POD_METRICS.iter().chain(runtime).chain(scrape::SCRAPE_METRICS);
+        list.map(|&(n, k, h)| Metric { name: n.into(), kind: k, help: h.into() }).collect()
     }
 
     /// Generates the samples.

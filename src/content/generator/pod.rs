@@ -1,13 +1,13 @@
 //! One simulated model-serving pod: the series it exposes (the model's own metrics plus the
 //! container metrics the kubelet reports for it) and the counters behind them. Both
-//! generators drive pods through [`Pod::step`].
+//! generators drive pods through [`Pod::advance`] and write what each scrape sees.
 
 use crate::content::dataset::MetricType;
 use crate::engine::storage::{SeriesId, Storage};
 use crate::engine::{Labels, Millis, METRIC_NAME};
 
+use super::histogram::Histogram;
 use super::prng::Rng;
-use super::shape::{latency_cdf, MEAN_OVER_MEDIAN};
 
 /// The latency histogram's name (its series are `_bucket`, `_sum`, `_count`).
 pub const LATENCY: &str = "model_prediction_duration_seconds";
@@ -48,10 +48,21 @@ pub fn scrape_labels(common: &[(&str, &str)], ip: String, node: &str) -> (Labels
     (model, container)
 }
 
+/// Series a pod's model server exposes besides its histogram buckets (`_sum`, `_count`,
+/// predictions, errors, cache hits and misses, features, memory).
+pub const MODEL_SERIES: u64 = 8;
+/// Series the kubelet reports per pod (CPU and memory of its container).
+pub const CONTAINER_SERIES: u64 = 2;
+
+/// The name of node `n` of `cluster` (`prod-eu-west-1-node-3`).
+pub fn node_name(cluster: &str, n: u64) -> String {
+    format!("{cluster}-node-{n}")
+}
+
 /// What happens to a pod during one scrape interval.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Step {
-    /// Predictions served during the interval (fractional: counters floor the running sum).
+    /// Predictions served during the interval (fractional: counters count whole ones).
     pub requests: f64,
     /// Median prediction latency in seconds.
     pub median: f64,
@@ -69,9 +80,11 @@ pub struct Step {
     pub cpu: f64,
 }
 
-/// Series ids of one pod and the running (unfloored) counter values behind them.
+/// Series ids of one pod and the running counters behind them. The process runs
+/// ([`Pod::advance`]) whether or not it is scraped; a scrape writes what it exposes at that
+/// moment ([`Pod::write_model`], [`Pod::write_container`]).
 pub struct Pod {
-    buckets: Vec<(f64, SeriesId)>,
+    buckets: Vec<SeriesId>,
     sum: SeriesId,
     count: SeriesId,
     predictions: SeriesId,
@@ -82,15 +95,15 @@ pub struct Pod {
     memory: SeriesId,
     cpu: SeriesId,
     container_memory: SeriesId,
+    latency: Histogram,
     acc: Counters,
+    /// The last interval, for the gauges.
+    last: Step,
 }
 
 /// Running counter values; what is stored is their floor, so counters stay integers.
 #[derive(Default)]
 struct Counters {
-    count: f64,
-    buckets: Vec<f64>,
-    sum: f64,
     errors: f64,
     hits: f64,
     misses: f64,
@@ -112,12 +125,15 @@ impl Pod {
             storage.series_id(&l)
         };
         let bucket_name = format!("{LATENCY}_bucket");
-        let mut bucket_ids: Vec<(f64, SeriesId)> = Vec::with_capacity(buckets.len() + 1);
-        for &le in buckets.iter().chain(std::iter::once(&f64::INFINITY)) {
-            let mut l = model_labels.clone();
-            l.set("le", format_le(le));
-            bucket_ids.push((le, id(&l, &bucket_name)));
-        }
+        let bucket_ids = buckets
+            .iter()
+            .chain(std::iter::once(&f64::INFINITY))
+            .map(|&le| {
+                let mut l = model_labels.clone();
+                l.set("le", format_le(le));
+                id(&l, &bucket_name)
+            })
+            .collect();
         Pod {
             sum: id(model_labels, &format!("{LATENCY}_sum")),
             count: id(model_labels, &format!("{LATENCY}_count")),
@@ -131,34 +147,63 @@ impl Pod {
             memory: id(model_labels, "model_memory_usage_bytes"),
             cpu: id(container_labels, "container_cpu_usage_seconds_total"),
             container_memory: id(container_labels, "container_memory_usage_bytes"),
-            acc: Counters { buckets: vec![0.0; bucket_ids.len()], ..Counters::default() },
             buckets: bucket_ids,
+            latency: Histogram::new(buckets),
+            acc: Counters::default(),
+            last: Step::default(),
         }
     }
 
     /// The process restarted: every counter starts again from zero.
     pub fn reset(&mut self) {
-        let n = self.acc.buckets.len();
-        self.acc = Counters { buckets: vec![0.0; n], ..Counters::default() };
+        self.latency.reset();
+        self.acc = Counters::default();
     }
 
-    /// Advances the counters by one interval and appends one sample to every series at `t`.
-    pub fn step(&mut self, storage: &mut Storage, t: Millis, s: &Step) -> Result<(), String> {
+    /// Advances the counters by one interval.
+    pub fn advance(&mut self, s: &Step) {
         let n = s.requests.max(0.0);
+        self.latency.observe(n, s.median);
         let a = &mut self.acc;
-        a.count += n;
-        for (acc, (le, _)) in a.buckets.iter_mut().zip(&self.buckets) {
-            *acc += n * latency_cdf(*le, s.median);
-        }
-        a.sum += n * s.median * MEAN_OVER_MEDIAN;
         a.errors += n * s.error_ratio.clamp(0.0, 1.0);
         let hit = s.hit_ratio.clamp(0.0, 1.0);
         a.hits += n * hit;
         a.misses += n * (1.0 - hit);
         a.cpu += s.cpu.max(0.0);
-        let count = a.count.floor();
+        self.last = *s;
+    }
+
+    /// Samples the model server's endpoint exposes: buckets plus [`MODEL_SERIES`].
+    pub fn model_series_count(&self) -> u64 {
+        self.buckets.len() as u64 + MODEL_SERIES
+    }
+
+    /// The model server's series.
+    pub fn model_series(&self) -> impl Iterator<Item = SeriesId> + '_ {
         let fixed = [
-            (self.sum, a.sum),
+            self.sum,
+            self.count,
+            self.predictions,
+            self.errors,
+            self.hits,
+            self.misses,
+            self.features,
+            self.memory,
+        ];
+        fixed.into_iter().chain(self.buckets.iter().copied())
+    }
+
+    /// The container's series (the kubelet's).
+    pub fn container_series(&self) -> [SeriesId; CONTAINER_SERIES as usize] {
+        [self.cpu, self.container_memory]
+    }
+
+    /// Appends what the model server's endpoint exposes at `t`.
+    pub fn write_model(&self, storage: &mut Storage, t: Millis) -> Result<(), String> {
+        let (a, s) = (&self.acc, &self.last);
+        let count = self.latency.total() as f64;
+        let fixed = [
+            (self.sum, self.latency.sum()),
             (self.count, count),
             (self.predictions, count),
             (self.errors, a.errors.floor()),
@@ -166,11 +211,18 @@ impl Pod {
             (self.misses, a.misses.floor()),
             (self.features, s.features),
             (self.memory, s.memory.floor()),
-            (self.cpu, a.cpu),
-            (self.container_memory, (s.memory + s.overhead).floor()),
         ];
-        let buckets = self.buckets.iter().zip(&a.buckets).map(|((_, id), acc)| (*id, acc.floor()));
+        let buckets = self.buckets.iter().zip(self.latency.cumulative()).map(|(id, c)| (*id, c as f64));
         for (id, v) in fixed.into_iter().chain(buckets) {
+            storage.append(id, t, v).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Appends what the kubelet reports for the pod's container at `t`.
+    pub fn write_container(&self, storage: &mut Storage, t: Millis) -> Result<(), String> {
+        let s = &self.last;
+        for (id, v) in [(self.cpu, self.acc.cpu), (self.container_memory, (s.memory + s.overhead).floor())] {
             storage.append(id, t, v).map_err(|e| e.to_string())?;
         }
         Ok(())

@@ -22,6 +22,16 @@ pub struct ValueMismatch {
     pub actual: f64,
 }
 
+/// A sample present on one side only of a range result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PointGap {
+    pub labels: Labels,
+    pub t: Millis,
+    /// True when the expected side has the sample and the answer lacks it; false for an
+    /// answer's sample that is not expected.
+    pub missing: bool,
+}
+
 /// Everything that differs between an expected and an actual value.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diff {
@@ -38,6 +48,8 @@ pub struct Diff {
     /// Range results: sample timestamps present on one side only, per series.
     pub missing_points: usize,
     pub extra_points: usize,
+    /// The first [`MAX_REPORTED`] of those samples, for the feedback to say which and when.
+    pub point_gaps: Vec<PointGap>,
     /// Same series, but the exercise asks for an order and the answer's order differs.
     pub wrong_order: bool,
 }
@@ -131,10 +143,22 @@ impl Diff {
         for (t, e) in &em {
             match am.get(t) {
                 Some(a) => self.value(labels, *t, *e, *a),
-                None => self.missing_points += 1,
+                None => {
+                    self.missing_points += 1;
+                    self.gap(labels, *t, true);
+                }
             }
         }
-        self.extra_points += am.keys().filter(|t| !em.contains_key(t)).count();
+        for t in am.keys().filter(|t| !em.contains_key(t)) {
+            self.extra_points += 1;
+            self.gap(labels, *t, false);
+        }
+    }
+
+    fn gap(&mut self, labels: &Labels, t: Millis, missing: bool) {
+        if self.point_gaps.len() < MAX_REPORTED {
+            self.point_gaps.push(PointGap { labels: labels.clone(), t, missing });
+        }
     }
 }
 
@@ -230,6 +254,8 @@ mod tests {
         };
         let d = compare(&m(&[(0, 1.0), (60, 2.0)]), &m(&[(60, 2.5), (120, 3.0)]), false);
         assert_eq!((d.missing_points, d.extra_points, d.wrong_value_count), (1, 1, 1));
+        let gaps: Vec<(Millis, bool)> = d.point_gaps.iter().map(|g| (g.t, g.missing)).collect();
+        assert_eq!(gaps, vec![(0, true), (120, false)]);
         assert!(compare(&m(&[(0, 1.0)]), &m(&[(0, 1.0)]), false).is_match());
     }
 }

@@ -7,7 +7,7 @@ pub(super) fn go_f(v: f64) -> String {
 }
 
 /// Go's `%q` for a string: double-quoted with Go escapes.
-pub(super) fn go_q(s: &str) -> String {
+pub fn go_q(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

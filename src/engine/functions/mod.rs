@@ -12,7 +12,7 @@ use super::value::{Millis, Value};
 
 mod absent;
 mod args;
-mod format;
+pub mod format;
 mod histogram;
 pub mod histogram_groups;
 mod labels;

@@ -87,7 +87,18 @@ impl Storage {
         }
         let id = self.series.len();
         for (n, v) in labels.iter() {
-            self.postings.entry(n.to_string()).or_default().entry(v.to_string()).or_default().push(id);
+            // Look up before inserting: only a new name or value allocates its key (a dataset
+            // has thousands of series but few distinct label pairs).
+            let values = match self.postings.get_mut(n) {
+                Some(values) => values,
+                None => self.postings.entry(n.to_string()).or_default(),
+            };
+            match values.get_mut(v) {
+                Some(ids) => ids.push(id),
+                None => {
+                    values.insert(v.to_string(), vec![id]);
+                }
+            }
         }
         self.series.push(StoredSeries { labels: labels.clone(), ..StoredSeries::default() });
         self.by_labels.insert(labels.clone(), id);

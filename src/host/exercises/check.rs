@@ -4,15 +4,20 @@
 
 use std::sync::{Arc, Weak};
 
+use promql_parser::parser::value::ValueType;
+
+use super::super::query::reply;
 use super::super::Host;
 use crate::content::exercise::{prepare, prepare_shared, Exercise, Prepared};
 use crate::content::grade::feedback::describe;
 use crate::content::grade::overlay::{chart_range, overlay};
-use crate::content::grade::{grade, RangeParams};
+use crate::content::grade::{grade, Plan, RangeParams};
 use crate::content::markdown::to_html;
+use crate::content::metric_types::type_notes;
 use crate::content::DatasetMeta;
-use crate::engine::{self, EngineOptions, Storage, Value};
-use crate::link::exercises::{CheckAnswer, CheckedView, OverlayChart};
+use crate::engine::{self, EngineOptions, Millis, Storage, Value};
+use crate::link::exercises::{CheckAnswer, CheckedView, ExerciseRun, OverlayChart, RunExercise};
+use crate::link::query::QueryTime;
 
 /// How many prepared exercises are kept: going back to a recent exercise grades at once.
 const KEEP: usize = 4;
@@ -38,10 +43,35 @@ pub(super) fn check(host: &mut Host, c: &CheckAnswer) -> CheckedView {
         Ok(base) => base,
         Err(e) => return not_graded(&e),
     };
+    let meta = host.datasets.meta(&c.dataset).ok();
     match host.exercises.prepared.last() {
-        Some(r) => grade_on(r, r.own.as_ref().unwrap_or(&base), &c.query),
+        Some(r) => grade_on(r, r.own.as_ref().unwrap_or(&base), &c.query, meta.as_ref()),
         None => not_graded("the exercise was not prepared"),
     }
+}
+
+/// Where Run evaluates a query: over the range the expected-vs-actual chart covers, else at
+/// the last checkpoint.
+pub(super) fn view_time(plan: &Plan, data: (Millis, Millis)) -> QueryTime {
+    match chart_range(plan, data) {
+        Some(r) => QueryTime::Range { start: r.start, end: r.end, step: r.step },
+        None => QueryTime::Instant { time: plan.instants.iter().copied().max().unwrap_or(data.1) },
+    }
+}
+
+/// Evaluates `c.query` on the exercise's data without grading it (over its view range; at the
+/// range's end when the query is a range vector, which a range query cannot return).
+pub(super) fn run(host: &mut Host, c: &RunExercise) -> Result<ExerciseRun, String> {
+    let base = ready(host, &c.id, &c.dataset)?;
+    let meta = host.datasets.meta(&c.dataset)?;
+    let r = host.exercises.prepared.last().ok_or("the exercise was not prepared")?;
+    let mut time = view_time(&r.prepared.plan, (meta.start, meta.end));
+    let matrix = engine::parse::parse(&c.query).is_ok_and(|e| e.value_type() == ValueType::Matrix);
+    if let (QueryTime::Range { end, .. }, true) = (time, matrix) {
+        time = QueryTime::Instant { time: end };
+    }
+    let storage = r.own.as_ref().unwrap_or(&base);
+    Ok(ExerciseRun { time, reply: reply(storage, Some(&meta), &c.query, time) })
 }
 
 /// Makes exercise `id` on `dataset` the last prepared exercise (preparing it unless a
@@ -91,7 +121,7 @@ fn prepare_on(ex: Exercise, meta: &DatasetMeta, base: &Arc<Storage>) -> Result<R
 }
 
 /// Grades `query` and draws both results over the chart range.
-fn grade_on(r: &Ready, storage: &Storage, query: &str) -> CheckedView {
+fn grade_on(r: &Ready, storage: &Storage, query: &str, meta: Option<&DatasetMeta>) -> CheckedView {
     let opts = EngineOptions::default();
     let verdict = grade(storage, &r.prepared.plan, &r.prepared.expected, query, &opts);
     let parse_span = verdict.parse_error.as_ref().map(|p| p.span);
@@ -104,12 +134,19 @@ fn grade_on(r: &Ready, storage: &Storage, query: &str) -> CheckedView {
         Some(OverlayChart { range: *range, series: overlay(expected, &actual)? })
     });
     let f = describe(&verdict);
+    let notes = match (meta, parse_span) {
+        (Some(meta), None) => type_notes(query, meta),
+        _ => Vec::new(),
+    };
     CheckedView {
         graded: true,
         passed: f.passed,
         headline: f.headline,
         items_html: f.items.iter().map(|i| to_html(i)).collect(),
         parse_span,
+        warnings: f.warnings,
+        infos: f.infos,
+        type_notes: notes,
         chart,
     }
 }
@@ -122,6 +159,9 @@ fn not_graded(why: &str) -> CheckedView {
         headline: "This exercise cannot be graded.".into(),
         items_html: vec![to_html(why)],
         parse_span: None,
+        warnings: Vec::new(),
+        infos: Vec::new(),
+        type_notes: Vec::new(),
         chart: None,
     }
 }
@@ -155,6 +195,52 @@ mod tests {
     }
 
     #[test]
+    fn feedback_passes_on_the_engine_s_warnings() {
+        // TODO 2.1 without `le` in the aggregation: the engine warns, and the page says so.
+        let q =
+            "histogram_quantile(0.95, sum by (model) (rate(model_prediction_duration_seconds_bucket[5m])))";
+        let c = check(&mut Host::new(), "todo-2-1-p95", q);
+        assert!(c.graded && !c.passed, "{c:?}");
+        assert!(c.warnings.iter().any(|w| w.contains("bucket label \"le\" is missing")), "{:?}", c.warnings);
+        assert!(
+            c.items_html.iter().any(|i| i.contains("histogram_quantile() received 5 series")),
+            "{:?}",
+            c.items_html
+        );
+    }
+
+    #[test]
+    fn a_wrong_answer_names_series_by_the_labels_that_tell_them_apart() {
+        let c = check(&mut Host::new(), "todo-1-2-rate", "irate(model_predictions_total[5m])");
+        assert!(c.graded && !c.passed, "{c:?}");
+        let values = c.items_html.iter().find(|i| i.contains(" values differ: ")).expect("wrong values");
+        // Nine labels per series in the data; one (`pod`) tells these apart.
+        assert!(values.contains("<code>{pod=\"fraud-detector-"), "{values}");
+        assert!(!values.contains("cluster=") && values.len() < 400, "{} chars: {values}", values.len());
+    }
+
+    #[test]
+    fn run_evaluates_over_the_chart_range_without_grading() {
+        let mut host = Host::new();
+        let run = |host: &mut Host, q: &str| {
+            let c =
+                RunExercise { id: "todo-1-3-sum-by".into(), dataset: "ml-platform".into(), query: q.into() };
+            roundtrip(host, c).unwrap().unwrap()
+        };
+        let r = run(&mut host, "sum by (model) (rate(model_predictions_total[5m]))");
+        let QueryTime::Range { start, end, .. } = r.time else { panic!("{:?}", r.time) };
+        assert!(start < end);
+        let Ok(out) = &r.reply.result else { panic!("{:?}", r.reply.result) };
+        assert!(matches!(&out.value, Value::Matrix(m) if m.len() == 5), "{:?}", out.value);
+        // A range vector cannot be range-queried: it is shown at the range's end.
+        let r = run(&mut host, "model_predictions_total[5m]");
+        assert_eq!(r.time, QueryTime::Instant { time: end });
+        assert!(matches!(r.reply.result, Ok(ref o) if matches!(o.value, Value::Matrix(_))));
+        let r = run(&mut host, "rate(model_predictions_total{model=\"fraud_detector\"}[5m])");
+        assert!(r.reply.why_empty.is_some_and(|w| w.reasons[0].contains("Did you mean")));
+    }
+
+    #[test]
     fn a_parse_error_is_underlined_without_a_chart() {
         let c = check(&mut Host::new(), "todo-1-3-sum-by", "sum by (model) (rate(x[5m])");
         assert!(c.graded && !c.passed && c.chart.is_none());
@@ -177,7 +263,7 @@ mod tests {
             time: QueryTime::Instant { time },
             with_recorded: false,
         };
-        let out = roundtrip(&mut host, q).unwrap().unwrap();
+        let out = roundtrip(&mut host, q).unwrap().result.unwrap();
         assert_eq!(out.value, Value::Vector(Vec::new()), "the dataset itself has no recorded series");
     }
 

@@ -3,8 +3,12 @@
 //! first grading and kept.
 
 use super::Host;
+use crate::content::grade::feedback::point_items;
+use crate::content::grade::overlay::overlay;
 use crate::content::markdown::to_html;
 use crate::content::rule_exercise::{self, Prepared, RecordPoint, RuleExercise, RuleVerdict};
+use crate::content::time::format_instant;
+use crate::link::exercises::OverlayChart;
 use crate::link::rules::{GradeRuleExercise, PointFailure, RuleExerciseItem, RuleExerciseView, RuleFeedback};
 use crate::rules::Severity;
 
@@ -81,13 +85,42 @@ pub fn grade(host: &mut Host, c: GradeRuleExercise) -> Result<RuleFeedback, Stri
 
 /// The verdict as the page words it.
 fn feedback(v: RuleVerdict) -> RuleFeedback {
+    let chart = v.overlay.as_ref().and_then(|(record, range, expected, actual)| {
+        Some((record.clone(), OverlayChart { range: *range, series: overlay(expected, actual)? }))
+    });
     RuleFeedback {
         passed: v.passed,
         errors: v.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
-        missing_records: v.missing_records,
+        missing_records: v.missing_records.clone(),
         failures: v.points.iter().filter(|p| !p.passed()).map(failure).collect(),
+        details_html: details(&v).iter().map(|d| to_html(d)).collect(),
         empty: v.empty,
+        chart,
     }
+}
+
+/// What differs, per record: why it recorded nothing, else how it differs at the first
+/// instant it does (which series, expected vs. recorded) and at how many other instants.
+fn details(v: &RuleVerdict) -> Vec<String> {
+    let mut out = Vec::new();
+    for (record, reasons) in &v.empty {
+        out.extend(reasons.iter().map(|r| format!("`{record}` recorded nothing: {r}")));
+    }
+    let mut seen: Vec<&str> = v.empty.iter().map(|(r, _)| r.as_str()).collect();
+    for p in v.points.iter().filter(|p| !p.passed()) {
+        if seen.contains(&p.record.as_str()) {
+            continue;
+        }
+        seen.push(&p.record);
+        let at = format!("{} for `{}`", format_instant(p.t), p.record);
+        out.extend(point_items(&p.expected, &p.actual, &p.diff, &at, false));
+        let others = v.points.iter().filter(|o| o.record == p.record && o.t != p.t && !o.passed()).count();
+        if others > 0 {
+            let instants = if others == 1 { "instant" } else { "instants" };
+            out.push(format!("`{}` also differs at {others} other {instants}.", p.record));
+        }
+    }
+    out
 }
 
 fn failure(p: &RecordPoint) -> PointFailure {
@@ -138,6 +171,8 @@ mod tests {
         assert!(!starter.failures.is_empty(), "{starter:?}");
         let reasons: Vec<&String> = starter.empty.iter().flat_map(|(_, r)| r).collect();
         assert!(reasons.iter().any(|r| r.contains("version")), "{reasons:?}");
+        let details = starter.details_html.join("\n");
+        assert!(details.contains("recorded nothing: "), "{details}");
 
         let right = roundtrip(&mut host, grade(&ex.reference)).unwrap().unwrap();
         assert!(right.passed && right.failures.is_empty(), "{right:?}");
@@ -145,6 +180,27 @@ mod tests {
 
         let broken = roundtrip(&mut host, grade("groups: [")).unwrap().unwrap();
         assert!(!broken.passed && broken.errors > 0);
+    }
+
+    #[test]
+    fn wrong_values_name_the_series_expected_vs_recorded_with_the_overlay() {
+        let mut host = Host::new();
+        let id = "rules-3-1-request-rates";
+        let ex = rule_exercise::builtin().unwrap().into_iter().find(|e| e.id == id).unwrap();
+        // Twice the reference's values: every series is there, every value differs.
+        let doubled = ex.reference.replace("expr: ", "expr: 2 * ");
+        let c = GradeRuleExercise { id: id.into(), dataset: "ml-platform".into(), text: doubled };
+        let v = roundtrip(&mut host, c).unwrap().unwrap();
+        assert!(!v.passed && v.errors == 0, "{v:?}");
+        let first = &v.details_html[0];
+        assert!(first.contains(" values differ: <code>{model="), "{first}");
+        assert!(first.contains(" (expected "), "{first}");
+        let (record, chart) = v.chart.expect("an overlay");
+        assert!(ex.check.contains(&record));
+        assert!(
+            !chart.series.expected.is_empty() && chart.series.expected.len() == chart.series.actual.len()
+        );
+        assert_eq!(chart.range.end - chart.range.start, rule_exercise::LEAD);
     }
 
     #[test]

@@ -153,6 +153,7 @@ mod tests {
     use crate::link::rules::CostStep;
     use crate::link::rules::LabStep;
     use crate::rules::cost::CostOptions;
+    use crate::rules::equivalence::Equivalence;
     use crate::rules::eval::Mode;
     use crate::rules::EvalOptions;
     use crate::ui::rules_lab::SEED_RULES;
@@ -190,7 +191,7 @@ mod tests {
     fn instant(host: &mut Host, query: &str, with_recorded: bool) -> usize {
         let time = QueryTime::Instant { time: hour().0 };
         let run = RunQuery { dataset: DATASET.into(), query: query.into(), time, with_recorded };
-        match roundtrip(host, run).unwrap().map(|o| o.value) {
+        match roundtrip(host, run).unwrap().result.map(|o| o.value) {
             Ok(Value::Vector(v)) => v.len(),
             other => panic!("{query}: {other:?}"),
         }
@@ -259,6 +260,17 @@ mod tests {
         assert_eq!(report.text, cost::render(&report.table));
         let p95 = report.table.pairs.iter().find(|p| p.pair.recorded == "model:latency:p95").unwrap();
         assert_eq!((p95.instant_raw.result_series, p95.instant_recorded.result_series), (5, 5));
+        // Equivalence is decided by evaluating both: the seed's Tests 1–2 compare a per-model
+        // rate with a per-version recorded series, which is no replacement.
+        assert_eq!(p95.equivalence, Equivalence::Same);
+        let tests_1_2 = &report.table.pairs[0];
+        assert_eq!(tests_1_2.pair.raw, "sum by (model) (rate(model_predictions_total[5m]))");
+        let Equivalence::Differs(why) = &tests_1_2.equivalence else { panic!("{tests_1_2:?}") };
+        assert!(why.contains("(model)") && why.contains("(model, version)"), "{why}");
+        assert!(report.text.contains("differs") && report.text.contains("does not count"), "{}", report.text);
+        let platform =
+            report.table.pairs.iter().find(|p| p.pair.recorded == "platform:predictions:rate5m").unwrap();
+        assert_eq!(platform.equivalence, Equivalence::Same);
         assert!(p95.instant_raw.samples > p95.instant_recorded.samples, "{p95:?}");
         assert_eq!(
             roundtrip(&mut host, CostStep).unwrap().map(|_| ()),

@@ -12,7 +12,7 @@ use crate::gotemplate::registry::{Param, Registry, STRING};
 use crate::gotemplate::strconv::{f64_to_i64, parse_float};
 use crate::gotemplate::time::from_unix_nanos;
 use crate::gotemplate::value::{Kind, List, Map, Struct};
-use crate::gotemplate::{builtins, regexp, Value};
+use crate::gotemplate::{builtins, strings, textfuncs, Value};
 use crate::rules::duration;
 use crate::rules::load::Dialect;
 
@@ -29,7 +29,7 @@ pub fn query_result<'a>(samples: impl Iterator<Item = (&'a Labels, f64)>) -> Val
             Value::Struct(Rc::new(Struct {
                 type_name: "template.sample",
                 pointer: true,
-                fields: vec![("Labels", Value::string_map(labels.iter())), ("Value", Value::Float(v))],
+                fields: vec![("Labels", super::labels_value(labels)), ("Value", Value::Float(v))],
             }))
         })
         .collect();
@@ -151,7 +151,9 @@ fn float_to_time(v: f64) -> Option<Result<Value, String>> {
     let ns = v * 1e9;
     if ns > i64::MAX as f64 || ns < i64::MIN as f64 {
         let shown = sprintf("%v", &[Value::Float(v)]);
-        return Some(Err(format!("{shown} cannot be represented as a nanoseconds timestamp since it overflows int64")));
+        return Some(Err(format!(
+            "{shown} cannot be represented as a nanoseconds timestamp since it overflows int64"
+        )));
     }
     // model.TimeFromUnixNano keeps milliseconds (truncating toward zero).
     let ms = f64_to_i64(ns) / 1_000_000;
@@ -162,71 +164,6 @@ pub fn humanize_timestamp(v: f64) -> Result<String, String> {
     match float_to_time(v) {
         None => Ok(g4(v)),
         Some(t) => Ok(crate::gotemplate::fmt::format_value(&t?.deref())),
-    }
-}
-
-/// Go's `strings.Title` (Prometheus 2): the first letter after a separator upper-cased.
-fn title_v2(s: &str) -> String {
-    let mut prev = ' ';
-    s.chars()
-        .map(|c| {
-            let out = if is_separator(prev) { to_upper_char(c) } else { c };
-            prev = c;
-            out
-        })
-        .collect()
-}
-
-fn is_separator(c: char) -> bool {
-    if c.is_ascii() {
-        return !(c.is_ascii_alphanumeric() || c == '_');
-    }
-    if c.is_alphabetic() || c.is_numeric() {
-        return false;
-    }
-    c.is_whitespace()
-}
-
-/// Prometheus 3's `cases.Title(language.AmericanEnglish, cases.NoLower)`: words split by
-/// Unicode word boundaries, so an apostrophe or a dot between letters does not start one.
-fn title_v3(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut in_word = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let wordish = c.is_alphanumeric() || c == '_';
-        let joiner = matches!(c, '\'' | '.' | '’' | ':')
-            && in_word
-            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic())
-            && i > 0
-            && chars[i - 1].is_alphabetic();
-        if wordish && !in_word {
-            out.push(to_upper_char(c));
-        } else {
-            out.push(c);
-        }
-        in_word = wordish || joiner;
-    }
-    out
-}
-
-/// Go's `unicode.ToUpper`: the simple one-to-one mapping.
-fn to_upper_char(c: char) -> char {
-    let mut up = c.to_uppercase();
-    match (up.next(), up.next()) {
-        (Some(u), None) => u,
-        _ => c,
-    }
-}
-
-fn to_lower_char(c: char) -> char {
-    if c == '\u{130}' {
-        return 'i';
-    }
-    let mut low = c.to_lowercase();
-    match (low.next(), low.next()) {
-        (Some(l), None) => l,
-        _ => c,
     }
 }
 
@@ -244,34 +181,32 @@ pub fn registry(dialect: Dialect) -> Registry {
         let entries = a.iter().enumerate().map(|(i, v)| (format!("arg{i}").into(), v.clone())).collect();
         Ok(Value::Map(Rc::new(Map::new("map[string]interface {}", Value::Nil, entries))))
     });
-    r.func("reReplaceAll", &[STRING, STRING, STRING], None, |a, _| {
-        let re = regexp::compile(text(a, 0)).map_err(|e| regexp::must_compile_message(text(a, 0), &e))?;
-        Ok(Value::str(&re.replace_all(text(a, 2), text(a, 1))))
+    let title: fn(&str) -> String = match dialect {
+        Dialect::Prometheus2 => strings::strings_title,
+        Dialect::Prometheus3 => |s| strings::cases_title(s, false),
+    };
+    textfuncs::register(&mut r, title);
+    r.func("graphLink", &[STRING], None, |a, _| {
+        Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=0", query_escape(text(a, 0)))))
     });
-    r.func("safeHtml", &[STRING], None, |a, _| Ok(Value::Html(text(a, 0).into())));
-    r.func("match", &[STRING, STRING], None, |a, _| Ok(Value::Bool(regexp::compile(text(a, 0))?.is_match(text(a, 1)))));
-    let title: fn(&str) -> String = if dialect == Dialect::Prometheus3 { title_v3 } else { title_v2 };
-    r.func("title", &[STRING], None, move |a, _| Ok(Value::str(&title(text(a, 0)))));
-    r.func("toUpper", &[STRING], None, |a, _| Ok(Value::str(&text(a, 0).chars().map(to_upper_char).collect::<String>())));
-    r.func("toLower", &[STRING], None, |a, _| Ok(Value::str(&text(a, 0).chars().map(to_lower_char).collect::<String>())));
-    r.func("graphLink", &[STRING], None, |a, _| Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=0", query_escape(text(a, 0))))));
-    r.func("tableLink", &[STRING], None, |a, _| Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=1", query_escape(text(a, 0))))));
+    r.func("tableLink", &[STRING], None, |a, _| {
+        Ok(Value::str(&format!("/graph?g0.expr={}&g0.tab=1", query_escape(text(a, 0)))))
+    });
     r.func("sortByLabel", &[STRING, QUERY_RESULT], None, |a, _| {
         let label = text(a, 0);
         let mut sorted: Vec<(String, Value)> =
             items(&a[1]).into_iter().map(|s| (sample_label(&s, label).unwrap_or_default(), s)).collect();
         sorted.sort_by(|x, y| x.0.cmp(&y.0));
-        match &a[1] {
-            Value::Nil => Ok(Value::Nil),
-            _ => Ok(Value::List(Rc::new(List {
-                type_name: "template.queryResult",
-                items: sorted.into_iter().map(|(_, s)| s).collect(),
-            }))),
-        }
+        // A nil queryResult comes back as one (it prints as `[]`).
+        Ok(Value::List(Rc::new(List {
+            type_name: "template.queryResult",
+            items: sorted.into_iter().map(|(_, s)| s).collect(),
+        })))
     });
     r.func("stripPort", &[STRING], None, |a, _| Ok(Value::str(strip_port(text(a, 0)))));
     r.func("stripDomain", &[STRING], None, |a, _| Ok(Value::str(&strip_domain(text(a, 0)))));
-    let numeric: [(&str, fn(f64) -> Result<String, String>); 5] = [
+    type Numeric = fn(f64) -> Result<String, String>;
+    let numeric: [(&str, Numeric); 5] = [
         ("humanize", |v| Ok(humanize(v))),
         ("humanize1024", |v| Ok(humanize_1024(v))),
         ("humanizeDuration", |v| Ok(humanize_duration(v))),
@@ -286,7 +221,9 @@ pub fn registry(dialect: Dialect) -> Registry {
     });
     r.host_func("pathPrefix", &[], None);
     r.host_func("externalURL", &[], None);
-    r.func("parseDuration", &[STRING], None, move |a, _| parse_duration(text(a, 0), dialect).map(Value::Float));
+    r.func("parseDuration", &[STRING], None, move |a, _| {
+        parse_duration(text(a, 0), dialect).map(Value::Float)
+    });
     if dialect == Dialect::Prometheus3 {
         r.func("toDuration", &[Param::Any], None, |a, _| {
             let secs = to_float(&a[0], Dialect::Prometheus3)?;
@@ -331,8 +268,6 @@ mod tests {
         assert_eq!(humanize_duration(12.345), "12.35s");
         assert_eq!(humanize_percentage(0.0512), "5.12%");
         assert_eq!(humanize_timestamp(1435065584.128).as_deref(), Ok("2015-06-23 13:19:44.128 +0000 UTC"));
-        assert_eq!(title_v2("aa bb CC it's"), "Aa Bb CC It'S");
-        assert_eq!(title_v3("aa bb CC it's"), "Aa Bb CC It's");
         assert_eq!(parse_duration("1h2m10ms", Dialect::Prometheus2), Ok(3720.01));
         assert_eq!(parse_duration("-1h2m10ms", Dialect::Prometheus3), Ok(-3720.01));
         assert!(parse_duration("-1h", Dialect::Prometheus2).is_err());

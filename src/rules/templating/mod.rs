@@ -18,7 +18,7 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use crate::engine::Labels;
-use crate::gotemplate::value::Struct;
+use crate::gotemplate::value::{Map, Struct};
 use crate::gotemplate::{Host, MissingKey, Options, Registry, Template, Value};
 
 use super::load::Dialect;
@@ -105,12 +105,25 @@ impl AlertTemplate {
     /// (`error executing template __alert_X: template: …`); the caller renders
     /// `<error expanding template: {message}>`.
     pub fn execute(&self, data: &AlertTemplateData, querier: &dyn TemplateQuerier) -> Result<String, String> {
+        match &self.template {
+            None => Ok(self.text.clone()),
+            Some(_) => self.execute_with(&AlertContext::new(data), querier),
+        }
+    }
+
+    /// Like [`AlertTemplate::execute`], with the data already converted: an alert's labels
+    /// and annotations share one [`AlertContext`].
+    pub fn execute_with(
+        &self,
+        context: &AlertContext,
+        querier: &dyn TemplateQuerier,
+    ) -> Result<String, String> {
         let Some(template) = &self.template else {
             return Ok(self.text.clone());
         };
         let host = PromHost { querier };
         template
-            .execute(&data_value(data), &host)
+            .execute(&context.0, &host)
             .map_err(|e| format!("error executing template {}: {e}", template.name()))
     }
 
@@ -135,8 +148,17 @@ pub fn expand(
 
 /// `<error expanding template: …>`: what Prometheus puts in a label or annotation whose
 /// template failed.
-pub fn expand_or_error(template: &AlertTemplate, data: &AlertTemplateData, querier: &dyn TemplateQuerier) -> String {
-    template.execute(data, querier).unwrap_or_else(|e| format!("<error expanding template: {e}>"))
+pub fn expand_or_error(
+    template: &AlertTemplate,
+    data: &AlertTemplateData,
+    querier: &dyn TemplateQuerier,
+) -> String {
+    error_text(template.execute(data, querier))
+}
+
+/// The text of an expansion, or `<error expanding template: …>` as Prometheus writes it.
+pub fn error_text(result: Result<String, String>) -> String {
+    result.unwrap_or_else(|e| format!("<error expanding template: {e}>"))
 }
 
 /// The registry of a Prometheus version, built once.
@@ -155,21 +177,28 @@ pub fn registry(dialect: Dialect) -> Arc<Registry> {
 const DATA_TYPE: &str =
     "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
 
-fn labels_value(labels: &Labels) -> Value {
-    Value::string_map(labels.iter())
+/// A label set as a `map[string]string` (label sets are sorted already).
+pub(crate) fn labels_value(labels: &Labels) -> Value {
+    let entries = labels.iter().map(|(k, v)| (Rc::from(k), Value::str(v))).collect();
+    Value::Map(Rc::new(Map::from_sorted("map[string]string", Value::str(""), entries)))
 }
 
-fn data_value(d: &AlertTemplateData) -> Value {
-    Value::Struct(Rc::new(Struct {
-        type_name: DATA_TYPE,
-        pointer: false,
-        fields: vec![
-            ("Labels", labels_value(d.labels)),
-            ("ExternalLabels", labels_value(d.external_labels)),
-            ("ExternalURL", Value::str(d.external_url)),
-            ("Value", Value::Float(d.value)),
-        ],
-    }))
+/// One alert's template data, converted once for all its labels and annotations.
+pub struct AlertContext(Value);
+
+impl AlertContext {
+    pub fn new(d: &AlertTemplateData) -> AlertContext {
+        AlertContext(Value::Struct(Rc::new(Struct {
+            type_name: DATA_TYPE,
+            pointer: false,
+            fields: vec![
+                ("Labels", labels_value(d.labels)),
+                ("ExternalLabels", labels_value(d.external_labels)),
+                ("ExternalURL", Value::str(d.external_url)),
+                ("Value", Value::Float(d.value)),
+            ],
+        })))
+    }
 }
 
 /// Answers the host functions (`query`, `externalURL`, `pathPrefix`, `now`).
@@ -188,7 +217,9 @@ impl Host for PromHost<'_> {
                 let samples = self.querier.query(expr)?;
                 Ok(functions::query_result(samples.iter().map(|(l, v)| (l, *v))))
             }
-            "externalURL" => self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string()),
+            "externalURL" => {
+                self.querier.external_url().map(Value::str).ok_or_else(|| NIL_POINTER.to_string())
+            }
             "pathPrefix" => {
                 let url = self.querier.external_url().ok_or_else(|| NIL_POINTER.to_string())?;
                 Ok(Value::str(url_path(url)))
@@ -211,5 +242,73 @@ fn url_path(url: &str) -> &str {
     match rest.find('/') {
         Some(i) => rest[i..].split(['?', '#']).next().unwrap_or(""),
         None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `promtool check rules` says about a template (it parses, it does not run).
+    #[test]
+    fn parse_verdicts() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("plain text", None),
+            ("{{ $labels.model }} at {{ $value | humanizePercentage }}", None),
+            ("{{ if gt $value 0.5 }}high{{ else }}low{{ end }}", None),
+            ("{{ range $i, $e := .Labels }}{{ $i }}{{ end }}", None),
+            ("{{/* a comment */}}ok", None),
+            ("{{- $value -}}", None),
+            ("{{ $x := 1 }}{{ $x }}", None),
+            (
+                "{{ $labels.x | humanizeFoo }}",
+                Some("template: __alert_A:1: function \"humanizeFoo\" not defined"),
+            ),
+            ("{{ $nope }}", Some("template: __alert_A:1: undefined variable \"$nope\"")),
+            ("{{ if .Labels }}", Some("template: __alert_A:1: unexpected EOF")),
+            ("a\n{{ end }}", Some("template: __alert_A:2: unexpected {{end}}")),
+            ("{{ $value ", Some("template: __alert_A:1: unclosed action")),
+            ("{{ }}", Some("template: __alert_A:1: missing value for command")),
+            ("{{ if $x := 1 }}{{ end }}{{ $x }}", Some("template: __alert_A:1: undefined variable \"$x\"")),
+            ("{{ toDuration 1 }}", Some("template: __alert_A:1: function \"toDuration\" not defined")),
+        ];
+        for (text, want) in cases {
+            let got = AlertTemplate::parse_dialect("A", text, Dialect::Prometheus2).err();
+            assert_eq!(got.as_deref(), *want, "{text}");
+        }
+        assert!(AlertTemplate::parse("A", "{{ toDuration 1 }}").is_ok(), "Prometheus 3 has toDuration");
+    }
+
+    #[test]
+    fn executes_with_prometheus_data() {
+        let labels = Labels::from_pairs([("__name__", "up"), ("instance", "a:9090")]);
+        let ext = Labels::from_pairs([("region", "eu")]);
+        let data = AlertTemplateData {
+            labels: &labels,
+            value: 0.0512,
+            external_labels: &ext,
+            external_url: "http://p",
+        };
+        let text = "{{ $labels.instance | stripPort }} {{ $value | humanizePercentage }} {{ $externalLabels.region }} \
+                    {{ $externalURL }} {{ .Labels.missing }}|";
+        assert_eq!(expand("A", text, &data, &NoQueries).as_deref(), Ok("a 5.12% eu http://p |"));
+        let err = expand("A", "{{ humanize \"x\" }}", &data, &NoQueries).unwrap_err();
+        assert_eq!(
+            err,
+            "error executing template __alert_A: template: __alert_A:1:115: executing \"__alert_A\" at \
+             <humanize \"x\">: error calling humanize: strconv.ParseFloat: parsing \"x\": invalid syntax"
+        );
+        let parse_err = expand("A", "{{ nope }}", &data, &NoQueries).unwrap_err();
+        assert_eq!(
+            parse_err,
+            "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined"
+        );
+        let nil_url = expand("A", "{{ externalURL }}", &data, &NoQueries).unwrap_err();
+        assert!(
+            nil_url.ends_with(
+                "error calling externalURL: runtime error: invalid memory address or nil pointer dereference"
+            ),
+            "{nil_url}"
+        );
     }
 }

@@ -11,22 +11,22 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::content::time::format_instant;
 use crate::link::rules::{GradeRuleExercise, OpenRuleExercise, RuleExerciseView, RuleFeedback};
 use crate::rules::Diagnostic;
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::exercise_feedback::{overlay_model, OverlayFigure};
 use super::page::check_rules;
 use super::rule_editor::RuleEditor;
-use super::LAB_PATH;
+use super::{LAB_PATH, RULE_EXERCISE_STORE_PREFIXES};
 
 fn text_key(id: &str) -> String {
-    format!("promql-playground-rules-exercise-{id}")
+    format!("{}{id}", RULE_EXERCISE_STORE_PREFIXES[0])
 }
 fn solved_key(id: &str) -> String {
-    format!("promql-playground-rules-solved-{id}")
+    format!("{}{id}", RULE_EXERCISE_STORE_PREFIXES[1])
 }
 
 /// The route: finds the exercise by id (loading the engine module first, which reads them).
@@ -153,12 +153,23 @@ fn RuleExerciseBody(ex: Arc<RuleExerciseView>) -> impl IntoView {
     }
 }
 
-/// The verdict, in words.
+/// The verdict, in words, and the first differing record charted against the reference's.
 #[component]
 fn Feedback(verdict: Result<Arc<RuleFeedback>, String>, checking: RwSignal<bool>) -> impl IntoView {
-    let (passed, headline, items) = match &verdict {
-        Err(e) => (false, "The exercise could not be prepared".to_string(), vec![e.clone()]),
-        Ok(v) => (v.passed, headline(v), items(v)),
+    let (passed, headline, items, chart) = match &verdict {
+        Err(e) => {
+            let item = view! { <li>{e.clone()}</li> }.into_any();
+            (false, "The exercise could not be prepared".to_string(), vec![item], None)
+        }
+        Ok(v) => {
+            let items =
+                v.details_html.iter().map(|d| view! { <li class="prose" inner_html=d.clone()></li> }.into_any()).collect();
+            let chart = v.chart.as_ref().map(|(record, c)| {
+                let title = format!("{record}: the reference rules vs. yours");
+                view! { <OverlayFigure model=overlay_model(c) title=title /> }
+            });
+            (v.passed, headline(v), items, chart)
+        }
     };
     let class = if passed { "card feedback good" } else { "card feedback bad" };
     view! {
@@ -166,7 +177,8 @@ fn Feedback(verdict: Result<Arc<RuleFeedback>, String>, checking: RwSignal<bool>
             <p class="feedback-headline" data-testid="feedback-headline">
                 {if passed { "\u{2713} " } else { "\u{2717} " }}{headline}
             </p>
-            <ul class="feedback-items">{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+            <ul class="feedback-items">{items}</ul>
+            {chart}
         </section>
     }
 }
@@ -175,44 +187,11 @@ fn headline(v: &RuleFeedback) -> String {
     if v.passed {
         "Correct: your rules record what the reference rules record.".into()
     } else if v.errors > 0 {
-        format!(
-            "The rule file has {} error(s): fix them first (see the messages under the editor).",
-            v.errors
-        )
+        let errors = if v.errors == 1 { "1 error".to_string() } else { format!("{} errors", v.errors) };
+        format!("The rule file has {errors}: fix them first (see the messages under the editor).")
     } else if !v.missing_records.is_empty() {
         format!("No rule records {}.", v.missing_records.join(", "))
     } else {
         "Not quite: the recorded series differ from the expected ones.".into()
     }
-}
-
-fn items(v: &RuleFeedback) -> Vec<String> {
-    let mut out = Vec::new();
-    for p in &v.failures {
-        let mut parts = Vec::new();
-        if p.missing > 0 {
-            parts.push(format!("{} expected series missing", p.missing));
-        }
-        if p.extra > 0 {
-            parts.push(format!("{} unexpected series", p.extra));
-        }
-        if p.wrong_values > 0 {
-            parts.push(format!("{} wrong values", p.wrong_values));
-        }
-        if let Some((e, a)) = &p.type_mismatch {
-            parts.push(format!("a {a} where a {e} was expected"));
-        }
-        let sample = p
-            .first_missing
-            .as_ref()
-            .map(|l| format!(" (e.g. missing {})", super::super::format::labels(l)))
-            .unwrap_or_default();
-        out.push(format!("{} at {}: {}{sample}.", p.record, format_instant(p.t), parts.join(", ")));
-    }
-    for (record, reasons) in &v.empty {
-        for r in reasons {
-            out.push(format!("{record} recorded nothing: {r}"));
-        }
-    }
-    out
 }

@@ -16,9 +16,9 @@ wasm_only! {
     mod exercise_page;
     mod page;
     pub mod recorded;
-    mod rule_editor;
+    pub(crate) mod rule_editor;
     mod rule_list;
-    mod run;
+    pub(crate) mod run;
 }
 
 wasm_only! {
@@ -28,6 +28,11 @@ wasm_only! {
 
 /// The seed's recording rules, as the seed writes them: a Kubernetes ConfigMap (TODO 3.1).
 pub const SEED_RULES: &str = include_str!("../../../tests/rules/seed_recording_rules.configmap.yaml");
+
+/// What the rule exercises keep in local storage, per exercise id: the learner's rule file
+/// and the solved mark (progress reset clears them).
+pub const RULE_EXERCISE_STORE_PREFIXES: [&str; 2] =
+    ["promql-playground-rules-exercise-", "promql-playground-rules-solved-"];
 
 /// The lab's address.
 pub const LAB_PATH: &str = "/rules";

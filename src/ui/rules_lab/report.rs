@@ -4,6 +4,7 @@
 
 use crate::rules::cost::{Cost, CostTable, PairCost, BYTES_PER_SAMPLE, TARGET_SPEEDUP};
 use crate::rules::duration;
+use crate::rules::equivalence::Equivalence;
 
 /// How a measured speedup compares with the seed's bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +15,8 @@ pub enum Verdict {
     Misses,
     /// The recorded series holds nothing: there is nothing to compare.
     Empty,
+    /// The two compute different things: the speedup is shown but does not count.
+    Differs,
     /// A query failed.
     Failed,
 }
@@ -25,6 +28,7 @@ impl Verdict {
             Verdict::Meets => "yes",
             Verdict::Misses => "no",
             Verdict::Empty => "empty",
+            Verdict::Differs => "not the same",
             Verdict::Failed => "error",
         }
     }
@@ -34,7 +38,7 @@ impl Verdict {
         match self {
             Verdict::Meets => "verdict-yes",
             Verdict::Misses => "verdict-no",
-            Verdict::Empty | Verdict::Failed => "verdict-none",
+            Verdict::Empty | Verdict::Differs | Verdict::Failed => "verdict-none",
         }
     }
 }
@@ -49,10 +53,11 @@ pub struct Side {
 }
 
 impl Side {
-    fn new(raw: &Cost, recorded: &Cost, speedup: Option<f64>) -> Side {
+    fn new(raw: &Cost, recorded: &Cost, speedup: Option<f64>, differs: bool) -> Side {
         let verdict = match speedup {
             None => Verdict::Failed,
             Some(_) if recorded.result_series == 0 => Verdict::Empty,
+            Some(_) if differs => Verdict::Differs,
             Some(s) if s > TARGET_SPEEDUP => Verdict::Meets,
             Some(_) => Verdict::Misses,
         };
@@ -61,7 +66,14 @@ impl Side {
 
     /// The ratio shown (none when it means nothing: empty or failed).
     pub fn shown_ratio(&self) -> Option<f64> {
-        matches!(self.verdict, Verdict::Meets | Verdict::Misses).then_some(self.speedup).flatten()
+        matches!(self.verdict, Verdict::Meets | Verdict::Misses | Verdict::Differs)
+            .then_some(self.speedup)
+            .flatten()
+    }
+
+    /// True when the ratio counts against the bar (the two compute the same thing).
+    pub fn counts(&self) -> bool {
+        matches!(self.verdict, Verdict::Meets | Verdict::Misses)
     }
 }
 
@@ -74,7 +86,7 @@ pub struct Row {
     pub from_seed: bool,
     pub instant: Side,
     pub range: Side,
-    /// Set when the two queries do not return the same number of series.
+    /// Set when the two queries compute different things: what differs.
     pub note: Option<String>,
 }
 
@@ -84,26 +96,29 @@ pub fn rows(table: &CostTable) -> Vec<Row> {
 }
 
 fn row(pc: &PairCost) -> Row {
-    let (raw, rec) = (pc.instant_raw.result_series, pc.instant_recorded.result_series);
-    let note = (raw != rec && rec > 0).then(|| {
-        format!("The raw query returns {raw} series and the recorded one {rec}: they do not compute the same thing.")
-    });
+    let note = match &pc.equivalence {
+        Equivalence::Differs(why) => {
+            Some(format!("Not the same query, so its speedup does not count: {why}."))
+        }
+        Equivalence::Same | Equivalence::Unknown => None,
+    };
+    let differs = pc.differs();
     Row {
         label: pc.pair.label.clone(),
         raw_query: pc.pair.raw.clone(),
         recorded_query: pc.pair.recorded.clone(),
         from_seed: pc.pair.from_seed,
-        instant: Side::new(&pc.instant_raw, &pc.instant_recorded, pc.instant_speedup()),
-        range: Side::new(&pc.range_raw, &pc.range_recorded, pc.range_speedup()),
+        instant: Side::new(&pc.instant_raw, &pc.instant_recorded, pc.instant_speedup(), differs),
+        range: Side::new(&pc.range_raw, &pc.range_recorded, pc.range_speedup(), differs),
         note,
     }
 }
 
-/// How many measured pairs meet the bar, out of those with a meaningful ratio, per kind:
-/// `(instant met, instant measured, range met, range measured)`.
+/// How many measured pairs meet the bar, out of those whose ratio counts (both sides compute
+/// the same thing), per kind: `(instant met, instant measured, range met, range measured)`.
 pub fn tally(rows: &[Row]) -> (usize, usize, usize, usize) {
     let count = |side: fn(&Row) -> &Side| {
-        let measured: Vec<&Side> = rows.iter().map(side).filter(|s| s.shown_ratio().is_some()).collect();
+        let measured: Vec<&Side> = rows.iter().map(side).filter(|s| s.counts()).collect();
         (measured.iter().filter(|s| s.verdict == Verdict::Meets).count(), measured.len())
     };
     let (im, in_) = count(|r| &r.instant);

@@ -19,6 +19,9 @@ pub fn RuleEditor(
     /// The file name shown in messages.
     #[prop(into)]
     file_name: String,
+    /// The text area's accessible name (default: a rule file).
+    #[prop(optional)]
+    label: Option<&'static str>,
 ) -> impl IntoView {
     let input = NodeRef::<Textarea>::new();
     let lines = move || value.with(|v| v.lines().count().max(1) + usize::from(v.ends_with('\n')));
@@ -82,7 +85,7 @@ pub fn RuleEditor(
             <textarea
                 class="rule-input"
                 data-testid="rule-input"
-                aria-label="Rule file (YAML)"
+                aria-label=label.unwrap_or("Rule file (YAML)")
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"

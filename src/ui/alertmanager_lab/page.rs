@@ -1,0 +1,138 @@
+//! The lab page: the configuration editor (kept in local storage) beside its routing tree,
+//! the label-set tester, the simulation of the alerts over the dataset, and the exercises.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::link::alertmanager::{AmExercises, ConfigCheck};
+
+use super::super::browser::{self, href};
+use super::super::data::{use_data, DataState};
+use super::super::engine_link;
+use super::config_editor::{check_config, ConfigEditor};
+use super::route_tester::RouteTester;
+use super::route_tree::RouteTreeView;
+use super::simulation_view::SimulationPanel;
+use super::{exercise_path, SEED_CONFIG};
+
+/// Local-storage key of the learner's configuration.
+const STORE_KEY: &str = "promql-playground-alertmanager-lab";
+
+/// The lab page.
+#[component]
+pub fn AlertmanagerLab() -> impl IntoView {
+    let data = use_data();
+    let engine: RwSignal<Option<Result<(), String>>> = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
+    if !engine_link::is_ready() {
+        spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
+    }
+    let text = RwSignal::new(browser::stored(STORE_KEY).unwrap_or_else(|| SEED_CONFIG.to_string()));
+    let check: RwSignal<Option<ConfigCheck>> = RwSignal::new(None);
+    let failure: RwSignal<Option<String>> = RwSignal::new(None);
+    let path: RwSignal<Vec<(usize, bool)>> = RwSignal::new(Vec::new());
+    let ready = Signal::derive(move || matches!(engine.get(), Some(Ok(()))));
+
+    Effect::new(move |previous: Option<String>| {
+        let t = text.get();
+        match engine.get() {
+            Some(Ok(())) => match check_config(&t) {
+                Ok(c) => {
+                    check.set(Some(c));
+                    failure.set(None);
+                }
+                Err(e) => failure.set(Some(e)),
+            },
+            Some(Err(e)) => failure.set(Some(e)),
+            None => {}
+        }
+        if previous.is_some_and(|p| p != t) {
+            browser::store(STORE_KEY, &t);
+        }
+        t
+    });
+    let nodes = Signal::derive(move || check.with(|c| c.as_ref().and_then(|c| c.config.as_ref()).map(|c| c.tree.clone()).unwrap_or_default()));
+    let loads = Signal::derive(move || ready.get() && check.with(|c| c.as_ref().is_some_and(|c| c.config.is_some())));
+    let dataset = Signal::derive(move || match data.get() {
+        DataState::Ready(d) => Some(d.meta.id.clone()),
+        _ => None,
+    });
+    let config = Signal::derive(move || text.get());
+    let reset = move |_| text.set(SEED_CONFIG.to_string());
+
+    view! {
+        <div class="rules-lab am-lab" data-testid="alertmanager-lab">
+            <section class="card lab-section">
+                <div class="card-title-row">
+                    <h1 class="card-title">"Alertmanager lab"</h1>
+                    <span class="badge seed-ref">"Task 4.2"</span>
+                </div>
+                <p class="lab-intro">
+                    "The seed's Alertmanager configuration (TODO 4.2), as the ConfigMap it applies, read the way "
+                    "Alertmanager 0.25 reads it. Edit it: it is checked as you type, its routing tree is drawn, and a "
+                    "label set is routed as " <code>"amtool config routes test"</code> " routes it. Then simulate what "
+                    "Alertmanager sends for the seed's alerts over the dataset's two days, with and without its inhibit rules."
+                </p>
+                {move || failure.get().map(|e| view! { <p class="error-box" role="alert" data-testid="am-engine-error">{e}</p> })}
+                <div class="am-columns">
+                    <div class="am-config">
+                        <ConfigEditor value=text check=check />
+                        <div class="lab-actions">
+                            <button type="button" class="button secondary" data-testid="reset-config" on:click=reset
+                                disabled=move || text.with(|t| t == SEED_CONFIG)>"Reset to the seed's configuration"</button>
+                            <span class="muted small">"Your edits are kept in this browser."</span>
+                        </div>
+                    </div>
+                    <div class="am-tree">
+                        <h2 class="card-title">"Routing tree"</h2>
+                        <RouteTreeView nodes=nodes path=path />
+                        <h3>"Test a label set"</h3>
+                        <RouteTester config=config ready=loads path=path />
+                    </div>
+                </div>
+            </section>
+            <section class="card lab-section" data-testid="simulation-section">
+                <h2 class="card-title">"Notifications over the dataset's 48 hours"</h2>
+                <p class="muted small">
+                    "Alertmanager 0.25 simulated: alerts merged by label set, routed, grouped, flushed after "
+                    <code>"group_wait"</code> " then every " <code>"group_interval"</code> ", re-sent after "
+                    <code>"repeat_interval"</code> ", inhibited at flush time, deduplicated by its notification log, "
+                    <code>"send_resolved"</code> " per integration. Every send is assumed to succeed."
+                </p>
+                <SimulationPanel config=config can_run=loads dataset=dataset path=path />
+            </section>
+            <ExerciseLinks ready=ready />
+        </div>
+    }
+}
+
+/// The Alertmanager exercises (listed once the engine module, which reads them, is loaded).
+#[component]
+fn ExerciseLinks(#[prop(into)] ready: Signal<bool>) -> impl IntoView {
+    let items = move || {
+        if !ready.get() {
+            return None;
+        }
+        Some(match engine_link::call(AmExercises).and_then(|r| r) {
+            Ok(list) => list
+                .into_iter()
+                .map(|ex| {
+                    view! {
+                        <li class="card lab-exercise" data-testid="am-exercise-link">
+                            <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
+                            <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
+                        </li>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <li class="error-box">{format!("The exercises failed to load: {e}")}</li> }.into_any(),
+        })
+    };
+    view! {
+        <section class="lab-section">
+            <h2>"Exercises: routing, inhibition, grouping"</h2>
+            <ul class="lab-exercises">{items}</ul>
+        </section>
+    }
+}

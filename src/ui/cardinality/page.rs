@@ -1,0 +1,161 @@
+//! The explorer page: the dataset, a selector box, a `by (...)` box, then the head stats and
+//! the four TSDB-status tables, and the seed's three questions as queries.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::cardinality::{queries, Grouping, TsdbStatus};
+use crate::link::cardinality::{GroupSeries, TsdbStatusOf};
+use crate::ui::format::thousands;
+
+use super::super::browser::base;
+use super::super::data::{use_data, DataState};
+use super::super::dataset_picker::{follow_link_dataset, DatasetPicker};
+use super::super::engine_link;
+use super::super::paths::playground_link;
+use super::tables::{GroupingTable, StatTable, Table};
+
+/// The seed's success criterion: fewer than 100k series.
+const SEED_LINE: u64 = 100_000;
+
+/// The page.
+#[component]
+pub fn CardinalityPage() -> impl IntoView {
+    let data = use_data();
+    let url = use_query_map().get_untracked();
+    let notice: RwSignal<Option<String>> = RwSignal::new(None);
+    let settled = follow_link_dataset(url.get("dataset"), notice);
+    let selector = RwSignal::new(url.get("match").unwrap_or_default());
+    let by = RwSignal::new(url.get("by").unwrap_or_else(|| "job".to_string()));
+    let limit = RwSignal::new(10usize);
+    let status = Memo::new(move |_| -> Option<Result<TsdbStatus, String>> {
+        if !settled.get() {
+            return None;
+        }
+        let DataState::Ready(d) = data.get() else { return None };
+        let c = TsdbStatusOf { dataset: d.meta.id.clone(), selector: selector.get(), limit: limit.get(), with_recorded: true };
+        Some(engine_link::call(c).and_then(|r| r))
+    });
+    let grouping = Memo::new(move |_| -> Option<Result<Grouping, String>> {
+        let DataState::Ready(d) = data.get() else { return None };
+        if by.with(|b| b.trim().is_empty()) || !settled.get() {
+            return None;
+        }
+        let c = GroupSeries { dataset: d.meta.id.clone(), selector: selector.get(), by: by.get(), limit: 5, with_recorded: true };
+        Some(engine_link::call(c).and_then(|r| r))
+    });
+    let dataset_id = move || match data.get() {
+        DataState::Ready(d) => Some(d.meta.id.clone()),
+        _ => None,
+    };
+    let link = move |query: String| playground_link(&base(), &query, false, dataset_id().as_deref());
+    let head = move || {
+        status.get().map(|s| match s {
+            Err(e) => view! { <p class="error-box" role="alert" data-testid="cardinality-error">{e}</p> }.into_any(),
+            Ok(s) => {
+                let h = &s.head_stats;
+                let line = if h.num_series < SEED_LINE { ("good", "under") } else { ("bad", "over") };
+                let sel = selector.get_untracked();
+                view! {
+                    <dl class="head-stats">
+                        <div><dt>"Series"</dt><dd data-testid="num-series">{thousands(h.num_series)}</dd></div>
+                        <div><dt>"Label pairs"</dt><dd data-testid="num-label-pairs">{thousands(h.num_label_pairs)}</dd></div>
+                        <div><dt>"Chunks"</dt><dd>{thousands(h.chunk_count)}</dd></div>
+                    </dl>
+                    <p class=format!("check-status {}", line.0) data-testid="seed-line">
+                        {format!("{} series: {} the seed's success line (< 100k time series).", thousands(h.num_series), line.1)}
+                    </p>
+                    <p class="muted small">
+                        "Prometheus counts every series its head block holds; a query counts those with a sample in the last 5 minutes, so with churning pods "
+                        <a href=link(queries::total(&sel)) data-testid="total-query">{queries::total(&sel)}</a>
+                        " answers less."
+                    </p>
+                }
+                .into_any()
+            }
+        })
+    };
+    let tables = move || {
+        let Some(Ok(s)) = status.get() else { return ().into_any() };
+        let sel = selector.get_untracked();
+        let id = dataset_id();
+        let (s1, s2, s3) = (sel.clone(), sel.clone(), sel.clone());
+        view! {
+            <div class="cardinality-tables">
+                <StatTable table=Table::Metrics rows=s.series_count_by_metric_name dataset=id.clone()
+                    query=|n: &str| queries::metric(n) />
+                <StatTable table=Table::LabelValues rows=s.label_value_count_by_label_name dataset=id.clone()
+                    query=move |n: &str| queries::distinct_values(&s1, n) />
+                <StatTable table=Table::Memory rows=s.memory_in_bytes_by_label_name dataset=id.clone()
+                    query=move |n: &str| queries::per_value(&s2, n) />
+                <StatTable table=Table::Pairs rows=s.series_count_by_label_value_pair dataset=id
+                    query=move |n: &str| match n.split_once('=') { Some((l, v)) if s3.is_empty() => queries::pair(l, v), _ => queries::total(&s3) } />
+            </div>
+        }
+        .into_any()
+    };
+    let group_view = move || {
+        grouping.get().map(|g| match g {
+            Err(e) => view! { <p class="error-box" data-testid="grouping-error">{e}</p> }.into_any(),
+            Ok(g) => {
+                let query = queries::grouping(&selector.get_untracked(), &g.by);
+                view! { <GroupingTable grouping=g href=link(query.clone()) query=query /> }.into_any()
+            }
+        })
+    };
+    let seed = move || {
+        let sel = selector.get();
+        [
+            ("Total time series", queries::total(&sel)),
+            ("Top 10 metrics by cardinality", queries::per_metric(&sel, 10)),
+            ("Cardinality by job", queries::per_job(&sel)),
+        ]
+        .into_iter()
+        .map(|(what, q)| view! { <li><span>{what}</span>" "<a class="mono" href=link(q.clone())>{q.clone()}</a></li> })
+        .collect_view()
+    };
+    view! {
+        <div class="rules-lab cardinality-page" data-testid="cardinality-page">
+            <section class="card lab-section">
+                <div class="card-title-row">
+                    <h1 class="card-title">"Cardinality explorer"</h1>
+                    <span class="badge seed-ref">"Task 5.2"</span>
+                    <DatasetPicker />
+                </div>
+                {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                <p class="lab-intro">
+                    "What Prometheus's TSDB status page (" <code>"/api/v1/status/tsdb"</code>
+                    ") reports for the dataset: which metrics have the most series, which labels the most values. "
+                    "Narrow it with a selector, see what a grouping would keep, and open any figure's query in the playground."
+                </p>
+                <div class="relabel-inputs">
+                    <label class="field grow">
+                        <span class="muted small">"Selector (empty: every series)"</span>
+                        <input type="text" class="text-input mono" data-testid="cardinality-selector" placeholder="{job=\"model-serving\"} or model_*"
+                            prop:value=move || selector.get() on:change=move |ev| selector.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field">
+                        <span class="muted small">"count by (\u{2026})"</span>
+                        <input type="text" class="text-input mono" data-testid="cardinality-by" placeholder="model, version"
+                            prop:value=move || by.get() on:change=move |ev| by.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field">
+                        <span class="muted small">"Rows"</span>
+                        <select class="text-input" data-testid="cardinality-limit" on:change=move |ev| limit.set(event_target_value(&ev).parse().unwrap_or(10))>
+                            <option value="10" selected=true>"10"</option>
+                            <option value="20">"20"</option>
+                            <option value="50">"50"</option>
+                        </select>
+                    </label>
+                </div>
+                {head}
+                {group_view}
+            </section>
+            {tables}
+            <section class="card lab-section">
+                <h2 class="card-title">"The seed's check_cardinality.sh, as queries"</h2>
+                <ul class="seed-queries">{seed}</ul>
+            </section>
+        </div>
+    }
+}
