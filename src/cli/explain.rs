@@ -13,7 +13,8 @@ use super::{data, time, Args, CliError, Command};
 pub const COMMAND: Command = Command {
     name: "explain",
     summary: "explain a query node by node: what each part does and returns on the dataset",
-    usage: "Usage: promplay explain [--dataset ID] [--time T] [--format text|json] [--runs N] EXPR\n\n\
+    usage: "Usage: promplay explain [--dataset ID] [--time T] [--format text|json] [--runs N] EXPR\n\
+        \x20      promplay explain --bench [--dataset ID] [--runs N]\n\n\
         Prints every node of EXPR with its kind, what it does, and what evaluating it at T gives:\n\
         series, labels with their value counts, an example, samples read and time; how binary\n\
         operators matched their series (and the fix when nothing matched), the groups of\n\
@@ -21,7 +22,9 @@ pub const COMMAND: Command = Command {
         \x20 --dataset ID   a built-in dataset (default: ml-platform)\n\
         \x20 --time T       Unix seconds or RFC 3339 (default: the last sample's time)\n\
         \x20 --format F     text (default) or json\n\
-        \x20 --runs N       instead: evaluate and explain N times each and print the median times\n\n\
+        \x20 --runs N       instead: evaluate and explain N times each and print the median times\n\
+        \x20 --bench        the same for every query of the seed exercise (`promplay bench`'s list),\n\
+        \x20                heaviest last, with the ratio of explaining to evaluating (default 20 runs)\n\n\
         Exit codes: 0 ok, 1 the query does not parse or fails, 2 usage error.\n",
     run,
 };
@@ -33,14 +36,17 @@ fn clock() -> f64 {
 }
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
-    let args = Args::parse(argv, &["dataset", "time", "format", "runs"], &[])?;
-    let query = args.one_positional("EXPR")?;
+    let args = Args::parse(argv, &["dataset", "time", "format", "runs"], &["bench"])?;
     let storage = data::load_dataset(args.get("dataset").unwrap_or(DEFAULT_DATASET))?;
     let time = match args.get("time") {
         Some(t) => time::parse_time(t).map_err(CliError::Usage)?,
         None => storage.time_bounds().map_or(0, |(_, end)| end),
     };
     let opts = ExplainOptions { time, engine: EngineOptions::default(), clock: Some(clock) };
+    if args.has("bench") {
+        return bench_seed(out, &storage, time, &opts, args.runs(20)?);
+    }
+    let query = args.one_positional("EXPR")?;
     if args.get("runs").is_some() {
         return bench(out, &storage, query, time, &opts, args.runs(1)?);
     }
@@ -73,6 +79,36 @@ fn bench(
         "evaluate: {eval_ms:.3} ms  explain: {explain_ms:.3} ms  ratio: {:.2}  (medians of {runs} runs)",
         explain_ms / eval_ms.max(1e-9)
     )?;
+    Ok(0)
+}
+
+/// Explaining against evaluating for every seed query, sorted by evaluation time so that the
+/// heaviest query comes last; the ratio of the heaviest is the number to watch (under 2).
+fn bench_seed(
+    out: &mut dyn Write,
+    storage: &Storage,
+    time: Millis,
+    opts: &ExplainOptions,
+    runs: usize,
+) -> Result<i32, CliError> {
+    let mut rows: Vec<(&str, f64, f64)> = super::bench::QUERIES
+        .iter()
+        .map(|q| {
+            let (eval_ms, explain_ms) = measure(storage, q, time, opts, runs);
+            (*q, eval_ms, explain_ms)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+    writeln!(
+        out,
+        "{:>10} {:>10} {:>6}  query (medians of {runs} runs, heaviest last)",
+        "eval ms", "explain ms", "ratio"
+    )?;
+    for (q, eval_ms, explain_ms) in &rows {
+        let flat = q.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown: String = flat.chars().take(90).collect();
+        writeln!(out, "{eval_ms:>10.3} {explain_ms:>10.3} {:>6.2}  {shown}", explain_ms / eval_ms.max(1e-9))?;
+    }
     Ok(0)
 }
 

@@ -6,6 +6,7 @@
 //! one exported function, and native tests drive it through the same bytes.
 
 mod alertmanager;
+mod assist;
 mod cardinality;
 mod data;
 mod exercises;
@@ -67,6 +68,7 @@ impl Host {
             Ok(Request::Relabel(r)) => relabel::handle(self, r),
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
+            Ok(Request::Assist(r)) => assist::handle(self, r),
         }
     }
 

@@ -25,6 +25,7 @@ macro_rules! call {
 }
 
 pub mod alertmanager;
+pub mod assist;
 pub mod cardinality;
 pub mod data;
 pub mod exercises;
@@ -39,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 3;
+pub const WIRE_VERSION: u32 = 4;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,6 +56,7 @@ pub enum Request {
     Relabel(relabel::RelabelRequest),
     Cardinality(cardinality::CardinalityRequest),
     Alertmanager(alertmanager::AlertmanagerRequest),
+    Assist(assist::AssistRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use matching::{MatchInfo, Unmatched};
 pub use summary::{Groups, LabelCount, Summary};
-pub use text::render_text;
+pub use text::{millis, render_text, result_lines};
 
 use super::format::{bare, string};
 use super::spans::{self, Spanned};
