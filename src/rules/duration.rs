@@ -65,7 +65,7 @@ pub fn format(ms: Millis) -> String {
         let size = size as u64;
         // Years and weeks only when they divide the duration exactly: 90d reads better
         // than 12w6d (as Prometheus prints it).
-        if matches!(unit, "y" | "w") && rest % size != 0 {
+        if matches!(unit, "y" | "w") && !rest.is_multiple_of(size) {
             continue;
         }
         if rest >= size {

@@ -34,7 +34,7 @@ pub fn marks(linted: &str, current: &str, findings: &[Finding]) -> Vec<Mark> {
         return Vec::new();
     }
     let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| b.severity.cmp(&a.severity));
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
     sorted
         .into_iter()
         .map(|f| Mark { start: f.start, end: f.end, class: severity_class(f.severity) })
