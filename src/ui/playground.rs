@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::assist::units::Unit;
 use crate::content::explain_empty::WhyEmpty;
-use crate::content::time::{format_instant, parse_instant};
+use crate::content::time::format_instant;
 use crate::engine::{QueryError, QueryOutput};
 use crate::link::query::{QueryReply, QueryTime, QueryUnit, RunQuery};
 

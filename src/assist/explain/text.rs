@@ -53,7 +53,7 @@ pub fn result_lines(n: &ExplainNode) -> Vec<String> {
                 }
                 if let Some(ex) = &r.example {
                     let value = r.example_value.as_ref().map(|v| format!(" = {v}")).unwrap_or_default();
-                    parts.push(format!("e.g. {ex}{value}"));
+                    parts.push(format!("e.g. {}{value}", cut(ex, EXAMPLE_CHARS)));
                 }
             }
         }
@@ -93,6 +93,18 @@ pub fn result_lines(n: &ExplainNode) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Longest example series shown: enough to see its labels' shape, short enough for a line.
+const EXAMPLE_CHARS: usize = 120;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() > max {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

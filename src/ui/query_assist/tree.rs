@@ -4,6 +4,7 @@
 //! is and goes back to the whole query.
 
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::custom::custom_attribute;
 
 use crate::assist::explain::{millis, result_lines, ExplainNode, Explanation};
 use crate::content::time::format_instant;
@@ -57,11 +58,14 @@ fn row(n: ExplainNode, state: AssistState, on_select: Callback<Option<String>>) 
         state.selected.set(Some(id));
         on_select.run((id != 0).then(|| text.clone()));
     };
-    let lines = result_lines(&n).into_iter().map(|l| view! { <li class="explain-result">{l}</li> }).collect_view();
+    let lines =
+        result_lines(&n).into_iter().map(|l| view! { <li class="explain-result">{with_code(&l)}</li> }).collect_view();
     let notes = n.notes.iter().map(|note| view! { <li class="explain-note">{with_code(note)}</li> }).collect_view();
     let empty = n.result.as_ref().is_some_and(|r| r.series == 0 && r.kind.ends_with("vector"));
+    // The tree is a flat list: each item says its level (the view macro has no aria-level).
+    let level = custom_attribute("aria-level", (n.depth + 1).to_string());
     view! {
-        <li role="treeitem" aria-level=(n.depth + 1).to_string() aria-selected=move || selected().to_string()
+        <li role="treeitem" aria-selected=move || selected().to_string()
             class="explain-item" style=format!("--depth: {}", n.depth) data-testid="explain-node">
             <button type="button" class="explain-node" class:active=selected class:empty=empty on:click=select>
                 <span class="explain-kind">{n.kind.clone()}</span>
@@ -71,6 +75,7 @@ fn row(n: ExplainNode, state: AssistState, on_select: Callback<Option<String>>) 
             <ul class="explain-details">{lines}{notes}</ul>
         </li>
     }
+    .add_any_attr(level)
 }
 
 /// Text with its backticked names as code.
