@@ -142,6 +142,23 @@ describe('query assistance', () => {
     assert.deepEqual(env.browser.errors, []);
   });
 
+  test('an exercise page lints after Run, and a fix does not grade', async () => {
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}exercise/todo-1-3-sum-by`);
+    await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+    const editor = page.locator('[data-testid="query-input"]');
+    await editor.fill('sum by (model) (model_predictions_total)');
+    await page.locator('[data-testid="run"]').click();
+    await page.locator('[data-testid="lint-finding"]').first().waitFor({ timeout: BOOT_TIMEOUT });
+    assert.deepEqual(await findings(page), [['promql/counter', 'warning']]);
+    assert.equal(await page.locator('[data-testid="explain-toggle"]').count(), 0);
+    await page.locator('[data-testid="lint-fix"]').click();
+    assert.equal(await editor.inputValue(), 'sum by (model) (rate(model_predictions_total[5m]))');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="lint-finding"]'));
+    assert.equal(await page.locator('[data-testid="feedback-headline"]').count(), 0, 'nothing was graded');
+    await screenshot(page, 'exercise-lint-fixed');
+  });
+
   test('the panels fit a phone', async () => {
     const phone = await launch(NARROW);
     try {

@@ -225,19 +225,11 @@ pub fn matching(b: &BinaryExpr) -> String {
     let card = match m.map(|m| &m.card) {
         Some(VectorMatchCardinality::ManyToOne(inc)) => format!(
             ", many-to-one: several left series may match one right series (group_left){}",
-            if inc.labels.is_empty() {
-                String::new()
-            } else {
-                format!(", which lends them {}", backticked(&inc.labels))
-            }
+            lends(&inc.labels)
         ),
         Some(VectorMatchCardinality::OneToMany(inc)) => format!(
             ", one-to-many: several right series may match one left series (group_right){}",
-            if inc.labels.is_empty() {
-                String::new()
-            } else {
-                format!(", which lends them {}", backticked(&inc.labels))
-            }
+            lends(&inc.labels)
         ),
         _ if b.op.is_set_operator() => String::new(),
         _ => ", one-to-one".to_string(),
@@ -385,5 +377,14 @@ fn call(c: &Call) -> String {
         }
         "double_exponential_smoothing" => format!("Smooths each series over {w} (double exponential smoothing, factors {} and {}).", arg(a, 1), arg(a, 2)),
         other => format!("Calls `{other}()`."),
+    }
+}
+
+/// The labels a group modifier copies from the "one" side: `, which lends them `a`, `b``.
+fn lends(labels: &[String]) -> String {
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!(", which lends them {}", backticked(labels))
     }
 }

@@ -18,6 +18,9 @@ pub fn AssistBar(
     state: AssistState,
     /// Runs the query again (after a fix).
     on_execute: Callback<()>,
+    /// Leave out the Explain toggle (pages without the explain panel).
+    #[prop(optional)]
+    without_explain: bool,
 ) -> impl IntoView {
     let toggle = move |_| {
         let open = !state.open.get_untracked();
@@ -37,10 +40,12 @@ pub fn AssistBar(
             <button type="button" class="button secondary small" data-testid="format-button"
                 title="Lay the query out as Prometheus prints it"
                 on:click=move |_| state.format()>"Format"</button>
-            <button type="button" class="button secondary small" data-testid="explain-toggle"
-                aria-expanded=move || state.open.get().to_string() aria-controls=EXPLAIN_PANEL_ID
-                class:active=move || state.open.get()
-                on:click=toggle>"Explain"</button>
+            {(!without_explain).then(|| view! {
+                <button type="button" class="button secondary small" data-testid="explain-toggle"
+                    aria-expanded=move || state.open.get().to_string() aria-controls=EXPLAIN_PANEL_ID
+                    class:active=move || state.open.get()
+                    on:click=toggle>"Explain"</button>
+            })}
             {move || state.status.get().map(|s| view! {
                 <span class="assist-status" role="status" data-testid="format-status">{s}</span>
             })}
