@@ -6,11 +6,25 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 
 import { NARROW, BOOT_TIMEOUT, launch, readTable, runQuery, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
 
 // The playground at the size the pages are reviewed at (and a phone, below).
 const env = siteAndBrowser({}, { width: 1280, height: 900 });
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The serious and critical axe-core violations of the page as it is. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 const MISMATCH =
   'sum by (model, version) (rate(model_predictions_total[5m])) / sum by (model) (rate(container_cpu_usage_seconds_total[5m]))';
@@ -127,6 +141,7 @@ describe('query assistance', () => {
     assert.match(left, /7 groups from 21 input series \(1 to 5 each\)/);
     assert.match(await panel.textContent(), /At 2026-01-07T00:00:00Z · 420 samples read/);
     await screenshot(page, 'explain-tree');
+    assert.deepEqual(await axeViolations(page), [], 'the open panel and the findings pass axe-core');
 
     // A part's own result, then back to the whole query.
     await panel.locator('.explain-node').nth(2).click();
