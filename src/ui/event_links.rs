@@ -1,7 +1,7 @@
 //! Links from a dataset's documented events to the playground: the time window that frames
 //! the event, and a query that shows it (the error ratio of an error incident, the traffic of
-//! a drop, the memory of a leak, the counters of a restart) when the dataset has the metrics
-//! the query needs.
+//! a drop, the memory of a leak, the counters of a restart, `up` of a target that cannot be
+//! scraped) when the dataset has the metrics the query needs.
 
 use crate::content::{Event, EventKind, Metric};
 use crate::engine::Millis;
@@ -35,6 +35,7 @@ pub fn event_query(e: &Event, metrics: &[Metric]) -> Option<String> {
         }
         EventKind::MemoryLeak if has("model_memory_usage_bytes") => format!("model_memory_usage_bytes{sel}"),
         EventKind::Restart if has("model_predictions_total") => format!("model_predictions_total{sel}"),
+        EventKind::Unreachable if has("up") => format!("up{sel}"),
         EventKind::Latency if has("model_prediction_duration_seconds") => format!(
             "histogram_quantile(0.95, sum by (le, model) (rate(model_prediction_duration_seconds_bucket{sel}[5m])))"
         ),

@@ -4,7 +4,9 @@
 //! hash), plus the Go runtime / process / promhttp metrics client libraries export by
 //! default. Dropping those labels or metrics visibly cuts the series count. A replaced pod is
 //! a new scrape target (a new `instance`): the old one's series, `up` included, get
-//! staleness markers at the time of its next scrape, as Prometheus writes them.
+//! staleness markers at the time of its next scrape, as Prometheus writes them. Replacements
+//! overlap like a Deployment's rolling update: the old pod goes only once its successor has
+//! run for [`ROLLOUT_OVERLAP`], so the number of live series changes from instant to instant.
 
 use serde::Deserialize;
 
@@ -16,6 +18,10 @@ use crate::content::dataset::{check_size, MetricType};
 use crate::content::time::parse_duration;
 use crate::engine::storage::SeriesId;
 use crate::engine::{Labels, Millis, Storage, METRIC_NAME};
+
+/// How long a replaced pod keeps running next to its successor (a rolling update's surge:
+/// the old pod is terminated once the new one is ready).
+pub const ROLLOUT_OVERLAP: Millis = 90_000;
 
 /// Parameters of the generator.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -218,8 +224,10 @@ impl CardinalitySpec {
                 let mut generation = 0;
                 let mut born = ctx.start - offset;
                 while born <= ctx.end {
-                    let (first, last) =
-                        (step_at_or_after(born), step_at_or_after(born + lifetime).min(steps));
+                    let (first, last) = (
+                        step_at_or_after(born),
+                        step_at_or_after(born + lifetime + ROLLOUT_OVERLAP).min(steps),
+                    );
                     if first < last {
                         out.push(Life { model: mi, replica: r, generation, born, first, last });
                     }
