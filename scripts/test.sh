@@ -37,13 +37,15 @@ step_clippy_wasm() {
 }
 
 # Differential test against a real Prometheus (Debian's 2.42, with promtool): installs it when
-# missing, then compares promplay with it on the same data (see docs/differential.md). Runs
+# missing, then compares promplay with it on the same data (see docs/differential.md) and
+# promplay fmt with its /api/v1/format_query (docs/format.md). Runs
 # before `unit` because `cargo test` includes this test and needs prometheus on PATH.
 step_differential() {
     if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test differential -- --nocapture
+    cargo test --test format_differential -- --nocapture
     # Relabeling: generated configs through `promtool check service-discovery` (tests/relabel_differential.rs).
     cargo test --test relabel_differential -- --nocapture
 }

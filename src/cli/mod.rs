@@ -14,8 +14,11 @@ mod bench_load;
 mod cardinality;
 mod check;
 mod data;
+mod explain;
 mod export;
+mod fmt;
 mod json;
+mod lint;
 mod query;
 mod query_range;
 mod relabel;
@@ -38,6 +41,9 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    fmt::COMMAND,
+    lint::COMMAND,
+    explain::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,

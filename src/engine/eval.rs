@@ -75,6 +75,8 @@ pub struct Evaluator<'a> {
     pub current_samples: usize,
     /// Selector nodes that read native histograms as statistics only (`histogram_stats.rs`).
     pub stats_only: HashSet<usize>,
+    /// Records every node's value and cost when set (the explain tree, `trace.rs`).
+    pub trace: Option<Box<super::trace::Trace>>,
     touched: HashSet<SeriesId>,
 }
 
@@ -105,6 +107,7 @@ impl<'a> Evaluator<'a> {
             window_fast_path: true,
             current_samples: 0,
             stats_only: HashSet::new(),
+            trace: None,
             touched: HashSet::new(),
         }
     }
@@ -119,7 +122,11 @@ impl<'a> Evaluator<'a> {
     /// node runs, its children's results are held; afterwards only its own result is.
     pub fn eval(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
         let before = self.current_samples;
+        let traced = self.trace.as_ref().map(|tr| tr.start(self.stats.samples_touched));
         let value = self.eval_node(expr, t)?;
+        if let (Some(tr), Some(started)) = (self.trace.as_mut(), traced) {
+            tr.record(expr, &value, started, self.stats.samples_touched);
+        }
         // Without histograms in storage every sample weighs one: no need to look.
         let held = match &value {
             Value::Vector(v) if !self.storage.has_histograms() => v.len(),

@@ -21,6 +21,7 @@ pub mod range;
 pub mod selector;
 pub mod storage;
 pub mod subquery;
+pub mod trace;
 pub mod value;
 
 pub use error::{Annotations, ParseError, QueryError};

@@ -7,6 +7,7 @@
 
 mod alertmanager;
 mod alerts;
+mod assist;
 mod cardinality;
 mod data;
 mod exercises;
@@ -70,6 +71,7 @@ impl Host {
             Ok(Request::Relabel(r)) => relabel::handle(self, r),
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
+            Ok(Request::Assist(r)) => assist::handle(self, r),
         }
     }
 

@@ -26,6 +26,7 @@ macro_rules! call {
 
 pub mod alertmanager;
 pub mod alerts;
+pub mod assist;
 pub mod cardinality;
 pub mod data;
 pub mod exercises;
@@ -57,6 +58,7 @@ pub enum Request {
     Relabel(relabel::RelabelRequest),
     Cardinality(cardinality::CardinalityRequest),
     Alertmanager(alertmanager::AlertmanagerRequest),
+    Assist(assist::AssistRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -31,6 +31,7 @@ pub mod highlight;
 pub mod notes;
 pub mod packs;
 pub mod paths;
+pub mod query_assist;
 pub mod relabel;
 pub mod request;
 pub mod rules_lab;

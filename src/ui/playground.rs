@@ -18,6 +18,7 @@ use super::data::{use_data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::paths::{encode_component, PLAYGROUND};
+use super::query_assist::{AssistBar, AssistState, ExplainPanel, PartBanner};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
 use super::time_controls::TimeControls;
@@ -75,6 +76,7 @@ pub fn Playground() -> impl IntoView {
     let running = RwSignal::new(false);
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let dataset_settled = follow_link_dataset(url.get("dataset"), notice);
+    let assist = AssistState::new(query);
 
     let execute = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else {
@@ -87,7 +89,10 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             outcome.set(Some(match inp.params(m) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params))),
+                Ok(params) => {
+                    assist.refresh(&d.meta.id, params.time());
+                    Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params)))
+                }
             }));
             running.set(false);
             remember_in_url(&d.meta.id, &q, m, &inp);
@@ -137,6 +142,19 @@ pub fn Playground() -> impl IntoView {
         execute.run(());
     });
 
+    // A node of the explain tree clicked: the results show that part of the query (the
+    // editor keeps the whole query).
+    let show_part = Callback::new(move |part: Option<String>| {
+        let DataState::Ready(d) = data.get_untracked() else {
+            return;
+        };
+        let (m, inp) = (mode.get_untracked(), inputs.get_untracked());
+        if let Ok(params) = inp.params(m) {
+            let q = part.unwrap_or_else(|| query.get_untracked());
+            outcome.set(Some(Outcome::Ran(Arc::new(run(&d.meta.id, q, m, params)))));
+        }
+    });
+
     view! {
         <div class="playground">
             <section class="card query-card">
@@ -153,9 +171,12 @@ pub fn Playground() -> impl IntoView {
                     DataState::Failed(e) => Some(view! { <p class="error-box" role="alert" data-testid="data-error">{e}</p> }),
                     _ => None,
                 }}
-                <QueryEditor value=query error_span=error_span on_execute=execute />
+                <QueryEditor value=query error_span=error_span on_execute=execute marks=assist.marks() />
+                <AssistBar state=assist on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() dataset=dataset />
             </section>
+            <ExplainPanel state=assist on_select=show_part />
+            <PartBanner state=assist on_select=show_part />
             <Results outcome=outcome.into() running=running.into() on_jump=jump />
         </div>
     }
