@@ -14,7 +14,7 @@ cd "$ROOT"
 # shellcheck source=scripts/setup.sh
 source "$ROOT/scripts/setup.sh"
 
-STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill alertmanager_differential unit fuzz site e2e)
+STEPS=(setup fmt clippy clippy_wasm differential promtool_backfill alertmanager_differential alerting_differential unit fuzz site e2e)
 
 # Installs the build and browser-test tools (skips what is already there).
 step_setup() {
@@ -39,13 +39,15 @@ step_clippy_wasm() {
 }
 
 # Differential test against a real Prometheus (Debian's 2.42, with promtool): installs it when
-# missing, then compares promplay with it on the same data (see docs/differential.md). Runs
+# missing, then compares promplay with it on the same data (see docs/differential.md) and
+# promplay fmt with its /api/v1/format_query (docs/format.md). Runs
 # before `unit` because `cargo test` includes this test and needs prometheus on PATH.
 step_differential() {
     if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
         apt-get update && apt-get install -y prometheus
     fi
     cargo test --test differential -- --nocapture
+    cargo test --test format_differential -- --nocapture
     # Relabeling: generated configs through `promtool check service-discovery` (tests/relabel_differential.rs).
     cargo test --test relabel_differential -- --nocapture
 }
@@ -73,6 +75,17 @@ step_alertmanager_differential() {
     cargo test --test alertmanager_differential -- --nocapture
 }
 
+# Alerting rules against the real promtool (Debian's 2.42): promplay's alert timelines over
+# the default dataset, written as a promtool unit-test file, must pass `promtool test rules`
+# (see docs/alerting-lab.md). Installs promtool when missing; runs before `unit` for the
+# same reason as the steps above.
+step_alerting_differential() {
+    if ! command -v promtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus
+    fi
+    cargo test --test alerting_differential -- --nocapture
+}
+
 # Every other native test: unit tests, the promqltest corpus, CLI golden tests, doc tests.
 # The tests against the real Prometheus/promtool and Alertmanager ran in their own steps above.
 step_unit() {
@@ -81,7 +94,8 @@ step_unit() {
         apt-get update && apt-get install -y prometheus-alertmanager
     fi
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
-        --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_
+        --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_ \
+        --skip promtool_passes_our_alert_expectations
 }
 
 # A short fuzzing pass (about 90 s) over every reader of untrusted text with the debug

@@ -16,6 +16,7 @@ pub mod config_route;
 pub mod flush;
 pub mod go_labels;
 pub mod inhibit;
+pub mod input;
 pub mod matcher;
 pub mod nflog;
 pub mod outcome;

@@ -22,12 +22,11 @@ use crate::content::error::{ContentError, Problem};
 use crate::content::yaml::{self, Seg};
 use crate::engine::{Labels, Millis};
 use crate::rules::duration;
+use crate::rules::notifier::Resend;
 
-/// Prometheus's defaults: `evaluation_interval` and `--rules.alert.resend-delay`.
+/// Prometheus's default `evaluation_interval` (the resend delay's is the notifier's).
 pub const DEFAULT_EVALUATION_INTERVAL: Millis = 60_000;
-pub const DEFAULT_RESEND_DELAY: Millis = 60_000;
-/// How long Prometheus keeps re-sending a resolved alert (`resolvedRetention`).
-pub const RESOLVED_RETENTION: Millis = 15 * 60_000;
+pub use crate::rules::notifier::DEFAULT_RESEND_DELAY;
 /// Limits that keep a simulation of a hand-written timeline small: the shortest evaluation
 /// interval, the latest offset (a year) and the most alerts.
 pub const MIN_EVALUATION_INTERVAL: Millis = 1000;
@@ -150,13 +149,13 @@ pub fn parse(file: &str, text: &str) -> Result<Timeline, ContentError> {
 /// What Prometheus POSTs for these firings over `[start, end]` (firings are offsets from
 /// `start`): evaluations every `evaluation_interval` from `start`; an alert fires at the first
 /// evaluation at or after its start (`startsAt` = that time) and resolves at the first one at
-/// or after its end. It is sent when it fires or resolves and re-sent once more than
-/// `resend_delay` has passed since the last send; a firing alert carries `endsAt` = now + 4 ×
-/// max(resend delay, evaluation interval), a resolved one its resolution time and is re-sent
-/// for 15 minutes (Prometheus's `rules/alerting.go` and `manager.go`).
+/// or after its end. When it is sent and with which `endsAt` is the notifier's rule
+/// ([`Resend`], Prometheus's `rules/alerting.go` and `manager.go`): sent when it fires or
+/// resolves, re-sent once more than `resend_delay` has passed since the last send, a resolved
+/// one kept and re-sent for 15 minutes.
 pub fn sends(timeline: &Timeline, start: Millis, end: Millis) -> Vec<Post> {
     let eval = timeline.evaluation_interval.max(1);
-    let valid_for = 4 * timeline.resend_delay.max(eval);
+    let policy = Resend::new(timeline.resend_delay, eval);
     // (fired at, resolved at) of each firing, on the evaluation grid.
     let on_grid = |offset: Millis| start + (offset + eval - 1).div_euclid(eval) * eval;
     let spans: Vec<(Millis, Option<Millis>)> =
@@ -167,21 +166,17 @@ pub fn sends(timeline: &Timeline, start: Millis, end: Millis) -> Vec<Post> {
     while t <= end {
         let mut alerts = Vec::new();
         for (i, (f, &(fired, resolved))) in timeline.firings.iter().zip(&spans).enumerate() {
-            let active = fired <= t && resolved.is_none_or(|r| t < r);
-            let retained = resolved.is_some_and(|r| r <= t && t - r <= RESOLVED_RETENTION);
-            let due = match last_sent[i] {
-                None => true,
-                Some(sent) => {
-                    resolved.is_some_and(|r| r > sent && r <= t) || sent + timeline.resend_delay < t
-                }
-            };
-            if (active || retained) && due {
-                last_sent[i] = Some(t);
+            let resolved_by_now = resolved.filter(|&r| r <= t);
+            let tracked = fired <= t && resolved_by_now.is_none_or(|r| Resend::kept(r, t));
+            if !tracked {
+                continue;
+            }
+            if let Some(ends_at) = policy.send(&mut last_sent[i], t, resolved_by_now) {
                 alerts.push(PostedAlert {
                     labels: f.labels.clone(),
                     annotations: f.annotations.clone(),
                     starts_at: Some(fired),
-                    ends_at: Some(if active { t + valid_for } else { resolved.unwrap_or(t) }),
+                    ends_at: Some(ends_at),
                     generator_url: String::new(),
                 });
             }

@@ -5,8 +5,13 @@
 
 pub mod catalog;
 pub mod complete;
+pub mod explain;
+pub mod format;
 pub mod lexer;
+pub mod library;
+pub mod lint;
 pub mod popup;
+pub mod spans;
 pub mod units;
 
 pub use catalog::Catalog;

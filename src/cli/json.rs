@@ -156,7 +156,8 @@ fn write_histogram_point(s: &mut String, t: Millis, h: &FloatHistogram) {
     s.push_str("}]");
 }
 
-fn write_labels(s: &mut String, labels: &Labels) {
+/// A label set as a JSON object (names in order).
+pub fn write_labels(s: &mut String, labels: &Labels) {
     s.push('{');
     for (i, (n, v)) in labels.iter().enumerate() {
         if i > 0 {
@@ -192,7 +193,7 @@ fn write_timestamp(s: &mut String, t: Millis) {
 }
 
 /// A JSON string as Go's encoder writes it (HTML characters and line separators escaped).
-fn write_str(s: &mut String, text: &str) {
+pub fn write_str(s: &mut String, text: &str) {
     s.push('"');
     for c in text.chars() {
         match c {

@@ -14,15 +14,20 @@ mod bench_load;
 mod cardinality;
 mod check;
 mod data;
+mod explain;
 mod export;
+mod fmt;
 mod fuzz;
 mod json;
+mod lint;
 mod query;
 mod query_range;
 mod relabel;
 mod relabel_dataset;
 mod rules;
+mod rules_alerts;
 mod test;
+mod test_rules;
 mod time;
 
 pub use args::Args;
@@ -37,6 +42,9 @@ const COMMANDS: &[Command] = &[
     bench_load::COMMAND,
     bench::COMMAND,
     rules::COMMAND,
+    fmt::COMMAND,
+    lint::COMMAND,
+    explain::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,
@@ -105,7 +113,12 @@ pub fn main_with(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i
     };
     let rest = &args[1..];
     if rest.iter().take_while(|a| *a != "--").any(|a| a == "--help" || a == "-h") {
-        let _ = write!(out, "{}", cmd.usage);
+        let usage = if cmd.name == "test" && rest.first().is_some_and(|a| a == "rules") {
+            test_rules::USAGE
+        } else {
+            cmd.usage
+        };
+        let _ = write!(out, "{usage}");
         return 0;
     }
     match (cmd.run)(rest, out) {

@@ -23,7 +23,8 @@ pub const COMMAND: Command = Command {
     summary: "check, evaluate and benchmark Prometheus rule files",
     usage: "Usage: promplay rules check FILE... [--lint-fatal] [--lint=none] [--promtool-2] [--no-configmap]\n\
         \x20      promplay rules eval FILE (--dataset ID | --data FILE) [--start T] [--end T] [--output FILE] [--summary FILE]\n\
-        \x20      promplay rules bench FILE (--dataset ID | --data FILE) [--runs N] [--range D] [--step D]\n\n\
+        \x20      promplay rules bench FILE (--dataset ID | --data FILE) [--runs N] [--range D] [--step D]\n\
+        \x20      promplay rules alerts FILE... (--dataset ID | --data FILE) [--at T]\n\n\
         FILE is a Prometheus rule file, or a Kubernetes ConfigMap holding rule files under `data:`.\n\n\
         check   validates like `promtool check rules`: the same verdicts and exit codes (0 valid,\n\
         \x20       1 invalid, 3 duplicate rules with --lint-fatal), every message with file:line:col.\n\
@@ -36,20 +37,26 @@ pub const COMMAND: Command = Command {
         bench   evaluates the rules, then times each raw query against the recorded series that\n\
         \x20       replaces it (instant query at the end of the data, and a dashboard range query\n\
         \x20       over the last --range, default 6h, step --step, default 1m), median of --runs\n\
-        \x20       (default 7) batches, and prints the table with the storage cost of every rule.\n\n\
+        \x20       (default 7) batches, and prints the table with the storage cost of every rule.\n\
+        alerts  evaluates the rule files (recording and alerting rules, each group at its interval)\n\
+        \x20       from the data's first sample like a Prometheus server started then. With --at T it\n\
+        \x20       prints the alerts pending or firing at T as the body of /api/v1/alerts; without,\n\
+        \x20       every alerting rule's firings (start, end, duration, peak value, labels) and why a\n\
+        \x20       rule never fired.\n\n\
         Exit codes: 0 ok, 1 invalid rules or unreadable input, 2 usage error, 3 lint (check).\n",
     run,
 };
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let Some((sub, rest)) = argv.split_first() else {
-        return Err(CliError::usage("missing subcommand (check, eval or bench)"));
+        return Err(CliError::usage("missing subcommand (check, eval, bench or alerts)"));
     };
     match sub.as_str() {
         "check" => run_check(rest, out),
         "eval" => run_eval(rest, out),
         "bench" => run_bench(rest, out),
-        other => Err(CliError::usage(format!("unknown subcommand {other:?} (check, eval or bench)"))),
+        "alerts" => super::rules_alerts::run(rest, out, load_rules),
+        other => Err(CliError::usage(format!("unknown subcommand {other:?} (check, eval, bench or alerts)"))),
     }
 }
 

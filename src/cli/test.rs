@@ -1,4 +1,5 @@
-//! `promplay test`: runs promqltest files and reports failures and counts.
+//! `promplay test`: runs promqltest files and reports failures and counts; `promplay test
+//! rules` runs promtool's rule unit tests (`test_rules.rs`).
 
 use std::io::Write;
 use std::path::Path;
@@ -9,8 +10,9 @@ use super::{Args, CliError, Command};
 
 pub const COMMAND: Command = Command {
     name: "test",
-    summary: "run promqltest files (Prometheus's engine test format)",
-    usage: "Usage: promplay test [--show-skips] FILE...\n\n\
+    summary: "run promqltest files, or promtool rule unit tests (`test rules`)",
+    usage: "Usage: promplay test [--show-skips] FILE...\n\
+        \x20      promplay test rules [--prometheus-3] FILE...   (promtool's rule unit tests)\n\n\
         Prints each failed eval as `file:line: <expr>` with its differences, then per-file\n\
         counts, the skip reasons, and `N passed, N failed, N skipped`.\n\n\
         \x20 --show-skips   also list each skipped eval with its reason\n\n\
@@ -19,6 +21,9 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
+    if argv.first().is_some_and(|a| a == "rules") {
+        return super::test_rules::run(&argv[1..], out);
+    }
     let args = Args::parse(argv, &[], &["show-skips"])?;
     if args.positional.is_empty() {
         return Err(CliError::usage("missing FILE"));

@@ -15,7 +15,7 @@ use promql_parser::parser::{BinaryExpr, Expr, VectorSelector};
 use super::grade::compare::is_empty;
 use super::time::{format_duration, format_instant};
 use crate::engine::range::thousands;
-use crate::engine::{eval, EngineOptions, Labels, Millis, Storage, Value, METRIC_NAME};
+use crate::engine::{eval, EngineOptions, Labels, Millis, Sample, Storage, Value, METRIC_NAME};
 use crate::rules::ast::exact_name;
 
 /// Functions that need at least two samples in their window to return anything.
@@ -342,6 +342,116 @@ impl Explainer<'_> {
     }
 }
 
+/// Two non-empty instant vectors on either side of a binary operator whose match signatures
+/// (the label sets `on()`/`ignoring()` leave) never meet, so no pair of series matches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelMismatch {
+    /// The label names (metric name left out) of the left and right series, sorted.
+    pub left: Vec<String>,
+    pub right: Vec<String>,
+    /// Names both sides have, and those only one side has.
+    pub shared: Vec<String>,
+    pub only_left: Vec<String>,
+    pub only_right: Vec<String>,
+    /// One series of each side, and how many each side has.
+    pub left_example: Labels,
+    pub right_example: Labels,
+    pub left_series: usize,
+    pub right_series: usize,
+}
+
+impl LabelMismatch {
+    /// The labels only one side has (the left's when both have some).
+    pub fn extra(&self) -> &[String] {
+        if self.only_left.is_empty() {
+            &self.only_right
+        } else {
+            &self.only_left
+        }
+    }
+
+    /// The matching that pairs the series up: `on(shared) group_left` when the left side has
+    /// the extra labels (many left series per right one), `group_right` the other way round.
+    pub fn fix_modifier(&self) -> String {
+        let group = if self.only_left.is_empty() { "group_right" } else { "group_left" };
+        format!("on({}) {group}", self.shared.join(", "))
+    }
+
+    /// The modifier that makes the operator match, when matching alone can: one side has
+    /// labels the other lacks, and the sides share some label or one has none at all (then
+    /// `on()`). Set operators match many-to-many: `on(shared)` without a group modifier.
+    pub fn fix(&self, set_operator: bool) -> Option<String> {
+        let fixable = !self.extra().is_empty()
+            && (!self.shared.is_empty() || self.left.is_empty() || self.right.is_empty());
+        fixable.then(|| {
+            if set_operator {
+                format!("on({})", self.shared.join(", "))
+            } else {
+                self.fix_modifier()
+            }
+        })
+    }
+}
+
+/// The label mismatch of binary operator `b` at `t`: both sides evaluate to non-empty
+/// instant vectors and no left series has the match signature of a right one.
+pub fn label_mismatch(
+    storage: &Storage,
+    b: &BinaryExpr,
+    t: Millis,
+    opts: &EngineOptions,
+) -> Option<LabelMismatch> {
+    let vector = |side: &Expr| match eval::eval_instant(storage, side, t, opts).map(|o| o.value) {
+        Ok(Value::Vector(v)) if !v.is_empty() => Some(v),
+        _ => None,
+    };
+    let (left, right) = (vector(&b.lhs)?, vector(&b.rhs)?);
+    mismatch_of(b, &left, &right)
+}
+
+/// The label mismatch of `b` given the values of its two sides (None when a side is empty or
+/// some pair matches).
+pub fn mismatch_of(b: &BinaryExpr, left: &[Sample], right: &[Sample]) -> Option<LabelMismatch> {
+    if left.is_empty() || right.is_empty() {
+        return None;
+    }
+    let signature = |labels: &Labels| match_signature(b, labels);
+    let ls: BTreeSet<Labels> = left.iter().map(|s| signature(&s.labels)).collect();
+    let rs: BTreeSet<Labels> = right.iter().map(|s| signature(&s.labels)).collect();
+    if !ls.is_disjoint(&rs) {
+        return None;
+    }
+    let names = |v: &[Sample]| -> BTreeSet<String> {
+        v.iter()
+            .flat_map(|s| s.labels.iter().map(|(n, _)| n.to_string()))
+            .filter(|n| n != METRIC_NAME)
+            .collect()
+    };
+    let (ln, rn) = (names(left), names(right));
+    Some(LabelMismatch {
+        shared: ln.intersection(&rn).cloned().collect(),
+        only_left: ln.difference(&rn).cloned().collect(),
+        only_right: rn.difference(&ln).cloned().collect(),
+        left: ln.into_iter().collect(),
+        right: rn.into_iter().collect(),
+        left_example: left[0].labels.clone(),
+        right_example: right[0].labels.clone(),
+        left_series: left.len(),
+        right_series: right.len(),
+    })
+}
+
+/// The labels of a series that operator `b` matches on: all but the metric name, narrowed by
+/// `on(...)` or `ignoring(...)`.
+pub fn match_signature(b: &BinaryExpr, labels: &Labels) -> Labels {
+    let l = labels.without_metric_name();
+    match b.modifier.as_ref().and_then(|m| m.matching.as_ref()) {
+        Some(m) if m.is_include() => l.keep_only(&m.labels().labels),
+        Some(m) => l.drop_names(&m.labels().labels),
+        None => l,
+    }
+}
+
 /// Ids of the stored series a selector's matchers select.
 fn matching_series(storage: &Storage, vs: &VectorSelector) -> Vec<usize> {
     let name = exact_name(vs);
@@ -362,7 +472,7 @@ fn matching_series(storage: &Storage, vs: &VectorSelector) -> Vec<usize> {
 }
 
 /// The typical spacing of a series' samples (the median gap), if it has two samples.
-fn scrape_interval(points: &[crate::engine::Point]) -> Option<Millis> {
+pub fn scrape_interval(points: &[crate::engine::Point]) -> Option<Millis> {
     let mut gaps: Vec<Millis> = points.windows(2).map(|w| w[1].t - w[0].t).filter(|g| *g > 0).collect();
     if gaps.is_empty() {
         return None;

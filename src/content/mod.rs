@@ -5,6 +5,7 @@
 //! spec or with explicit series files (OpenMetrics with timestamps, or promqltest `load`
 //! notation). The built-in packs are embedded in the binary ([`builtin`]).
 
+pub mod alert_exercise;
 pub mod am_exercise;
 pub mod builtin;
 #[cfg(not(target_arch = "wasm32"))]

@@ -79,6 +79,7 @@ pub fn eval_call(ev: &mut Evaluator, call: &Call, t: Millis) -> Result<Value, Qu
         exprs,
         t,
         range_window,
+        v2_numerics: ev.opts.v2_numerics,
         annotations: &mut ev.annotations,
         bucket_plan,
     };
@@ -250,7 +251,8 @@ fn reduce_windows(
     let ids = ev.select(vs);
     let to = selector::reference_time(t, &vs.at, &vs.offset, ev.start, ev.end);
     let from = to.saturating_sub(selector::duration_ms(&ms.range));
-    let ctx = WindowCtx { window: (from, to), t, param };
+    let after = ev.opts.window_after(to, selector::duration_ms(&ms.range));
+    let ctx = WindowCtx { window: (from, to), t, param, v2_numerics: ev.opts.v2_numerics };
     let mut hints = ev.selectors.take_hints(vs, ids.len());
     let node = ms as *const MatrixSelector as usize;
     let mut sliding = Vec::new();
@@ -266,7 +268,7 @@ fn reduce_windows(
     let mut held = 0usize;
     for (i, ((&id, hint), labels)) in ids.iter().zip(hints.iter_mut()).zip(labels).enumerate() {
         let s = ev.storage.get(id);
-        let raw = selector::window_slice_from(&s.points, from, to, hint);
+        let raw = selector::window_slice_from(&s.points, after, to, hint);
         // A sliding window keeps in step whichever route this step takes.
         let slid = match (ends, sliding.get_mut(i)) {
             (Some(_), Some((w, _))) => {
@@ -280,7 +282,7 @@ fn reduce_windows(
             None => raw.iter().any(|p| is_histogram_placeholder(p.v)),
         };
         if has_histograms {
-            let hists = ev.window_histograms(s, vs, (from, to), selector::duration_ms(&ms.range));
+            let hists = ev.window_histograms(s, vs, (after, to), selector::duration_ms(&ms.range));
             scratch.clear();
             scratch.extend(raw.iter().filter(|p| !is_stale(p.v) && !is_histogram_placeholder(p.v)));
             held += scratch.len() + hists.iter().map(|p| p.h.sample_weight()).sum::<usize>();
@@ -354,9 +356,9 @@ fn reduce_subquery(
             return Ok(None);
         }
         let distinct = grid.result_labels(&mut ev.names, keeps_name);
-        let ctx = WindowCtx { window, t, param };
+        let ctx = WindowCtx { window: window.nominal(), t, param, v2_numerics: ev.opts.v2_numerics };
         let mut out = Vec::new();
-        grid.for_each_window(window, |labels, result, points| {
+        grid.for_each_window(window.read(), |labels, result, points| {
             if counter_info {
                 non_counter_info(ev, labels, points.len());
             }

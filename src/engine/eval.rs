@@ -75,6 +75,8 @@ pub struct Evaluator<'a> {
     pub current_samples: usize,
     /// Selector nodes that read native histograms as statistics only (`histogram_stats.rs`).
     pub stats_only: HashSet<usize>,
+    /// Records every node's value and cost when set (the explain tree, `trace.rs`).
+    pub trace: Option<Box<super::trace::Trace>>,
     touched: HashSet<SeriesId>,
 }
 
@@ -105,6 +107,7 @@ impl<'a> Evaluator<'a> {
             window_fast_path: true,
             current_samples: 0,
             stats_only: HashSet::new(),
+            trace: None,
             touched: HashSet::new(),
         }
     }
@@ -120,7 +123,11 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&mut self, expr: &Expr, t: Millis) -> Result<Value, QueryError> {
         self.check_deadline()?;
         let before = self.current_samples;
+        let traced = self.trace.as_ref().map(|tr| tr.start(self.stats.samples_touched));
         let value = self.eval_node(expr, t)?;
+        if let (Some(tr), Some(started)) = (self.trace.as_mut(), traced) {
+            tr.record(expr, &value, started, self.stats.samples_touched);
+        }
         // Without histograms in storage every sample weighs one: no need to look.
         let held = match &value {
             Value::Vector(v) if !self.storage.has_histograms() => v.len(),
@@ -192,7 +199,7 @@ impl<'a> Evaluator<'a> {
     pub fn vector_selector(&mut self, vs: &VectorSelector, t: Millis, own_timestamps: bool) -> Vec<Sample> {
         let ids = self.select(vs);
         let ref_t = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
-        let lookback = self.opts.lookback_delta;
+        let lookback = self.opts.lookback_window();
         let mut hints = self.selectors.take_hints(vs, ids.len());
         let mut out = Vec::with_capacity(ids.len());
         let mut weight = 0usize;
@@ -243,13 +250,16 @@ impl<'a> Evaluator<'a> {
         let ids = self.select(vs);
         let to = selector::reference_time(t, &vs.at, &vs.offset, self.start, self.end);
         let from = to.saturating_sub(selector::duration_ms(&ms.range));
+        // The samples read start after `after`; the window reported (for extrapolation) is
+        // `(from, to]` either way.
+        let after = self.opts.window_after(to, selector::duration_ms(&ms.range));
         let mut hints = self.selectors.take_hints(vs, ids.len());
         let mut out = Vec::new();
         let mut held = 0usize;
         for (&id, hint) in ids.iter().zip(hints.iter_mut()) {
             let s = self.storage.get(id);
-            let points = selector::window_points_from(&s.points, from, to, hint);
-            let histograms = self.window_histograms(s, vs, (from, to), selector::duration_ms(&ms.range));
+            let points = selector::window_points_from(&s.points, after, to, hint);
+            let histograms = self.window_histograms(s, vs, (after, to), selector::duration_ms(&ms.range));
             let series = Series { labels: s.labels.clone(), points, histograms };
             if series.is_empty() {
                 continue;
@@ -411,6 +421,53 @@ mod tests {
         let tight = EngineOptions { max_samples: 1, ..EngineOptions::default() };
         let err = eval_instant(&st, &expr, 90_000, &tight).unwrap_err();
         assert_eq!(err, QueryError::TooManySamples("query execution".into()));
+    }
+
+    /// Prometheus 2.x windows include the sample at `t - r` (and at `t - 5m` for the
+    /// lookback); 3.x windows leave it out. Instant and range queries agree on both.
+    #[test]
+    fn closed_windows_include_the_left_edge() {
+        let mut st = Storage::new();
+        let x = Labels::from_pairs([("__name__", "x")]);
+        for i in 0..=10 {
+            st.add(&x, i * 60_000, i as f64).unwrap();
+        }
+        let y = Labels::from_pairs([("__name__", "y")]);
+        st.add(&y, 0, 1.0).unwrap();
+        let closed = EngineOptions { closed_windows: true, ..EngineOptions::default() };
+        let open = EngineOptions::default();
+        // (query, time, 3.x answer, 2.x answer); None: no sample.
+        let cases: &[(&str, Millis, Option<f64>, Option<f64>)] = &[
+            ("count_over_time(x[2m])", 300_000, Some(2.0), Some(3.0)),
+            ("count_over_time(x[2m:1m])", 300_000, Some(2.0), Some(3.0)),
+            ("count_over_time(x[2m:1m] offset 1m)", 300_000, Some(2.0), Some(3.0)),
+            ("y", 300_000, None, Some(1.0)),
+            ("y", 300_001, None, None),
+            // The extrapolation is measured against the window as written either way.
+            ("rate(x[2m])", 300_000, Some(1.0 / 60.0), Some(1.0 / 60.0)),
+            ("sum_over_time(rate(x[2m])[2m:1m])", 300_000, Some(2.0 / 60.0), Some(3.0 / 60.0)),
+        ];
+        for &(q, t, want_open, want_closed) in cases {
+            let expr = promql_parser::parser::parse(q).unwrap();
+            for (opts, want) in [(&open, want_open), (&closed, want_closed)] {
+                let value = |v: Value| match v {
+                    Value::Vector(v) => v.first().map(|s| s.v),
+                    Value::Matrix(m) => {
+                        m.first().and_then(|s| s.points.last()).filter(|p| p.t == t).map(|p| p.v)
+                    }
+                    _ => None,
+                };
+                let got = value(eval_instant(&st, &expr, t, opts).unwrap().value);
+                // The last step of a range query, whose windows slide into place.
+                let ranged = value(eval_range(&st, &expr, t - 240_000, t, 60_000, opts).unwrap().value);
+                let close = |a: Option<f64>| match (a, want) {
+                    (Some(a), Some(b)) => (a - b).abs() < 1e-12,
+                    (a, b) => a == b,
+                };
+                assert!(close(got), "{q} at {t} closed={}: {got:?} != {want:?}", opts.closed_windows);
+                assert!(close(ranged), "{q} ranged closed={}: {ranged:?}", opts.closed_windows);
+            }
+        }
     }
 
     #[test]

@@ -168,7 +168,7 @@ fn fetch_infos(
         if !wanted {
             continue;
         }
-        if let Some(p) = lookup_instant(&s.points, ref_t, ev.opts.lookback_delta) {
+        if let Some(p) = lookup_instant(&s.points, ref_t, ev.opts.lookback_window()) {
             // Info metrics have float samples; Prometheus refuses a histogram one.
             if is_histogram_placeholder(p.v) {
                 return Err(QueryError::eval(format!(

@@ -21,6 +21,7 @@ pub mod range;
 pub mod selector;
 pub mod storage;
 pub mod subquery;
+pub mod trace;
 pub mod value;
 
 pub use error::{Annotations, ParseError, QueryError};
@@ -43,6 +44,16 @@ pub struct EngineOptions {
     /// its own: the caller's clock comes with the budget.
     #[serde(skip)]
     pub deadline: Option<Deadline>,
+    /// Prometheus 2.x windows: range selectors, subqueries and the lookback read `[t - r, t]`
+    /// instead of 3.x's left-open `(t - r, t]`. What promtool 2.42 evaluates rule tests with.
+    #[serde(default)]
+    pub closed_windows: bool,
+    /// Prometheus 2.x arithmetic, to the last bit of what promtool 2.42 computes: `sum` adds
+    /// without compensation (3.x: Kahan), `avg` and `avg_over_time` keep an incremental mean,
+    /// and `rate`/`increase`/`delta` clamp at the counter's zero point before the
+    /// extrapolation threshold and scale by `factor / range`.
+    #[serde(default)]
+    pub v2_numerics: bool,
 }
 
 /// When a query must stop: `clock()` (milliseconds) passing `at`. `budget_ms` is the limit
@@ -74,7 +85,24 @@ impl Default for EngineOptions {
             default_subquery_step: 60 * 1000,
             max_range_steps: 11_000,
             deadline: None,
+            closed_windows: false,
+            v2_numerics: false,
         }
+    }
+}
+
+impl EngineOptions {
+    /// Where a window ending at `to` and `range` long starts, as the exclusive lower bound
+    /// the selectors read after: `to - range`, or one millisecond earlier with
+    /// [`EngineOptions::closed_windows`] (timestamps are whole milliseconds, so `(a - 1, b]`
+    /// is `[a, b]`).
+    pub fn window_after(&self, to: Millis, range: Millis) -> Millis {
+        to.saturating_sub(range).saturating_sub(Millis::from(self.closed_windows))
+    }
+
+    /// The lookback an instant selector uses as the exclusive bound of its window.
+    pub fn lookback_window(&self) -> Millis {
+        self.lookback_delta.saturating_add(Millis::from(self.closed_windows))
     }
 }
 

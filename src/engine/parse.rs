@@ -6,7 +6,7 @@
 //! without a position; [`locate`] re-reads the tokens to find where the query goes wrong.
 
 mod guard;
-mod lex;
+pub mod lex;
 mod locate;
 mod regex_literals;
 mod strings;

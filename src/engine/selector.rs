@@ -214,6 +214,11 @@ impl SelectorCache {
         (ids, true)
     }
 
+    /// The ids `vs` selected, if it was resolved (no matching is done here).
+    pub fn cached(&self, vs: &VectorSelector) -> Option<Rc<[SeriesId]>> {
+        self.by_node.get(&(vs as *const VectorSelector as usize)).cloned()
+    }
+
     /// The search hints of `vs`'s series (one `(lo, hi)` pair per selected series), taken
     /// out so the caller can use them alongside the storage; give them back with
     /// [`SelectorCache::put_hints`].

@@ -36,31 +36,54 @@ pub fn eval_subquery(
     sq: &SubqueryExpr,
     t: Millis,
 ) -> Result<(Vec<Series>, (Millis, Millis)), QueryError> {
-    with_window(ev, sq, t, |_, grid, window| Ok((grid.matrix(window), window)))
+    with_window(ev, sq, t, |_, grid, w| Ok((grid.matrix(w.read()), w.nominal())))
+}
+
+/// A subquery's window at one evaluation: `(from, to]` as written (what extrapolation
+/// measures against), and `after`, the exclusive bound steps and samples are read after
+/// (`from`, or just before it with closed windows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub after: Millis,
+    pub from: Millis,
+    pub to: Millis,
+}
+
+impl Window {
+    /// The span read: `(after, to]`.
+    pub fn read(self) -> (Millis, Millis) {
+        (self.after, self.to)
+    }
+
+    /// The span as written: `(from, to]`.
+    pub fn nominal(self) -> (Millis, Millis) {
+        (self.from, self.to)
+    }
 }
 
 /// Brings the subquery's inner results up to its window at `t`, then lets `read` take the
-/// window `(from, to]` from them (the grid is out of the evaluator meanwhile, so `read` may
-/// use both).
+/// window from them (the grid is out of the evaluator meanwhile, so `read` may use both).
 pub fn with_window<R>(
     ev: &mut Evaluator,
     sq: &SubqueryExpr,
     t: Millis,
-    read: impl FnOnce(&mut Evaluator, &mut Grid, (Millis, Millis)) -> Result<R, QueryError>,
+    read: impl FnOnce(&mut Evaluator, &mut Grid, Window) -> Result<R, QueryError>,
 ) -> Result<R, QueryError> {
     let step =
         sq.step.as_ref().map(duration_ms).filter(|s| *s > 0).unwrap_or(ev.opts.default_subquery_step).max(1);
     let to = reference_time(t, &sq.at, &sq.offset, ev.start, ev.end);
     let from = to.saturating_sub(duration_ms(&sq.range));
-    let steps = to.saturating_sub(from) / step + 1;
+    let after = ev.opts.window_after(to, duration_ms(&sq.range));
+    let steps = to.saturating_sub(after) / step + 1;
     if usize::try_from(steps).map_or(true, |n| n > ev.opts.max_samples) {
         return Err(QueryError::TooManySamples("query execution".into()));
     }
 
     let node = sq as *const SubqueryExpr as usize;
     let mut grid = ev.subqueries.by_node.remove(&node).unwrap_or_default();
-    let out = grid.cover(ev, &sq.expr, (from, to), step).and_then(|()| read(ev, &mut grid, (from, to)));
-    grid.evict_upto(from);
+    let window = Window { after, from, to };
+    let out = grid.cover(ev, &sq.expr, (after, to), step).and_then(|()| read(ev, &mut grid, window));
+    grid.evict_upto(after);
     ev.subqueries.by_node.insert(node, grid);
     out
 }

@@ -9,7 +9,7 @@ mod views;
 
 use super::Host;
 use crate::alertmanager::config::load_with_placeholders;
-use crate::alertmanager::timeline;
+use crate::alertmanager::{input, timeline};
 use crate::link::alertmanager::{
     AlertSource, AlertmanagerRequest, AmExercises, CheckConfig, GradeAmExercise, NotificationView,
     OpenAmExercise, OpenNotification, SimulationReport, SimulationStep, StartSimulation, TestRoute,
@@ -42,7 +42,8 @@ pub(super) fn handle(host: &mut Host, request: AlertmanagerRequest) -> Vec<u8> {
     }
 }
 
-/// Starts a simulation over the dataset's whole time range.
+/// Starts a simulation: a hand-written timeline over the dataset's whole time range, or the
+/// alerting lab's last evaluation over its window.
 fn start(host: &mut Host, c: StartSimulation) -> Result<Progress, String> {
     let config = load_with_placeholders(&c.config)
         .1
@@ -52,10 +53,15 @@ fn start(host: &mut Host, c: StartSimulation) -> Result<Progress, String> {
     if shortest.is_some_and(|ms| ms < MIN_GROUP_INTERVAL) {
         return Err("A group_interval under 1s would flush tens of thousands of times over 48 hours: give the routes 1s or more to simulate them here (`promplay am simulate` runs any).".into());
     }
-    let AlertSource::Timeline(text) = &c.alerts;
-    let timeline = timeline::parse("alert timeline", text).map_err(|e| e.to_string())?;
-    let meta = host.datasets.meta(&c.dataset)?;
-    let session = session::Session::new(config, &timeline, meta.start, meta.end);
+    let (input, start, end) = match &c.alerts {
+        AlertSource::Timeline(text) => {
+            let timeline = timeline::parse("alert timeline", text).map_err(|e| e.to_string())?;
+            let meta = host.datasets.meta(&c.dataset)?;
+            (input::from_timeline(&timeline, meta.start, meta.end), meta.start, meta.end)
+        }
+        AlertSource::AlertingLab => super::alerts::lab_alerts(host)?,
+    };
+    let session = session::Session::new(config, input, start, end);
     let progress = session.progress();
     host.alertmanager.running = Some(session);
     Ok(progress)

@@ -6,6 +6,8 @@
 //! one exported function, and native tests drive it through the same bytes.
 
 mod alertmanager;
+mod alerts;
+mod assist;
 mod cardinality;
 mod data;
 mod exercises;
@@ -37,6 +39,7 @@ pub struct Host {
     pub recorded: Option<Recorded>,
     pub exercises: exercises::ExerciseState,
     pub rules: rules::RulesState,
+    pub alerts: alerts::AlertsState,
     pub packs: packs::PacksState,
     /// The relabeling simulator's run under way and its last relabeled dataset.
     pub relabel: relabel::RelabelState,
@@ -64,9 +67,11 @@ impl Host {
             Ok(Request::Rules(r)) => rules::handle(self, r),
             Ok(Request::Packs(r)) => packs::handle(self, r),
             Ok(Request::Text(r)) => text::handle(r),
+            Ok(Request::Alerts(r)) => alerts::handle(self, r),
             Ok(Request::Relabel(r)) => relabel::handle(self, r),
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
+            Ok(Request::Assist(r)) => assist::handle(self, r),
         }
     }
 

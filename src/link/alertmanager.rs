@@ -127,6 +127,10 @@ pub struct RouteTest {
 pub enum AlertSource {
     /// A timeline written as YAML (see `alertmanager::timeline`).
     Timeline(String),
+    /// What the alerting lab's last evaluated rule file sent (the firing and resolved alerts
+    /// of its rules, as Prometheus POSTs them with the default 1m resend delay), over the
+    /// lab's dataset and window.
+    AlertingLab,
 }
 
 /// Starts simulating `config` over dataset `dataset`'s time range with the alerts of `alerts`,

@@ -25,6 +25,8 @@ macro_rules! call {
 }
 
 pub mod alertmanager;
+pub mod alerts;
+pub mod assist;
 pub mod cardinality;
 pub mod data;
 pub mod exercises;
@@ -39,7 +41,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 4;
+pub const WIRE_VERSION: u32 = 5;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -52,9 +54,11 @@ pub enum Request {
     Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
+    Alerts(alerts::AlertsRequest),
     Relabel(relabel::RelabelRequest),
     Cardinality(cardinality::CardinalityRequest),
     Alertmanager(alertmanager::AlertmanagerRequest),
+    Assist(assist::AssistRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -31,6 +31,11 @@ struct State {
 
 /// Runs the test file `text` (named `name` in the report).
 pub fn run_str(name: &str, text: &str) -> FileReport {
+    run_str_with(name, text, test_engine_options())
+}
+
+/// [`run_str`] with other engine settings (Prometheus 2.x's closed windows, for its suite).
+pub fn run_str_with(name: &str, text: &str, opts: EngineOptions) -> FileReport {
     let script = parse_script(text);
     let mut report = FileReport { name: name.to_string(), ..FileReport::default() };
     for e in script.errors {
@@ -40,10 +45,10 @@ pub fn run_str(name: &str, text: &str) -> FileReport {
             outcome: Outcome::Fail(e.message),
         });
     }
-    let mut state = State::new();
+    let mut state = State::with(opts.clone());
     for cmd in script.commands {
         match cmd {
-            Command::Clear => state = State::new(),
+            Command::Clear => state = State::with(opts.clone()),
             Command::Load(load) => {
                 if let Err(message) = state.load(&load) {
                     report.evals.push(EvalReport {
@@ -83,7 +88,11 @@ pub fn load_storage(text: &str) -> Result<Storage, String> {
 
 impl State {
     fn new() -> State {
-        State { storage: Storage::new(), opts: test_engine_options() }
+        State::with(test_engine_options())
+    }
+
+    fn with(opts: EngineOptions) -> State {
+        State { storage: Storage::new(), opts }
     }
 
     fn load(&mut self, load: &Load) -> Result<(), String> {

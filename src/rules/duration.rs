@@ -63,6 +63,11 @@ pub fn format(ms: Millis) -> String {
     }
     for (unit, size) in UNITS {
         let size = size as u64;
+        // Years and weeks only when they divide the duration exactly: 90d reads better
+        // than 12w6d (as Prometheus prints it).
+        if matches!(unit, "y" | "w") && !rest.is_multiple_of(size) {
+            continue;
+        }
         if rest >= size {
             out.push_str(&format!("{}{unit}", rest / size));
             rest %= size;
@@ -103,7 +108,15 @@ mod tests {
 
     #[test]
     fn formats_like_prometheus() {
-        for (ms, want) in [(0, "0s"), (30_000, "30s"), (5_400_000, "1h30m"), (86_400_000, "1d"), (1, "1ms")] {
+        for (ms, want) in [(0, "0s"), (30_000, "30s"), (5_400_000, "1h30m"), (86_400_000, "1d"), (1, "1ms")]
+            .into_iter()
+            .chain([
+                (8 * 86_400_000, "8d"),
+                (14 * 86_400_000, "2w"),
+                (-90_000, "-1m30s"),
+                (366 * 86_400_000, "366d"),
+            ])
+        {
             assert_eq!(format(ms), want);
         }
     }

@@ -43,8 +43,23 @@ fn reasons(
         let first = rule.errors.first().map(|(_, m)| m.as_str()).unwrap_or("unknown error");
         return vec![format!("Every evaluation failed: {first}")];
     }
+    let span = (evaluation.start, evaluation.end, rule.interval);
+    why_always_empty(&evaluation.storage, &expr, span, records, opts)
+}
+
+/// Why `expr` returned nothing at any evaluation of `(start, end, interval)`: an input
+/// recorded by a rule that recorded nothing (`records`: every record name and whether it
+/// recorded nothing), two sides that never match, or what the query explainer finds at a
+/// few evaluation times.
+pub fn why_always_empty(
+    storage: &Storage,
+    expr: &Expr,
+    (start, end, interval): (Millis, Millis, Millis),
+    records: &[(String, bool)],
+    opts: &EngineOptions,
+) -> Vec<String> {
     // An input recorded by an earlier rule that recorded nothing: that rule is the cause.
-    let empty_inputs: Vec<&str> = ast::selectors(&expr)
+    let empty_inputs: Vec<&str> = ast::selectors(expr)
         .iter()
         .filter_map(|vs| ast::exact_name(vs))
         .filter(|name| records.iter().any(|(r, empty)| r == name && *empty))
@@ -56,11 +71,12 @@ fn reasons(
             names.join(" and ")
         )];
     }
+    let text = expr.to_string();
     let mut out = Vec::new();
-    for t in probe_times(evaluation.start, evaluation.end, rule.interval) {
-        out = label_mismatch(&evaluation.storage, &expr, t, opts).into_iter().collect();
+    for t in probe_times(start, end, interval) {
+        out = label_mismatch(storage, expr, t, opts).into_iter().collect();
         if out.is_empty() {
-            out = explain_empty::explain(&evaluation.storage, &rule.expr, t, opts);
+            out = explain_empty::explain(storage, &text, t, opts);
         }
         if !out.is_empty() {
             break;
@@ -187,7 +203,7 @@ fn keep_in_aggregation(
 }
 
 /// An expression on one line, shortened for a message.
-fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > 90 {
         format!("{}…", flat.chars().take(89).collect::<String>())

@@ -7,7 +7,7 @@ use super::model::{KeyValue, Pos, Rule, RuleFile, RuleGroup};
 use super::yaml::{self, Node, NodeKind, ScalarType};
 
 /// Which Prometheus the rule format follows: the two differ in a few fields and name rules.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Dialect {
     /// Prometheus 3.x (the playground's semantics target): UTF-8 metric and label names,
     /// group `labels` and `query_offset`, rule fields decoded as strings.

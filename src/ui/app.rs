@@ -14,6 +14,7 @@ use super::home::Home;
 use super::packs::{provide_packs, PackRouteSync, PackStatus};
 use super::playground::Playground;
 use super::progress_store::provide_progress;
+use super::alerts_lab::{provide_alerts_state, AlertExercisePage, AlertsLab};
 use super::rules_lab::recorded::provide_lab_state;
 use super::rules_lab::{RuleExercisePage, RulesLab};
 use super::cardinality::CardinalityPage;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
     provide_packs();
     provide_progress();
     provide_lab_state();
+    provide_alerts_state();
     super::prefetch::on_link_intent();
     view! {
         <Router base=base()>
@@ -41,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/exercise/:id") view=ExercisePage />
                     <Route path=path!("/rules") view=RulesLab />
                     <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
+                    <Route path=path!("/alerts") view=AlertsLab />
+                    <Route path=path!("/alerts/exercise/:id") view=AlertExercisePage />
                     <Route path=path!("/cardinality") view=CardinalityPage />
                     <Route path=path!("/relabel") view=RelabelPage />
                     <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />

@@ -61,7 +61,7 @@ fn overview(facts: &DatasetFacts, load_ms: Option<f64>) -> impl IntoView {
                     <td><a class="metric-link" href=link>{metric.name.clone()}</a></td>
                     <td><span class="badge">{metric.kind.as_str()}</span></td>
                     <td class="num">{n}</td>
-                    <td class="help">{metric.help.clone()}</td>
+                    <td class="help" title=metric.help.clone()>{metric.help.clone()}</td>
                 </tr>
             }
         })

@@ -9,7 +9,7 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::autocomplete::{CompletionList, CompletionState, LIST_ID};
-use super::highlight::runs;
+use super::highlight::{runs_marked, Mark};
 
 /// The query editor.
 #[component]
@@ -24,11 +24,15 @@ pub fn QueryEditor(
     /// What Ctrl-Enter does, for the hint: "runs the query" unless the page says otherwise.
     #[prop(optional)]
     shortcut_does: Option<&'static str>,
+    /// Ranges to underline (lint findings), worst first.
+    #[prop(optional, into)]
+    marks: Option<Signal<Vec<Mark>>>,
 ) -> impl IntoView {
     let shortcut_does = shortcut_does.unwrap_or("runs the query");
     let highlighted = move || {
         let text = value.get();
-        runs(&text, error_span.get())
+        let marks = marks.map(|m| m.get()).unwrap_or_default();
+        runs_marked(&text, error_span.get(), &marks)
             .into_iter()
             .map(|r| view! { <span class=r.class>{r.text}</span> })
             .collect_view()

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::link::query::QueryTime;
 use crate::link::exercises::{CheckAnswer, CheckedView, Checkpoints, ExerciseCheckpoints, ExerciseView};
 
 use super::browser;
@@ -23,6 +24,7 @@ use super::exercise_player::Heading;
 use super::exercise_run::{playground_at, run_exercise, RunPanel};
 use super::playground::Outcome;
 use super::progress_store::{autosave_draft, use_progress};
+use super::query_assist::{AssistBar, AssistState};
 
 /// The outcome of one check, as shown.
 pub struct Checked {
@@ -55,6 +57,7 @@ pub fn Workspace(
     let ran: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let running_run = RwSignal::new(false);
     let show_answer = RwSignal::new(false);
+    let assist = AssistState::new(query);
 
     let check_id = id.clone();
     let check = Callback::new(move |()| {
@@ -65,6 +68,7 @@ pub fn Workspace(
             browser::next_paint().await;
             let q = query.get_untracked();
             let outcome = check_answer(&id, &d.meta.id, &q);
+            assist.refresh(&d.meta.id, lint_time(&id, &d.meta.id, d.meta.end));
             if outcome.view.graded {
                 progress.update(|p| {
                     p.set_draft(&id, &q);
@@ -84,9 +88,13 @@ pub fn Workspace(
         spawn_local(async move {
             browser::next_paint().await;
             ran.set(Some(run_exercise(&id, &d.meta.id, &query.get_untracked())));
+            assist.refresh(&d.meta.id, lint_time(&id, &d.meta.id, d.meta.end));
             running_run.set(false);
         });
     };
+
+    // A fix changes the query without grading it: the findings are looked for again.
+    let relint = Callback::new(move |()| assist.lint());
 
     let error_span = Signal::derive(move || {
         checked.with(|c| c.as_ref().filter(|c| query.with(|q| *q == c.query)).and_then(|c| c.view.parse_span))
@@ -175,7 +183,9 @@ pub fn Workspace(
         <section class="card exercise-card">
             <Heading ex=ex solved=solved />
             <div class="prose prompt" inner_html=content.prompt_html.clone()></div>
-            <QueryEditor value=query error_span=error_span on_execute=check shortcut_does="checks your answer (Run shows the result without grading)" />
+            <QueryEditor value=query error_span=error_span on_execute=check marks=assist.marks()
+                shortcut_does="checks your answer (Run shows the result without grading)" />
+            <AssistBar state=assist on_execute=relint without_explain=true />
             <div class="exercise-actions">
                 <button type="button" class="button primary" data-testid="check"
                     disabled={move || running.get() || !ready_data.get()}
@@ -204,6 +214,16 @@ pub fn Workspace(
         <RunPanel outcome=ran.into() running=running_run.into() />
         <FeedbackPanel checked=checked.into() running=running.into() />
         {solved_view}
+    }
+}
+
+/// The instant lint looks at for exercise `id`: its last checkpoint (the end of its chart's
+/// range), else the data's last sample `end`.
+fn lint_time(id: &str, dataset: &str, end: crate::engine::Millis) -> crate::engine::Millis {
+    let message = ExerciseCheckpoints { id: id.to_string(), dataset: dataset.to_string() };
+    match engine_link::call(message).ok().and_then(Result::ok).map(|c| c.view) {
+        Some(QueryTime::Instant { time }) | Some(QueryTime::Range { end: time, .. }) => time,
+        None => end,
     }
 }
 

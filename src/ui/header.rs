@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
                     <A href=href("/") exact=true>"Learn"</A>
                     <A href=href(PLAYGROUND)>"Playground"</A>
                     <A href=href(super::rules_lab::LAB_PATH)>"Rules lab"</A>
+                    <A href=href(super::alerts_lab::LAB_PATH)>"Alerting lab"</A>
                     <A href=href(super::cardinality::CARDINALITY_PATH)>"Cardinality"</A>
                     <A href=href(super::relabel::RELABEL_PATH)>"Relabel"</A>
                     <A href=href(super::alertmanager_lab::LAB_PATH)>"Alertmanager"</A>

@@ -13,18 +13,39 @@ pub struct Run {
 /// The class a run inside the parse error's span also gets.
 pub const ERROR_CLASS: &str = "tok-at-error";
 
+/// A byte range of the query to underline with a class (a lint finding's squiggle).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    pub class: &'static str,
+}
+
 /// Cuts `src` into highlighted runs; runs overlapping `error` (a byte range) are marked. A
 /// zero-width or end-of-input error adds a marker run so the position stays visible.
 pub fn runs(src: &str, error: Option<(usize, usize)>) -> Vec<Run> {
+    runs_marked(src, error, &[])
+}
+
+/// [`runs`], with the tokens overlapping each of `marks` also given its class (the first
+/// mark's when several overlap: callers list the worst first).
+pub fn runs_marked(src: &str, error: Option<(usize, usize)>, marks: &[Mark]) -> Vec<Run> {
+    let overlaps = |start: usize, end: usize, s: usize, e: usize| start < e.max(s + 1) && end > s;
     let mut out: Vec<Run> = tokenize(src)
         .iter()
         .map(|t| {
             let mut class = t.kind.css_class().to_string();
             if let Some((s, e)) = error {
-                if t.start < e.max(s + 1) && t.end > s {
+                if overlaps(t.start, t.end, s, e) {
                     class.push(' ');
                     class.push_str(ERROR_CLASS);
                 }
+            }
+            // Whitespace and comments stay plain: a squiggle under a gap reads as noise.
+            let blank = t.text(src).trim().is_empty();
+            if let Some(m) = marks.iter().find(|m| !blank && overlaps(t.start, t.end, m.start, m.end)) {
+                class.push(' ');
+                class.push_str(m.class);
             }
             Run { text: t.text(src).to_string(), class }
         })
@@ -57,5 +78,14 @@ mod tests {
         let marked: Vec<&str> =
             r.iter().filter(|r| r.class.contains(ERROR_CLASS)).map(|r| r.text.as_str()).collect();
         assert_eq!(marked, ["*"]);
+    }
+
+    #[test]
+    fn marks_underline_the_tokens_they_cover() {
+        let marks = [Mark { start: 4, end: 27, class: "lint-bug" }];
+        let r = runs_marked("sum(model_predictions_total) + 1", None, &marks);
+        let marked: Vec<&str> =
+            r.iter().filter(|r| r.class.contains("lint-bug")).map(|r| r.text.as_str()).collect();
+        assert_eq!(marked, ["model_predictions_total"]);
     }
 }

@@ -18,6 +18,7 @@ macro_rules! wasm_only {
 }
 
 pub mod alertmanager_lab;
+pub mod alerts_lab;
 pub mod builtin_catalogue;
 pub mod cardinality;
 pub mod chart_axes;
@@ -31,6 +32,7 @@ pub mod highlight;
 pub mod notes;
 pub mod packs;
 pub mod paths;
+pub mod query_assist;
 pub mod relabel;
 pub mod request;
 pub mod rules_lab;

@@ -19,6 +19,7 @@ use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::limits::{stored_limits, LimitsPanel};
 use super::paths::{encode_component, PLAYGROUND};
+use super::query_assist::{AssistBar, AssistState, ExplainPanel, PartBanner};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
 use super::time_controls::TimeControls;
@@ -79,6 +80,7 @@ pub fn Playground() -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let dataset_settled = follow_link_dataset(url.get("dataset"), notice);
     let limits = stored_limits();
+    let assist = AssistState::new(query);
 
     let execute = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else {
@@ -91,7 +93,10 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             outcome.set(Some(match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()))),
+                Ok(params) => {
+                    assist.refresh(&d.meta.id, params.time());
+                    Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked())))
+                }
             }));
             running.set(false);
             remember_in_url(&d.meta.id, &q, m, &inp);
@@ -141,6 +146,20 @@ pub fn Playground() -> impl IntoView {
         execute.run(());
     });
 
+    // A node of the explain tree clicked: the results show that part of the query (the
+    // editor keeps the whole query).
+    let show_part = Callback::new(move |part: Option<String>| {
+        let DataState::Ready(d) = data.get_untracked() else {
+            return;
+        };
+        let (m, inp) = (mode.get_untracked(), inputs.get_untracked());
+        let limits = limits.get_untracked();
+        if let Ok(params) = inp.params_within(m, limits.max_points) {
+            let q = part.unwrap_or_else(|| query.get_untracked());
+            outcome.set(Some(Outcome::Ran(Arc::new(run(&d.meta.id, q, m, params, limits)))));
+        }
+    });
+
     view! {
         <div class="playground">
             <section class="card query-card">
@@ -157,10 +176,13 @@ pub fn Playground() -> impl IntoView {
                     DataState::Failed(e) => Some(view! { <p class="error-box" role="alert" data-testid="data-error">{e}</p> }),
                     _ => None,
                 }}
-                <QueryEditor value=query error_span=error_span on_execute=execute />
+                <QueryEditor value=query error_span=error_span on_execute=execute marks=assist.marks() />
+                <AssistBar state=assist on_execute=execute />
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() dataset=dataset />
                 <LimitsPanel limits=limits />
             </section>
+            <ExplainPanel state=assist on_select=show_part />
+            <PartBanner state=assist on_select=show_part />
             <Results outcome=outcome.into() running=running.into() on_jump=jump />
         </div>
     }

@@ -50,6 +50,15 @@ pub enum Params {
     Range { start: Millis, end: Millis, step: Millis },
 }
 
+impl Params {
+    /// The instant a query is looked at: the evaluation time, or a range's end.
+    pub fn time(&self) -> Millis {
+        match *self {
+            Params::Instant { time } | Params::Range { end: time, .. } => time,
+        }
+    }
+}
+
 /// Most points per series a range query asks for when the step is left to the playground
 /// (Prometheus's UI aims at 250 too, and keeps the chart readable).
 pub const AUTO_POINTS: i64 = 250;

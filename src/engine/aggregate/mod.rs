@@ -163,7 +163,7 @@ pub fn eval_aggregate(ev: &mut Evaluator, a: &AggregateExpr, t: Millis) -> Resul
             } else {
                 0.0
             };
-            reduce::reduce(op, &input, grouping, q, t, &mut ev.annotations)
+            reduce::reduce(op, &input, grouping, (q, ev.opts.v2_numerics), t, &mut ev.annotations)
         }
     };
     Ok(Value::Vector(out))

@@ -40,12 +40,13 @@ struct HistAcc {
     incompatible: bool,
 }
 
-/// Evaluates a reducing aggregation over `input` at `t`.
+/// Evaluates a reducing aggregation over `input` at `t` (`q`: quantile's parameter;
+/// `naive`: Prometheus 2.x sums and means, see `EngineOptions::v2_numerics`).
 pub(super) fn reduce(
     op: AggOp,
     input: &[Sample],
     grouping: Grouping,
-    q: f64,
+    (q, naive): (f64, bool),
     t: Millis,
     annotations: &mut Annotations,
 ) -> Vec<Sample> {
@@ -75,7 +76,7 @@ pub(super) fn reduce(
         };
         let g = &mut groups[gi];
         if g.seen {
-            add(op, g, s, annotations);
+            add(op, g, s, naive, annotations);
         } else {
             start(op, g, s, annotations);
         }
@@ -115,7 +116,7 @@ fn start(op: AggOp, g: &mut Acc, s: &Sample, annotations: &mut Annotations) {
 
 /// Every further sample of a group.
 #[inline]
-fn add(op: AggOp, g: &mut Acc, s: &Sample, annotations: &mut Annotations) {
+fn add(op: AggOp, g: &mut Acc, s: &Sample, naive: bool, annotations: &mut Annotations) {
     // Once histograms could not be added, the group has no result: nothing more counts.
     if g.hist.as_ref().is_some_and(|h| h.incompatible) {
         return;
@@ -123,6 +124,10 @@ fn add(op: AggOp, g: &mut Acc, s: &Sample, annotations: &mut Annotations) {
     let f = s.v;
     match (op, &s.h) {
         (AggOp::Sum, Some(h)) => add_histogram(g, h, false, &s.labels, annotations),
+        (AggOp::Sum, None) if naive => {
+            g.has_float = true;
+            g.value += f;
+        }
         (AggOp::Sum, None) => {
             g.has_float = true;
             (g.value, g.comp) = kahan::inc(f, g.value, g.comp);
@@ -130,6 +135,10 @@ fn add(op: AggOp, g: &mut Acc, s: &Sample, annotations: &mut Annotations) {
         (AggOp::Avg, Some(h)) => {
             g.count += 1.0;
             add_histogram(g, h, true, &s.labels, annotations);
+        }
+        (AggOp::Avg, None) if naive => {
+            g.has_float = true;
+            avg_add_incremental(g, f);
         }
         (AggOp::Avg, None) => {
             g.has_float = true;
@@ -222,6 +231,24 @@ fn avg_add(g: &mut Acc, f: f64) {
     }
     let q = (g.count - 1.0) / g.count;
     (g.mean, g.comp) = kahan::inc(f / g.count, q * g.mean, q * g.comp);
+}
+
+/// One more value into an average the way Prometheus 2.x averages: an incremental mean from
+/// the first value on, an infinite mean kept as it is unless a NaN or an opposite infinity
+/// comes.
+fn avg_add_incremental(g: &mut Acc, f: f64) {
+    g.count += 1.0;
+    if !g.incremental {
+        g.incremental = true;
+        g.mean = g.value;
+    }
+    if g.mean.is_infinite() {
+        let same_infinity = f.is_infinite() && (g.mean > 0.0) == (f > 0.0);
+        if same_infinity || (!f.is_infinite() && !f.is_nan()) {
+            return;
+        }
+    }
+    g.mean += f / g.count - g.mean / g.count;
 }
 
 /// Prometheus's `quantile`: linear interpolation between the closest ranks, NaN sorted first.

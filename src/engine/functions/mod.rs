@@ -46,6 +46,8 @@ pub struct FnCall<'a> {
     /// For the functions that group classic buckets: the call node's grouping from the
     /// previous step (see `histogram_groups`).
     pub bucket_plan: Option<&'a mut histogram_groups::BucketPlan>,
+    /// Prometheus 2.x means (`EngineOptions::v2_numerics`).
+    pub v2_numerics: bool,
 }
 
 /// A function implementation.

@@ -110,6 +110,27 @@ pub(super) fn average(points: &[Point]) -> f64 {
     }
 }
 
+/// The mean the way Prometheus 2.x's `avg_over_time` computes it: a Kahan-compensated
+/// incremental mean, an infinite mean kept unless a NaN or an opposite infinity comes.
+pub(super) fn incremental_average(points: &[Point]) -> f64 {
+    let (mut mean, mut c, mut count) = (0.0f64, 0.0, 0.0);
+    for p in points {
+        count += 1.0;
+        if mean.is_infinite() {
+            let same_infinity = p.v.is_infinite() && (mean > 0.0) == (p.v > 0.0);
+            if same_infinity || (!p.v.is_infinite() && !p.v.is_nan()) {
+                continue;
+            }
+        }
+        (mean, c) = kahan::inc(p.v / count - mean / count, mean, c);
+    }
+    if mean.is_infinite() {
+        mean
+    } else {
+        mean + c
+    }
+}
+
 /// Population variance by Welford's method with Kahan-compensated accumulators
 /// (upstream's `varianceOverTime`); Inf or NaN inputs give NaN.
 pub(super) fn variance(points: &[Point]) -> f64 {

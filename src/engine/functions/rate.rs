@@ -53,6 +53,40 @@ pub(super) fn extrapolated_rate(ends: &Ends, window: (Millis, Millis)) -> Option
     Some(result * extrapolation_factor((first.t, last.t), ends.len - 1, window, is_counter, zero_point))
 }
 
+/// [`extrapolated_rate`] as Prometheus 2.x computes it (`EngineOptions::v2_numerics`): the
+/// counter's zero point clamps the distance to the window's start before the threshold
+/// decision, and a rate's factor is divided by the range before it scales the increase.
+pub(super) fn extrapolated_rate_v2(
+    ends: &Ends,
+    (range_start, range_end): (Millis, Millis),
+    is_rate: bool,
+) -> Option<f64> {
+    if ends.len < 2 {
+        return None;
+    }
+    let (first, last) = (ends.first, ends.last);
+    let mut result = last.v - first.v;
+    if let Some(correction) = ends.resets {
+        result += correction;
+    }
+    let mut to_start = first.t.saturating_sub(range_start) as f64 / 1000.0;
+    let to_end = range_end.saturating_sub(last.t) as f64 / 1000.0;
+    let sampled = last.t.saturating_sub(first.t) as f64 / 1000.0;
+    let average = sampled / (ends.len - 1) as f64;
+    if ends.resets.is_some() && result > 0.0 && first.v >= 0.0 {
+        to_start = to_start.min(sampled * (first.v / result));
+    }
+    let threshold = average * 1.1;
+    let mut interval = sampled;
+    interval += if to_start < threshold { to_start } else { average / 2.0 };
+    interval += if to_end < threshold { to_end } else { average / 2.0 };
+    let mut factor = interval / sampled;
+    if is_rate {
+        factor /= range_end.saturating_sub(range_start) as f64 / 1000.0;
+    }
+    Some(result * factor)
+}
+
 /// The factor that scales the change between the first and last sample (at `first_t`,
 /// `last_t`, `intervals` sampling intervals apart) to the whole window `(start, end]`
 /// (Prometheus's `extrapolatedRate`). `zero_point` is the first sample's share of the change

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use super::over_time::{average, changes_in, resets_in, select, variance, KahanSum};
-use super::rate::{extrapolated_rate, instant_value, Ends};
+use super::over_time::{average, changes_in, incremental_average, resets_in, select, variance, KahanSum};
+use super::rate::{extrapolated_rate, extrapolated_rate_v2, instant_value, Ends};
 use super::trend::linear_regression;
 use super::window_hist;
 use super::FnCall;
@@ -24,6 +24,8 @@ pub struct WindowCtx {
     pub t: Millis,
     /// The scalar parameter (`predict_linear`'s duration), else 0.
     pub param: f64,
+    /// Prometheus 2.x means (`EngineOptions::v2_numerics`).
+    pub v2_numerics: bool,
 }
 
 /// Reduces a non-empty, staleness-free window of floats to a value; `None` drops the series.
@@ -83,7 +85,7 @@ pub fn reducer(name: &str) -> Option<(Reducer, bool)> {
             p.iter().for_each(|p| sum.add(p.v));
             Some(sum.value())
         },
-        "avg_over_time" => |p, _| Some(average(p)),
+        "avg_over_time" => |p, c| Some(if c.v2_numerics { incremental_average(p) } else { average(p) }),
         "count_over_time" => |p, _| Some(p.len() as f64),
         "present_over_time" => |_, _| Some(1.0),
         "last_over_time" => |p, _| p.last().map(|p| p.v),
@@ -124,10 +126,23 @@ pub type EndsReducer = fn(&Ends, &WindowCtx) -> Option<f64>;
 
 /// The functions that only read a window's [`Ends`], each with whether its ends correct for
 /// counter resets.
-const RATE: (EndsReducer, bool) =
-    (|e, c| extrapolated_rate(e, c.window).map(|v| v / range_seconds(c.window)), true);
-const INCREASE: (EndsReducer, bool) = (|e, c| extrapolated_rate(e, c.window), true);
-const DELTA: (EndsReducer, bool) = (|e, c| extrapolated_rate(e, c.window), false);
+const RATE: (EndsReducer, bool) = (
+    |e, c| match c.v2_numerics {
+        true => extrapolated_rate_v2(e, c.window, true),
+        false => extrapolated_rate(e, c.window).map(|v| v / range_seconds(c.window)),
+    },
+    true,
+);
+const INCREASE: (EndsReducer, bool) = (increase, true);
+const DELTA: (EndsReducer, bool) = (increase, false);
+
+/// `increase` and `delta`: the extrapolated change over the window.
+fn increase(e: &Ends, c: &WindowCtx) -> Option<f64> {
+    match c.v2_numerics {
+        true => extrapolated_rate_v2(e, c.window, false),
+        false => extrapolated_rate(e, c.window),
+    }
+}
 
 /// `rate`, `increase` and `delta` as functions of a window's [`Ends`] (and whether those
 /// count counter resets): range queries keep the ends of each series' window up to date as
@@ -164,7 +179,7 @@ pub(super) fn reduce_call(call: &mut FnCall) -> Result<Value, QueryError> {
     } else {
         call.range_window.unwrap_or((0, 0))
     };
-    let ctx = WindowCtx { window, t: call.t, param };
+    let ctx = WindowCtx { window, t: call.t, param, v2_numerics: call.v2_numerics };
     let mut out = Vec::new();
     for s in call.take_matrix(0)? {
         if s.histograms.is_empty() {

@@ -224,7 +224,7 @@ mod tests {
 
     fn run(name: &str, floats: &[Point], hists: &[HPoint]) -> (Option<Reduced>, Annotations) {
         let (f, _) = reducer(name).expect("a window function");
-        let ctx = WindowCtx { window: (0, 100_000), t: 100_000, param: 0.0 };
+        let ctx = WindowCtx { window: (0, 100_000), t: 100_000, param: 0.0, v2_numerics: false };
         let mut a = Annotations::default();
         let w = MixedWindow { floats, hists, ctx: &ctx, metric: "m" };
         let r = reduce(name, f, &w, &mut a).expect("supported");

@@ -1,5 +1,5 @@
-//! A lab simulation in the engine module: the alert timeline turned into Prometheus's POSTs,
-//! then two simulations of the same POSTs (with the configuration's inhibit rules, and
+//! A lab simulation in the engine module: the POSTs Prometheus makes for the alerts (of a
+//! hand-written timeline or the alerting lab's rules), then two simulations of the same POSTs (with the configuration's inhibit rules, and
 //! without), each advanced a bounded number of instants per call so the page keeps painting.
 
 use std::sync::Arc;
@@ -7,9 +7,9 @@ use std::sync::Arc;
 use super::views::row;
 use crate::alertmanager::alert::Post;
 use crate::alertmanager::config::Config;
+use crate::alertmanager::input::Input;
 use crate::alertmanager::outcome::{Outcome, QuietReason};
 use crate::alertmanager::simulate::{Options, Simulation};
-use crate::alertmanager::timeline::{sends, Timeline};
 use crate::alertmanager::RouteTree;
 use crate::engine::Millis;
 use crate::link::alertmanager::{AlertRoute, RunView, SimulationReport};
@@ -45,19 +45,19 @@ pub struct Finished {
 }
 
 impl Session {
-    /// Prepares both runs over `[start, end]`.
-    pub fn new(config: Config, timeline: &Timeline, start: Millis, end: Millis) -> Session {
+    /// Prepares both runs of `input` over `[start, end]`.
+    pub fn new(config: Config, input: Input, start: Millis, end: Millis) -> Session {
         let config = Arc::new(config);
-        let posts: Vec<Post> = sends(timeline, start, end);
+        let posts: Vec<Post> = input.posts;
         let tree = RouteTree::new(&config.route);
-        let alerts = timeline
-            .firings
-            .iter()
-            .map(|f| AlertRoute {
-                labels: f.labels.clone(),
-                receivers: tree.receivers(&f.labels),
-                path: tree.matching_path(&f.labels),
-                firing: vec![(start + f.from, f.to.map(|t| start + t))],
+        let alerts = input
+            .alerts
+            .into_iter()
+            .map(|(labels, firing)| AlertRoute {
+                receivers: tree.receivers(&labels),
+                path: tree.matching_path(&labels),
+                labels,
+                firing,
             })
             .collect();
         let mut warnings: Vec<String> =

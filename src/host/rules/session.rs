@@ -90,6 +90,7 @@ impl Session {
         let mut evaluation = Evaluation {
             storage: self.storage,
             rules: self.rules,
+            alerts: Vec::new(),
             start: self.opts.start.unwrap_or(0),
             end: self.opts.end.unwrap_or(0),
             mode: self.mode,

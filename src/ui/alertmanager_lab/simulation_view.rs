@@ -1,5 +1,6 @@
 //! The simulation panel: which alerts to feed Alertmanager (the seed's alert rules on the
-//! dataset, a drill, or a timeline of one's own in YAML), the run (with and without
+//! dataset, a drill, a timeline of one's own in YAML, or the alerts of the rules last
+//! evaluated in the alerting lab), the run (with and without
 //! inhibition, step by step with progress), and its results: notifications per receiver with
 //! and without inhibition, the receiver × time chart, the log, one notification opened, and
 //! the route each alert took.
@@ -8,11 +9,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 
 use crate::content::am_exercise::TIMELINES;
 use crate::link::alertmanager::{AlertSource, NotificationView, SimulationReport, SimulationStep, StartSimulation};
 
-use super::super::browser;
+use super::super::alerts_lab::LAB_PATH as ALERTS_LAB_PATH;
+use super::super::browser::{self, href};
 use super::super::format::labels;
 use super::super::rules_lab::run::{self, Progress};
 use super::log_view::LogView;
@@ -22,6 +25,10 @@ use super::view_model::{clock, headline};
 
 /// Local-storage key of the learner's own timeline.
 const TIMELINE_KEY: &str = "promql-playground-am-timeline";
+
+/// The source choices after the built-in timelines: one's own YAML, then the alerting lab's.
+const OWN: usize = TIMELINES.len();
+const ALERTING_LAB: usize = TIMELINES.len() + 1;
 
 /// The panel.
 #[component]
@@ -38,8 +45,9 @@ pub fn SimulationPanel(
     /// Set to an alert's route when one is picked, for the tree.
     path: RwSignal<Vec<(usize, bool)>>,
 ) -> impl IntoView {
-    // Which timeline: an index into TIMELINES, or TIMELINES.len() for one's own.
-    let source = RwSignal::new(0usize);
+    // Which alerts: an index into TIMELINES, OWN or ALERTING_LAB.
+    let from_lab = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("alerts").as_deref() == Some("lab"));
+    let source = RwSignal::new(if from_lab { ALERTING_LAB } else { 0 });
     let own = RwSignal::new(browser::stored(TIMELINE_KEY).unwrap_or_else(|| TIMELINES[0].2.to_string()));
     let progress: Progress = RwSignal::new(None);
     let generation = StoredValue::new(0u64);
@@ -81,11 +89,12 @@ pub fn SimulationPanel(
         generation.update_value(|g| *g += 1);
         failure.set(None);
         selected.set(None);
-        let start = StartSimulation {
-            config: config.get_untracked(),
-            alerts: AlertSource::Timeline(timeline_text()),
-            dataset,
+        let alerts = if source.get_untracked() == ALERTING_LAB {
+            AlertSource::AlertingLab
+        } else {
+            AlertSource::Timeline(timeline_text())
         };
+        let start = StartSimulation { config: config.get_untracked(), alerts, dataset };
         spawn_local(async move {
             match run::drive(start, SimulationStep, progress, generation).await {
                 None => {}
@@ -104,8 +113,20 @@ pub fn SimulationPanel(
         .enumerate()
         .map(|(i, (_, title, _))| view! { <option value=i.to_string()>{*title}</option> })
         .collect_view();
+    let lab_note = move || {
+        (source.get() == ALERTING_LAB).then(|| {
+            view! {
+                <p class="muted small" data-testid="lab-alerts-note">
+                    "The firing and resolved alerts of the rules last evaluated in the "
+                    <A href=href(ALERTS_LAB_PATH)>"alerting lab"</A>
+                    ", over its dataset and window, POSTed as Prometheus does (when they fire or resolve, then every minute, with their annotations). "
+                    "Evaluate the rules there first; what-if changes are not included."
+                </p>
+            }
+        })
+    };
     let own_editor = move || {
-        (source.get() == TIMELINES.len()).then(|| {
+        (source.get() == OWN).then(|| {
             view! {
                 <textarea class="timeline-input mono" data-testid="timeline-input" spellcheck="false" rows="12"
                     aria-label="Alert timeline (YAML)"
@@ -222,7 +243,8 @@ pub fn SimulationPanel(
                     source.set(event_target_value(&ev).parse().unwrap_or(0));
                 }>
                     {options}
-                    <option value=TIMELINES.len().to_string()>"Your own timeline (YAML)"</option>
+                    <option value=OWN.to_string()>"Your own timeline (YAML)"</option>
+                    <option value=ALERTING_LAB.to_string() selected=from_lab>"Alerts from the alerting lab"</option>
                 </select>
                 <button type="button" class="button primary" data-testid="simulate"
                     disabled=move || !can_run.get() || busy() || dataset.get().is_none() on:click=simulate>
@@ -230,6 +252,7 @@ pub fn SimulationPanel(
                 </button>
             </div>
             {own_editor}
+            {lab_note}
             {progress_view}
             {move || failure.get().map(|e| view! { <p class="error-box" role="alert" data-testid="am-error">{e}</p> })}
             {move || stale.get().then(|| view! { <p class="notice" data-testid="am-stale">"The configuration or the alerts changed since this run: simulate again to see the effect."</p> })}

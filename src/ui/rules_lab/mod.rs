@@ -14,7 +14,7 @@ wasm_only! {
     mod bars;
     mod cost_view;
     mod exercise_page;
-    mod page;
+    pub(crate) mod page;
     pub mod recorded;
     pub(crate) mod rule_editor;
     mod rule_list;

@@ -41,11 +41,11 @@ enum Busy {
 }
 
 /// Whether the engine module is loaded: not yet, loaded, or why it could not be.
-type EngineState = RwSignal<Option<Result<(), String>>>;
+pub type EngineState = RwSignal<Option<Result<(), String>>>;
 
 /// Loads the engine module for a page that needs it from the start (checking rules as they
 /// are typed); the state is already `Ok` when an earlier page loaded it.
-fn use_engine() -> EngineState {
+pub fn use_engine() -> EngineState {
     let engine: EngineState = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
     if !engine_link::is_ready() {
         spawn_local(async move { engine.set(Some(engine_link::ready().await)) });

@@ -1,0 +1,128 @@
+//! The assistance state of one query editor: the findings of the last lint, the last
+//! explain tree and which of its nodes is shown, and the calls that fill them.
+
+use leptos::prelude::*;
+
+use crate::assist::explain::Explanation;
+use crate::assist::lint::{Finding, Fix};
+use crate::engine::Millis;
+use crate::link::assist::{ExplainQuery, FormatQuery, LintQuery};
+
+use super::super::engine_link;
+use super::super::highlight::Mark;
+use super::{fixed, marks};
+
+/// Findings and the query they were made for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Linted {
+    pub query: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Where the query runs: the dataset and the instant lint and explain look at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Context {
+    pub dataset: String,
+    pub time: Millis,
+}
+
+/// The assistance state (signals, so it is `Copy` into closures).
+#[derive(Clone, Copy)]
+pub struct AssistState {
+    pub query: RwSignal<String>,
+    pub linted: RwSignal<Linted>,
+    /// The explain tree of the last run (or why there is none).
+    pub explanation: RwSignal<Option<Result<Explanation, String>>>,
+    /// Whether the explain panel is open (it is computed only then).
+    pub open: RwSignal<bool>,
+    /// The node whose result the result panel shows (None: the whole query).
+    pub selected: RwSignal<Option<usize>>,
+    /// A message from the last Format (why it could not format).
+    pub status: RwSignal<Option<String>>,
+    context: RwSignal<Option<Context>>,
+}
+
+impl AssistState {
+    pub fn new(query: RwSignal<String>) -> Self {
+        AssistState {
+            query,
+            linted: RwSignal::new(Linted::default()),
+            explanation: RwSignal::new(None),
+            open: RwSignal::new(false),
+            selected: RwSignal::new(None),
+            status: RwSignal::new(None),
+            context: RwSignal::new(None),
+        }
+    }
+
+    /// After a run of the query: lint it and, with the panel open, explain it, on `dataset`
+    /// at `time`.
+    pub fn refresh(self, dataset: &str, time: Millis) {
+        self.context.set(Some(Context { dataset: dataset.to_string(), time }));
+        self.selected.set(None);
+        self.lint();
+        self.explain();
+    }
+
+    /// Lints the query in the editor.
+    pub fn lint(self) {
+        let Some(ctx) = self.context.get_untracked() else { return };
+        let query = self.query.get_untracked();
+        let message = LintQuery { dataset: ctx.dataset, query: query.clone(), time: ctx.time };
+        // A link failure leaves the list empty: the result panel already says why.
+        let findings = engine_link::call(message).unwrap_or_default();
+        self.linted.set(Linted { query, findings });
+    }
+
+    /// Explains the query in the editor, when the panel is open.
+    pub fn explain(self) {
+        if !self.open.get_untracked() {
+            return;
+        }
+        let Some(ctx) = self.context.get_untracked() else { return };
+        let message = ExplainQuery {
+            dataset: ctx.dataset,
+            query: self.query.get_untracked(),
+            time: ctx.time,
+            with_recorded: true,
+        };
+        self.explanation.set(Some(engine_link::call(message).and_then(|r| r)));
+    }
+
+    /// Formats the query in the editor; a query that does not parse stays as typed, and the
+    /// reason shows.
+    pub fn format(self) {
+        let query = self.query.get_untracked();
+        match engine_link::call(FormatQuery { query: query.clone() }).and_then(|r| r) {
+            Ok(text) => {
+                self.status.set(None);
+                if text != query {
+                    self.query.set(text);
+                    self.lint();
+                }
+            }
+            Err(e) => self.status.set(Some(format!("Cannot format: {e}"))),
+        }
+    }
+
+    /// Applies a finding's fix to the query (when it is still the linted one); true if the
+    /// query changed.
+    pub fn apply(self, fix: &Fix) -> bool {
+        let linted = self.linted.get_untracked().query;
+        match fixed(&linted, &self.query.get_untracked(), fix) {
+            Some(text) => {
+                self.query.set(text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The squiggles for the editor.
+    pub fn marks(self) -> Signal<Vec<Mark>> {
+        Signal::derive(move || {
+            let current = self.query.get();
+            self.linted.with(|l| marks(&l.query, &current, &l.findings))
+        })
+    }
+}
