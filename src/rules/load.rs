@@ -280,6 +280,7 @@ impl Decoder {
                 _ => g.rules = self.seq(value, "[]rulefmt.RuleNode", |d, n| d.rule(n)),
             }
         }
+        with_group_labels(&mut g);
         g
     }
 
@@ -308,5 +309,40 @@ impl Decoder {
             }
         }
         r
+    }
+}
+
+/// Gives every rule of `g` the group's `labels` (Prometheus 3), as its rule manager does when
+/// it loads the groups (`labels.FromMaps(rg.Labels, r.Labels)`): a rule's own label wins over
+/// the group's of the same name.
+fn with_group_labels(g: &mut RuleGroup) {
+    for rule in &mut g.rules {
+        for kv in &g.labels {
+            if !rule.labels.iter().any(|own| own.name == kv.name) {
+                rule.labels.push(kv.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_labels_go_to_every_rule_and_a_rules_own_label_wins() {
+        let text = "groups:\n- name: g\n  labels: {team: ml, severity: info}\n  rules:\n  \
+                    - alert: A\n    expr: up == 0\n    labels: {severity: page}\n  \
+                    - record: r:up\n    expr: sum(up)\n";
+        let file = decode_text(text, Dialect::Prometheus3, Shift::default()).expect("loads");
+        let labels = |i: usize| -> Vec<(String, String)> {
+            let mut l: Vec<_> =
+                file.groups[0].rules[i].labels.iter().map(|kv| (kv.name.clone(), kv.value.clone())).collect();
+            l.sort();
+            l
+        };
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(labels(0), vec![pair("severity", "page"), pair("team", "ml")]);
+        assert_eq!(labels(1), vec![pair("severity", "info"), pair("team", "ml")]);
     }
 }
