@@ -1,19 +1,28 @@
-//! Finds the relabel corpus of the shared folder (`shared/relabel/`, beside the repository
-//! or further up) that the relabel tests read.
+//! Finds the relabel corpus the relabel tests read: the copy in tests/relabel/corpus, checked
+//! against its source (`shared/relabel/` beside the repository or further up) when that is
+//! present.
 
 use std::path::{Path, PathBuf};
 
-/// `shared/relabel` in the nearest ancestor that has it. Panics when there is none: these
-/// tests are the relabel conformance gate and must not pass by finding nothing.
+/// The folder holding `corpus/relabel.yaml` and `corpus/tsdb_status.yaml`. Panics when they
+/// are missing or differ from the shared folder's: these tests are the relabel conformance
+/// gate and must not pass by finding nothing or an outdated copy.
 pub fn relabel_dir() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
-        .map(|a| a.join("shared/relabel"))
-        .find(|d| d.join("corpus/relabel.yaml").is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "the relabel corpus (shared/relabel/corpus/relabel.yaml) is not beside {} or above it",
-                root.display()
-            )
-        })
+    let copy = root.join("tests/relabel");
+    for file in ["relabel.yaml", "tsdb_status.yaml"] {
+        let ours = std::fs::read(copy.join("corpus").join(file))
+            .unwrap_or_else(|e| panic!("tests/relabel/corpus/{file}: {e}"));
+        let source =
+            root.ancestors().map(|a| a.join("shared/relabel/corpus").join(file)).find(|p| p.is_file());
+        if let Some(source) = source {
+            let theirs = std::fs::read(&source).unwrap();
+            assert!(
+                ours == theirs,
+                "tests/relabel/corpus/{file} differs from {}: copy it again",
+                source.display()
+            );
+        }
+    }
+    copy
 }
