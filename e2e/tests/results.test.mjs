@@ -109,6 +109,8 @@ describe('range results', () => {
     const { canvas, x: before } = await axes(page);
     const state = page.locator('[data-testid="zoom-state"]');
     assert.equal(await state.textContent(), 'Drag across the chart to zoom in.');
+    // The pointer only reaches what is on screen: the chart sits below the editor's panels.
+    await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
     await page.mouse.down();
