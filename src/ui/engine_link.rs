@@ -113,6 +113,13 @@ pub fn call<C: Call>(message: C) -> Result<C::Reply, String> {
     }
 }
 
+/// Sends one request once the engine module is loaded and awaits its reply. Every new caller
+/// uses this form: it does not assume the engine answers on the page's thread.
+pub async fn ask<C: Call>(message: C) -> Result<C::Reply, String> {
+    ready().await?;
+    call(message)
+}
+
 /// `promql-engine.js` next to the page's base, tagged with the app's build hash.
 fn module_url() -> String {
     let base = web_sys::window()

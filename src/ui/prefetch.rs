@@ -1,7 +1,7 @@
 //! Starts loading the engine module as soon as the learner shows the intent to open a page
-//! that needs it (pointing at or focusing a link to the playground, an exercise or the rules
-//! lab), so the module is usually there by the time the page opens. The start page itself
-//! never loads it.
+//! that needs it (pointing at or focusing a link to the playground, an exercise or a lab),
+//! so the module is usually there by the time the page opens. The start page itself never
+//! loads it.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use super::{browser, engine_link};
 
 /// Paths (after the site's base) of the pages that query the engine.
-const ENGINE_PAGES: &[&str] = &["/play", "/exercise/", "/rules", "/cardinality", "/relabel"];
+const ENGINE_PAGES: &[&str] =
+    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager"];
 
 /// Listens, once for the page, for pointer and focus intents on such links.
 pub fn on_link_intent() {

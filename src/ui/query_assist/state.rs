@@ -93,16 +93,20 @@ impl AssistState {
     /// reason shows.
     pub fn format(self) {
         let query = self.query.get_untracked();
-        match engine_link::call(FormatQuery { query: query.clone() }).and_then(|r| r) {
-            Ok(text) => {
-                self.status.set(None);
-                if text != query {
-                    self.query.set(text);
-                    self.lint();
+        leptos::task::spawn_local(async move {
+            match engine_link::ask(FormatQuery { query: query.clone() }).await.and_then(|r| r) {
+                // Typing meanwhile wins over the formatted text.
+                Ok(_) if self.query.get_untracked() != query => {}
+                Ok(text) => {
+                    self.status.set(None);
+                    if text != query {
+                        self.query.set(text);
+                        self.lint();
+                    }
                 }
+                Err(e) => self.status.set(Some(format!("Cannot format: {e}"))),
             }
-            Err(e) => self.status.set(Some(format!("Cannot format: {e}"))),
-        }
+        });
     }
 
     /// Applies a finding's fix to the query (when it is still the linted one); true if the
