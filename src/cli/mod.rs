@@ -18,6 +18,7 @@ mod explain;
 mod export;
 mod fmt;
 mod fuzz;
+mod grade;
 mod json;
 mod lint;
 mod query;
@@ -49,6 +50,7 @@ const COMMANDS: &[Command] = &[
     cardinality::COMMAND,
     am::COMMAND,
     fuzz::COMMAND,
+    grade::COMMAND,
 ];
 
 /// One subcommand.

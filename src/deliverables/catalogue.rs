@@ -1,0 +1,295 @@
+//! Every built-in exercise of every lab as one list of gradable items, and one grader that
+//! grades an answer of any kind with the same code the site's labs use (content's `prepare`
+//! and `grade` per lab), preparing each dataset once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::content::exercise::{prepare, prepare_shared, Exercise};
+use crate::content::grade::feedback::describe;
+use crate::content::grade::grade as grade_query;
+use crate::content::{
+    alert_exercise, am_exercise, builtin::builtin_dataset, exercise_pack, relabel_exercise, rule_exercise,
+    DatasetMeta,
+};
+use crate::engine::{self, EngineOptions, QueryStats, Storage};
+use crate::rules::check::Severity;
+
+use super::model::AnswerKind;
+use super::rubric::{required, section_of, Section};
+
+/// The pack id of each lab's built-in exercises (what `answers.json` names as `pack`).
+pub fn builtin_pack_id(kind: AnswerKind) -> &'static str {
+    match kind {
+        AnswerKind::Query => "builtin-exercises",
+        AnswerKind::Rules => "builtin-rules-lab",
+        AnswerKind::Alerts => "builtin-alerting-lab",
+        AnswerKind::Alertmanager => "builtin-alertmanager-lab",
+        AnswerKind::Relabel => "builtin-relabel-lab",
+    }
+}
+
+/// One exercise as the rubric and the deliverables see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub kind: AnswerKind,
+    pub pack: String,
+    /// A digest of the exercise's content: answers written for another version say so.
+    pub version: String,
+    pub seed_ref: String,
+    pub title: String,
+    /// The task (Markdown).
+    pub prompt: String,
+    /// The explanation shown once solved (Markdown).
+    pub explanation: String,
+    /// The reference answer.
+    pub reference: String,
+    /// Recorded-rule alternatives the exercise names: `(record, expr)`.
+    pub recorded: Vec<(String, String)>,
+}
+
+impl Item {
+    pub fn section(&self) -> Option<Section> {
+        section_of(&self.seed_ref)
+    }
+
+    pub fn required(&self) -> bool {
+        required(&self.seed_ref)
+    }
+}
+
+/// The first 12 hex digits of the MD5 of an exercise's full description.
+fn digest(described: &str) -> String {
+    format!("{:x}", md5::compute(described.as_bytes())).chars().take(12).collect()
+}
+
+/// The built-in exercises of every lab, by lab then catalogue order.
+pub struct Catalogue {
+    pub items: Vec<Item>,
+    queries: Vec<Exercise>,
+    rules: Vec<rule_exercise::RuleExercise>,
+    alerts: Vec<alert_exercise::AlertExercise>,
+    alertmanager: Vec<am_exercise::AmExercise>,
+    relabel: Vec<relabel_exercise::RelabelExercise>,
+}
+
+macro_rules! item {
+    ($kind:expr, $ex:expr, $explanation:expr, $reference:expr, $recorded:expr) => {
+        Item {
+            id: $ex.id.clone(),
+            kind: $kind,
+            pack: builtin_pack_id($kind).to_string(),
+            version: digest(&format!("{:?}", $ex)),
+            seed_ref: $ex.seed_ref.clone(),
+            title: $ex.title.clone(),
+            prompt: $ex.prompt.clone(),
+            explanation: $explanation,
+            reference: $reference,
+            recorded: $recorded,
+        }
+    };
+}
+
+impl Catalogue {
+    /// Loads every built-in exercise.
+    pub fn builtin() -> Result<Catalogue, String> {
+        let e = |e: crate::content::error::ContentError| e.to_string();
+        let queries = exercise_pack::builtin_exercises().map_err(e)?;
+        let rules = rule_exercise::builtin().map_err(e)?;
+        let alerts = alert_exercise::builtin().map_err(e)?;
+        let alertmanager = am_exercise::builtin().map_err(e)?;
+        let relabel = relabel_exercise::builtin().map_err(e)?;
+        let mut items = Vec::new();
+        for ex in &queries {
+            let recorded = ex.recording_rules.iter().map(|r| (r.record.clone(), r.expr.clone())).collect();
+            let reference = ex.answers.first().cloned().unwrap_or_default();
+            items.push(item!(AnswerKind::Query, ex, ex.explanation.clone(), reference, recorded));
+        }
+        for ex in &rules {
+            items.push(item!(
+                AnswerKind::Rules,
+                ex,
+                ex.explanation.clone(),
+                ex.reference.clone(),
+                Vec::new()
+            ));
+        }
+        for ex in &alerts {
+            items.push(item!(
+                AnswerKind::Alerts,
+                ex,
+                ex.explanation.clone(),
+                ex.reference.clone(),
+                Vec::new()
+            ));
+        }
+        for ex in &alertmanager {
+            let reference = ex.reference.clone();
+            items.push(item!(AnswerKind::Alertmanager, ex, ex.explanation.clone(), reference, Vec::new()));
+        }
+        for ex in &relabel {
+            items.push(item!(
+                AnswerKind::Relabel,
+                ex,
+                ex.explanation.clone(),
+                ex.reference.clone(),
+                Vec::new()
+            ));
+        }
+        Ok(Catalogue { items, queries, rules, alerts, alertmanager, relabel })
+    }
+
+    /// The query a query exercise's editor starts from (the query to fix), if it has one.
+    pub fn starter(&self, id: &str) -> Option<&str> {
+        self.queries.iter().find(|e| e.id == id)?.starter.as_deref()
+    }
+
+    /// The item `id` of lab `kind`.
+    pub fn find(&self, kind: AnswerKind, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.kind == kind && i.id == id)
+    }
+}
+
+/// The outcome of grading one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub passed: bool,
+    /// What failed (or, for a pass, nothing).
+    pub findings: Vec<String>,
+}
+
+impl Outcome {
+    fn new(passed: bool, findings: Vec<String>) -> Outcome {
+        Outcome { passed, findings: if passed { Vec::new() } else { findings } }
+    }
+}
+
+/// Grades answers of any lab, generating each dataset once.
+pub struct Grader<'a> {
+    catalogue: &'a Catalogue,
+    datasets: HashMap<String, (DatasetMeta, Arc<Storage>)>,
+}
+
+impl<'a> Grader<'a> {
+    pub fn new(catalogue: &'a Catalogue) -> Self {
+        Grader { catalogue, datasets: HashMap::new() }
+    }
+
+    /// Built-in dataset `id` and its samples (generated on first use).
+    pub fn dataset(&mut self, id: &str) -> Result<(DatasetMeta, Arc<Storage>), String> {
+        if let Some(d) = self.datasets.get(id) {
+            return Ok(d.clone());
+        }
+        let ds = builtin_dataset(id).map_err(|e| e.to_string())?;
+        let storage = Arc::new(ds.storage().map_err(|e| e.to_string())?);
+        let entry = (ds.meta, storage);
+        self.datasets.insert(id.to_string(), entry.clone());
+        Ok(entry)
+    }
+
+    /// Grades `text` as the answer to exercise `id` of lab `kind`; `Err` when there is no
+    /// such exercise or its data cannot be prepared.
+    pub fn grade(&mut self, kind: AnswerKind, id: &str, text: &str) -> Result<Outcome, String> {
+        let cat = self.catalogue;
+        let unknown = || format!("no {} exercise {id:?}", kind.as_str());
+        match kind {
+            AnswerKind::Query => {
+                let ex = cat.queries.iter().find(|e| e.id == id).ok_or_else(unknown)?;
+                let (meta, base) = self.dataset(&ex.dataset)?;
+                let opts = EngineOptions::default();
+                // An exercise with recording rules records into its own copy of the data.
+                let mut own = (!ex.recording_rules.is_empty()).then(|| Storage::clone(&base));
+                let prepared = match own.as_mut() {
+                    Some(st) => prepare(ex, &meta, st, &opts)?,
+                    None => prepare_shared(ex, &meta, &base, &opts)?,
+                };
+                let storage = own.as_ref().unwrap_or(&base);
+                let verdict = grade_query(storage, &prepared.plan, &prepared.expected, text, &opts);
+                let feedback = describe(&verdict);
+                let mut findings = vec![feedback.headline];
+                findings.extend(feedback.items);
+                Ok(Outcome::new(verdict.passed, findings))
+            }
+            AnswerKind::Rules => {
+                let ex = cat.rules.iter().find(|e| e.id == id).ok_or_else(unknown)?;
+                let (meta, storage) = self.dataset(&ex.dataset)?;
+                let prepared = rule_exercise::prepare(ex, &meta, &storage)?;
+                let v = rule_exercise::grade(ex, &prepared, &storage, text);
+                let mut findings: Vec<String> = errors(&v.diagnostics);
+                findings.extend(v.missing_records.iter().map(|r| format!("no rule records {r}")));
+                let wrong = v.points.iter().filter(|p| !p.passed()).count();
+                if wrong > 0 {
+                    findings.push(format!(
+                        "{wrong} of {} recorded values differ from the reference",
+                        v.points.len()
+                    ));
+                }
+                Ok(Outcome::new(v.passed, findings))
+            }
+            AnswerKind::Alerts => {
+                let ex = cat.alerts.iter().find(|e| e.id == id).ok_or_else(unknown)?;
+                let (meta, storage) = self.dataset(&ex.dataset)?;
+                let prepared = alert_exercise::prepare(ex, &meta, &storage)?;
+                let v = alert_exercise::grade(ex, &prepared, text);
+                let mut findings = errors(&v.diagnostics);
+                findings.extend(v.missing.iter().map(|a| format!("no alerting rule {a}")));
+                findings.extend(v.differences.iter().cloned());
+                Ok(Outcome::new(v.passed, findings))
+            }
+            AnswerKind::Alertmanager => {
+                let ex = cat.alertmanager.iter().find(|e| e.id == id).ok_or_else(unknown)?;
+                let v = ex.grade(text);
+                Ok(Outcome::new(v.passed, v.findings))
+            }
+            AnswerKind::Relabel => {
+                let ex = cat.relabel.iter().find(|e| e.id == id).ok_or_else(unknown)?;
+                let (meta, storage) = self.dataset(&ex.dataset)?;
+                let prepared = relabel_exercise::prepare(ex, &meta, &storage)?;
+                let v = relabel_exercise::grade(ex, &prepared, &storage, text);
+                let mut findings: Vec<String> = v.config_error.iter().map(|e| e.to_string()).collect();
+                if v.series_after > v.max_series {
+                    findings.push(format!("{} series remain, more than {}", v.series_after, v.max_series));
+                }
+                findings.extend(v.changed.iter().map(|c| format!("the answer of {} changed", c.query)));
+                if findings.is_empty() {
+                    findings.push("the configuration does not meet the exercise's checks".into());
+                }
+                Ok(Outcome::new(v.passed, findings))
+            }
+        }
+    }
+}
+
+impl Grader<'_> {
+    /// What `text` costs as the answer to query exercise `id`: the engine's work counters of
+    /// an instant query at the exercise's last checkpoint, on the data it grades on.
+    pub fn query_cost(&mut self, id: &str, text: &str) -> Result<QueryStats, String> {
+        let ex = self
+            .catalogue
+            .queries
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| format!("no exercise {id:?}"))?;
+        let (meta, base) = self.dataset(&ex.dataset)?;
+        let opts = EngineOptions::default();
+        let plan = ex.plan(&meta)?;
+        let at = plan.instants.iter().copied().max().unwrap_or(meta.end);
+        let mut own = (!ex.recording_rules.is_empty()).then(|| Storage::clone(&base));
+        if let Some(st) = own.as_mut() {
+            prepare(ex, &meta, st, &opts)?;
+        }
+        let storage = own.as_ref().unwrap_or(&base);
+        engine::instant_query(storage, text, at, &opts).map(|o| o.stats).map_err(|e| e.to_string())
+    }
+
+    /// The dataset the query exercises mostly run on (the first one's).
+    pub fn main_dataset(&self) -> Option<String> {
+        self.catalogue.queries.first().map(|e| e.dataset.clone())
+    }
+}
+
+/// The error diagnostics of a rule check, rendered with their positions.
+fn errors(diagnostics: &[crate::rules::check::Diagnostic]) -> Vec<String> {
+    diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.render("answer")).collect()
+}

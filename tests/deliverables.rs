@@ -1,0 +1,181 @@
+//! The learner's deliverables end to end: a workspace answered with every reference answer is
+//! assembled, zipped, read back and graded with full marks; a tampered answer scores 0; hostile
+//! archives and folders get clear errors; `promplay grade` prints the rubric in its formats.
+
+use std::io::{Cursor, Write};
+
+use promql_playground::deliverables::archive::{read_zip, write_zip, MAX_ENTRIES};
+use promql_playground::deliverables::assemble::{alert_names, assemble, file_names};
+use promql_playground::deliverables::catalogue::{Catalogue, Grader};
+use promql_playground::deliverables::grade::{grade_bundle, GradeReport, Status};
+use promql_playground::deliverables::{AlertDoc, Answer, Workspace};
+use promql_playground::ui::alerts_lab::{SEED_ALERT_RULES, SEED_TESTS};
+use promql_playground::ui::rules_lab::SEED_RULES;
+
+use promql_playground::content::am_exercise::SEED_CONFIG as ALERTMANAGER;
+
+/// A workspace answering every exercise with its reference answer, with the seed's files.
+fn reference_workspace(catalogue: &Catalogue) -> Workspace {
+    let answers = catalogue
+        .items
+        .iter()
+        .map(|i| Answer {
+            exercise: i.id.clone(),
+            kind: i.kind,
+            pack: i.pack.clone(),
+            version: i.version.clone(),
+            text: i.reference.clone(),
+            claimed_solved: true,
+        })
+        .collect();
+    let alert_docs = alert_names(SEED_ALERT_RULES)
+        .into_iter()
+        .map(|a| (a, AlertDoc { runbook: "Check the dashboard.".into(), threshold: "Seed SLO.".into() }))
+        .collect();
+    Workspace {
+        answers,
+        recording_rules: Some(SEED_RULES.into()),
+        alert_rules: Some(SEED_ALERT_RULES.into()),
+        alert_tests: Some(SEED_TESTS.into()),
+        alertmanager: Some(ALERTMANAGER.into()),
+        relabel: None,
+        alert_docs,
+    }
+}
+
+fn graded(catalogue: &Catalogue, ws: &Workspace) -> GradeReport {
+    let files = assemble(ws, &mut Grader::new(catalogue), catalogue);
+    let bundle = read_zip(&write_zip(&files).expect("zips")).expect("reads back");
+    grade_bundle(catalogue, &bundle).expect("grades")
+}
+
+#[test]
+fn reference_answers_score_full_marks_and_a_tampered_one_scores_zero() {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let ws = reference_workspace(&catalogue);
+    let report = graded(&catalogue, &ws);
+    let failing: Vec<String> = report
+        .items
+        .iter()
+        .filter(|i| i.status != Status::Passed)
+        .map(|i| format!("{}: {:?}", i.id, i.findings))
+        .collect();
+    assert!(failing.is_empty(), "{failing:#?}");
+    assert!(report.passed() && report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.score, 100.0);
+    assert!(report.items.len() > 60, "{} items", report.items.len());
+
+    // A wrong answer with the browser's "solved" flag set scores nothing.
+    let mut tampered = ws.clone();
+    let target = tampered.answers.iter_mut().find(|a| a.exercise == "todo-1-2-rate").expect("exercise");
+    target.text = "sum(model_inference_requests_total)".into();
+    let report = graded(&catalogue, &tampered);
+    let item = report.items.iter().find(|i| i.id == "query/todo-1-2-rate").expect("item");
+    assert_eq!((item.status, item.points), (Status::Failed, 0.0));
+    assert!(item.findings.iter().any(|f| f.contains("marked solved")), "{:?}", item.findings);
+    assert!(!report.passed() && report.score < 100.0);
+}
+
+#[test]
+fn the_assembled_files_are_the_seeds_deliverables() {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let mut ws = reference_workspace(&catalogue);
+    ws.answers.retain(|a| a.exercise.starts_with("todo-1-") || a.exercise == "bug-histogram-bare-name");
+    let files = assemble(&ws, &mut Grader::new(&catalogue), &catalogue);
+    let get = |n: &str| files.iter().find(|(name, _)| name == n).map(|(_, t)| t.as_str()).unwrap_or_default();
+    let queries = get(file_names::QUERIES);
+    assert!(queries.contains("## TODO 1.2 · step 1") && queries.contains("**Measured cost.**"), "{queries}");
+    assert!(get(file_names::RECORDING_DOC).contains("| Rule | Group interval |"));
+    assert!(get(file_names::RUNBOOKS).contains("Check the dashboard."));
+    let perf = get(file_names::PERFORMANCE);
+    assert!(perf.contains("## Cardinality") && perf.contains("## Lint findings fixed"), "{perf}");
+    assert_eq!(files[0].0, file_names::ANSWERS);
+    // Partial: what it covers passes, the rest is missing.
+    let report = grade_bundle(&catalogue, &read_zip(&write_zip(&files).expect("zips")).expect("reads"))
+        .expect("grades");
+    for i in report.items.iter().filter(|i| i.id.starts_with("query/todo-1-")) {
+        assert_eq!(i.status, Status::Passed, "{}: {:?}", i.id, i.findings);
+    }
+    assert!(report.items.iter().any(|i| i.status == Status::Missing) && !report.passed());
+}
+
+/// A zip written entry by entry, stored (so names and sizes are exactly as given).
+fn raw_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zip.start_file(*name, opts).expect("entry");
+        zip.write_all(data).expect("data");
+    }
+    zip.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn hostile_archives_get_clear_errors() {
+    let escape = read_zip(&raw_zip(&[("../evil.sh", b"x")])).unwrap_err();
+    assert!(escape.contains("leave the submission"), "{escape}");
+    let absolute = read_zip(&raw_zip(&[("/etc/passwd", b"x")])).unwrap_err();
+    assert!(absolute.contains("absolute"), "{absolute}");
+    // A bomb: 64 MiB of zeros deflate to a few kilobytes.
+    let bomb = read_zip(&raw_zip(&[("answers.json", &vec![0u8; 64 << 20])])).unwrap_err();
+    assert!(bomb.contains("larger than"), "{bomb}");
+    let names: Vec<String> = (0..=MAX_ENTRIES).map(|i| format!("f{i}.txt")).collect();
+    let many: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    assert!(read_zip(&raw_zip(&many)).unwrap_err().contains("entries"));
+    let binary = read_zip(&raw_zip(&[("answers.json", b"{}"), ("x.bin", &[0xff, 0xfe, 0])])).expect("reads");
+    assert_eq!(binary.skipped, vec!["x.bin: not UTF-8 text".to_string()]);
+    assert!(read_zip(b"not a zip").unwrap_err().contains("not a readable .zip"));
+
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let none = read_zip(&raw_zip(&[("README.md", b"hi")])).expect("reads");
+    assert!(grade_bundle(&catalogue, &none).unwrap_err().contains("no answers.json"));
+    let unknown = br#"{"format":"promplay-submission/1","answers":[{"exercise":"no-such","kind":"query","pack":"x","text":"up"}]}"#;
+    let bundle = read_zip(&raw_zip(&[("answers.json", unknown)])).expect("reads");
+    let report = grade_bundle(&catalogue, &bundle).expect("grades");
+    assert!(
+        report.problems.iter().any(|p| p.contains("no query exercise \"no-such\"")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.score, 0.0);
+}
+
+#[test]
+fn promplay_grade_reads_folders_and_zips_and_prints_each_format() {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let mut ws = reference_workspace(&catalogue);
+    ws.answers.retain(|a| a.exercise.starts_with("todo-1-1"));
+    let files = assemble(&ws, &mut Grader::new(&catalogue), &catalogue);
+    let dir = std::env::temp_dir().join(format!("promplay-grade-{}", std::process::id()));
+    let folder = dir.join("submission");
+    std::fs::create_dir_all(&folder).expect("dir");
+    for (name, text) in &files {
+        std::fs::write(folder.join(name), text).expect("write");
+    }
+    let zip_path = dir.join("submission.zip");
+    std::fs::write(&zip_path, write_zip(&files).expect("zips")).expect("write zip");
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = promql_playground::cli::main_with(&args, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    };
+    let folder_s = folder.to_string_lossy().into_owned();
+    let zip_s = zip_path.to_string_lossy().into_owned();
+    let (code, text, _) = run(&["grade", &folder_s]);
+    assert_eq!(code, 1, "a partial submission does not pass");
+    assert!(text.contains("PromQL fundamentals:") && text.contains("Score: "), "{text}");
+    assert!(text.contains("ok   query/todo-1-1-label-filters"), "{text}");
+    let (_, from_zip, _) = run(&["grade", &zip_s]);
+    assert_eq!(from_zip, text, "a folder and its zip grade alike");
+    let (_, junit, _) = run(&["grade", &zip_s, "--format", "junit"]);
+    assert!(junit.starts_with("<?xml") && junit.contains("<failure"), "{junit}");
+    let (_, json, _) = run(&["grade", &zip_s, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["passed"], false);
+    let (code, _, err) = run(&["grade", &dir.join("nothing").to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("promplay grade:"), "{err}");
+    assert_eq!(run(&["grade", &zip_s, "--format", "xml"]).0, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
