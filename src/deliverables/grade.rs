@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::check::{check, CheckOptions, Severity};
 use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
@@ -21,7 +21,7 @@ use super::model::{Answer, Submission};
 use super::rubric::Section;
 
 /// How an item did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Passed,
@@ -31,7 +31,7 @@ pub enum Status {
 }
 
 /// One rubric item's result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub section: Section,
     /// `query/todo-1-2-rate`, `file/recording_rules.yml`, ...
@@ -42,27 +42,24 @@ pub struct ItemResult {
     pub points: f64,
     pub max: f64,
     /// What the learner's browser claimed (answers only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claimed_solved: Option<bool>,
     /// The answer graded (answers only), for a reviewer to read beside the reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     pub findings: Vec<String>,
 }
 
 /// One section's score.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionScore {
     pub section: Section,
-    pub title: &'static str,
+    pub title: String,
     pub points: f64,
     pub max: f64,
 }
 
 /// The whole grade.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradeReport {
     pub score: f64,
     pub sections: Vec<SectionScore>,
@@ -360,7 +357,7 @@ fn score(pending: Vec<Pending>, problems: Vec<String>) -> GradeReport {
             let of: Vec<&ItemResult> = items.iter().filter(|i| i.section == s).collect();
             let points = round2(of.iter().map(|i| i.points).sum());
             let max = if of.is_empty() { 0.0 } else { s.weight() };
-            SectionScore { section: s, title: s.title(), points, max }
+            SectionScore { section: s, title: s.title().to_string(), points, max }
         })
         .collect();
     let score = round2(sections.iter().map(|s| s.points).sum());

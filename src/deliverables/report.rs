@@ -80,12 +80,12 @@ pub fn junit(r: &GradeReport) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\">",
-            escape(s.title),
+            escape(&s.title),
             items.len()
         );
         for i in items {
             let _ =
-                write!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(s.title), escape(&i.id));
+                write!(out, "    <testcase classname=\"{}\" name=\"{}\">", escape(&s.title), escape(&i.id));
             let detail = escape(&i.findings.join("\n"));
             match (i.status, i.required) {
                 (Status::Passed, _) => {}

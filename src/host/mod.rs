@@ -10,6 +10,7 @@ mod alerts;
 mod assist;
 mod cardinality;
 mod data;
+mod deliverables;
 mod exercises;
 mod packs;
 mod query;
@@ -72,6 +73,7 @@ impl Host {
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
             Ok(Request::Assist(r)) => assist::handle(self, r),
+            Ok(Request::Deliverables(r)) => deliverables::handle(r),
         }
     }
 

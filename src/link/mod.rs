@@ -29,6 +29,7 @@ pub mod alerts;
 pub mod assist;
 pub mod cardinality;
 pub mod data;
+pub mod deliverables;
 pub mod exercises;
 pub mod packs;
 pub mod query;
@@ -59,6 +60,7 @@ pub enum Request {
     Cardinality(cardinality::CardinalityRequest),
     Alertmanager(alertmanager::AlertmanagerRequest),
     Assist(assist::AssistRequest),
+    Deliverables(deliverables::DeliverablesRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -20,6 +20,7 @@ use super::rules_lab::{RuleExercisePage, RulesLab};
 use super::cardinality::CardinalityPage;
 use super::relabel::{RelabelExercisePage, RelabelPage};
 use super::theme::provide_theme;
+use super::my_work::MyWorkPage;
 
 /// The whole app.
 #[component]
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />
                     <Route path=path!("/alertmanager") view=AlertmanagerLab />
                     <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
+                    <Route path=path!("/my-work") view=MyWorkPage />
                 </Routes>
             </main>
             <footer class="site-footer">

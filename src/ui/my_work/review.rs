@@ -1,0 +1,115 @@
+//! Reviewing a submission: an instructor opens a .zip, the engine module grades every answer
+//! again, and each item shows its score and findings with the answer beside the reference.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::super::engine_link;
+use crate::deliverables::grade::{GradeReport, ItemResult, Status};
+use crate::link::deliverables::GradeSubmission;
+
+/// The bytes of the file picked in `input`.
+async fn picked_bytes(input: &web_sys::HtmlInputElement) -> Result<Vec<u8>, String> {
+    let file = input.files().and_then(|f| f.get(0)).ok_or("no file chosen")?;
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| "the file could not be read".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn status_label(i: &ItemResult) -> &'static str {
+    match (i.status, i.required) {
+        (Status::Passed, _) => "passed",
+        (Status::Failed, _) => "failed",
+        (Status::Missing, true) => "missing",
+        (Status::Missing, false) => "optional",
+    }
+}
+
+fn item_view(i: ItemResult) -> impl IntoView {
+    let label = status_label(&i);
+    let side_by_side = i.answer.clone().map(|a| {
+        view! {
+            <div class="review-compare">
+                <div><h4>"Answer"</h4><pre>{a}</pre></div>
+                <div><h4>"Reference"</h4><pre>{i.reference.clone().unwrap_or_default()}</pre></div>
+            </div>
+        }
+    });
+    let claimed = match (i.claimed_solved, i.status) {
+        (Some(true), Status::Passed) => "marked solved",
+        (Some(true), _) => "marked solved, but does not pass",
+        (Some(false), _) => "not marked solved",
+        (None, _) => "",
+    };
+    view! {
+        <details class="review-item" data-status=label data-testid="review-item" data-id=i.id.clone()>
+            <summary>
+                <span class=format!("review-status {label}")>{label}</span>
+                <span class="review-title">{i.title.clone()}</span>
+                <span class="review-points">{format!("{:.2} / {:.2}", i.points, i.max)}</span>
+            </summary>
+            <p class="muted">{format!("{} {}", i.id, claimed)}</p>
+            <ul>{i.findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+            {side_by_side}
+        </details>
+    }
+}
+
+fn report_view(r: GradeReport) -> impl IntoView {
+    let passed = r.passed();
+    let sections = r.sections.clone();
+    let problems = r.problems.clone();
+    view! {
+        <p class="review-score" data-testid="review-score">
+            {format!("Score {:.2} / 100 — {}", r.score, if passed { "every required item passes" } else { "some required item does not pass" })}
+        </p>
+        <ul class="review-problems">{problems.into_iter().map(|p| view! { <li class="error">{p}</li> }).collect_view()}</ul>
+        {sections.into_iter().filter(|s| s.max > 0.0).map(|s| {
+            let items: Vec<ItemResult> = r.items.iter().filter(|i| i.section == s.section).cloned().collect();
+            view! {
+                <h3 class="review-section">{format!("{}: {:.2} / {:.0}", s.title, s.points, s.max)}</h3>
+                {items.into_iter().map(item_view).collect_view()}
+            }
+        }).collect_view()}
+    }
+}
+
+/// The review panel.
+#[component]
+pub fn ReviewSubmission() -> impl IntoView {
+    let report: RwSignal<Option<Result<GradeReport, String>>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        busy.set(true);
+        spawn_local(async move {
+            let graded = match picked_bytes(&input).await {
+                Ok(zip) => engine_link::ask(GradeSubmission { zip }).await.and_then(|r| r),
+                Err(e) => Err(e),
+            };
+            report.set(Some(graded));
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card lab-section my-work-review">
+            <h2 class="card-title">"Review a submission"</h2>
+            <p>
+                "Open a learner's .zip: every answer is graded again here (a \"solved\" mark is never "
+                "trusted) and shown beside the reference answer, with the same rubric as "
+                <code>"promplay grade"</code> "."
+            </p>
+            <label class="button secondary">
+                "Open a submission (.zip)"
+                <input type="file" accept=".zip,application/zip" class="visually-hidden"
+                    data-testid="review-file" on:change=on_pick />
+            </label>
+            {move || busy.get().then(|| view! { <p class="muted" role="status">"Grading…"</p> })}
+            {move || report.get().map(|r| match r {
+                Err(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Ok(r) => report_view(r).into_any(),
+            })}
+        </section>
+    }
+}
