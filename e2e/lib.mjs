@@ -188,3 +188,14 @@ export async function checkAnswer(page) {
   );
   return headline.textContent();
 }
+
+/** Replaces the query in an exercise's editor by typing it (so drafts see keystrokes). */
+export async function typeQuery(page, query) {
+  const editor = page.locator('[data-testid="query-input"]');
+  await editor.click();
+  await editor.press('Control+A');
+  await editor.press('Delete');
+  await editor.pressSequentially(query);
+  await page.keyboard.press('Escape');
+  return editor;
+}

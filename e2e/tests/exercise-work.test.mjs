@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, NARROW, checkAnswer, screenshot, siteAndBrowser } from '../lib.mjs';
+import { BOOT_TIMEOUT, NARROW, checkAnswer, screenshot, siteAndBrowser, typeQuery } from '../lib.mjs';
 
 const ID = 'todo-1-3-sum-by';
 const RIGHT = 'sum by (model) (rate(model_predictions_total[5m]))';
@@ -18,17 +18,6 @@ const env = siteAndBrowser({}, LAPTOP_900);
 
 async function waitForCheck(page) {
   await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
-}
-
-/** Replaces the editor's text by typing (so drafts see keystrokes). */
-async function typeQuery(page, query) {
-  const editor = page.locator('[data-testid="query-input"]');
-  await editor.click();
-  await editor.press('Control+A');
-  await editor.press('Delete');
-  await editor.pressSequentially(query);
-  await page.keyboard.press('Escape');
-  return editor;
 }
 
 describe('exercise work', () => {
