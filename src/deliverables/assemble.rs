@@ -3,6 +3,7 @@
 //! with their documentation and storage table, the alert runbooks, the Alertmanager and
 //! relabel configurations, the unit tests, the performance analysis, and `answers.json`.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::assist::lint::{lint_query, LintContext};
@@ -12,7 +13,7 @@ use crate::rules::check::{check, CheckOptions};
 use crate::rules::model::{RuleFile, RuleGroup};
 
 use super::catalogue::{Catalogue, Grader};
-use super::model::{AnswerKind, Submission, Workspace};
+use super::model::{AlertDoc, AnswerKind, Submission, Workspace};
 
 /// The names of a submission's files (the seed's, plus `answers.json`).
 pub mod file_names {
@@ -36,8 +37,42 @@ fn rule_file(text: &str) -> Option<RuleFile> {
 
 /// The alert names of an alerting-rule file, in file order.
 pub fn alert_names(text: &str) -> Vec<String> {
+    alert_docs(text, &BTreeMap::new()).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Annotations that document an alert in the rule file itself: the runbook, then the
+/// threshold justification (the first one present of each list counts).
+const RUNBOOK_ANNOTATIONS: [&str; 2] = ["runbook", "runbook_url"];
+const THRESHOLD_ANNOTATIONS: [&str; 2] = ["threshold_justification", "threshold"];
+
+/// Each alert of an alerting-rule file with its documentation: what `docs` (the lab's
+/// fields, `answers.json`) says, else the rule's own annotations.
+pub fn alert_docs(text: &str, docs: &BTreeMap<String, AlertDoc>) -> Vec<(String, AlertDoc)> {
     let Some(file) = rule_file(text) else { return Vec::new() };
-    file.rules().filter(|(_, r)| !r.alert.is_empty()).map(|(_, r)| r.alert.clone()).collect()
+    file.rules()
+        .filter(|(_, r)| !r.alert.is_empty())
+        .map(|(_, r)| {
+            let annotation = |names: [&str; 2]| {
+                names
+                    .iter()
+                    .find_map(|n| r.annotations.iter().find(|a| a.name == *n))
+                    .map(|a| a.value.clone())
+            };
+            let given = docs.get(&r.alert).cloned().unwrap_or_default();
+            let pick = |field: String, names| {
+                if field.trim().is_empty() {
+                    annotation(names).unwrap_or_default()
+                } else {
+                    field
+                }
+            };
+            let doc = AlertDoc {
+                runbook: pick(given.runbook, RUNBOOK_ANNOTATIONS),
+                threshold: pick(given.threshold, THRESHOLD_ANNOTATIONS),
+            };
+            (r.alert.clone(), doc)
+        })
+        .collect()
 }
 
 /// Every file of the submission, `answers.json` first. `grader` measures costs and reads the
@@ -190,8 +225,9 @@ fn runbooks_md(ws: &Workspace, text: &str) -> String {
         );
         return md;
     };
+    let docs: BTreeMap<String, AlertDoc> = alert_docs(text, &ws.alert_docs).into_iter().collect();
     for (_, rule) in file.rules().filter(|(_, r)| !r.alert.is_empty()) {
-        let doc = ws.alert_docs.get(&rule.alert).cloned().unwrap_or_default();
+        let doc = docs.get(&rule.alert).cloned().unwrap_or_default();
         let or_missing = |s: &str| {
             if s.trim().is_empty() {
                 "_Not written yet._".to_string()
@@ -260,4 +296,22 @@ fn performance_md(ws: &Workspace, grader: &mut Grader, catalogue: &Catalogue) ->
     md.push_str("\n## Lint findings fixed\n\nFindings of `promplay lint` on the queries the exercises started from that the solved queries no longer have.\n\n");
     md.push_str(if fixed.is_empty() { "None yet.\n" } else { &fixed });
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alerts_are_documented_by_the_lab_fields_or_their_own_annotations() {
+        let rules = "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up == 0\n    annotations:\n      runbook_url: https://runbooks/a\n      threshold: any target down\n  - alert: B\n    expr: up == 0\n";
+        let mut docs = BTreeMap::new();
+        docs.insert("B".to_string(), AlertDoc { runbook: "restart".into(), threshold: String::new() });
+        let got = alert_docs(rules, &docs);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].1.complete(), "{:?}", got[0]);
+        assert_eq!(got[1].1, AlertDoc { runbook: "restart".into(), threshold: String::new() });
+        assert_eq!(alert_names(rules), vec!["A", "B"]);
+        assert!(alert_docs("not: [rules", &docs).is_empty());
+    }
 }

@@ -15,7 +15,7 @@ use crate::rules::check::{check, CheckOptions, Severity};
 use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
 
 use super::archive::Bundle;
-use super::assemble::{alert_names, file_names as names};
+use super::assemble::{alert_docs, file_names as names};
 use super::catalogue::{Catalogue, Grader};
 use super::model::{Answer, Submission};
 use super::rubric::Section;
@@ -242,10 +242,10 @@ fn file_items(bundle: &Bundle, submission: &Submission) -> Vec<Pending> {
     };
     let documented = || -> Result<(), Vec<String>> {
         let text = files.get(names::ALERT_RULES).ok_or_else(Vec::new)?;
-        let missing: Vec<String> = alert_names(text)
+        let missing: Vec<String> = alert_docs(text, &submission.alert_docs)
             .into_iter()
-            .filter(|a| !submission.alert_docs.get(a).is_some_and(|d| d.complete()))
-            .map(|a| format!("{a}: no runbook or no threshold justification"))
+            .filter(|(_, d)| !d.complete())
+            .map(|(a, _)| format!("{a}: no runbook or no threshold justification"))
             .collect();
         if missing.is_empty() {
             Ok(())
