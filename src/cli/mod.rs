@@ -22,6 +22,7 @@ mod json;
 mod lint;
 mod query;
 mod query_range;
+mod record;
 mod relabel;
 mod relabel_dataset;
 mod remote;
@@ -51,6 +52,7 @@ const COMMANDS: &[Command] = &[
     cardinality::COMMAND,
     am::COMMAND,
     remote_diff::COMMAND,
+    record::COMMAND,
     fuzz::COMMAND,
 ];
 

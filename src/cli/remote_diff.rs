@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::engine::{self, parse, EngineOptions, Labels, Millis, Storage};
+use crate::engine::{self, parse, EngineOptions, Millis, Storage};
 use crate::remote::allow::AllowList;
 use crate::remote::api::QueryCall;
 use crate::remote::diff::{judge, report, Verdict};
-use crate::remote::outcome::{from_api_body, from_promplay, LabelMap, Outcome};
+use crate::remote::outcome::{from_api_body, from_promplay, Outcome, RawSeries};
 use crate::remote::raw::{raw_query, reach, selector_texts, uses_at};
+use crate::remote::record::storage_of;
 
 use super::remote::{self, Remote};
 use super::{data, time, Args, CliError, Command};
@@ -95,9 +96,6 @@ fn evaluate(storage: &Storage, query: &str, start: Millis, end: Millis, step: Mi
     from_promplay(engine::range_query(storage, query, start, end, step, &EngineOptions::default()))
 }
 
-/// Series as the API lists them: labels and samples.
-type RawSeries = Vec<(LabelMap, Vec<(i64, f64)>)>;
-
 /// Fetches the raw series queries read, each selector's window once.
 struct RawFetcher<'a> {
     remote: &'a Remote,
@@ -108,40 +106,32 @@ struct RawFetcher<'a> {
 impl RawFetcher<'_> {
     /// A storage holding every raw sample `query` can read over `start..=end`.
     fn storage_for(&mut self, query: &str, start: Millis, end: Millis) -> Result<Storage, String> {
-        let mut storage = Storage::new();
-        let Ok(expr) = parse::parse(query) else { return Ok(storage) }; // both sides refuse it
+        let Ok(expr) = parse::parse(query) else { return Ok(Storage::new()) }; // both sides refuse it
         if uses_at(&expr) {
             return Err("the query pins data with @: give the data with --dataset or --data".into());
         }
         let window = end - start + reach(&expr, EngineOptions::default().lookback_window());
+        let mut series = RawSeries::new();
         for selector in selector_texts(&expr) {
             let raw = raw_query(&selector, window);
             if !self.cache.contains_key(&raw) {
                 let call = QueryCall::Instant { query: raw.clone(), time: end };
                 let body = self.remote.query_body(&call).map_err(|e| format!("fetching {raw}: {e}"))?;
-                let series = match from_api_body(&body)? {
+                let found = match from_api_body(&body)? {
                     Outcome::Matrix(m) => m,
                     Outcome::Error(t, e) => return Err(format!("fetching {raw}: {t}: {e}")),
                     other => return Err(format!("fetching {raw}: not a matrix: {other:?}")),
                 };
-                self.fetched += series.iter().map(|(_, p)| p.len()).sum::<usize>();
+                self.fetched += found.iter().map(|(_, p)| p.len()).sum::<usize>();
                 if self.fetched > MAX_FETCHED_SAMPLES {
                     return Err(format!(
                         "more than {MAX_FETCHED_SAMPLES} raw samples fetched: narrow the range"
                     ));
                 }
-                self.cache.insert(raw.clone(), series);
+                self.cache.insert(raw.clone(), found);
             }
-            for (labels, points) in &self.cache[&raw] {
-                let id = storage
-                    .series_id(&Labels::from_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
-                for &(t, v) in points {
-                    // A series two selectors share arrives twice: later copies are refused as
-                    // out of order, which keeps one.
-                    let _ = storage.append(id, t, v);
-                }
-            }
+            series.extend(self.cache[&raw].iter().cloned());
         }
-        Ok(storage)
+        Ok(storage_of(&series))
     }
 }

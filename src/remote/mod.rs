@@ -10,6 +10,7 @@ pub mod diff;
 pub mod error;
 pub mod outcome;
 pub mod raw;
+pub mod record;
 
 pub use api::Source;
 pub use error::RemoteError;
