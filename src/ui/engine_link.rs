@@ -93,8 +93,8 @@ pub async fn ready() -> Result<(), String> {
 }
 
 /// Sends one request and returns the engine module's reply. Fails when the module is not
-/// loaded yet (pages wait for [`ready`], usually through the dataset state) or has broken.
-pub fn call<C: Call>(message: C) -> Result<C::Reply, String> {
+/// loaded yet or has broken.
+fn call<C: Call>(message: C) -> Result<C::Reply, String> {
     match STATE.with(|s| s.borrow().clone()) {
         State::Ready => {}
         State::NotLoaded => return Err("The query engine is still loading.".into()),
@@ -113,11 +113,85 @@ pub fn call<C: Call>(message: C) -> Result<C::Reply, String> {
     }
 }
 
-/// Sends one request once the engine module is loaded and awaits its reply. Every new caller
-/// uses this form: it does not assume the engine answers on the page's thread.
+/// Sends one request once the engine module is loaded and awaits its reply (never in the
+/// same turn as the caller: pages do not assume the engine answers on their thread).
 pub async fn ask<C: Call>(message: C) -> Result<C::Reply, String> {
     ready().await?;
     call(message)
+}
+
+/// Sends one request and hands its reply to `then` when it arrives (on a later turn, once
+/// the engine module is loaded).
+pub fn send<C: Call + 'static>(message: C, then: impl FnOnce(Result<C::Reply, String>) + 'static) {
+    leptos::task::spawn_local(async move { then(ask(message).await) });
+}
+
+/// A stream of requests where each supersedes the one before (typing, hovering a timeline,
+/// switching datasets): only the newest request's reply is delivered, so a late answer to an
+/// older one never overwrites newer state. Replies after the owning view is gone are dropped.
+#[derive(Clone, Copy)]
+pub struct Latest(leptos::prelude::StoredValue<u64>);
+
+impl Latest {
+    /// A new stream, owned by the current reactive owner (the component creating it).
+    pub fn new() -> Self {
+        Latest(leptos::prelude::StoredValue::new(0))
+    }
+
+    /// Supersedes every earlier request of this stream (their replies will be dropped) and
+    /// returns the new generation.
+    pub fn next(self) -> Option<u64> {
+        use leptos::prelude::*;
+        let generation = self.0.try_get_value()? + 1;
+        self.0.try_set_value(generation);
+        Some(generation)
+    }
+
+    /// True while `generation` is the newest request of this stream.
+    pub fn is_current(self, generation: u64) -> bool {
+        use leptos::prelude::*;
+        self.0.try_get_value() == Some(generation)
+    }
+
+    /// Sends `message`, superseding earlier requests of this stream; `then` gets the reply
+    /// only if no newer request was sent meanwhile.
+    pub fn send<C: Call + 'static>(self, message: C, then: impl FnOnce(Result<C::Reply, String>) + 'static) {
+        let Some(generation) = self.next() else { return };
+        leptos::task::spawn_local(async move {
+            let reply = ask(message).await;
+            if self.is_current(generation) {
+                then(reply);
+            }
+        });
+    }
+}
+
+/// A reply kept in step with reactive inputs: `message` is run in an effect (so it tracks
+/// what it reads), and the signal holds the reply to the newest message, or None when
+/// `message` gives none. The previous reply stays shown while a new one is on its way.
+pub fn follow<C, M>(message: M) -> leptos::prelude::RwSignal<Option<Result<C::Reply, String>>>
+where
+    C: Call + 'static,
+    C::Reply: Send + Sync + 'static,
+    M: Fn() -> Option<C> + 'static,
+{
+    use leptos::prelude::*;
+    let reply = RwSignal::new(None);
+    let latest = Latest::new();
+    Effect::new(move |_| match message() {
+        Some(m) => latest.send(m, move |r| reply.set(Some(r))),
+        None => {
+            latest.next();
+            reply.set(None);
+        }
+    });
+    reply
+}
+
+impl Default for Latest {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// `promql-engine.js` next to the page's base, tagged with the app's build hash.

@@ -120,25 +120,6 @@ pub fn fill_by_name(needed: &[String], files: &mut MemoryFiles, picked: &[(Strin
     filled
 }
 
-/// Locally picked files arranged as a pack (see [`arrange`]), with each path the pack needs
-/// that lost its folder filled by file name (see [`fill_by_name`]). `needed` says which
-/// files the pack still needs given the manifest text and the files so far (the engine
-/// module reads them); its error (the engine module could not answer) stops the gathering.
-pub fn gather_picked(
-    picked: &[(String, String)],
-    mut needed: impl FnMut(&str, &MemoryFiles) -> Result<Vec<String>, String>,
-) -> Result<(String, MemoryFiles), String> {
-    let (manifest, mut files) = arrange(picked)?;
-    // Two rounds suffice (dataset files, then their series files); a few more cost nothing.
-    for _ in 0..4 {
-        let paths = needed(&manifest, &files)?;
-        if paths.is_empty() || fill_by_name(&paths, &mut files, picked) == 0 {
-            break;
-        }
-    }
-    Ok((manifest, files))
-}
-
 /// The exercise id of an exercise page's path (`/repo/exercise/x` → `x`); None for any
 /// other page, the rules lab's exercises included.
 pub fn exercise_page(path: &str) -> Option<&str> {
