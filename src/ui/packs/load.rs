@@ -13,7 +13,7 @@ use crate::link::packs::{FilesNeeded, LoadPack, PackSource, PackView};
 
 use super::super::{browser, engine_link};
 use super::fetch::fetch_text;
-use super::source::{arrange, fill_by_name};
+use super::source::gather_picked;
 use super::state::Packs;
 
 /// Most files one pack may list (manifest entries plus the series files they name).
@@ -67,15 +67,9 @@ impl Packs {
     pub(super) async fn picked_pack(self, picked: &[(String, String)]) -> Result<PackView, ContentError> {
         let at_picked = |e: String| ContentError::at("picked files", 0, e);
         engine_link::ready().await.map_err(at_picked)?;
-        let (manifest, mut files) = arrange(picked).map_err(at_picked)?;
-        // Two rounds suffice (dataset files, then their series files); a few more cost nothing.
-        for _ in 0..4 {
-            let have = files.0.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
-            let paths = engine_link::ask(FilesNeeded { manifest: manifest.clone(), have }).await.map_err(at_picked)?;
-            if paths.is_empty() || fill_by_name(&paths, &mut files, picked) == 0 {
-                break;
-            }
-        }
+        let (manifest, files) = gather_picked(picked, |manifest, have| engine_link::ask(FilesNeeded { manifest, have }))
+            .await
+            .map_err(at_picked)?;
         engine_link::ask(LoadPack {
             source: PackSource::Local,
             manifest_name: MANIFEST_FILE.to_string(),

@@ -14,16 +14,28 @@ use super::super::chart_model::Model;
 use super::super::paths::playground_link;
 use super::report;
 
+/// Cards drawn per frame: each draws a chart, and sixteen at once kept the page's thread
+/// busy for ~90 ms; a few per frame keep every task short.
+const CARDS_PER_FRAME: usize = 4;
+
 /// Every rule of the evaluation.
 #[component]
 pub fn RuleList(report: Arc<LabReport>) -> impl IntoView {
     let recorded = report.rules.iter().filter(|r| !r.is_empty()).count();
     let empty = report.rules.len() - recorded;
-    let cards = report
-        .rules
-        .iter()
-        .map(|rule| view! { <RuleCard dataset=report.dataset.clone() rule=rule.clone() /> })
-        .collect_view();
+    let total = report.rules.len();
+    let shown = RwSignal::new(CARDS_PER_FRAME.min(total));
+    leptos::task::spawn_local(async move {
+        while shown.try_get_untracked().is_some_and(|n| n < total) {
+            super::super::browser::next_paint().await;
+            shown.try_update(|n| *n = (*n + CARDS_PER_FRAME).min(total));
+        }
+    });
+    let list = report.clone();
+    let cards = view! {
+        <For each=move || 0..shown.get() key=|i| *i
+            children=move |i| view! { <RuleCard dataset=list.dataset.clone() rule=list.rules[i].clone() /> } />
+    };
     view! {
         <p class="muted" data-testid="rule-summary">
             {format!("{recorded} of {} rules recorded series", report.rules.len())}

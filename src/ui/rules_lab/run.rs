@@ -25,6 +25,8 @@ where
     S: Call<Reply = Result<Step<T>, String>> + Copy,
 {
     let mine = generation.try_get_value()?;
+    // The whole run counts as one piece of work for the Stop control.
+    let _busy = engine_link::Busy::start();
     let mut now = match engine_link::ask(start).await.and_then(|r| r) {
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
@@ -37,7 +39,10 @@ where
         }
         match engine_link::ask(step).await.and_then(|r| r) {
             Ok(Step::Running(p)) => now = p,
-            Ok(Step::Finished(result)) => break Ok(result),
+            Ok(Step::Finished(result)) => {
+                engine_link::finish_runs();
+                break Ok(result);
+            }
             Err(e) => break Err(e),
         }
     };
