@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link::replay::ReplayLog;
-use crate::link::{decode, encode, Answer, Call, Hello, WIRE_VERSION};
+use crate::link::{decode, encode, Answer, Call, Hello, Request, WIRE_VERSION};
 
 #[wasm_bindgen(inline_js = r#"
 let worker = null;
@@ -178,15 +178,21 @@ pub async fn ready() -> Result<(), String> {
 /// Sends one request once the engine module is loaded and awaits its reply (never in the
 /// same turn as the caller). A request that builds state is logged for replay once answered.
 pub async fn ask<C: Call>(message: C) -> Result<C::Reply, String> {
+    let reply = exchange(message.into_request()).await?;
+    decode::<Answer<C::Reply>>(&reply).and_then(|answer| answer)
+}
+
+/// The untyped part of [`ask`] (kept out of the generic function so that each message type
+/// does not carry its own copy): sends the encoded request, returns the reply's bytes.
+async fn exchange(request: Request) -> Result<Vec<u8>, String> {
     ready().await?;
     let _busy = Busy::start();
-    let request = message.into_request();
     let replay = request.replay();
     let bytes = encode(&request);
     match JsFuture::from(send_bytes(js_sys::Uint8Array::from(bytes.as_slice()))).await {
         Ok(reply) => {
             LOG.with(|l| l.borrow_mut().record(replay, &bytes));
-            decode::<Answer<C::Reply>>(&js_sys::Uint8Array::new(&reply).to_vec()).and_then(|answer| answer)
+            Ok(js_sys::Uint8Array::new(&reply).to_vec())
         }
         Err(e) => {
             let why = describe(&e);
@@ -278,7 +284,27 @@ impl Drop for Busy {
 /// Sends one request and hands its reply to `then` when it arrives (on a later turn, once
 /// the engine module is loaded).
 pub fn send<C: Call + 'static>(message: C, then: impl FnOnce(Result<C::Reply, String>) + 'static) {
-    leptos::task::spawn_local(async move { then(ask(message).await) });
+    send_request(message.into_request(), None, typed(then));
+}
+
+/// A reply handler that decodes the reply as `T` first.
+type Handler = Box<dyn FnOnce(Result<Vec<u8>, String>)>;
+
+fn typed<T: serde::de::DeserializeOwned + 'static>(then: impl FnOnce(Result<T, String>) + 'static) -> Handler {
+    Box::new(move |reply: Result<Vec<u8>, String>| {
+        then(reply.and_then(|bytes| decode::<Answer<T>>(&bytes).and_then(|answer| answer)))
+    })
+}
+
+/// Sends a request and hands the reply to `then`, unless `stream` has moved on to a newer
+/// request by then (one copy of this for every message type: the typed part is `then`).
+fn send_request(request: Request, stream: Option<(Latest, u64)>, then: Handler) {
+    leptos::task::spawn_local(async move {
+        let reply = exchange(request).await;
+        if stream.is_none_or(|(latest, generation)| latest.is_current(generation)) {
+            then(reply);
+        }
+    });
 }
 
 /// A stream of requests where each supersedes the one before (typing, hovering a timeline,
@@ -312,12 +338,7 @@ impl Latest {
     /// only if no newer request was sent meanwhile.
     pub fn send<C: Call + 'static>(self, message: C, then: impl FnOnce(Result<C::Reply, String>) + 'static) {
         let Some(generation) = self.next() else { return };
-        leptos::task::spawn_local(async move {
-            let reply = ask(message).await;
-            if self.is_current(generation) {
-                then(reply);
-            }
-        });
+        send_request(message.into_request(), Some((self, generation)), typed(then));
     }
 }
 

@@ -31,11 +31,23 @@ pub fn RuleList(report: Arc<LabReport>) -> impl IntoView {
             shown.try_update(|n| *n = (*n + CARDS_PER_FRAME).min(total));
         }
     });
-    let list = report.clone();
-    let cards = view! {
-        <For each=move || 0..shown.get() key=|i| *i
-            children=move |i| view! { <RuleCard dataset=list.dataset.clone() rule=list.rules[i].clone() /> } />
-    };
+    // One reactive slot per frame's worth of cards: a slot draws its cards once, when the
+    // count first reaches it, and never again.
+    let cards = (0..total.div_ceil(CARDS_PER_FRAME))
+        .map(|chunk| {
+            let first = chunk * CARDS_PER_FRAME;
+            let visible = Memo::new(move |_| shown.get() > first);
+            let report = report.clone();
+            move || {
+                visible.get().then(|| {
+                    report.rules[first..(first + CARDS_PER_FRAME).min(total)]
+                        .iter()
+                        .map(|rule| view! { <RuleCard dataset=report.dataset.clone() rule=rule.clone() /> })
+                        .collect_view()
+                })
+            }
+        })
+        .collect_view();
     view! {
         <p class="muted" data-testid="rule-summary">
             {format!("{recorded} of {} rules recorded series", report.rules.len())}
