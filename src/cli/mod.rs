@@ -24,6 +24,8 @@ mod query;
 mod query_range;
 mod relabel;
 mod relabel_dataset;
+mod remote;
+mod remote_diff;
 mod rules;
 mod rules_alerts;
 mod test;
@@ -48,6 +50,7 @@ const COMMANDS: &[Command] = &[
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,
+    remote_diff::COMMAND,
     fuzz::COMMAND,
 ];
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use promql_playground::engine::{Labels, QueryError, QueryOutput, Value};
+use crate::engine::{Labels, QueryError, QueryOutput, Value};
 use serde_json::Value as Json;
 
 /// A label set as an ordered map (the API's `metric` object).
