@@ -71,7 +71,7 @@ async function prepareBuild(tag) {
     const old = buildTag(new URL(request.url));
     if (old && old !== tag) await assets.delete(request);
   }
-  for (const file of ['promql-engine.js', 'promql-engine_bg.wasm']) {
+  for (const file of ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm']) {
     const url = `${SCOPE}${file}?v=${tag}`;
     if (await assets.match(url)) continue;
     try {

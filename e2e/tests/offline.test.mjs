@@ -16,7 +16,7 @@ async function waitForOfflineReady(page) {
       if (!navigator.serviceWorker.controller) return false;
       const assets = await caches.open('promplay-assets');
       const keys = (await assets.keys()).map((r) => r.url);
-      return keys.some((u) => u.includes('promql-engine_bg.wasm')) && keys.some((u) => u.includes('promql-engine.js'));
+      return ['promql-engine_bg.wasm', 'promql-engine.js', 'engine-worker.js'].every((f) => keys.some((u) => u.includes(f)));
     },
     null,
     { timeout: BOOT_TIMEOUT, polling: 250 },

@@ -64,6 +64,8 @@ describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
     await page.locator('[data-testid="lab-progress"]').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid="rule-cards"]').waitFor({ timeout: LAB_TIMEOUT });
     const evalSeconds = (Date.now() - started) / 1000;
+    // The cards are drawn a few per frame.
+    await page.locator('[data-testid="rule-card"]').nth(15).waitFor();
     assert.equal(await page.locator('[data-testid="rule-card"]').count(), 16);
     const empty = await page.$$eval('[data-testid="rule-card"].empty', (cards) => cards.map((c) => c.dataset.record));
     assert.deepEqual(empty.sort(), [

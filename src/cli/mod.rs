@@ -23,8 +23,11 @@ mod json;
 mod lint;
 mod query;
 mod query_range;
+mod record;
 mod relabel;
 mod relabel_dataset;
+mod remote;
+mod remote_diff;
 mod rules;
 mod rules_alerts;
 mod test;
@@ -49,6 +52,8 @@ const COMMANDS: &[Command] = &[
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,
+    remote_diff::COMMAND,
+    record::COMMAND,
     fuzz::COMMAND,
     grade::COMMAND,
 ];

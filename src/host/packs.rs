@@ -172,6 +172,7 @@ mod tests {
     use super::*;
     use crate::link::data::OpenDataset;
     use crate::ui::packs::source::gather_picked;
+    use std::future::Future;
 
     /// The files of a fixture pack of the browser tests, by path relative to its manifest.
     fn fixture(dir: &str) -> Vec<(String, String)> {
@@ -200,11 +201,18 @@ mod tests {
 
     /// Does what the app does with picked files: gather them in rounds, then load them.
     fn load_picked(host: &mut Host, picked: &[(String, String)]) -> Result<PackView, ContentError> {
-        let (manifest, files) = gather_picked(picked, |manifest, files| {
-            let have = files.0.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
-            roundtrip(host, FilesNeeded { manifest: manifest.to_string(), have })
-        })
-        .map_err(|e| ContentError::at("picked files", 0, e))?;
+        // The host answers at once: the gathering's future is ready on its first poll.
+        let gathered = {
+            let gathering = gather_picked(picked, |manifest, have| {
+                std::future::ready(roundtrip(host, FilesNeeded { manifest, have }))
+            });
+            let mut gathering = std::pin::pin!(gathering);
+            match gathering.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+                std::task::Poll::Ready(gathered) => gathered,
+                std::task::Poll::Pending => panic!("gathering picked files waited on a ready answer"),
+            }
+        };
+        let (manifest, files) = gathered.map_err(|e| ContentError::at("picked files", 0, e))?;
         let c = LoadPack {
             source: PackSource::Local,
             manifest_name: "pack.yaml".into(),

@@ -34,6 +34,7 @@ pub mod exercises;
 pub mod packs;
 pub mod query;
 pub mod relabel;
+pub mod replay;
 pub mod rules;
 pub mod text;
 

@@ -19,6 +19,7 @@ use super::rules_lab::recorded::provide_lab_state;
 use super::rules_lab::{RuleExercisePage, RulesLab};
 use super::cardinality::CardinalityPage;
 use super::relabel::{RelabelExercisePage, RelabelPage};
+use super::stop_control::StopControl;
 use super::theme::provide_theme;
 use super::my_work::MyWorkPage;
 
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <PackStatus />
             <PackRouteSync />
+            <StopControl />
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />

@@ -94,6 +94,6 @@ pub fn peek_data() -> ReadSignal<DataState> {
 pub async fn open(id: &str) -> Result<Data, String> {
     engine_link::ready().await?;
     let started = browser::now_ms();
-    let info = engine_link::call(OpenDataset { id: id.to_string() })??;
+    let info = engine_link::ask(OpenDataset { id: id.to_string() }).await??;
     Ok(Data { meta: info.facts.meta.clone(), info, load_ms: browser::now_ms() - started })
 }

@@ -96,9 +96,14 @@ pub fn follow_link_dataset(wanted: Option<String>, notice: RwSignal<Option<Strin
             DataState::Loading => return,
             DataState::Failed(_) => String::new(),
         };
+        // Wait for the built-in list unless nothing could open (then there is no list).
+        let known = packs.has_dataset(&wanted);
+        if known.is_none() && !current.is_empty() && current != wanted {
+            return;
+        }
         if current == wanted {
             settled.set(true);
-        } else if !tried.get_value() && packs.has_dataset(&wanted) {
+        } else if !tried.get_value() && known == Some(true) {
             tried.set_value(true);
             packs.activate(&wanted);
         } else {

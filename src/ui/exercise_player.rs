@@ -67,10 +67,7 @@ fn Player(
     let content: RwSignal<Option<Result<Arc<ExerciseView>, String>>> = RwSignal::new(None);
     let id = ex.id().to_string();
     spawn_local(async move {
-        let shown = match engine_link::ready().await {
-            Ok(()) => engine_link::call(ShowExercise { id }).and_then(|r| r).map(Arc::new),
-            Err(e) => Err(e),
-        };
+        let shown = engine_link::ask(ShowExercise { id }).await.and_then(|r| r).map(Arc::new);
         content.set(Some(shown));
     });
     let nav = |target: Option<String>, label: &'static str| {

@@ -42,10 +42,10 @@ wasm_only! {
     use super::results::Results;
 
     /// Runs `query` for exercise `id` on `dataset` in the engine module, timed.
-    pub fn run_exercise(id: &str, dataset: &str, query: &str) -> Outcome {
+    pub async fn run_exercise(id: &str, dataset: &str, query: &str) -> Outcome {
         let started = super::browser::now_ms();
         let message = RunExercise { id: id.to_string(), dataset: dataset.to_string(), query: query.to_string() };
-        let (time, reply) = match engine_link::call(message).and_then(|r| r) {
+        let (time, reply) = match engine_link::ask(message).await.and_then(|r| r) {
             Ok(run) => (run.time, run.reply),
             Err(e) => (QueryTime::Instant { time: 0 }, QueryReply::bare(Err(QueryError::Eval(e)))),
         };
@@ -54,7 +54,7 @@ wasm_only! {
             QueryTime::Range { start, end, step } => (Mode::Range, Params::Range { start, end, step }),
         };
         let elapsed = super::browser::now_ms() - started;
-        Outcome::Ran(Arc::new(Run::new(query.to_string(), mode, params, reply, elapsed)))
+        Outcome::Ran(Arc::new(Run::new(query.to_string(), mode, params, reply, elapsed).await))
     }
 
     /// The result of Run, in a card of its own (it is not a verdict).

@@ -67,8 +67,13 @@ pub fn Workspace(
         spawn_local(async move {
             browser::next_paint().await;
             let q = query.get_untracked();
-            let outcome = check_answer(&id, &d.meta.id, &q);
-            assist.refresh(&d.meta.id, lint_time(&id, &d.meta.id, d.meta.end));
+            let outcome = check_answer(&id, &d.meta.id, &q).await;
+            let time = lint_time(&id, &d.meta.id, d.meta.end).await;
+            // The learner may have left the page while it graded.
+            if query.is_disposed() {
+                return;
+            }
+            assist.refresh(&d.meta.id, time);
             if outcome.view.graded {
                 progress.update(|p| {
                     p.set_draft(&id, &q);
@@ -87,8 +92,13 @@ pub fn Workspace(
         running_run.set(true);
         spawn_local(async move {
             browser::next_paint().await;
-            ran.set(Some(run_exercise(&id, &d.meta.id, &query.get_untracked())));
-            assist.refresh(&d.meta.id, lint_time(&id, &d.meta.id, d.meta.end));
+            let outcome = run_exercise(&id, &d.meta.id, &query.get_untracked()).await;
+            let time = lint_time(&id, &d.meta.id, d.meta.end).await;
+            if query.is_disposed() {
+                return;
+            }
+            ran.set(Some(outcome));
+            assist.refresh(&d.meta.id, time);
             running_run.set(false);
         });
     };
@@ -140,10 +150,12 @@ pub fn Workspace(
 
     // Where the answer is checked depends on the dataset: asked again when it changes.
     let checkpoints_id = id.clone();
-    let checkpoints = Memo::new(move |_| {
-        let DataState::Ready(d) = data.get() else { return None };
+    let checkpoints: RwSignal<Option<(String, Checkpoints)>> = RwSignal::new(None);
+    let asked = engine_link::Latest::new();
+    Effect::new(move |_| {
+        let DataState::Ready(d) = data.get() else { return checkpoints.set(None) };
         let message = ExerciseCheckpoints { id: checkpoints_id.clone(), dataset: d.meta.id.clone() };
-        engine_link::call(message).ok()?.ok().map(|c: Checkpoints| (d.meta.id.clone(), c))
+        asked.send(message, move |reply| checkpoints.set(reply.ok().and_then(Result::ok).map(|c| (d.meta.id.clone(), c))));
     });
     let checkpoints_line = move || {
         checkpoints.get().map(|(_, c)| view! { <p class="muted small" data-testid="checkpoints">"Checked at " {c.text} " (UTC)."</p> })
@@ -219,9 +231,9 @@ pub fn Workspace(
 
 /// The instant lint looks at for exercise `id`: its last checkpoint (the end of its chart's
 /// range), else the data's last sample `end`.
-fn lint_time(id: &str, dataset: &str, end: crate::engine::Millis) -> crate::engine::Millis {
+async fn lint_time(id: &str, dataset: &str, end: crate::engine::Millis) -> crate::engine::Millis {
     let message = ExerciseCheckpoints { id: id.to_string(), dataset: dataset.to_string() };
-    match engine_link::call(message).ok().and_then(Result::ok).map(|c| c.view) {
+    match engine_link::ask(message).await.ok().and_then(Result::ok).map(|c| c.view) {
         Some(QueryTime::Instant { time }) | Some(QueryTime::Range { end: time, .. }) => time,
         None => end,
     }
@@ -229,9 +241,9 @@ fn lint_time(id: &str, dataset: &str, end: crate::engine::Millis) -> crate::engi
 
 /// Grades `query` in the engine module and builds the overlay chart. A link failure (the
 /// engine module is not loaded or has stopped) is shown as the feedback's headline.
-fn check_answer(id: &str, dataset: &str, query: &str) -> Checked {
+async fn check_answer(id: &str, dataset: &str, query: &str) -> Checked {
     let message = CheckAnswer { id: id.to_string(), dataset: dataset.to_string(), query: query.to_string() };
-    let mut view = engine_link::call(message).unwrap_or_else(|e| CheckedView {
+    let mut view = engine_link::ask(message).await.unwrap_or_else(|e| CheckedView {
         graded: false,
         passed: false,
         headline: e,

@@ -64,6 +64,7 @@ wasm_only! {
     mod progress_store;
     mod result_tabs;
     mod results;
+    mod stop_control;
     mod table;
     mod theme;
     mod time_controls;

@@ -82,22 +82,32 @@ pub fn Playground() -> impl IntoView {
     let limits = stored_limits();
     let assist = AssistState::new(query);
 
+    // Each run (or shown part) supersedes the one before: a late reply never replaces a newer.
+    let runs = engine_link::Latest::new();
     let execute = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else {
             return;
         };
+        let Some(generation) = runs.next() else { return };
         running.set(true);
         spawn_local(async move {
-            // Let "Running…" paint before the (synchronous) evaluation starts.
+            // Let "Running…" paint before the evaluation starts.
             browser::next_paint().await;
+            if !runs.is_current(generation) {
+                return;
+            }
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
-            outcome.set(Some(match inp.params_within(m, limits.get_untracked().max_points) {
+            let shown = match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
                 Ok(params) => {
                     assist.refresh(&d.meta.id, params.time());
-                    Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked())))
+                    Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()).await))
                 }
-            }));
+            };
+            if !runs.is_current(generation) {
+                return;
+            }
+            outcome.set(Some(shown));
             running.set(false);
             remember_in_url(&d.meta.id, &q, m, &inp);
         });
@@ -156,7 +166,14 @@ pub fn Playground() -> impl IntoView {
         let limits = limits.get_untracked();
         if let Ok(params) = inp.params_within(m, limits.max_points) {
             let q = part.unwrap_or_else(|| query.get_untracked());
-            outcome.set(Some(Outcome::Ran(Arc::new(run(&d.meta.id, q, m, params, limits)))));
+            let Some(generation) = runs.next() else { return };
+            spawn_local(async move {
+                let ran = run(&d.meta.id, q, m, params, limits).await;
+                if runs.is_current(generation) {
+                    outcome.set(Some(Outcome::Ran(Arc::new(ran))));
+                    running.set(false);
+                }
+            });
         }
     });
 
@@ -190,25 +207,25 @@ pub fn Playground() -> impl IntoView {
 
 /// Evaluates the query in the engine module and times it. Series recorded in the rules lab
 /// on this dataset are queryable too.
-fn run(dataset: &str, query: String, mode: Mode, params: Params, limits: QueryLimits) -> Run {
+async fn run(dataset: &str, query: String, mode: Mode, params: Params, limits: QueryLimits) -> Run {
     let time = match params {
         Params::Instant { time } => QueryTime::Instant { time },
         Params::Range { start, end, step } => QueryTime::Range { start, end, step },
     };
     let started = browser::now_ms();
     let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true, limits };
-    let reply = engine_link::call(message).unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
+    let reply = engine_link::ask(message).await.unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
-    Run { limits, ..Run::new(query, mode, params, reply, elapsed_ms) }
+    Run { limits, ..Run::new(query, mode, params, reply, elapsed_ms).await }
 }
 
 impl Run {
     /// A run from the engine module's reply (under Prometheus's default limits); a range
     /// result also asks for its values' unit (for the chart's axis).
-    pub fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
+    pub async fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
         let QueryReply { result, type_notes, why_empty } = reply;
         let unit = match (&result, mode) {
-            (Ok(_), Mode::Range) => engine_link::call(QueryUnit { query: query.clone() }).unwrap_or_default(),
+            (Ok(_), Mode::Range) => engine_link::ask(QueryUnit { query: query.clone() }).await.unwrap_or_default(),
             _ => Unit::None,
         };
         Run { query, mode, params, result, type_notes, why_empty, elapsed_ms, unit, limits: QueryLimits::default() }

@@ -112,6 +112,7 @@ fn error_view(query: &str, e: &QueryError, limit: Option<String>) -> impl IntoVi
     let kind = match e {
         QueryError::Parse(_) => "Parse error",
         QueryError::BadParams(_) => "Bad request",
+        QueryError::Eval(m) if m.starts_with("Stopped: ") => "Stopped",
         QueryError::Eval(_) | QueryError::TooManySamples(_) => "Execution error",
         QueryError::Timeout(_) => "Timed out",
         QueryError::Unsupported(_) => "Not supported",

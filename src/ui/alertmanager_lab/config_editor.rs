@@ -4,19 +4,13 @@
 
 use leptos::prelude::*;
 
-use crate::link::alertmanager::{CheckConfig, ConfigCheck};
+use crate::link::alertmanager::ConfigCheck;
 use crate::rules::{Diagnostic, Severity};
 
-use super::super::engine_link;
 use super::super::rules_lab::rule_editor::RuleEditor;
 
 /// The file name messages give the configuration (the seed's).
 pub const FILE_NAME: &str = "alertmanager-config.yaml";
-
-/// Checks a configuration in the engine module.
-pub fn check_config(text: &str) -> Result<ConfigCheck, String> {
-    engine_link::call(CheckConfig { text: text.to_string() })
-}
 
 /// The problems as the editor marks them (a placeholder is a warning, shown as lint).
 fn diagnostics(check: &Option<ConfigCheck>) -> Vec<Diagnostic> {

@@ -30,8 +30,7 @@ pub fn AmExercisePage() -> impl IntoView {
     let exercise = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
-            engine_link::ready().await?;
-            engine_link::call(OpenAmExercise { id })?
+            engine_link::ask(OpenAmExercise { id }).await?
         }
     });
     move || match exercise.get() {
@@ -77,7 +76,7 @@ fn AmExerciseBody(ex: Arc<AmExerciseView>) -> impl IntoView {
         let id = id.clone();
         spawn_local(async move {
             browser::next_paint().await;
-            let outcome = engine_link::call(GradeAmExercise { id: id.clone(), answer: answer.get_untracked() }).and_then(|r| r);
+            let outcome = engine_link::ask(GradeAmExercise { id: id.clone(), answer: answer.get_untracked() }).await.and_then(|r| r);
             if matches!(&outcome, Ok(v) if v.passed) {
                 solved.set(true);
                 browser::store(&solved_key(&id), "1");

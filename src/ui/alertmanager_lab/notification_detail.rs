@@ -4,16 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::link::alertmanager::{NotificationView, OpenNotification};
+use crate::link::alertmanager::NotificationView;
 
-use super::super::engine_link;
 use super::super::format::labels;
 use super::view_model::{alert_counts, clock};
-
-/// Fetches a notification of the last simulation from the engine module.
-pub fn open_notification(inhibition: bool, index: usize) -> Result<NotificationView, String> {
-    engine_link::call(OpenNotification { inhibition, index }).and_then(|r| r)
-}
 
 /// The detail panel.
 #[component]

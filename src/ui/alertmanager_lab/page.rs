@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::link::alertmanager::{AmExercises, ConfigCheck};
+use crate::link::alertmanager::{AmExercises, CheckConfig, ConfigCheck};
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
-use super::config_editor::{check_config, ConfigEditor};
+use super::config_editor::ConfigEditor;
 use super::route_tester::RouteTester;
 use super::route_tree::RouteTreeView;
 use super::simulation_view::SimulationPanel;
@@ -33,16 +33,17 @@ pub fn AlertmanagerLab() -> impl IntoView {
     let path: RwSignal<Vec<(usize, bool)>> = RwSignal::new(Vec::new());
     let ready = Signal::derive(move || matches!(engine.get(), Some(Ok(()))));
 
+    let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
         match engine.get() {
-            Some(Ok(())) => match check_config(&t) {
+            Some(Ok(())) => checks.send(CheckConfig { text: t.clone() }, move |reply| match reply {
                 Ok(c) => {
                     check.set(Some(c));
                     failure.set(None);
                 }
                 Err(e) => failure.set(Some(e)),
-            },
+            }),
             Some(Err(e)) => failure.set(Some(e)),
             None => {}
         }
@@ -109,11 +110,12 @@ pub fn AlertmanagerLab() -> impl IntoView {
 /// The Alertmanager exercises (listed once the engine module, which reads them, is loaded).
 #[component]
 fn ExerciseLinks(#[prop(into)] ready: Signal<bool>) -> impl IntoView {
+    let list = LocalResource::new(|| engine_link::ask(AmExercises));
     let items = move || {
         if !ready.get() {
             return None;
         }
-        Some(match engine_link::call(AmExercises).and_then(|r| r) {
+        Some(match list.get()?.and_then(|r| r) {
             Ok(list) => list
                 .into_iter()
                 .map(|ex| {

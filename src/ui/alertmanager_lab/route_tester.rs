@@ -12,11 +12,6 @@ use super::super::engine_link;
 pub const EXAMPLE_LABELS: &str =
     "alertname=ModelCriticalErrorRate severity=critical component=model-serving page=true model=fraud-detector version=v2";
 
-/// Routes `labels` on `config` in the engine module.
-pub fn test_route(config: &str, labels: &str) -> Result<RouteTest, String> {
-    engine_link::call(TestRoute { config: config.to_string(), labels: labels.to_string() })
-}
-
 /// The box.
 #[component]
 pub fn RouteTester(
@@ -32,16 +27,18 @@ pub fn RouteTester(
     let labels = RwSignal::new(EXAMPLE_LABELS.to_string());
     let answer: RwSignal<Option<Result<RouteTest, String>>> = RwSignal::new(None);
     // Answer on every edit of the labels or the configuration: routing is instant.
+    let asked = engine_link::Latest::new();
     Effect::new(move |_| {
-        let (c, l) = (config.get(), labels.get());
+        let (config, labels) = (config.get(), labels.get());
         if !ready.get() {
             return;
         }
-        let result = test_route(&c, &l);
-        if let Ok(t) = &result {
-            path.set(t.path.clone());
-        }
-        answer.set(Some(result));
+        asked.send(TestRoute { config, labels }, move |result| {
+            if let Ok(t) = &result {
+                path.set(t.path.clone());
+            }
+            answer.set(Some(result));
+        });
     });
     let output = move || {
         answer.get().map(|a| match a {

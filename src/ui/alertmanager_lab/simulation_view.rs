@@ -12,14 +12,15 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::content::am_exercise::TIMELINES;
-use crate::link::alertmanager::{AlertSource, NotificationView, SimulationReport, SimulationStep, StartSimulation};
+use crate::link::alertmanager::{AlertSource, NotificationView, OpenNotification, SimulationReport, SimulationStep, StartSimulation};
 
 use super::super::alerts_lab::LAB_PATH as ALERTS_LAB_PATH;
 use super::super::browser::{self, href};
+use super::super::engine_link;
 use super::super::format::labels;
 use super::super::rules_lab::run::{self, Progress};
 use super::log_view::LogView;
-use super::notification_detail::{open_notification, NotificationDetail};
+use super::notification_detail::NotificationDetail;
 use super::timeline_chart::TimelineChart;
 use super::view_model::{clock, headline};
 
@@ -74,10 +75,17 @@ pub fn SimulationPanel(
         now
     });
     // Opening a notification fetches it from the last run.
+    let opened = engine_link::Latest::new();
     Effect::new(move |_| {
         let open = selected.get();
-        let with = inhibition.get();
-        detail.set(open.map(|i| open_notification(with, i)));
+        let inhibition = inhibition.get();
+        match open {
+            Some(index) => opened.send(OpenNotification { inhibition, index }, move |r| detail.set(Some(r.and_then(|r| r)))),
+            None => {
+                opened.next();
+                detail.set(None);
+            }
+        }
     });
 
     let timeline_text = move || {

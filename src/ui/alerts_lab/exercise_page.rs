@@ -12,12 +12,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::engine::Millis;
 use crate::link::alerts::{AlertExerciseView, AlertFeedback, GradeAlertExercise, OpenAlertExercise};
+use crate::link::rules::CheckRules;
 use crate::rules::alert_timeline::Firing;
 use crate::rules::Diagnostic;
 
 use super::super::browser::{self, href};
 use super::super::engine_link;
-use super::super::rules_lab::page::check_rules;
 use super::super::rules_lab::rule_editor::RuleEditor;
 use super::geometry::{short_time, TimeScale, LEFT, RIGHT, WIDTH};
 use super::LAB_PATH;
@@ -36,8 +36,7 @@ pub fn AlertExercisePage() -> impl IntoView {
     let exercise = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
-            engine_link::ready().await?;
-            engine_link::call(OpenAlertExercise { id })?
+            engine_link::ask(OpenAlertExercise { id }).await?
         }
     });
     move || match exercise.get() {
@@ -62,12 +61,13 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
     let verdict: RwSignal<Option<Result<Arc<AlertFeedback>, String>>> = RwSignal::new(None);
 
     let id = ex.id.clone();
+    let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        match check_rules(&t) {
+        checks.send(CheckRules { text: t.clone() }, move |reply| match reply {
             Ok(c) => diagnostics.set(c.diagnostics),
             Err(e) => verdict.set(Some(Err(e))),
-        }
+        });
         if previous.is_some_and(|p| p != t) {
             browser::store(&text_key(&id), &t);
         }
@@ -80,7 +80,7 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
         let id = exercise.id.clone();
         spawn_local(async move {
             browser::next_paint().await;
-            let outcome = engine_link::call(GradeAlertExercise { id: id.clone(), text: text.get_untracked() })
+            let outcome = engine_link::ask(GradeAlertExercise { id: id.clone(), text: text.get_untracked() }).await
                 .and_then(|r| r)
                 .map(Arc::new);
             if outcome.as_ref().is_ok_and(|v| v.passed) {

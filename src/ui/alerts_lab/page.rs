@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::link::alerts::{AlertExercises, AlertsReport, AlertsStep, RuleTexts, StartAlerts};
-use crate::link::rules::RuleCheck;
+use crate::link::rules::{CheckRules, RuleCheck};
 use crate::rules::{Diagnostic, EvalOptions, Severity};
 
 use super::super::browser::{self, href};
@@ -18,7 +18,7 @@ use super::super::data::{use_data, DataState};
 use super::super::engine_link;
 use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
-use super::super::rules_lab::page::{check_rules, use_engine, EngineState};
+use super::super::rules_lab::page::{use_engine, EngineState};
 use super::super::rules_lab::rule_editor::RuleEditor;
 use super::super::rules_lab::run::{drive, Progress};
 use super::super::rules_lab::SEED_RULES;
@@ -70,16 +70,22 @@ impl Checked {
             diagnostics: RwSignal::new(Vec::new()),
             valid: RwSignal::new(None),
         };
+        let checks = engine_link::Latest::new();
         Effect::new(move |previous: Option<String>| {
             let t = c.text.get();
-            let check = match engine.get() {
-                Some(Ok(())) => check_rules(&t).ok(),
-                _ => None,
+            let show = move |check: Option<RuleCheck>, t: &str| {
+                let RuleCheck { diagnostics, file } = check.unwrap_or(RuleCheck { diagnostics: Vec::new(), file: None });
+                let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+                c.valid.set(file.filter(|_| !errors).map(|f| (count_alerts(t), f.recording_rules)));
+                c.diagnostics.set(diagnostics);
             };
-            let RuleCheck { diagnostics, file } = check.unwrap_or(RuleCheck { diagnostics: Vec::new(), file: None });
-            let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-            c.valid.set(file.filter(|_| !errors).map(|f| (count_alerts(&t), f.recording_rules)));
-            c.diagnostics.set(diagnostics);
+            match engine.get() {
+                Some(Ok(())) => {
+                    let typed = t.clone();
+                    checks.send(CheckRules { text: t.clone() }, move |r| show(r.ok(), &typed));
+                }
+                _ => show(None, &t),
+            }
             if previous.is_some_and(|p| p != t) {
                 browser::store(key, &t);
             }
@@ -278,8 +284,12 @@ fn Results(report: Arc<AlertsReport>) -> impl IntoView {
 /// The alerting exercises (listed once the engine module, which reads them, is loaded).
 #[component]
 fn ExerciseLinks(engine: EngineState) -> impl IntoView {
+    let list = LocalResource::new(|| engine_link::ask(AlertExercises));
     let items = move || {
-        let listed = engine.get()?.and_then(|()| engine_link::call(AlertExercises)?);
+        let listed = match engine.get()? {
+            Err(e) => Err(e),
+            Ok(()) => list.get()?.and_then(|r| r),
+        };
         Some(match listed {
             Ok(list) => list
                 .into_iter()

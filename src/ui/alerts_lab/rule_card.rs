@@ -104,6 +104,15 @@ fn WhatIfForm(rule: usize, original: AlertRuleView, current: RwSignal<AlertRuleV
     let has_threshold = original.threshold.is_some();
     let op = original.threshold.as_ref().map(|(op, _)| op.clone()).unwrap_or_default();
     let reset_values = original.clone();
+    // Apply and Reset supersede each other: the newest one's rule is shown.
+    let asked = engine_link::Latest::new();
+    let show = move |reply: Result<Result<AlertRuleView, String>, String>| match reply.and_then(|r| r) {
+        Ok(v) => {
+            error.set(None);
+            current.set(v);
+        }
+        Err(e) => error.set(Some(e)),
+    };
     let apply = move |_| {
         let parsed = (|| -> Result<WhatIf, String> {
             let t = if has_threshold {
@@ -115,12 +124,12 @@ fn WhatIfForm(rule: usize, original: AlertRuleView, current: RwSignal<AlertRuleV
             let k = parse_duration(keep.get_untracked().trim()).map_err(|e| format!("keep_firing_for: {e}"))?;
             Ok(WhatIf { rule, threshold: t, for_: Some(f), keep_firing_for: Some(k) })
         })();
-        match parsed.and_then(|w| engine_link::call(w).and_then(|r| r)) {
-            Ok(v) => {
-                error.set(None);
-                current.set(v);
+        match parsed {
+            Ok(w) => asked.send(w, show),
+            Err(e) => {
+                asked.next();
+                error.set(Some(e));
             }
-            Err(e) => error.set(Some(e)),
         }
     };
     let reset = move |_| {
@@ -129,10 +138,7 @@ fn WhatIfForm(rule: usize, original: AlertRuleView, current: RwSignal<AlertRuleV
         for_.set(format_duration(o.for_));
         keep.set(format_duration(o.keep_firing_for));
         error.set(None);
-        match engine_link::call(WhatIf { rule, threshold: None, for_: None, keep_firing_for: None }).and_then(|r| r) {
-            Ok(v) => current.set(v),
-            Err(e) => error.set(Some(e)),
-        }
+        asked.send(WhatIf { rule, threshold: None, for_: None, keep_firing_for: None }, show);
     };
     view! {
         <form class="what-if" data-testid="what-if" on:submit=move |ev| { ev.prevent_default(); apply(()); }>

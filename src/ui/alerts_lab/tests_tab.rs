@@ -30,9 +30,10 @@ pub fn TestsTab(
         }
         t
     });
+    let runs = engine_link::Latest::new();
     let run = move |_| {
         let message = RunAlertTests { rules: rules.get_untracked(), tests: text.get_untracked() };
-        report.set(Some(engine_link::call(message).and_then(|r| r)));
+        runs.send(message, move |r| report.set(Some(r.and_then(|r| r))));
     };
     let outcome = move || {
         report.get().map(|r| match r {

@@ -45,10 +45,17 @@ pub fn Timeline(
 
     // Details of the evaluation under the cursor, asked of the engine module when the cursor
     // moves to another evaluation, or a what-if edit replaces the rule's timeline.
+    let asked = engine_link::Latest::new();
     Effect::new(move |_| {
         view.track();
-        let t = cursor.get();
-        hover.set(t.map(|t| engine_link::call(AlertsAt { rule, t }).and_then(|r| r)));
+        match cursor.get() {
+            Some(t) => asked.send(AlertsAt { rule, t }, move |r| hover.set(Some(r.and_then(|r| r)))),
+            None => {
+                // A reply still on its way is for a cursor that has left.
+                asked.next();
+                hover.set(None);
+            }
+        }
     });
 
     let on_move = move |ev: MouseEvent| {

@@ -28,22 +28,22 @@ pub fn CardinalityPage() -> impl IntoView {
     let selector = RwSignal::new(url.get("match").unwrap_or_default());
     let by = RwSignal::new(url.get("by").unwrap_or_else(|| "job".to_string()));
     let limit = RwSignal::new(10usize);
-    let status = Memo::new(move |_| -> Option<Result<TsdbStatus, String>> {
+    let status = engine_link::follow(move || {
         if !settled.get() {
             return None;
         }
         let DataState::Ready(d) = data.get() else { return None };
-        let c = TsdbStatusOf { dataset: d.meta.id.clone(), selector: selector.get(), limit: limit.get(), with_recorded: true };
-        Some(engine_link::call(c).and_then(|r| r))
+        Some(TsdbStatusOf { dataset: d.meta.id.clone(), selector: selector.get(), limit: limit.get(), with_recorded: true })
     });
-    let grouping = Memo::new(move |_| -> Option<Result<Grouping, String>> {
+    let status = Signal::derive(move || -> Option<Result<TsdbStatus, String>> { status.get().map(|r| r.and_then(|r| r)) });
+    let grouping = engine_link::follow(move || {
         let DataState::Ready(d) = data.get() else { return None };
         if by.with(|b| b.trim().is_empty()) || !settled.get() {
             return None;
         }
-        let c = GroupSeries { dataset: d.meta.id.clone(), selector: selector.get(), by: by.get(), limit: 5, with_recorded: true };
-        Some(engine_link::call(c).and_then(|r| r))
+        Some(GroupSeries { dataset: d.meta.id.clone(), selector: selector.get(), by: by.get(), limit: 5, with_recorded: true })
     });
+    let grouping = Signal::derive(move || -> Option<Result<Grouping, String>> { grouping.get().map(|r| r.and_then(|r| r)) });
     let dataset_id = move || match data.get() {
         DataState::Ready(d) => Some(d.meta.id.clone()),
         _ => None,

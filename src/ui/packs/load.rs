@@ -30,7 +30,8 @@ impl Packs {
         // Round one fetches the manifest's files, round two the series files they name.
         for _ in 0..4 {
             let have = files.ok.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
-            let needed: Vec<String> = engine_link::call(FilesNeeded { manifest: manifest.clone(), have })
+            let needed: Vec<String> = engine_link::ask(FilesNeeded { manifest: manifest.clone(), have })
+                .await
                 .map_err(at_url)?
                 .into_iter()
                 .filter(|p| !files.failed.contains_key(p))
@@ -51,13 +52,14 @@ impl Packs {
         }
         self.progress.set(Some("Checking the pack\u{2026}".into()));
         browser::next_paint().await;
-        engine_link::call(LoadPack {
+        engine_link::ask(LoadPack {
             source: PackSource::Url(url.to_string()),
             manifest_name: url.to_string(),
             manifest,
             files: files.ok.into_iter().collect(),
             failed: files.failed.into_iter().collect(),
         })
+        .await
         .map_err(at_url)?
     }
 
@@ -65,18 +67,17 @@ impl Packs {
     pub(super) async fn picked_pack(self, picked: &[(String, String)]) -> Result<PackView, ContentError> {
         let at_picked = |e: String| ContentError::at("picked files", 0, e);
         engine_link::ready().await.map_err(at_picked)?;
-        let (manifest, files) = gather_picked(picked, |manifest, files| {
-            let have = files.0.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
-            engine_link::call(FilesNeeded { manifest: manifest.to_string(), have })
-        })
-        .map_err(at_picked)?;
-        engine_link::call(LoadPack {
+        let (manifest, files) = gather_picked(picked, |manifest, have| engine_link::ask(FilesNeeded { manifest, have }))
+            .await
+            .map_err(at_picked)?;
+        engine_link::ask(LoadPack {
             source: PackSource::Local,
             manifest_name: MANIFEST_FILE.to_string(),
             manifest,
             files: files.0.into_iter().collect(),
             failed: Vec::new(),
         })
+        .await
         .map_err(at_picked)?
     }
 }

@@ -123,15 +123,21 @@ pub fn fill_by_name(needed: &[String], files: &mut MemoryFiles, picked: &[(Strin
 /// Locally picked files arranged as a pack (see [`arrange`]), with each path the pack needs
 /// that lost its folder filled by file name (see [`fill_by_name`]). `needed` says which
 /// files the pack still needs given the manifest text and the files so far (the engine
-/// module reads them); its error (the engine module could not answer) stops the gathering.
-pub fn gather_picked(
+/// module answers it, asynchronously); its error (the engine module could not answer) stops
+/// the gathering.
+pub async fn gather_picked<F, Fut>(
     picked: &[(String, String)],
-    mut needed: impl FnMut(&str, &MemoryFiles) -> Result<Vec<String>, String>,
-) -> Result<(String, MemoryFiles), String> {
+    mut needed: F,
+) -> Result<(String, MemoryFiles), String>
+where
+    F: FnMut(String, Vec<(String, String)>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<String>, String>>,
+{
     let (manifest, mut files) = arrange(picked)?;
     // Two rounds suffice (dataset files, then their series files); a few more cost nothing.
     for _ in 0..4 {
-        let paths = needed(&manifest, &files)?;
+        let have = files.0.iter().map(|(p, t)| (p.clone(), t.clone())).collect();
+        let paths = needed(manifest.clone(), have).await?;
         if paths.is_empty() || fill_by_name(&paths, &mut files, picked) == 0 {
             break;
         }

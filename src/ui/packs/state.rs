@@ -46,7 +46,8 @@ pub struct Packs {
     pub(super) data: ReadSignal<DataState>,
     pub(super) set_data: Option<DataSwitch>,
     /// The built-in datasets' metadata, asked of the engine module once (see `switch`).
-    pub(super) builtin: StoredValue<Option<Vec<DatasetMeta>>>,
+    pub(super) builtin: RwSignal<Option<Vec<DatasetMeta>>>,
+    pub(super) builtin_asked: StoredValue<bool>,
 }
 
 impl Packs {
@@ -74,10 +75,12 @@ impl Packs {
             self.activate(DEFAULT_DATASET);
         }
         // A loaded pack means the engine module is loaded; a failure here means it broke.
-        if let Err(e) = engine_link::call(UnloadPack { handle: gone.handle }) {
-            self.failures
-                .update(|f| f.push(Failure { source: gone.source.label().to_string(), problems: vec![e] }));
-        }
+        let label = gone.source.label().to_string();
+        engine_link::send(UnloadPack { handle: gone.handle }, move |reply| {
+            if let Err(e) = reply {
+                self.failures.update(|f| f.push(Failure { source: label, problems: vec![e] }));
+            }
+        });
         if let PackSource::Url(u) = &gone.source {
             self.forget(u);
         }
@@ -194,7 +197,8 @@ pub fn provide_packs() {
         // Peek only: the start page (where the pack panel lives) must not open a dataset.
         data: peek_data(),
         set_data: use_context::<DataSwitch>(),
-        builtin: StoredValue::new(None),
+        builtin: RwSignal::new(None),
+        builtin_asked: StoredValue::new(false),
     };
     provide_context(packs);
     let mut urls = remembered(browser::stored(STORAGE_KEY).as_deref());

@@ -22,28 +22,34 @@ impl Packs {
         self.progress.with(Option::is_none) && !self.busy.get_value()
     }
 
-    /// The built-in datasets' metadata, asked of the engine module the first time it is
-    /// loaded when this is called (empty before, or when it cannot answer: the pickers then
-    /// offer the loaded packs' datasets only, as when the built-in list failed to read).
+    /// The built-in datasets' metadata (reactive), asked of the engine module the first time
+    /// this is called once it is loaded: empty until it answers, or when it cannot (the
+    /// pickers then offer the loaded packs' datasets only).
     pub fn builtin(self) -> Vec<DatasetMeta> {
-        if let Some(list) = self.builtin.get_value() {
-            return list;
-        }
-        if !engine_link::is_ready() {
-            return Vec::new();
-        }
-        match engine_link::call(BuiltinDatasets) {
-            Ok(Ok(list)) => {
-                self.builtin.set_value(Some(list.clone()));
-                list
-            }
-            Ok(Err(_)) | Err(_) => Vec::new(),
-        }
+        self.builtin_listed().unwrap_or_default()
     }
 
-    /// Whether `id` names a built-in dataset or a loaded pack's.
-    pub fn has_dataset(self, id: &str) -> bool {
-        self.dataset(id).is_some() || self.builtin().iter().any(|d| d.id == id)
+    /// The built-in datasets' metadata, None until the engine module has answered.
+    fn builtin_listed(self) -> Option<Vec<DatasetMeta>> {
+        if let Some(list) = self.builtin.get() {
+            return Some(list);
+        }
+        if engine_link::is_ready() && !self.builtin_asked.get_value() {
+            self.builtin_asked.set_value(true);
+            engine_link::send(BuiltinDatasets, move |reply| {
+                self.builtin.set(Some(reply.ok().and_then(Result::ok).unwrap_or_default()));
+            });
+        }
+        None
+    }
+
+    /// Whether `id` names a built-in dataset or a loaded pack's (reactive); None while the
+    /// built-in list is still being asked for.
+    pub fn has_dataset(self, id: &str) -> Option<bool> {
+        if self.dataset(id).is_some() {
+            return Some(true);
+        }
+        self.builtin_listed().map(|list| list.iter().any(|d| d.id == id))
     }
 
     /// The id of the dataset pages work on now (None while it loads or after a failure).

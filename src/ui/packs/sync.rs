@@ -16,6 +16,7 @@ use super::state::use_packs;
 pub fn PackRouteSync() -> impl IntoView {
     let location = use_location();
     if let Some(packs) = use_packs() {
+        let asked = engine_link::Latest::new();
         Effect::new(move |_| {
             let path = location.pathname.get();
             let Some(id) = exercise_page(&path) else { return };
@@ -23,12 +24,16 @@ pub fn PackRouteSync() -> impl IntoView {
                 packs.exercises.with(|l| l.iter().find(|e| e.id == id).map(|e| e.dataset.clone()));
             // Wait while a dataset loads; after a failure, do not retry in a loop.
             let DataState::Ready(d) = packs.data.get() else { return };
-            // A ready dataset means the engine module is loaded: it knows the built-in
-            // exercises. If it cannot answer, the exercise page shows the engine's error.
-            let wanted = from_pack
-                .or_else(|| engine_link::call(ExerciseDataset { id: id.to_string() }).ok().flatten());
-            if let Some(w) = wanted.filter(|w| *w != d.meta.id) {
-                packs.activate(&w);
+            let switch_to = move |wanted: Option<String>| {
+                if let Some(w) = wanted.filter(|w| *w != d.meta.id) {
+                    packs.activate(&w);
+                }
+            };
+            match from_pack {
+                Some(w) => switch_to(Some(w)),
+                // A ready dataset means the engine module is loaded: it knows the built-in
+                // exercises. If it cannot answer, the exercise page shows the engine's error.
+                None => asked.send(ExerciseDataset { id: id.to_string() }, move |r| switch_to(r.ok().flatten())),
             }
         });
     }

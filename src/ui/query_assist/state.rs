@@ -40,6 +40,9 @@ pub struct AssistState {
     /// A message from the last Format (why it could not format).
     pub status: RwSignal<Option<String>>,
     context: RwSignal<Option<Context>>,
+    /// The newest lint and explain requests (a later run supersedes an earlier one's reply).
+    lints: engine_link::Latest,
+    explains: engine_link::Latest,
 }
 
 impl AssistState {
@@ -52,6 +55,8 @@ impl AssistState {
             selected: RwSignal::new(None),
             status: RwSignal::new(None),
             context: RwSignal::new(None),
+            lints: engine_link::Latest::new(),
+            explains: engine_link::Latest::new(),
         }
     }
 
@@ -66,27 +71,29 @@ impl AssistState {
 
     /// Lints the query in the editor.
     pub fn lint(self) {
-        let Some(ctx) = self.context.get_untracked() else { return };
+        // A reply may land after the page is gone: then there is nothing to lint.
+        let Some(ctx) = self.context.try_get_untracked().flatten() else { return };
         let query = self.query.get_untracked();
         let message = LintQuery { dataset: ctx.dataset, query: query.clone(), time: ctx.time };
-        // A link failure leaves the list empty: the result panel already says why.
-        let findings = engine_link::call(message).unwrap_or_default();
-        self.linted.set(Linted { query, findings });
+        self.lints.send(message, move |reply| {
+            // A link failure leaves the list empty: the result panel already says why.
+            self.linted.set(Linted { query, findings: reply.unwrap_or_default() });
+        });
     }
 
     /// Explains the query in the editor, when the panel is open.
     pub fn explain(self) {
-        if !self.open.get_untracked() {
+        if self.open.try_get_untracked() != Some(true) {
             return;
         }
-        let Some(ctx) = self.context.get_untracked() else { return };
+        let Some(ctx) = self.context.try_get_untracked().flatten() else { return };
         let message = ExplainQuery {
             dataset: ctx.dataset,
             query: self.query.get_untracked(),
             time: ctx.time,
             with_recorded: true,
         };
-        self.explanation.set(Some(engine_link::call(message).and_then(|r| r)));
+        self.explains.send(message, move |reply| self.explanation.set(Some(reply.and_then(|r| r))));
     }
 
     /// Formats the query in the editor; a query that does not parse stays as typed, and the

@@ -35,8 +35,7 @@ pub fn RelabelExercisePage() -> impl IntoView {
     let exercise = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
-            engine_link::ready().await?;
-            engine_link::call(OpenRelabelExercise { id })?
+            engine_link::ask(OpenRelabelExercise { id }).await?
         }
     });
     move || match exercise.get() {
@@ -59,16 +58,20 @@ fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
     let checking = RwSignal::new(false);
     let verdict: RwSignal<Option<Result<Arc<RelabelFeedback>, String>>> = RwSignal::new(None);
     let id = ex.id.clone();
-    let diagnostics = Memo::new(move |previous: Option<&Vec<Diagnostic>>| {
+    let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
+    let checks = engine_link::Latest::new();
+    Effect::new(move |previous: Option<()>| {
         let t = text.get();
         if previous.is_some() {
             browser::store(&text_key(&id), &t);
         }
         let source = RelabelSource { text: t, job: None, metric: true };
-        match engine_link::call(CheckRelabel { source }).map(|c| c.error) {
-            Ok(Some(e)) => vec![Diagnostic { severity: Severity::Error, line: e.line, col: e.col, message: e.message }],
-            _ => Vec::new(),
-        }
+        checks.send(CheckRelabel { source }, move |r| {
+            diagnostics.set(match r.map(|c| c.error) {
+                Ok(Some(e)) => vec![Diagnostic { severity: Severity::Error, line: e.line, col: e.col, message: e.message }],
+                _ => Vec::new(),
+            })
+        });
     });
     let exercise = ex.clone();
     let check = move |_| {
@@ -76,7 +79,7 @@ fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
         let id = exercise.id.clone();
         spawn_local(async move {
             browser::next_paint().await;
-            let outcome = engine_link::call(GradeRelabelExercise { id: id.clone(), text: text.get_untracked() })
+            let outcome = engine_link::ask(GradeRelabelExercise { id: id.clone(), text: text.get_untracked() }).await
                 .and_then(|r| r)
                 .map(Arc::new);
             if outcome.as_ref().is_ok_and(|v| v.passed) {

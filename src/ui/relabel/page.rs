@@ -30,13 +30,14 @@ pub fn RelabelPage() -> impl IntoView {
         spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
     }
     let check: RwSignal<Option<Result<RelabelCheck, String>>> = RwSignal::new(None);
+    let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        check.set(match engine.get() {
-            None => None,
-            Some(Err(e)) => Some(Err(e)),
-            Some(Ok(())) => Some(engine_link::call(CheckRelabel { source: source_of(&t) })),
-        });
+        match engine.get() {
+            None => check.set(None),
+            Some(Err(e)) => check.set(Some(Err(e))),
+            Some(Ok(())) => checks.send(CheckRelabel { source: source_of(&t) }, move |r| check.set(Some(r))),
+        }
         if previous.is_some_and(|p| p != t) {
             browser::store(STORE_KEY, &t);
         }
@@ -119,8 +120,12 @@ fn source_of(text: &str) -> RelabelSource {
 /// The relabel exercises (listed once the engine module, which reads them, is loaded).
 #[component]
 fn ExerciseLinks(engine: RwSignal<Option<Result<(), String>>>) -> impl IntoView {
+    let list = LocalResource::new(|| engine_link::ask(RelabelExercises));
     let items = move || {
-        let listed = engine.get()?.and_then(|()| engine_link::call(RelabelExercises)?);
+        let listed = match engine.get()? {
+            Err(e) => Err(e),
+            Ok(()) => list.get()?.and_then(|r| r),
+        };
         Some(match listed {
             Ok(list) => list
                 .into_iter()

@@ -35,29 +35,41 @@ pub fn TracePanel(
     let picked: RwSignal<Result<Vec<LabelPairs>, String>> = RwSignal::new(Ok(Vec::new()));
     let typed = RwSignal::new(String::new());
     // Pick series whenever the dataset or the selector changes; start from the first one.
+    let picks = engine_link::Latest::new();
     Effect::new(move |_| {
         let DataState::Ready(d) = data.get() else { return };
-        let found = engine_link::call(PickSeries { dataset: d.meta.id.clone(), selector: selector.get(), limit: PICK })
-            .and_then(|r| r);
-        if let Ok(Some(first)) = found.as_ref().map(|l| l.first().cloned()) {
-            typed.set(format_pairs(&first));
-        }
-        picked.set(found);
+        let message = PickSeries { dataset: d.meta.id.clone(), selector: selector.get(), limit: PICK };
+        picks.send(message, move |found| {
+            let found = found.and_then(|r| r);
+            if let Ok(Some(first)) = found.as_ref().map(|l| l.first().cloned()) {
+                typed.set(format_pairs(&first));
+            }
+            picked.set(found);
+        });
     });
-    let trace = Memo::new(move |_| -> Option<Result<TraceView, String>> {
+    let trace: RwSignal<Option<Result<TraceView, String>>> = RwSignal::new(None);
+    let traces = engine_link::Latest::new();
+    Effect::new(move |_| {
+        let shown = |t: Option<Result<TraceView, String>>| {
+            // A trace still on its way is for the old labels or rules.
+            traces.next();
+            trace.set(t);
+        };
         if !valid.get() {
-            return None;
+            return shown(None);
         }
         let labels = match parse_labels(&typed.get()) {
             Ok(l) if !l.is_empty() => l,
-            Ok(_) => return None,
-            Err(e) => return Some(Err(e)),
+            Ok(_) => return shown(None),
+            Err(e) => return shown(Some(Err(e))),
         };
-        Some(match engine_link::call(TraceSeries { source: source.get(), labels }) {
-            Ok(Ok(t)) => Ok(t),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(e) => Err(e),
-        })
+        traces.send(TraceSeries { source: source.get(), labels }, move |reply| {
+            trace.set(Some(match reply {
+                Ok(Ok(t)) => Ok(t),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(e),
+            }))
+        });
     });
     let options = move || match picked.get() {
         Ok(list) => list

@@ -11,14 +11,13 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::link::rules::{GradeRuleExercise, OpenRuleExercise, RuleExerciseView, RuleFeedback};
+use crate::link::rules::{CheckRules, GradeRuleExercise, OpenRuleExercise, RuleExerciseView, RuleFeedback};
 use crate::rules::Diagnostic;
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
 use super::super::exercise_feedback::{overlay_model, OverlayFigure};
-use super::page::check_rules;
 use super::rule_editor::RuleEditor;
 use super::{LAB_PATH, RULE_EXERCISE_STORE_PREFIXES};
 
@@ -36,8 +35,7 @@ pub fn RuleExercisePage() -> impl IntoView {
     let exercise = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
-            engine_link::ready().await?;
-            engine_link::call(OpenRuleExercise { id })?
+            engine_link::ask(OpenRuleExercise { id }).await?
         }
     });
     move || {
@@ -65,13 +63,14 @@ fn RuleExerciseBody(ex: Arc<RuleExerciseView>) -> impl IntoView {
     let verdict: RwSignal<Option<Result<Arc<RuleFeedback>, String>>> = RwSignal::new(None);
 
     let id = ex.id.clone();
+    let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        match check_rules(&t) {
+        checks.send(CheckRules { text: t.clone() }, move |reply| match reply {
             Ok(c) => diagnostics.set(c.diagnostics),
             // The engine module broke: say so where grading says what went wrong.
             Err(e) => verdict.set(Some(Err(e))),
-        }
+        });
         if previous.is_some_and(|p| p != t) {
             browser::store(&text_key(&id), &t);
         }
@@ -87,7 +86,7 @@ fn RuleExerciseBody(ex: Arc<RuleExerciseView>) -> impl IntoView {
             browser::next_paint().await;
             let grade =
                 GradeRuleExercise { id: id.clone(), dataset: d.meta.id.clone(), text: text.get_untracked() };
-            let outcome = engine_link::call(grade).and_then(|r| r).map(Arc::new);
+            let outcome = engine_link::ask(grade).await.and_then(|r| r).map(Arc::new);
             if let Ok(v) = &outcome {
                 if v.passed {
                     solved.set(true);

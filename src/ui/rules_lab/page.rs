@@ -53,11 +53,6 @@ pub fn use_engine() -> EngineState {
     engine
 }
 
-/// Checks the rule file as the lab loads it (a ConfigMap is unwrapped), in the engine module.
-pub fn check_rules(text: &str) -> Result<RuleCheck, String> {
-    engine_link::call(CheckRules { text: text.to_string() })
-}
-
 /// Where the check of the current text stands.
 #[derive(Clone)]
 enum Checked {
@@ -87,21 +82,24 @@ pub fn RulesLab() -> impl IntoView {
 
     // Check on every edit (fast: no evaluation) once the engine module is there, and keep
     // the edit across reloads.
+    let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {
         let t = text.get();
-        let (state, check) = match engine.get() {
-            None => (Checked::Pending, None),
-            Some(Err(e)) => (Checked::Failed(e), None),
-            Some(Ok(())) => match check_rules(&t) {
-                Ok(c) => (Checked::Done, Some(c)),
-                Err(e) => (Checked::Failed(e), None),
-            },
+        let show = move |state: Checked, check: Option<RuleCheck>| {
+            let RuleCheck { diagnostics: found, file: summary } =
+                check.unwrap_or(RuleCheck { diagnostics: Vec::new(), file: None });
+            diagnostics.set(found);
+            file.set(summary);
+            checked.set(state);
         };
-        let RuleCheck { diagnostics: found, file: summary } =
-            check.unwrap_or(RuleCheck { diagnostics: Vec::new(), file: None });
-        diagnostics.set(found);
-        file.set(summary);
-        checked.set(state);
+        match engine.get() {
+            None => show(Checked::Pending, None),
+            Some(Err(e)) => show(Checked::Failed(e), None),
+            Some(Ok(())) => checks.send(CheckRules { text: t.clone() }, move |reply| match reply {
+                Ok(c) => show(Checked::Done, Some(c)),
+                Err(e) => show(Checked::Failed(e), None),
+            }),
+        }
         if previous.is_some_and(|p| p != t) {
             browser::store(STORE_KEY, &t);
             stale.set(lab.report.with_untracked(Option::is_some));
@@ -315,8 +313,12 @@ fn plural(n: usize) -> &'static str {
 /// The rule-writing exercises (listed once the engine module, which reads them, is loaded).
 #[component]
 fn ExerciseLinks(engine: EngineState) -> impl IntoView {
+    let list = LocalResource::new(|| engine_link::ask(RuleExercises));
     let items = move || {
-        let listed = engine.get()?.and_then(|()| engine_link::call(RuleExercises)?);
+        let listed = match engine.get()? {
+            Err(e) => Err(e),
+            Ok(()) => list.get()?.and_then(|r| r),
+        };
         Some(match listed {
             Ok(list) => list
                 .into_iter()

@@ -14,15 +14,39 @@ use super::super::chart_model::Model;
 use super::super::paths::playground_link;
 use super::report;
 
+/// Cards drawn per frame: each draws a chart, and sixteen at once kept the page's thread
+/// busy for ~90 ms; a few per frame keep every task short.
+const CARDS_PER_FRAME: usize = 4;
+
 /// Every rule of the evaluation.
 #[component]
 pub fn RuleList(report: Arc<LabReport>) -> impl IntoView {
     let recorded = report.rules.iter().filter(|r| !r.is_empty()).count();
     let empty = report.rules.len() - recorded;
-    let cards = report
-        .rules
-        .iter()
-        .map(|rule| view! { <RuleCard dataset=report.dataset.clone() rule=rule.clone() /> })
+    let total = report.rules.len();
+    let shown = RwSignal::new(CARDS_PER_FRAME.min(total));
+    leptos::task::spawn_local(async move {
+        while shown.try_get_untracked().is_some_and(|n| n < total) {
+            super::super::browser::next_paint().await;
+            shown.try_update(|n| *n = (*n + CARDS_PER_FRAME).min(total));
+        }
+    });
+    // One reactive slot per frame's worth of cards: a slot draws its cards once, when the
+    // count first reaches it, and never again.
+    let cards = (0..total.div_ceil(CARDS_PER_FRAME))
+        .map(|chunk| {
+            let first = chunk * CARDS_PER_FRAME;
+            let visible = Memo::new(move |_| shown.get() > first);
+            let report = report.clone();
+            move || {
+                visible.get().then(|| {
+                    report.rules[first..(first + CARDS_PER_FRAME).min(total)]
+                        .iter()
+                        .map(|rule| view! { <RuleCard dataset=report.dataset.clone() rule=rule.clone() /> })
+                        .collect_view()
+                })
+            }
+        })
         .collect_view();
     view! {
         <p class="muted" data-testid="rule-summary">

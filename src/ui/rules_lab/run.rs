@@ -25,7 +25,9 @@ where
     S: Call<Reply = Result<Step<T>, String>> + Copy,
 {
     let mine = generation.try_get_value()?;
-    let mut now = match engine_link::call(start).and_then(|r| r) {
+    // The whole run counts as one piece of work for the Stop control.
+    let _busy = engine_link::Busy::start();
+    let mut now = match engine_link::ask(start).await.and_then(|r| r) {
         Ok(p) => p,
         Err(e) => return Some(Err(e)),
     };
@@ -35,9 +37,12 @@ where
         if generation.try_get_value() != Some(mine) {
             return None;
         }
-        match engine_link::call(step).and_then(|r| r) {
+        match engine_link::ask(step).await.and_then(|r| r) {
             Ok(Step::Running(p)) => now = p,
-            Ok(Step::Finished(result)) => break Ok(result),
+            Ok(Step::Finished(result)) => {
+                engine_link::finish_runs();
+                break Ok(result);
+            }
             Err(e) => break Err(e),
         }
     };
