@@ -4,7 +4,7 @@
 //! rules read, with a staleness marker for every series the previous evaluation wrote and
 //! this one did not. A failed evaluation writes nothing, not even markers.
 
-use std::collections::HashSet;
+use crate::engine::grouping::FxHashSet;
 
 use super::alert_timeline::AlertTimeline;
 use super::alerting::{AlertingRule, TemplateEnv};
@@ -138,13 +138,13 @@ pub struct Written {
 #[derive(Default)]
 pub struct SeriesWriter {
     /// Series written by the last successful evaluation.
-    previous: HashSet<Labels>,
+    previous: FxHashSet<Labels>,
 }
 
 impl SeriesWriter {
     pub fn write(&mut self, storage: &mut Storage, t: Millis, samples: Vec<(Labels, f64)>) -> Written {
         let mut written = Written::default();
-        let mut current = HashSet::with_capacity(samples.len());
+        let mut current = FxHashSet::with_capacity_and_hasher(samples.len(), Default::default());
         for (labels, v) in samples {
             match storage.add(&labels, t, v) {
                 Ok(()) => written.samples += 1,
@@ -162,7 +162,7 @@ impl SeriesWriter {
     }
 
     /// The series the last successful evaluation wrote.
-    pub fn current(&self) -> &HashSet<Labels> {
+    pub fn current(&self) -> &FxHashSet<Labels> {
         &self.previous
     }
 }
@@ -174,7 +174,7 @@ pub struct Recorder {
     labels: Vec<(String, String)>,
     limit: usize,
     writer: SeriesWriter,
-    seen: HashSet<Labels>,
+    seen: FxHashSet<Labels>,
 }
 
 impl Recorder {
@@ -184,7 +184,7 @@ impl Recorder {
             labels: rule.labels.iter().map(|kv| (kv.name.clone(), kv.value.clone())).collect(),
             limit: usize::try_from(limit).unwrap_or(0),
             writer: SeriesWriter::default(),
-            seen: HashSet::new(),
+            seen: FxHashSet::default(),
         }
     }
 
@@ -218,7 +218,7 @@ impl Recorder {
     /// `__name__` = the record name, then the rule's labels (an empty value removes one).
     fn relabel(&self, vector: Vec<(Labels, f64)>) -> Result<Vec<(Labels, f64)>, String> {
         let mut out = Vec::with_capacity(vector.len());
-        let mut names = HashSet::with_capacity(vector.len());
+        let mut names = FxHashSet::with_capacity_and_hasher(vector.len(), Default::default());
         for (mut labels, v) in vector {
             labels.set(METRIC_NAME, self.name.as_str());
             for (n, val) in &self.labels {

@@ -10,8 +10,6 @@
 //! group's ticks run in time order, each rule an instant query over what has been written
 //! so far.
 
-use std::collections::HashMap;
-
 use promql_parser::parser::Expr;
 
 use super::alert_timeline::AlertTimeline;
@@ -20,6 +18,7 @@ use super::ast;
 use super::eval::{EvalOptions, Evaluation, Mode, RuleOutcome};
 use super::eval_output::{vector_result, RuleRun};
 use super::model::{Rule, RuleFile, RuleGroup};
+use crate::engine::grouping::FxHashMap;
 use crate::engine::{eval, parse, EngineOptions, Labels, Millis, QueryStats, Storage, Value};
 
 /// Ticks in a rule's first slice when the budget is limited (later slices are sized from
@@ -429,7 +428,7 @@ fn add_stats(total: &mut QueryStats, one: &QueryStats) {
 /// Cuts a range query's matrix back into the vector each tick would have returned.
 fn split_by_tick(value: Value, ticks: &[Millis], offset: Millis) -> Vec<Vec<(Labels, f64)>> {
     let mut per_tick: Vec<Vec<(Labels, f64)>> = vec![Vec::new(); ticks.len()];
-    let index: HashMap<Millis, usize> = ticks.iter().enumerate().map(|(i, t)| (t - offset, i)).collect();
+    let index: FxHashMap<Millis, usize> = ticks.iter().enumerate().map(|(i, t)| (t - offset, i)).collect();
     let series = match value {
         Value::Matrix(m) => m,
         _ => Vec::new(),
