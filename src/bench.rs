@@ -89,15 +89,26 @@ pub fn measure(
     clock: &dyn Fn() -> f64,
 ) -> Row {
     let opts = EngineOptions::default();
-    let first = eval(storage, query, mode, &opts);
-    let (stats, error) = match first {
-        Ok(out) => (out.stats, None),
+    measure_with(query, mode, runs, clock, &|q, m| eval(storage, q, m, &opts).map(|out| out.stats))
+}
+
+/// [`measure`] for any evaluator (the local engine, or a remote API): `eval` runs the query
+/// and reports its work counters.
+pub fn measure_with(
+    query: &'static str,
+    mode: Mode,
+    runs: usize,
+    clock: &dyn Fn() -> f64,
+    eval: &dyn Fn(&str, Mode) -> Result<QueryStats, String>,
+) -> Row {
+    let (stats, error) = match eval(query, mode) {
+        Ok(stats) => (stats, None),
         Err(e) => (QueryStats::default(), Some(e)),
     };
     let mut times: Vec<Duration> = (0..runs.max(1))
         .map(|_| {
             let t0 = clock();
-            let _ = std::hint::black_box(eval(storage, query, mode, &opts));
+            let _ = std::hint::black_box(eval(query, mode));
             Duration::from_secs_f64((clock() - t0).max(0.0) / 1000.0)
         })
         .collect();
@@ -105,10 +116,15 @@ pub fn measure(
     Row { query, mode, median: times[times.len() / 2], stats, error }
 }
 
+/// The instant and the dashboard range every query is measured in.
+pub fn modes(end_of_data: Millis) -> [Mode; 2] {
+    let t = instant_for(end_of_data);
+    [Mode::Instant(t), Mode::Range { start: t - RANGE, end: t, step: STEP }]
+}
+
 /// Every seed query, instant and over the dashboard range ending at the instant.
 pub fn run_all(storage: &Storage, end_of_data: Millis, runs: usize, clock: &dyn Fn() -> f64) -> Vec<Row> {
-    let t = instant_for(end_of_data);
-    let modes = [Mode::Instant(t), Mode::Range { start: t - RANGE, end: t, step: STEP }];
+    let modes = modes(end_of_data);
     QUERIES.iter().flat_map(|q| modes.iter().map(move |&m| measure(storage, q, m, runs, clock))).collect()
 }
 

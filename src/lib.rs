@@ -22,6 +22,7 @@ pub mod host;
 pub mod link;
 pub mod promqltest;
 pub mod relabel;
+pub mod remote;
 pub mod rules;
 
 // The components inside are wasm32-only; its pure view helpers compile (and are tested)

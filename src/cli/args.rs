@@ -11,8 +11,9 @@ pub struct Args {
 }
 
 impl Args {
-    /// Reads `args`; `valued` flags take a value, `switches` do not; anything else starting
-    /// with `--` is a usage error.
+    /// Reads `args`; `valued` flags take a value (a name ending in `*` may be given more than
+    /// once: read it with [`Args::all`]), `switches` do not; anything else starting with `--`
+    /// is a usage error.
     pub fn parse(args: &[String], valued: &[&str], switches: &[&str]) -> Result<Args, CliError> {
         let mut out = Args::default();
         let mut it = args.iter();
@@ -31,7 +32,7 @@ impl Args {
             };
             if switches.contains(&name) && inline.is_none() {
                 out.flags.push((name.to_string(), String::new()));
-            } else if valued.contains(&name) {
+            } else if let Some(spec) = valued.iter().find(|v| v.trim_end_matches('*') == name) {
                 let value = match inline {
                     Some(v) => v,
                     None => it
@@ -39,7 +40,7 @@ impl Args {
                         .cloned()
                         .ok_or_else(|| CliError::usage(format!("--{name} needs a value")))?,
                 };
-                if out.get(name).is_some() {
+                if !spec.ends_with('*') && out.get(name).is_some() {
                     return Err(CliError::usage(format!("--{name} given twice")));
                 }
                 out.flags.push((name.to_string(), value));
@@ -110,6 +111,8 @@ mod tests {
         assert!(Args::parse(&strings(&["--nope"]), &[], &[]).is_err());
         assert!(Args::parse(&strings(&["--time"]), &["time"], &[]).is_err());
         assert!(Args::parse(&strings(&["--time", "1", "--time", "2"]), &["time"], &[]).is_err());
+        let a = Args::parse(&strings(&["--h", "1", "--h=2"]), &["h*"], &[]).unwrap();
+        assert_eq!(a.all("h"), ["1", "2"]);
         assert!(Args::parse(&strings(&[]), &[], &[]).unwrap().one_positional("EXPR").is_err());
     }
 }

@@ -42,7 +42,7 @@ Exit codes: 0 no findings, 1 findings, 2 usage error, 3 a hung input.
 const HANG: Duration = Duration::from_secs(30);
 
 fn run(args: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
-    let args = Args::parse(args, &["seconds", "runs", "target", "seed", "out", "slow-ms"], &["list"])?;
+    let args = Args::parse(args, &["seconds", "runs", "target*", "seed", "out", "slow-ms"], &["list"])?;
     if args.has("list") {
         for t in TARGETS {
             writeln!(out, "{:<22} {}", t.name, t.about)?;

@@ -22,8 +22,11 @@ mod json;
 mod lint;
 mod query;
 mod query_range;
+mod record;
 mod relabel;
 mod relabel_dataset;
+mod remote;
+mod remote_diff;
 mod rules;
 mod rules_alerts;
 mod test;
@@ -48,6 +51,8 @@ const COMMANDS: &[Command] = &[
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,
+    remote_diff::COMMAND,
+    record::COMMAND,
     fuzz::COMMAND,
 ];
 

@@ -4,18 +4,24 @@ use std::io::Write;
 
 use crate::engine::{range_query, EngineOptions, Millis};
 
-use super::{data, json, time, Args, CliError, Command};
+use crate::remote::api::QueryCall;
+
+use super::{data, json, remote, time, Args, CliError, Command};
 
 pub const COMMAND: Command = Command {
     name: "query-range",
     summary: "evaluate a range query (prints the /api/v1/query_range JSON body)",
-    usage: "Usage: promplay query-range [--dataset ID | --data FILE] --start T --end T --step D EXPR\n\n\
+    usage: concat!(
+        "Usage: promplay query-range [--dataset ID | --data FILE | --remote URL [--header H]...]\n\
+        \x20                          --start T --end T --step D EXPR\n\n\
         \x20 --dataset ID   a built-in dataset\n\
-        \x20 --data FILE    promqltest `load` blocks, or OpenMetrics text with timestamps\n\
-        \x20 --start T      Unix seconds or RFC 3339\n\
+        \x20 --data FILE    promqltest `load` blocks, or OpenMetrics text with timestamps\n",
+        remote::remote_usage!(),
+        "\x20 --start T      Unix seconds or RFC 3339\n\
         \x20 --end T        Unix seconds or RFC 3339\n\
         \x20 --step D       a duration (30s, 1m30s) or seconds\n\n\
-        Exit codes: 0 ok, 1 the query failed (the error body is printed), 2 usage error.\n",
+        Exit codes: 0 ok, 1 the query failed (the error body is printed), 2 usage error.\n"
+    ),
     run,
 };
 
@@ -23,12 +29,21 @@ pub const COMMAND: Command = Command {
 const MAX_POINTS: Millis = 11_000;
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
-    let args = Args::parse(argv, &[data::FLAGS[0], data::FLAGS[1], "start", "end", "step"], &[])?;
+    let mut flags = vec![data::FLAGS[0], data::FLAGS[1], "start", "end", "step"];
+    flags.extend(remote::FLAGS);
+    let args = Args::parse(argv, &flags, &[])?;
     let expr = args.one_positional("EXPR")?;
     let need = |name: &str| args.get(name).ok_or_else(|| CliError::usage(format!("missing --{name}")));
     let start = time::parse_time(need("start")?).map_err(CliError::Usage)?;
     let end = time::parse_time(need("end")?).map_err(CliError::Usage)?;
     let step = time::parse_step(need("step")?).map_err(CliError::Usage)?;
+    if let Some(remote) = remote::from_args(&args)? {
+        if args.has("data") || args.has("dataset") {
+            return Err(CliError::usage("give --remote or local data, not both"));
+        }
+        let call = QueryCall::Range { query: expr.to_string(), start, end, step };
+        return remote::print_query(&remote, &call, out);
+    }
     let storage = data::storage_from_args(&args)?;
     // The API's own parameter checks, worded as Prometheus words them.
     let (body, code) = if end < start {

@@ -10,9 +10,9 @@
 use serde::Deserialize;
 
 use super::dataset::DatasetMeta;
-use super::error::{ContentError, Problem};
+use super::error::ContentError;
 use super::exercise::resolve_time;
-use super::pack::check_id;
+use super::field_check::FieldCheck;
 use super::yaml::{self, Seg};
 use crate::engine::{Labels, Millis, Storage};
 use crate::rules::alert_explain::{below_threshold, explain_silent_alerts};
@@ -98,37 +98,25 @@ impl AlertExercise {
     /// Parses and validates an exercise file (everything that does not need the dataset).
     pub fn load(file: &str, text: &str) -> Result<AlertExercise, ContentError> {
         let ex: AlertExercise = yaml::parse(file, text)?;
-        let mut problems = Vec::new();
-        let mut bad =
-            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
-        for (key, value) in [("id", &ex.id), ("dataset", &ex.dataset)] {
-            if let Err(e) = check_id(value) {
-                bad(&[Seg::Key(key)], e);
-            }
-        }
-        for (key, value) in [("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)] {
-            if value.trim().is_empty() {
-                bad(&[Seg::Key(key)], format!("`{key}` must not be empty"));
-            }
-        }
+        let mut fields = FieldCheck::new(file, text);
+        fields.ids(&[("id", &ex.id), ("dataset", &ex.dataset)]);
+        fields.not_empty(&[("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)]);
         if ex.window.len() != 2 {
-            bad(&[Seg::Key("window")], "give the graded stretch as [from, to]".into());
+            fields.bad(&[Seg::Key("window")], "give the graded stretch as [from, to]");
         }
         if ex.alerts.is_empty() {
-            bad(&[Seg::Key("alerts")], "name at least one alert to grade".into());
+            fields.bad(&[Seg::Key("alerts")], "name at least one alert to grade");
         }
-        if ex.hints.is_empty() {
-            bad(&[Seg::Key("hints")], "give at least one hint".into());
-        }
+        fields.hints(&ex.hints);
         if check(&ex.recording_rules(), &check_options()).file.is_none() {
-            bad(&[Seg::Key("recording")], "the recording rules do not pass the check".into());
+            fields.bad(&[Seg::Key("recording")], "the recording rules do not pass the check");
         }
         match check(&ex.reference, &check_options()).file {
-            None => bad(&[Seg::Key("reference")], "the reference rule file does not pass the check".into()),
+            None => fields.bad(&[Seg::Key("reference")], "the reference rule file does not pass the check"),
             Some(f) => {
                 for (i, name) in ex.alerts.iter().enumerate() {
                     if !f.rules().any(|(_, r)| r.is_alerting() && r.alert == *name) {
-                        bad(
+                        fields.bad(
                             &[Seg::Key("alerts"), Seg::Index(i)],
                             format!("the reference has no alert {name:?}"),
                         );
@@ -136,11 +124,7 @@ impl AlertExercise {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(ex)
-        } else {
-            Err(ContentError { problems })
-        }
+        fields.finish(ex)
     }
 
     /// The recording rules the alerts read (none: an empty rule file).

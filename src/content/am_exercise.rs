@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::error::{ContentError, Problem};
-use super::pack::check_id;
+use super::error::ContentError;
+use super::field_check::FieldCheck;
 use super::yaml::{self, Seg};
 use crate::alertmanager::alert::Alert;
 use crate::alertmanager::config::{load_with_placeholders, Config};
@@ -167,12 +167,10 @@ impl AmExercise {
     /// Parses and validates an exercise file.
     pub fn load(file: &str, text: &str) -> Result<AmExercise, ContentError> {
         let ex: AmExercise = yaml::parse(file, text).map_err(|p| ContentError { problems: vec![p] })?;
-        let mut problems = Vec::new();
-        let mut bad =
-            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
-        if let Err(e) = check_id(&ex.id) {
-            bad(&[Seg::Key("id")], e);
-        }
+        let mut fields = FieldCheck::new(file, text);
+        fields.ids(&[("id", &ex.id)]);
+        fields.not_empty(&[("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)]);
+        fields.hints(&ex.hints);
         let needs = match ex.answer {
             AnswerKind::Receivers if ex.check.labels.is_empty() => Some("check.labels"),
             AnswerKind::Labels if ex.check.inhibited_by.is_empty() => Some("check.inhibited_by"),
@@ -182,21 +180,17 @@ impl AmExercise {
             _ => None,
         };
         if let Some(field) = needs {
-            bad(&[Seg::Key("check")], format!("a `{}` exercise needs {field}", ex.answer.as_str()));
+            fields.bad(&[Seg::Key("check")], format!("a `{}` exercise needs {field}", ex.answer.as_str()));
         }
         if let Some(Err(e)) = ex.check.timeline.as_deref().map(load_timeline) {
-            bad(&[Seg::Key("check"), Seg::Key("timeline")], e);
+            fields.bad(&[Seg::Key("check"), Seg::Key("timeline")], e);
         }
         for (i, expect) in ex.check.expect.iter().enumerate() {
             if let Some(Err(e)) = expect.during.as_ref().map(window) {
-                bad(&[Seg::Key("check"), Seg::Key("expect"), Seg::Index(i)], e);
+                fields.bad(&[Seg::Key("check"), Seg::Key("expect"), Seg::Index(i)], e);
             }
         }
-        if problems.is_empty() {
-            Ok(ex)
-        } else {
-            Err(ContentError { problems })
-        }
+        fields.finish(ex)
     }
 
     /// Grades an answer.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dataset::DatasetMeta;
 use super::error::{ContentError, Problem};
+use super::field_check::FieldCheck;
 use super::grade::{self, Expected, Plan, RangeParams};
 use super::pack::check_id;
 use super::time::{format_instant, parse_duration, parse_instant};
@@ -121,107 +122,85 @@ impl Exercise {
     /// Parses and validates an exercise file (everything that does not need the dataset).
     pub fn load(file: &str, text: &str) -> Result<Exercise, ContentError> {
         let ex: Exercise = yaml::parse(file, text)?;
-        let problems = ex.problems(file, text);
-        if problems.is_empty() {
-            Ok(ex)
-        } else {
-            Err(ContentError { problems })
-        }
+        let mut fields = FieldCheck::new(file, text);
+        ex.check_fields(&mut fields);
+        fields.finish(ex)
     }
 
     /// Every problem with the file's content, each at the line of its key.
-    fn problems(&self, file: &str, text: &str) -> Vec<Problem> {
-        let mut out = Vec::new();
-        let mut bad =
-            |path: &[Seg], msg: String| out.push(Problem::new(file, yaml::line_of(text, path), msg));
-        if let Err(e) = check_id(&self.id) {
-            bad(&[Seg::Key("id")], e);
-        }
-        for (key, value) in [
+    fn check_fields(&self, fields: &mut FieldCheck) {
+        fields.ids(&[("id", &self.id), ("dataset", &self.dataset)]);
+        fields.not_empty(&[
             ("seed_ref", &self.seed_ref),
             ("task", &self.task),
             ("title", &self.title),
             ("prompt", &self.prompt),
             ("explanation", &self.explanation),
-        ] {
-            if value.trim().is_empty() {
-                bad(&[Seg::Key(key)], format!("`{key}` must not be empty"));
-            }
-        }
-        if let Err(e) = check_id(&self.dataset) {
-            bad(&[Seg::Key("dataset")], e);
-        }
-        if self.at.len() < 2 {
-            bad(
-                &[Seg::Key("at")],
-                "list at least two instants, so that a constant answer cannot pass".into(),
-            );
-        }
+        ]);
+        fields.instants(&self.at);
         if self.at.len() > MAX_INSTANTS {
-            bad(&[Seg::Key("at")], format!("list at most {MAX_INSTANTS} instants"));
+            fields.bad(&[Seg::Key("at")], format!("list at most {MAX_INSTANTS} instants"));
         }
         for (i, spec) in self.at.iter().enumerate() {
             if let Err(e) = parse_time_spec(spec) {
-                bad(&[Seg::Key("at"), Seg::Index(i)], e);
+                fields.bad(&[Seg::Key("at"), Seg::Index(i)], e);
             }
         }
         if let Some(r) = &self.range {
             for (key, spec) in [("from", &r.from), ("to", &r.to)] {
                 if let Err(e) = parse_time_spec(spec) {
-                    bad(&[Seg::Key("range"), Seg::Key(key)], e);
+                    fields.bad(&[Seg::Key("range"), Seg::Key(key)], e);
                 }
             }
             match parse_duration(&r.step) {
                 Ok(s) if s > 0 => {}
-                Ok(_) => bad(&[Seg::Key("range"), Seg::Key("step")], "step must be positive".into()),
-                Err(e) => bad(&[Seg::Key("range"), Seg::Key("step")], e),
+                Ok(_) => fields.bad(&[Seg::Key("range"), Seg::Key("step")], "step must be positive"),
+                Err(e) => fields.bad(&[Seg::Key("range"), Seg::Key("step")], e),
             }
         }
         if self.answers.is_empty() {
-            bad(&[Seg::Key("answers")], "give at least one reference answer".into());
+            fields.bad(&[Seg::Key("answers")], "give at least one reference answer");
         }
-        if self.hints.is_empty() {
-            bad(&[Seg::Key("hints")], "give at least one hint".into());
-        }
+        fields.hints(&self.hints);
         let queries = [("answers", &self.answers), ("rejects", &self.rejects)];
         for (key, list) in queries {
             for (i, q) in list.iter().enumerate() {
                 if let Err(e) = engine::parse::parse(q) {
-                    bad(&[Seg::Key(key), Seg::Index(i)], format!("does not parse: {e}"));
+                    fields.bad(&[Seg::Key(key), Seg::Index(i)], format!("does not parse: {e}"));
                 }
             }
         }
         if let Some(q) = &self.starter {
             if q.trim().is_empty() {
-                bad(&[Seg::Key("starter")], "`starter` must not be empty (leave it out instead)".into());
+                fields.bad(&[Seg::Key("starter")], "`starter` must not be empty (leave it out instead)");
             }
         }
         if self.kind != ExerciseKind::Write && self.starter.is_none() {
-            bad(&[Seg::Key("kind")], "a `fix` or `spot_the_bug` exercise needs a `starter` query".into());
+            fields.bad(&[Seg::Key("kind")], "a `fix` or `spot_the_bug` exercise needs a `starter` query");
         }
         for (i, r) in self.recording_rules.iter().enumerate() {
             if !valid_metric_name(&r.record) {
-                bad(
+                fields.bad(
                     &[Seg::Key("recording_rules"), Seg::Index(i)],
                     format!("invalid metric name {:?}", r.record),
                 );
             }
             if let Err(e) = engine::parse::parse(&r.expr) {
-                bad(&[Seg::Key("recording_rules"), Seg::Index(i)], format!("expr does not parse: {e}"));
+                fields
+                    .bad(&[Seg::Key("recording_rules"), Seg::Index(i)], format!("expr does not parse: {e}"));
             }
             if let Some(Err(e)) = r.interval.as_deref().map(parse_duration) {
-                bad(&[Seg::Key("recording_rules"), Seg::Index(i), Seg::Key("interval")], e);
+                fields.bad(&[Seg::Key("recording_rules"), Seg::Index(i), Seg::Key("interval")], e);
             }
         }
         for (i, d) in self.docs.iter().enumerate() {
             if !d.url.starts_with("https://") {
-                bad(
+                fields.bad(
                     &[Seg::Key("docs"), Seg::Index(i)],
                     format!("doc link {:?} must be an https:// URL", d.url),
                 );
             }
         }
-        out
     }
 
     /// The evaluation plan on `meta`'s dataset: absolute instants and range.

@@ -16,6 +16,7 @@ pub mod exercise;
 pub mod exercise_pack;
 pub mod explain_empty;
 pub mod export;
+pub mod field_check;
 pub mod generator;
 pub mod grade;
 pub mod instant;

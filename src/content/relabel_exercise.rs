@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::dataset::DatasetMeta;
-use super::error::{ContentError, Problem};
+use super::error::ContentError;
 use super::exercise::resolve_time;
+use super::field_check::FieldCheck;
 use super::grade::compare::compare;
-use super::pack::check_id;
 use super::yaml::{self, Seg};
 use crate::cardinality::Postings;
 use crate::engine::{self, EngineOptions, Labels, Millis, Storage, Value};
@@ -71,31 +71,21 @@ impl RelabelExercise {
     /// Parses and validates an exercise file (everything that does not need the dataset).
     pub fn load(file: &str, text: &str) -> Result<RelabelExercise, ContentError> {
         let ex: RelabelExercise = yaml::parse(file, text)?;
-        let mut problems = Vec::new();
-        let mut bad =
-            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
-        for (key, value) in [("id", &ex.id), ("dataset", &ex.dataset)] {
-            if let Err(e) = check_id(value) {
-                bad(&[Seg::Key(key)], e);
-            }
-        }
+        let mut fields = FieldCheck::new(file, text);
+        fields.ids(&[("id", &ex.id), ("dataset", &ex.dataset)]);
+        fields.not_empty(&[("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)]);
         if !matches!(ex.kind.as_str(), "fix" | "spot_the_bug") {
-            bad(&[Seg::Key("kind")], "kind must be fix or spot_the_bug".into());
+            fields.bad(&[Seg::Key("kind")], "kind must be fix or spot_the_bug");
         }
-        if ex.at.len() < 2 {
-            bad(&[Seg::Key("at")], "list at least two instants, so that a constant cannot pass".into());
+        fields.instants(&ex.at);
+        if ex.keep.is_empty() {
+            fields.bad(&[Seg::Key("keep")], "name at least one query to keep");
         }
-        if ex.keep.is_empty() || ex.hints.is_empty() {
-            bad(&[Seg::Key("keep")], "name at least one query to keep and give at least one hint".into());
-        }
+        fields.hints(&ex.hints);
         if let Err(e) = rules(&ex.reference) {
-            bad(&[Seg::Key("reference")], format!("the reference config does not load: {e}"));
+            fields.bad(&[Seg::Key("reference")], format!("the reference config does not load: {e}"));
         }
-        if problems.is_empty() {
-            Ok(ex)
-        } else {
-            Err(ContentError { problems })
-        }
+        fields.finish(ex)
     }
 }
 

@@ -9,11 +9,11 @@
 use serde::Deserialize;
 
 use super::dataset::DatasetMeta;
-use super::error::{ContentError, Problem};
+use super::error::ContentError;
 use super::exercise::resolve_time;
+use super::field_check::FieldCheck;
 use super::grade::compare::{self, Diff};
 use super::grade::RangeParams;
-use super::pack::check_id;
 use super::yaml::{self, Seg};
 use crate::engine::{self, EngineOptions, Millis, Storage, Value};
 use crate::rules::explain::explain_empty_rules;
@@ -77,34 +77,20 @@ impl RuleExercise {
     /// Parses and validates an exercise file (everything that does not need the dataset).
     pub fn load(file: &str, text: &str) -> Result<RuleExercise, ContentError> {
         let ex: RuleExercise = yaml::parse(file, text)?;
-        let mut problems = Vec::new();
-        let mut bad =
-            |path: &[Seg], msg: String| problems.push(Problem::new(file, yaml::line_of(text, path), msg));
-        for (key, value) in [("id", &ex.id), ("dataset", &ex.dataset)] {
-            if let Err(e) = check_id(value) {
-                bad(&[Seg::Key(key)], e);
-            }
-        }
-        for (key, value) in [("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)] {
-            if value.trim().is_empty() {
-                bad(&[Seg::Key(key)], format!("`{key}` must not be empty"));
-            }
-        }
-        if ex.at.len() < 2 {
-            bad(&[Seg::Key("at")], "list at least two instants, so that a constant cannot pass".into());
-        }
+        let mut fields = FieldCheck::new(file, text);
+        fields.ids(&[("id", &ex.id), ("dataset", &ex.dataset)]);
+        fields.not_empty(&[("seed_ref", &ex.seed_ref), ("title", &ex.title), ("prompt", &ex.prompt)]);
+        fields.instants(&ex.at);
         if ex.check.is_empty() {
-            bad(&[Seg::Key("check")], "name at least one recorded metric to compare".into());
+            fields.bad(&[Seg::Key("check")], "name at least one recorded metric to compare");
         }
-        if ex.hints.is_empty() {
-            bad(&[Seg::Key("hints")], "give at least one hint".into());
-        }
+        fields.hints(&ex.hints);
         match check(&ex.reference, &check_options()).file {
-            None => bad(&[Seg::Key("reference")], "the reference rule file does not pass the check".into()),
+            None => fields.bad(&[Seg::Key("reference")], "the reference rule file does not pass the check"),
             Some(file) => {
                 for (i, name) in ex.check.iter().enumerate() {
                     if !file.rules().any(|(_, r)| r.is_recording() && r.record == *name) {
-                        bad(
+                        fields.bad(
                             &[Seg::Key("check"), Seg::Index(i)],
                             format!("the reference records no {name:?}"),
                         );
@@ -112,11 +98,7 @@ impl RuleExercise {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(ex)
-        } else {
-            Err(ContentError { problems })
-        }
+        fields.finish(ex)
     }
 }
 

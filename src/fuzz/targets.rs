@@ -114,6 +114,25 @@ pub static TARGETS: &[Target] = &[
         generate: None,
         run: notification_template,
     },
+    Target {
+        name: "remote-answer",
+        about: "answers of a remote Prometheus-compatible API: envelopes, results, metadata, packs recorded from them",
+        seeds: || seeds::files(&["tests/golden"], &[".json"]),
+        dict: JSON_DICT,
+        generate: None,
+        run: remote_answer,
+    },
+];
+
+const JSON_DICT: &[&str] = &[
+    "{\"status\":\"success\",\"data\":",
+    "{\"resultType\":\"matrix\",\"result\":[",
+    "{\"metric\":{\"__name__\":\"x\"},\"values\":[[1,\"1\"],[2,\"NaN\"]]}",
+    "[1e300,\"+Inf\"]",
+    "\"errorType\":\"bad_data\"",
+    "{\"x_total\":[{\"type\":\"counter\",\"help\":\"h\"}]}",
+    "]}",
+    "-1",
 ];
 
 const PROMQL_DICT: &[&str] = &[
@@ -345,6 +364,20 @@ fn series(input: &str) -> u64 {
     let mut storage = Storage::new();
     let b = load_into(&mut storage, "s.om", input, SeriesFormat::Openmetrics, 0, 60_000);
     u64::from(a.is_ok()) | u64::from(b.is_ok()) << 1 | (storage.len() as u64) << 2
+}
+
+fn remote_answer(input: &str) -> u64 {
+    use crate::remote::error::read_envelope;
+    use crate::remote::outcome::{from_api_body, Outcome};
+    use crate::remote::record::{metadata, pack_files, storage_of, PackInfo};
+    let envelope = read_envelope("u", 200, input);
+    let metrics = envelope.as_ref().map(metadata).unwrap_or_default();
+    let body = from_api_body(input);
+    if let Ok(Outcome::Matrix(series)) = &body {
+        let info = PackInfo { id: "p".into(), title: "t".into(), source: "s".into() };
+        let _ = pack_files(&info, &storage_of(series), &metrics, 0);
+    }
+    outcome(&envelope) ^ outcome(&body) << 1 ^ metrics.len() as u64
 }
 
 fn exercise(input: &str) -> u64 {

@@ -10,9 +10,7 @@
 // These tests read files and run the CLI: native only (the wasm32 build has neither).
 #![cfg(not(target_arch = "wasm32"))]
 
-mod allow;
 mod fixture;
-mod outcome;
 mod prometheus;
 mod promplay;
 mod queries;
@@ -27,10 +25,10 @@ use promql_playground::content::{builtin_dataset, openmetrics};
 use promql_playground::engine::value::is_stale;
 use promql_playground::engine::{EngineOptions, Storage};
 
-use allow::AllowList;
-use outcome::{compare, from_api_body, Outcome};
 use prometheus::Prometheus;
 use promplay::{Cli, Library, Mode};
+use promql_playground::remote::allow::AllowList;
+use promql_playground::remote::outcome::{compare, from_api_body, Outcome};
 use queries::Query;
 
 /// Fewest distinct queries a dataset's comparison must cover.
@@ -276,7 +274,108 @@ fn ml_platform_agrees_with_prometheus() {
     write_openmetrics(&storage, &dataset.meta.metrics, None, &mut text).unwrap_or_else(|e| panic!("{e}"));
     let text = String::from_utf8(text).unwrap_or_else(|e| panic!("{e}"));
     let modes = ml_platform_modes(dataset.meta.start);
-    differential("ml-platform", &text, Some(without_staleness_markers(&storage)), &modes);
+    let (prom, _) = differential("ml-platform", &text, Some(without_staleness_markers(&storage)), &modes);
+    remote_mode_agrees(&prom, &modes);
+}
+
+/// Runs the command line in-process: exit code, standard output and standard error.
+fn promplay(args: &[&str]) -> (i32, String, String) {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = promql_playground::cli::main_with(&args, &mut out, &mut err);
+    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+}
+
+/// Remote mode against the real server holding ml-platform: `query --remote` prints the API's
+/// body unchanged; `diff --remote` agrees on every seed query both on the built-in dataset and
+/// on raw series fetched from the server, and fails on data that is not the server's; a pack
+/// recorded from the server loads and answers as the server does; a wrong path and a closed
+/// port get their own messages.
+fn remote_mode_agrees(prom: &Prometheus, modes: &[Mode]) {
+    let url = prom.url();
+    let Some(&Mode::Range { start, end, step }) = modes.iter().find(|m| matches!(m, Mode::Range { .. }))
+    else {
+        panic!("ml-platform has a range mode")
+    };
+    let (t, query) = (promplay::secs(end), "sum by (model) (rate(model_predictions_total[5m]))");
+    let direct = prom
+        .api("query", &[("query", query.to_string()), ("time", t.clone())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) =
+        promplay(&["query", "--remote", &url, "--header", "X-Scope-OrgID: a", "--time", &t, query]);
+    assert_eq!((code, out.trim_end(), err.as_str()), (0, direct.trim_end(), ""));
+
+    let seed = root().join("tests/differential/queries/common/seed.txt");
+    let (from, to, by) = (promplay::secs(start), promplay::secs(end), promplay::secs(step));
+    let diff = |queries: &Path, extra: &[&str]| {
+        let queries = queries.to_string_lossy();
+        let mut args = vec!["diff", "--remote", url.as_str(), "--start", &from, "--end", &to, "--step", &by];
+        args.extend(extra);
+        args.push(&queries);
+        promplay(&args)
+    };
+    for (what, extra) in [("dataset", &["--dataset", "ml-platform"][..]), ("raw series", &[][..])] {
+        let (code, out, err) = diff(&seed, extra);
+        let total = out.lines().last().unwrap_or_default().to_string();
+        println!("diff --remote on {what}: {total}");
+        assert_eq!(code, 0, "diff on {what} failed:\n{out}{err}");
+        assert!(total.contains(" 0 differ, 0 failed") && !total.contains(" 0 agree"), "{total}");
+    }
+    // The tool must be able to fail: local data that is not the server's.
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("remote-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).unwrap_or_else(|e| panic!("{e}"));
+    let other = scratch.join("other.test");
+    std::fs::write(&other, "load 1m\n  model_predictions_total{model=\"x\"} 0+1x10\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, _) = diff(&seed, &["--data", &other.to_string_lossy()]);
+    assert!(code == 1 && out.contains("DIFFER"), "{out}");
+
+    // A pack recorded from the server loads, and answers the model queries as the server does.
+    let pack = scratch.join("pack");
+    let pack_dir = pack.to_string_lossy().into_owned();
+    let recorded_from = promplay::secs(start - 3 * 3_600_000);
+    let errors_or_memory = r#"{__name__=~"model_prediction_errors_total|model_memory_usage_bytes"}"#;
+    let (code, out, err) = promplay(&[
+        "record",
+        "--remote",
+        &url,
+        "--match",
+        "model_predictions_total",
+        "--match",
+        errors_or_memory,
+        "--start",
+        &recorded_from,
+        "--end",
+        &to,
+        "--out",
+        &pack_dir,
+        "--id",
+        "incident",
+    ]);
+    println!("record: {}", out.trim_end());
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = promplay(&["check", &pack_dir]);
+    assert!(code == 0 && out.contains("ok: 1 datasets"), "{out}");
+    let model_queries: Vec<&str> = [
+        "rate(model_predictions_total[5m])",
+        "sum by (model) (rate(model_prediction_errors_total[5m]))",
+        "max_over_time(model_memory_usage_bytes[1h])",
+        "increase(model_predictions_total[1h])",
+    ]
+    .to_vec();
+    let queries = scratch.join("queries.txt");
+    std::fs::write(&queries, model_queries.join("\n")).unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, err) = diff(&queries, &["--data", &pack.join("incident.om").to_string_lossy()]);
+    assert!(code == 0 && out.contains("4 queries: 4 agree"), "{out}{err}");
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    let (code, _, err) = promplay(&["query", "--remote", &format!("{url}/nope"), "up"]);
+    assert!(code == 1 && err.contains("answered 404"), "{err}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let closed = closed.unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = promplay(&["query", "--remote", &format!("http://127.0.0.1:{closed}"), "up"]);
+    assert!(code == 1 && err.contains("cannot reach"), "{err}");
 }
 
 /// A copy of `storage` without staleness markers (what an OpenMetrics export keeps).

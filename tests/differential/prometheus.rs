@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use promql_playground::remote::api::url_encode;
+
 /// A running Prometheus; dropping it stops the process and deletes its data.
 pub struct Prometheus {
     child: Child,
@@ -95,6 +97,11 @@ impl Prometheus {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
+    /// The server's base address.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
     /// GET `/api/v1/<endpoint>?<params>` and the response body (JSON, also on HTTP errors).
     pub fn api(&self, endpoint: &str, params: &[(&str, String)]) -> Result<String, String> {
         let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
@@ -109,16 +116,6 @@ impl Drop for Prometheus {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A minimal HTTP/1.0 GET (so the reply is never chunked): status code and body.

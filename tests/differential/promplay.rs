@@ -5,19 +5,15 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use promql_playground::engine::{self, EngineOptions, Storage};
+pub use promql_playground::remote::api::secs;
 
-use crate::outcome::{from_api_body, from_promplay, Outcome};
+use promql_playground::remote::outcome::{from_api_body, from_promplay, Outcome};
 
 /// When a query is evaluated: at one instant, or over a range (all in milliseconds).
 #[derive(Clone, Copy, Debug)]
 pub enum Mode {
     Instant(i64),
     Range { start: i64, end: i64, step: i64 },
-}
-
-/// Milliseconds as the API's decimal seconds.
-pub fn secs(ms: i64) -> String {
-    format!("{}.{:03}", ms.div_euclid(1000), ms.rem_euclid(1000))
 }
 
 impl Mode {

@@ -17,9 +17,7 @@ pub struct Query {
 impl Query {
     /// True when the result order is defined by the query (sorting functions), so order counts.
     pub fn ordered(&self) -> bool {
-        ["sort(", "sort_desc(", "sort_by_label(", "sort_by_label_desc("]
-            .iter()
-            .any(|p| self.text.starts_with(p))
+        promql_playground::remote::diff::is_ordered(&self.text)
     }
 }
 

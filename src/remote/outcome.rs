@@ -4,11 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use promql_playground::engine::{Labels, QueryError, QueryOutput, Value};
+use crate::engine::{Labels, QueryError, QueryOutput, Value};
 use serde_json::Value as Json;
 
 /// A label set as an ordered map (the API's `metric` object).
 pub type LabelMap = BTreeMap<String, String>;
+
+/// Series as the API lists a matrix: labels and samples.
+pub type RawSeries = Vec<(LabelMap, Vec<(i64, f64)>)>;
 
 /// What a query produced.
 #[derive(Clone, Debug, PartialEq)]

@@ -26,7 +26,27 @@ pub struct AllowList {
     pub entries: Vec<Entry>,
 }
 
+/// The project's list (tests/differential/allowlist.tsv) and the document of its reasons.
+const BUILTIN: &str = include_str!("../../tests/differential/allowlist.tsv");
+const BUILTIN_DOC: &str = include_str!("../../docs/differential.md");
+
 impl AllowList {
+    /// The differences the project has documented (`promplay diff` reports them as such).
+    pub fn builtin() -> AllowList {
+        // The differential test parses the same text against the same document: it cannot
+        // fail here without failing there first.
+        AllowList::parse(BUILTIN, BUILTIN_DOC).unwrap_or(AllowList { entries: Vec::new() })
+    }
+
+    /// The entry explaining a disagreement on `query`: over `dataset` when one is named, over
+    /// any dataset otherwise (the difference lies in the query's semantics).
+    pub fn explain(&self, dataset: Option<&str>, query: &str) -> Option<&Entry> {
+        match dataset {
+            Some(d) => self.find(d, query),
+            None => self.entries.iter().find(|e| e.query == query),
+        }
+    }
+
     /// Parses `dataset<TAB>reason<TAB>query` lines (`#` comments) and checks every reason is
     /// documented in `doc`.
     pub fn parse(text: &str, doc: &str) -> Result<AllowList, String> {
@@ -77,7 +97,19 @@ mod tests {
         let l = AllowList::parse("# c\nfixture\tkahan-sum\tsum(x)\n", doc).unwrap();
         assert_eq!(l.find("fixture", "sum(x)").map(|e| e.line), Some(2));
         assert!(l.find("ml-platform", "sum(x)").is_none());
+        assert!(l.explain(None, "sum(x)").is_some() && l.explain(Some("ml-platform"), "sum(x)").is_none());
         let l = AllowList::parse("fixture,cli\tkahan-sum\tsum(x)\n", doc).unwrap();
         assert!(l.find("cli", "sum(x)").is_some() && l.find("fixture", "sum(x)").is_some());
+    }
+}
+
+#[cfg(test)]
+mod builtin_tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_list_parses_and_is_not_empty() {
+        assert!(AllowList::parse(BUILTIN, BUILTIN_DOC).is_ok());
+        assert!(!AllowList::builtin().entries.is_empty());
     }
 }
