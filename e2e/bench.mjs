@@ -1,9 +1,10 @@
 // `promplay bench` inside Chromium: serves dist/, loads the engine module in a headless page
 // and runs the seed's query set through its `bench` export (the same table as the native
 // CLI, timed with performance.now()). Prints the table; with --tsv, only the rows that
-// scripts/bench-vs-prometheus.sh reads.
+// scripts/bench-vs-prometheus.sh reads; with --rules, the seed's rule evaluation over the
+// whole dataset instead (`promplay bench --rules`).
 //
-//   node e2e/bench.mjs [--dataset ml-platform] [--runs 15] [--tsv]
+//   node e2e/bench.mjs [--dataset ml-platform] [--runs 15] [--tsv | --rules]
 
 import { launch, serveSite } from './lib.mjs';
 
@@ -13,7 +14,8 @@ const option = (name, fallback) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const dataset = option('--dataset', 'ml-platform');
-const runs = Number(option('--runs', '15'));
+const rules = args.includes('--rules');
+const runs = Number(option('--runs', rules ? '5' : '15'));
 
 const site = await serveSite();
 const browser = await launch();
@@ -21,17 +23,21 @@ try {
   const page = await browser.page();
   await page.goto(site.url);
   const out = await page.evaluate(
-    async ({ dataset, runs }) => {
+    async ({ dataset, runs, rules }) => {
       const base = document.baseURI.replace(/[^/]*$/, '');
       const m = await import(`${base}promql-engine.js`);
       await m.default({ module_or_path: `${base}promql-engine_bg.wasm` });
-      return m.bench(dataset, runs);
+      return rules ? m.bench_rules(dataset, runs) : m.bench(dataset, runs);
     },
-    { dataset, runs },
+    { dataset, runs, rules },
   );
   if (out.startsWith('error:')) throw new Error(out);
-  const [table, tsv] = out.split('\nid\t');
-  process.stdout.write(args.includes('--tsv') ? `id\t${tsv}` : `${dataset} in Chromium's engine module; median of ${runs} runs\n${table}`);
+  if (rules) {
+    process.stdout.write(`${dataset} in Chromium's engine module\n${out}`);
+  } else {
+    const [table, tsv] = out.split('\nid\t');
+    process.stdout.write(args.includes('--tsv') ? `id\t${tsv}` : `${dataset} in Chromium's engine module; median of ${runs} runs\n${table}`);
+  }
 } finally {
   await browser.close();
   await site.close();

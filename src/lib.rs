@@ -9,6 +9,7 @@
 pub mod alertmanager;
 pub mod assist;
 pub mod bench;
+pub mod bench_rules;
 pub mod cardinality;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -97,3 +97,21 @@ fn every_promtool_verdict_matches() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!((passed, skipped), (25, 3), "every case of the manifest is accounted for");
 }
+
+/// The corpus's Prometheus 3 file (group labels, `query_offset`) passes in Prometheus 3
+/// mode: with a 1 m offset the evaluation at 2 m still queries the 0 at 1 m, the one at 3 m
+/// fires (alert state kept at the evaluation time), and its `ALERTS` sample is written at
+/// 2 m. Moving the alert state to the queried instant fails it.
+#[test]
+fn prometheus_3_query_offset_keeps_alert_state_at_the_evaluation() {
+    let file = "own/v3_features_test.yml";
+    let path = Path::new(DIR).join(file);
+    let body = std::fs::read_to_string(&path).expect("v3 features test");
+    let dir = Dir(path.parent().expect("a folder").to_path_buf());
+    let outcome = run_file(file, &body, &dir, RunOptions::prometheus_3());
+    assert!(outcome.ok(), "{}", render(std::slice::from_ref(&outcome)));
+    let shifted = body.replace("eval_time: 2m\n        alertname: QueryOffset\n        exp_alerts: []", "eval_time: 2m\n        alertname: QueryOffset\n        exp_alerts:\n          - exp_labels: {job: j}");
+    assert_ne!(shifted, body, "the 2 m expectation is in the file");
+    let wrong = run_file(file, &shifted, &dir, RunOptions::prometheus_3());
+    assert!(!wrong.ok(), "an alert at the queried instant must be rejected");
+}

@@ -40,6 +40,23 @@ mod exported {
         format!("{}\n{}", table(&rows), tsv(&rows))
     }
 
+    /// `promplay bench --rules` measured in the browser: the seed's recording and alerting
+    /// rules evaluated over built-in dataset `dataset`'s whole timeline, `runs` times, timed
+    /// with the page's clock (e2e/bench.mjs --rules prints the report).
+    #[wasm_bindgen]
+    pub fn bench_rules(dataset: &str, runs: u32) -> String {
+        use promql_playground::bench_rules::{measure, seed_rule_file, table};
+        console_error_panic_hook::set_once();
+        let storage = match promql_playground::content::builtin_dataset(dataset).and_then(|d| d.storage()) {
+            Ok(s) => s,
+            Err(e) => return format!("error: {e}"),
+        };
+        match seed_rule_file() {
+            Ok(file) => table(&measure(&storage, &file, runs as usize, &now)),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
     /// Answers one encoded request (see `promql_playground::link`).
     #[wasm_bindgen]
     pub fn call(request: &[u8]) -> Vec<u8> {

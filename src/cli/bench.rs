@@ -9,6 +9,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use crate::bench::{measure_with, modes, run_all, table, tsv, Mode, QUERIES};
+use crate::bench_rules::{self, seed_rule_file};
 use crate::content::builtin::DEFAULT_DATASET;
 use crate::engine::QueryStats;
 use crate::remote::api::QueryCall;
@@ -20,7 +21,7 @@ pub const COMMAND: Command = Command {
     name: "bench",
     summary: "time the seed's queries (median eval time, samples, samples/s)",
     usage: concat!(
-        "Usage: promplay bench [--dataset ID | --data FILE | --remote URL [--end T]] [--runs N] [--tsv]\n\n\
+        "Usage: promplay bench [--dataset ID | --data FILE | --remote URL [--end T]] [--runs N] [--tsv | --rules]\n\n\
         Evaluates each of the seed exercise's queries as an instant query (an hour before the\n\
         data ends, between two scrapes) and as a 6-hour dashboard range query (60 s step), N\n\
         times each (default 15) after a warm-up run, and prints the median evaluation time, the\n\
@@ -28,7 +29,9 @@ pub const COMMAND: Command = Command {
         \x20 --dataset ID   a built-in dataset (default: ml-platform)\n\
         \x20 --data FILE    promqltest `load` blocks, or OpenMetrics text with timestamps\n\
         \x20 --runs N       measured runs per query\n\
-        \x20 --tsv          tab-separated rows with the exact times, for scripts\n",
+        \x20 --tsv          tab-separated rows with the exact times, for scripts\n\
+        \x20 --rules        instead, evaluate the seed's recording and alerting rules over the\n\
+        \x20                whole data, N times (default 5), as the alerting lab runs them\n",
         remote::remote_usage!(),
         "\x20                (times each query's round trip; samples from the API's stats=all)\n\
         \x20 --end T        with --remote: where the remote's data ends (default: now)\n\n\
@@ -40,8 +43,8 @@ pub const COMMAND: Command = Command {
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let mut flags = vec![data::FLAGS[0], data::FLAGS[1], "runs", "end"];
     flags.extend(remote::FLAGS);
-    let args = Args::parse(argv, &flags, &["tsv"])?;
-    let runs = args.runs(15)?;
+    let args = Args::parse(argv, &flags, &["tsv", "rules"])?;
+    let runs = args.runs(if args.has("rules") { 5 } else { 15 })?;
     if let Some(remote) = remote::from_args(&args)? {
         return bench_remote(&remote, &args, runs, out);
     }
@@ -57,6 +60,12 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         .map(|(_, end)| end)
         .ok_or_else(|| CliError::failed("the data holds no samples"))?;
     let origin = Instant::now();
+    if args.has("rules") {
+        let file = seed_rule_file().map_err(CliError::failed)?;
+        let report = bench_rules::measure(&storage, &file, runs, &|| origin.elapsed().as_secs_f64() * 1000.0);
+        write!(out, "{}", bench_rules::table(&report))?;
+        return Ok(0);
+    }
     let rows = run_all(&storage, end, runs, &|| origin.elapsed().as_secs_f64() * 1000.0);
     if args.has("tsv") {
         write!(out, "{}", tsv(&rows))?;

@@ -16,8 +16,8 @@ pub const USAGE: &str = "Usage: promplay test rules [--prometheus-3] FILE...\n\n
     values (~). rule_files are relative to the test file; `*` and `?` match file names.\n\n\
     \x20 --prometheus-3   evaluate with Prometheus 3's left-open windows and rule format\n\
     \x20                  (group labels, query_offset, UTF-8 names); the default is 2.42's.\n\
-    \x20                  With query_offset, alert states are kept at the queried instant,\n\
-    \x20                  one offset before the evaluation Prometheus 3 keeps them at\n\n\
+    \x20                  With query_offset, a rule queries (and writes its samples) one\n\
+    \x20                  offset before the evaluation, whose time alerts keep, as in 3.x\n\n\
     Exit codes: 0 every test passed, 1 some test failed, 2 usage error.\n";
 
 /// Runs `promplay test rules ARGS`.

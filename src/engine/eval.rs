@@ -68,6 +68,8 @@ pub struct Evaluator<'a> {
     pub window_calls: call::WindowCallCache,
     /// Per histogram function call: its bucket grouping from the previous step.
     pub bucket_groups: functions::histogram_groups::BucketGroupCache,
+    /// Per reducing aggregation: its grouping keys from the previous step.
+    pub group_keys: super::grouping::FxHashMap<usize, super::grouping::KeyMemo>,
     /// Window functions over a selector reduce windows in place (`call.rs`); off only in
     /// the test that checks the fast path against the general one.
     pub window_fast_path: bool,
@@ -104,6 +106,7 @@ impl<'a> Evaluator<'a> {
             names: NameDropper::default(),
             window_calls: call::WindowCallCache::default(),
             bucket_groups: Default::default(),
+            group_keys: Default::default(),
             window_fast_path: true,
             current_samples: 0,
             stats_only: HashSet::new(),

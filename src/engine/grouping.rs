@@ -35,6 +35,64 @@ impl Grouping<'_> {
     }
 }
 
+/// Grouping keys remembered across the steps of a range query, by position in the input
+/// vector: consecutive steps usually list the same series (the same shared label sets) in
+/// the same order, so an input whose label set is the very one seen at its position in the
+/// previous step reuses that step's key and group labels instead of hashing again. Each
+/// entry keeps its label set alive, so an identity is never reused for other labels.
+#[derive(Default)]
+pub struct KeyMemo {
+    /// The grouping the keys were made for (`by` or not, and its names).
+    grouping: Option<(bool, Vec<String>)>,
+    by_position: Vec<Memo>,
+}
+
+struct Memo {
+    input: Labels,
+    key: u64,
+    /// The group's label set, made the first time a group needs it.
+    group: Option<Labels>,
+}
+
+impl KeyMemo {
+    /// Forgets the keys unless they were made for `grouping` (call before a step's keys).
+    pub fn use_grouping(&mut self, grouping: Grouping) {
+        let (by, names) = match grouping {
+            Grouping::By(n) => (true, n),
+            Grouping::Without(n) => (false, n),
+        };
+        if self.grouping.as_ref().is_some_and(|(b, n)| *b == by && n.as_slice() == names) {
+            return;
+        }
+        self.grouping = Some((by, names.to_vec()));
+        self.by_position.clear();
+    }
+
+    /// The key of `labels`, the `pos`-th input of this step.
+    pub fn key(&mut self, grouping: Grouping, pos: usize, labels: &Labels) -> u64 {
+        if let Some(m) = self.by_position.get(pos).filter(|m| m.input.identity() == labels.identity()) {
+            return m.key;
+        }
+        let memo = Memo { input: labels.clone(), key: grouping.key(labels), group: None };
+        let key = memo.key;
+        match self.by_position.get_mut(pos) {
+            Some(slot) => *slot = memo,
+            None => self.by_position.push(memo),
+        }
+        key
+    }
+
+    /// The group labels of the `pos`-th input, whose key [`KeyMemo::key`] just gave.
+    pub fn group_labels(&mut self, grouping: Grouping, pos: usize, labels: &Labels) -> Labels {
+        match self.by_position.get_mut(pos) {
+            Some(m) if m.input.identity() == labels.identity() => {
+                m.group.get_or_insert_with(|| grouping.labels(labels)).clone()
+            }
+            _ => grouping.labels(labels),
+        }
+    }
+}
+
 /// Hash of a whole label set (used to detect duplicate result series cheaply).
 pub fn labels_hash(labels: &Labels) -> u64 {
     pairs_hash(labels.iter())

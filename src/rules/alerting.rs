@@ -10,13 +10,14 @@
 //! (labels and value), so [`RuleTemplates::annotations`] renders them when they are looked
 //! at, from the [`Refresh`] the timeline keeps.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use super::alert_timeline::RESOLVED_RETENTION;
 use super::alert_timeline::{AlertInstance, AlertState, AlertTimeline, Ending, Episode, Refresh};
 use super::load::Dialect;
 use super::model::Rule;
 use super::templating::{AlertTemplate, AlertTemplateData, TemplateQuerier};
+use crate::engine::grouping::{FxHashMap, FxHashSet};
 use crate::engine::{Labels, Millis, METRIC_NAME};
 
 /// Prometheus's error for two result samples that become one alert.
@@ -134,7 +135,7 @@ pub struct AlertingRule {
     limit: usize,
     active: BTreeMap<Labels, Tracked>,
     /// Instance index by alert labels.
-    instances: std::collections::HashMap<Labels, usize>,
+    instances: FxHashMap<Labels, usize>,
     pub timeline: AlertTimeline,
 }
 
@@ -171,7 +172,7 @@ impl AlertingRule {
         restored: bool,
     ) -> Result<Vec<(Labels, f64)>, String> {
         let mut candidates: Vec<(Labels, Refresh)> = Vec::with_capacity(result.len());
-        let mut seen = HashSet::with_capacity(result.len());
+        let mut seen = FxHashSet::with_capacity_and_hasher(result.len(), Default::default());
         for (sample, value) in result {
             let labels = self.templates.alert_labels(&sample, value, env);
             if !seen.insert(labels.clone()) {
@@ -221,7 +222,7 @@ impl AlertingRule {
     fn advance(
         &mut self,
         ts: Millis,
-        present: &HashSet<Labels>,
+        present: &FxHashSet<Labels>,
         restored: bool,
     ) -> Result<Vec<(Labels, f64)>, String> {
         let mut out = Vec::new();

@@ -4,7 +4,7 @@
 //! rules read, with a staleness marker for every series the previous evaluation wrote and
 //! this one did not. A failed evaluation writes nothing, not even markers.
 
-use std::collections::HashSet;
+use crate::engine::grouping::{FxHashMap, FxHashSet};
 
 use super::alert_timeline::AlertTimeline;
 use super::alerting::{AlertingRule, TemplateEnv};
@@ -59,16 +59,20 @@ impl RuleRun {
         }
     }
 
-    /// Takes one evaluation's result at `t` into `storage`.
+    /// Takes the result of the evaluation at `t` into `storage`. With the group's
+    /// `query_offset` the query ran at `t - query_offset` and its samples are written there,
+    /// while alerts change state at `t` and their templates query at `t`, as in Prometheus 3
+    /// (rules/alerting.go `Eval`).
     pub fn apply(
         &mut self,
         storage: &mut Storage,
-        t: Millis,
+        (t, query_offset): (Millis, Millis),
         result: Result<Vec<(Labels, f64)>, String>,
         opts: &EvalOptions,
     ) {
+        let written_at = t - query_offset;
         match self {
-            RuleRun::Recording { recorder, outcome } => recorder.record(storage, t, result, outcome),
+            RuleRun::Recording { recorder, outcome } => recorder.record(storage, written_at, result, outcome),
             RuleRun::Alerting { rule, writer, evaluations } => {
                 // A server marks alerting rules restored after the group's second evaluation.
                 let restored = opts.restore == Restore::Immediately || *evaluations >= 2;
@@ -83,7 +87,7 @@ impl RuleRun {
                 let timeline = &mut rule.timeline;
                 match samples {
                     Ok(samples) => {
-                        let written = writer.write(storage, t, samples);
+                        let written = writer.write(storage, written_at, samples);
                         for e in written.errors {
                             keep_error(&mut timeline.errors, &mut timeline.error_count, t, e);
                         }
@@ -138,13 +142,13 @@ pub struct Written {
 #[derive(Default)]
 pub struct SeriesWriter {
     /// Series written by the last successful evaluation.
-    previous: HashSet<Labels>,
+    previous: FxHashSet<Labels>,
 }
 
 impl SeriesWriter {
     pub fn write(&mut self, storage: &mut Storage, t: Millis, samples: Vec<(Labels, f64)>) -> Written {
         let mut written = Written::default();
-        let mut current = HashSet::with_capacity(samples.len());
+        let mut current = FxHashSet::with_capacity_and_hasher(samples.len(), Default::default());
         for (labels, v) in samples {
             match storage.add(&labels, t, v) {
                 Ok(()) => written.samples += 1,
@@ -162,7 +166,7 @@ impl SeriesWriter {
     }
 
     /// The series the last successful evaluation wrote.
-    pub fn current(&self) -> &HashSet<Labels> {
+    pub fn current(&self) -> &FxHashSet<Labels> {
         &self.previous
     }
 }
@@ -174,7 +178,10 @@ pub struct Recorder {
     labels: Vec<(String, String)>,
     limit: usize,
     writer: SeriesWriter,
-    seen: HashSet<Labels>,
+    seen: FxHashSet<Labels>,
+    /// Result label sets already renamed, by identity (a range query's result hands every
+    /// tick the same shared label set of a series): (the input, kept alive, and its output).
+    renamed: FxHashMap<usize, (Labels, Labels)>,
 }
 
 impl Recorder {
@@ -184,7 +191,8 @@ impl Recorder {
             labels: rule.labels.iter().map(|kv| (kv.name.clone(), kv.value.clone())).collect(),
             limit: usize::try_from(limit).unwrap_or(0),
             writer: SeriesWriter::default(),
-            seen: HashSet::new(),
+            seen: FxHashSet::default(),
+            renamed: FxHashMap::default(),
         }
     }
 
@@ -216,14 +224,26 @@ impl Recorder {
     }
 
     /// `__name__` = the record name, then the rule's labels (an empty value removes one).
-    fn relabel(&self, vector: Vec<(Labels, f64)>) -> Result<Vec<(Labels, f64)>, String> {
+    fn relabel(&mut self, vector: Vec<(Labels, f64)>) -> Result<Vec<(Labels, f64)>, String> {
         let mut out = Vec::with_capacity(vector.len());
-        let mut names = HashSet::with_capacity(vector.len());
-        for (mut labels, v) in vector {
-            labels.set(METRIC_NAME, self.name.as_str());
-            for (n, val) in &self.labels {
-                labels.set(n.as_str(), val.as_str());
-            }
+        let mut names = FxHashSet::with_capacity_and_hasher(vector.len(), Default::default());
+        // Tick-by-tick results bring new label sets every tick: keep the memo bounded.
+        if self.renamed.len() > 4 * (self.seen.len() + vector.len()) + 64 {
+            self.renamed.clear();
+        }
+        for (input, v) in vector {
+            let labels = match self.renamed.get(&input.identity()) {
+                Some((_, renamed)) => renamed.clone(),
+                None => {
+                    let mut labels = input.clone();
+                    labels.set(METRIC_NAME, self.name.as_str());
+                    for (n, val) in &self.labels {
+                        labels.set(n.as_str(), val.as_str());
+                    }
+                    self.renamed.insert(input.identity(), (input, labels.clone()));
+                    labels
+                }
+            };
             if !names.insert(labels.clone()) {
                 return Err(
                     "vector contains metrics with the same labelset after applying rule labels".into()

@@ -10,8 +10,6 @@
 //! group's ticks run in time order, each rule an instant query over what has been written
 //! so far.
 
-use std::collections::HashMap;
-
 use promql_parser::parser::Expr;
 
 use super::alert_timeline::AlertTimeline;
@@ -20,6 +18,7 @@ use super::ast;
 use super::eval::{EvalOptions, Evaluation, Mode, RuleOutcome};
 use super::eval_output::{vector_result, RuleRun};
 use super::model::{Rule, RuleFile, RuleGroup};
+use crate::engine::grouping::FxHashMap;
 use crate::engine::{eval, parse, EngineOptions, Labels, Millis, QueryStats, Storage, Value};
 
 /// Ticks in a rule's first slice when the budget is limited (later slices are sized from
@@ -201,7 +200,7 @@ impl Stepper {
             Ok(e) => e,
             Err(msg) => {
                 for &t in ticks {
-                    self.runs[i].apply(&mut self.storage, t, Err(msg.clone()), &self.opts);
+                    self.runs[i].apply(&mut self.storage, (t, offset), Err(msg.clone()), &self.opts);
                 }
                 return;
             }
@@ -221,13 +220,13 @@ impl Stepper {
                 add_stats(self.runs[i].stats(), &output.stats);
                 let per_tick = split_by_tick(output.value, ticks, offset);
                 for (t, samples) in ticks.iter().zip(per_tick) {
-                    self.runs[i].apply(&mut self.storage, *t - offset, Ok(samples), &self.opts);
+                    self.runs[i].apply(&mut self.storage, (*t, offset), Ok(samples), &self.opts);
                 }
             }
             None => {
                 for &t in ticks {
                     let result = instant(&self.storage, expr, t - offset, &self.engine, self.runs[i].stats());
-                    self.runs[i].apply(&mut self.storage, t - offset, result, &self.opts);
+                    self.runs[i].apply(&mut self.storage, (t, offset), result, &self.opts);
                 }
             }
         }
@@ -247,7 +246,7 @@ impl Stepper {
                 Ok(e) => instant(&self.storage, e, at, &self.engine, self.runs[i].stats()),
                 Err(msg) => Err(msg.clone()),
             };
-            self.runs[i].apply(&mut self.storage, at, result, &self.opts);
+            self.runs[i].apply(&mut self.storage, (t, offset), result, &self.opts);
         }
         self.done += 1;
         more
@@ -295,18 +294,18 @@ pub fn preview_alert(
         (Err(msg), ..) => vec![Err(msg.clone()); ticks.len()],
     };
     for (&t, result) in ticks.iter().zip(results) {
-        let querier = super::eval_output::template_querier(storage, t - offset, opts);
+        let querier = super::eval_output::template_querier(storage, t, opts);
         let env = super::alerting::TemplateEnv {
             external_labels: &opts.external_labels,
             external_url: &opts.external_url,
             querier: &querier,
         };
-        if let Err(msg) = result.and_then(|v| alerting.eval(t - offset, v, &env, false)) {
+        if let Err(msg) = result.and_then(|v| alerting.eval(t, v, &env, false)) {
             let timeline = &mut alerting.timeline;
-            timeline.failed_at.push(t - offset);
+            timeline.failed_at.push(t);
             timeline.error_count += 1;
             if timeline.errors.len() < 5 {
-                timeline.errors.push((t - offset, msg));
+                timeline.errors.push((t, msg));
             }
         }
     }
@@ -429,7 +428,7 @@ fn add_stats(total: &mut QueryStats, one: &QueryStats) {
 /// Cuts a range query's matrix back into the vector each tick would have returned.
 fn split_by_tick(value: Value, ticks: &[Millis], offset: Millis) -> Vec<Vec<(Labels, f64)>> {
     let mut per_tick: Vec<Vec<(Labels, f64)>> = vec![Vec::new(); ticks.len()];
-    let index: HashMap<Millis, usize> = ticks.iter().enumerate().map(|(i, t)| (t - offset, i)).collect();
+    let index: FxHashMap<Millis, usize> = ticks.iter().enumerate().map(|(i, t)| (t - offset, i)).collect();
     let series = match value {
         Value::Matrix(m) => m,
         _ => Vec::new(),

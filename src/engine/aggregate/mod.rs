@@ -163,7 +163,18 @@ pub fn eval_aggregate(ev: &mut Evaluator, a: &AggregateExpr, t: Millis) -> Resul
             } else {
                 0.0
             };
-            reduce::reduce(op, &input, grouping, (q, ev.opts.v2_numerics), t, &mut ev.annotations)
+            let node = a as *const AggregateExpr as usize;
+            let mut memo = ev.group_keys.remove(&node).unwrap_or_default();
+            let out = reduce::reduce(
+                op,
+                &input,
+                (grouping, &mut memo),
+                (q, ev.opts.v2_numerics),
+                t,
+                &mut ev.annotations,
+            );
+            ev.group_keys.insert(node, memo);
+            out
         }
     };
     Ok(Value::Vector(out))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::AggOp;
 use crate::engine::error::Annotations;
-use crate::engine::grouping::{FxHashMap, Grouping};
+use crate::engine::grouping::{FxHashMap, Grouping, KeyMemo};
 use crate::engine::histogram::accumulate::Accumulator;
 use crate::engine::histogram::arith::ArithError;
 use crate::engine::histogram::{notes, FloatHistogram};
@@ -41,23 +41,25 @@ struct HistAcc {
 }
 
 /// Evaluates a reducing aggregation over `input` at `t` (`q`: quantile's parameter;
-/// `naive`: Prometheus 2.x sums and means, see `EngineOptions::v2_numerics`).
+/// `naive`: Prometheus 2.x sums and means, see `EngineOptions::v2_numerics`); `memo` holds
+/// the grouping keys of the node's previous step.
 pub(super) fn reduce(
     op: AggOp,
     input: &[Sample],
-    grouping: Grouping,
+    (grouping, memo): (Grouping, &mut KeyMemo),
     (q, naive): (f64, bool),
     t: Millis,
     annotations: &mut Annotations,
 ) -> Vec<Sample> {
     let mut index: FxHashMap<u64, usize> = FxHashMap::default();
     let mut groups: Vec<Acc> = Vec::new();
-    for s in input {
-        let key = grouping.key(&s.labels);
+    memo.use_grouping(grouping);
+    for (pos, s) in input.iter().enumerate() {
+        let key = memo.key(grouping, pos, &s.labels);
         let Some(&gi) = index.get(&key) else {
             index.insert(key, groups.len());
             groups.push(Acc {
-                labels: grouping.labels(&s.labels),
+                labels: memo.group_labels(grouping, pos, &s.labels),
                 seen: false,
                 value: 0.0,
                 mean: 0.0,

@@ -6,6 +6,7 @@ mod chunks;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::grouping::FxHashMap;
 use super::histogram::FloatHistogram;
 use super::labels::{Labels, METRIC_NAME};
 use super::value::{histogram_placeholder, is_histogram_placeholder, HPoint, Millis, Point};
@@ -70,7 +71,7 @@ pub struct Storage {
     /// Native histogram samples stored (most stores have none, and queries then skip the
     /// work of weighing samples by size).
     histogram_samples: usize,
-    by_labels: HashMap<Labels, SeriesId>,
+    by_labels: FxHashMap<Labels, SeriesId>,
     postings: HashMap<String, HashMap<String, Vec<SeriesId>>>,
 }
 
