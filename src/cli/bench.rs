@@ -46,6 +46,9 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
     let args = Args::parse(argv, &flags, &["tsv", "rules"])?;
     let runs = args.runs(if args.has("rules") { 5 } else { 15 })?;
     if let Some(remote) = remote::from_args(&args)? {
+        if args.has("rules") {
+            return Err(CliError::usage("--rules evaluates locally: leave out --remote"));
+        }
         return bench_remote(&remote, &args, runs, out);
     }
     let t0 = Instant::now();
