@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -19,7 +19,12 @@ const RULES = readFileSync(join(ROOT, 'tests/rules/seed_recording_rules.configma
 
 /** The CLI the unit and fuzz steps build (release when there is one). */
 function promplay() {
-  const found = ['target/release/promplay', 'target/debug/promplay'].map((p) => join(ROOT, p)).find(existsSync);
+  // The most recently built of the two, so a stale release build never answers for the code
+  // under test.
+  const [found] = ['target/release/promplay', 'target/debug/promplay']
+    .map((p) => join(ROOT, p))
+    .filter(existsSync)
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   assert.ok(found, 'no target/*/promplay: run `cargo build --bin promplay` first');
   return found;
 }

@@ -74,7 +74,7 @@ pub fn MyWorkPage() -> impl IntoView {
                 let size = w.zip.len();
                 view! {
                     <div class="my-work-actions">
-                        <button type="button" class="button" data-testid="my-work-download" on:click=save>
+                        <button type="button" class="button secondary" data-testid="my-work-download" on:click=save>
                             {format!("Download {ZIP_NAME} ({:.1} KB)", size as f64 / 1024.0)}
                         </button>
                     </div>
@@ -111,7 +111,7 @@ pub fn MyWorkPage() -> impl IntoView {
                 "stays in your browser until you download it. An instructor grades the .zip with "
                 <code>"promplay grade"</code> " or below."
             </p>
-            <button type="button" class="button" data-testid="my-work-assemble" on:click=assemble
+            <button type="button" class="button primary" data-testid="my-work-assemble" on:click=assemble
                 disabled=move || busy.get()>
                 {move || if busy.get() { "Assembling…" } else { "Assemble my deliverables" }}
             </button>
