@@ -29,9 +29,9 @@ mod exported {
     pub fn bench(dataset: &str, runs: u32) -> String {
         use promql_playground::bench::{run_all, table, tsv};
         console_error_panic_hook::set_once();
-        let storage = match promql_playground::content::builtin_dataset(dataset).and_then(|d| d.storage()) {
+        let storage = match builtin_storage(dataset) {
             Ok(s) => s,
-            Err(e) => return format!("error: {e}"),
+            Err(e) => return e,
         };
         let Some((_, end)) = storage.time_bounds() else {
             return "error: the dataset holds no samples".into();
@@ -47,14 +47,21 @@ mod exported {
     pub fn bench_rules(dataset: &str, runs: u32) -> String {
         use promql_playground::bench_rules::{measure, seed_rule_file, table};
         console_error_panic_hook::set_once();
-        let storage = match promql_playground::content::builtin_dataset(dataset).and_then(|d| d.storage()) {
+        let storage = match builtin_storage(dataset) {
             Ok(s) => s,
-            Err(e) => return format!("error: {e}"),
+            Err(e) => return e,
         };
         match seed_rule_file() {
             Ok(file) => table(&measure(&storage, &file, runs as usize, &now)),
             Err(e) => format!("error: {e}"),
         }
+    }
+
+    /// The samples of built-in dataset `id`, or the error line the bench exports print.
+    fn builtin_storage(id: &str) -> Result<promql_playground::engine::Storage, String> {
+        promql_playground::content::builtin_dataset(id)
+            .and_then(|d| d.storage())
+            .map_err(|e| format!("error: {e}"))
     }
 
     /// Answers one encoded request (see `promql_playground::link`).

@@ -8,8 +8,7 @@ use std::path::Path;
 use crate::content::check::check_path;
 use crate::content::pack::check_id;
 use crate::engine::parse;
-use crate::remote::api::QueryCall;
-use crate::remote::outcome::{from_api_body, Outcome, RawSeries};
+use crate::remote::outcome::RawSeries;
 use crate::remote::raw::{raw_query, selector_texts};
 use crate::remote::record::{metadata, pack_files, storage_of, PackInfo};
 
@@ -105,13 +104,5 @@ fn fetch(remote: &Remote, selector: &str, start: i64, end: i64) -> Result<RawSer
     }
     // `(start, end]` is what a range selector at `end` returns; one millisecond more keeps
     // a sample exactly at `start`.
-    let query = raw_query(&texts[0], end - start + 1);
-    let body = remote
-        .query_body(&QueryCall::Instant { query: query.clone(), time: end })
-        .map_err(|e| CliError::failed(e.to_string()))?;
-    match from_api_body(&body).map_err(CliError::failed)? {
-        Outcome::Matrix(m) => Ok(m),
-        Outcome::Error(t, e) => Err(CliError::failed(format!("{query}: the server refused it ({t}): {e}"))),
-        other => Err(CliError::failed(format!("{query}: not a matrix: {other:?}"))),
-    }
+    remote.fetch_matrix(&raw_query(&texts[0], end - start + 1), end).map_err(CliError::failed)
 }

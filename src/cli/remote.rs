@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::remote::api::{parse_header, QueryCall};
 use crate::remote::error::read_envelope;
+use crate::remote::outcome::{from_api_body, Outcome, RawSeries};
 use crate::remote::{RemoteError, Source};
 
 use super::{Args, CliError};
@@ -103,6 +104,20 @@ impl Remote {
         match read_envelope(&url, status, &body) {
             Ok(_) | Err(RemoteError::Api { .. }) => Ok(body),
             Err(e) => Err(e),
+        }
+    }
+}
+
+impl Remote {
+    /// The series a range-selector query returns (the raw samples of `query` at `time`), or
+    /// why there are none: a failed request, a refusal, an answer that is not a matrix.
+    pub fn fetch_matrix(&self, query: &str, time: i64) -> Result<RawSeries, String> {
+        let call = QueryCall::Instant { query: query.to_string(), time };
+        let body = self.query_body(&call).map_err(|e| format!("fetching {query}: {e}"))?;
+        match from_api_body(&body)? {
+            Outcome::Matrix(m) => Ok(m),
+            Outcome::Error(t, e) => Err(format!("fetching {query}: the server refused it ({t}): {e}")),
+            other => Err(format!("fetching {query}: not a matrix: {other:?}")),
         }
     }
 }

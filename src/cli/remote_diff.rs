@@ -115,13 +115,7 @@ impl RawFetcher<'_> {
         for selector in selector_texts(&expr) {
             let raw = raw_query(&selector, window);
             if !self.cache.contains_key(&raw) {
-                let call = QueryCall::Instant { query: raw.clone(), time: end };
-                let body = self.remote.query_body(&call).map_err(|e| format!("fetching {raw}: {e}"))?;
-                let found = match from_api_body(&body)? {
-                    Outcome::Matrix(m) => m,
-                    Outcome::Error(t, e) => return Err(format!("fetching {raw}: {t}: {e}")),
-                    other => return Err(format!("fetching {raw}: not a matrix: {other:?}")),
-                };
+                let found = self.remote.fetch_matrix(&raw, end)?;
                 self.fetched += found.iter().map(|(_, p)| p.len()).sum::<usize>();
                 if self.fetched > MAX_FETCHED_SAMPLES {
                     return Err(format!(
