@@ -157,7 +157,8 @@ main() {
         started=$SECONDS
         printf '\n======== %s ========\n' "$name"
         "step_$name"
-        printf -- '-------- %s passed (%ss)\n' "$name" "$((SECONDS - started))"
+        printf -- '-------- %s passed (%ss; %s free on disk)\n' "$name" "$((SECONDS - started))" \
+            "$(df -h --output=avail . | tail -1 | tr -d ' ')"
     done
     printf '\nAll steps passed: %s\n' "${steps[*]}"
 }

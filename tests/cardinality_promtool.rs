@@ -11,30 +11,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use promql_playground::cardinality::{MemoryFormula, Postings, Stat};
+#[path = "common/promtool.rs"]
+mod promtool_support;
+use promtool_support::{promtool, Scratch};
+
 use promql_playground::content::builtin_dataset;
 use promql_playground::content::export::write_openmetrics;
 
 const LIMIT: usize = 30;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn promtool(args: &[&str]) -> String {
-    let out = Command::new("promtool").args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run promtool ({e}): install Debian's prometheus package (scripts/test.sh promtool_backfill does)")
-    });
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "promtool {args:?} failed:\n{text}");
-    text
-}
 
 /// The analysis: headline figures and `(count, name)` lists by section title.
 struct Analysis {
@@ -93,7 +79,7 @@ fn agree(what: &str, theirs: &[(u64, String)], ours: &[Stat]) -> Result<(), Stri
 fn high_cardinality_agrees_with_promtool_tsdb_analyze() {
     let dataset = builtin_dataset("high-cardinality").unwrap();
     let storage = dataset.storage().unwrap();
-    let dir = scratch("cardinality-analyze");
+    let dir = Scratch::new("cardinality-analyze");
     let file = dir.join("high-cardinality.om");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
     write_openmetrics(&storage, &dataset.meta.metrics, None, &mut w).unwrap();

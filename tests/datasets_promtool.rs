@@ -2,35 +2,19 @@
 //! openmetrics` (Debian's prometheus package; scripts/test.sh installs it), and the blocks it
 //! writes hold exactly the dataset's series and samples.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/promtool.rs"]
+mod promtool_support;
+use promtool_support::{promtool, Scratch};
 
 use promql_playground::content::builtin_dataset;
 use promql_playground::content::export::write_openmetrics;
 use promql_playground::engine::value::is_stale;
 
-/// A fresh scratch directory under the target directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn promtool(args: &[&str]) -> String {
-    let out = Command::new("promtool").args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run promtool ({e}): install Debian's prometheus package (scripts/test.sh promtool_backfill does)")
-    });
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "promtool {args:?} failed:\n{text}");
-    text
-}
-
 #[test]
 fn promtool_backfills_the_default_dataset() {
     let dataset = builtin_dataset("ml-platform").unwrap();
     let storage = dataset.storage().unwrap();
-    let dir = scratch("promtool-backfill");
+    let dir = Scratch::new("promtool-backfill");
     let file = dir.join("ml-platform.om");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
     write_openmetrics(&storage, &dataset.meta.metrics, None, &mut w).unwrap();
