@@ -14,6 +14,7 @@ pub mod cardinality;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod content;
+pub mod dashboard;
 pub mod deliverables;
 pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]

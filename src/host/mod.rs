@@ -9,6 +9,7 @@ mod alertmanager;
 mod alerts;
 mod assist;
 mod cardinality;
+mod dashboard;
 mod data;
 mod deliverables;
 mod exercises;
@@ -46,6 +47,7 @@ pub struct Host {
     pub relabel: relabel::RelabelState,
     pub relabel_exercises: relabel_exercises::RelabelExerciseState,
     pub alertmanager: alertmanager::AlertmanagerState,
+    pub dashboard: dashboard::DashboardState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
     /// module passes the page's `performance.now()`.
@@ -74,6 +76,7 @@ impl Host {
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
             Ok(Request::Assist(r)) => assist::handle(self, r),
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
+            Ok(Request::Dashboard(r)) => dashboard::handle(self, r),
         }
     }
 
