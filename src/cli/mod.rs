@@ -13,6 +13,7 @@ mod bench;
 mod bench_load;
 mod cardinality;
 mod check;
+mod dashboard;
 mod data;
 mod explain;
 mod export;
@@ -56,6 +57,7 @@ const COMMANDS: &[Command] = &[
     record::COMMAND,
     fuzz::COMMAND,
     grade::COMMAND,
+    dashboard::COMMAND,
 ];
 
 /// One subcommand.
