@@ -136,6 +136,7 @@ fn panel(index: usize, p: &Panel, recorded: bool) -> Value {
         },
         "targets": targets,
         "title": p.title,
+        "transformations": [],
         "type": "timeseries"
     })
 }
@@ -210,6 +211,46 @@ mod tests {
             |d: &Value, i: usize| d["panels"][i]["targets"][0]["expr"].as_str().unwrap_or("").to_string();
         for (i, p) in seed_panels().unwrap().iter().enumerate() {
             assert_eq!(exprs(&raw, i) != exprs(&recorded, i), p.recorded.is_some(), "{}", p.title);
+        }
+    }
+
+    /// The constraints of Grafana's dashboard kind (grafana/grafana kinds/dashboard/
+    /// dashboard_kind.cue) on the fields the export writes: `#GridPos` (h > 0, 0 < w <= 24,
+    /// 0 <= x < 24), `graphTooltip` (#DashboardCursorSync 0|1|2), `fiscalYearStartMonth` < 12,
+    /// `uid` 8–40 characters, `#VariableModel` type and hide, `#Panel` type non-empty with
+    /// `options` and `fieldConfig {defaults, overrides}`, `time` from/to strings; and panels
+    /// that do not overlap.
+    #[test]
+    fn the_export_satisfies_grafanas_dashboard_kind() {
+        for recorded in [false, true] {
+            let d = export(recorded);
+            assert!(matches!(d["graphTooltip"].as_u64(), Some(0..=2)));
+            assert!(d["fiscalYearStartMonth"].as_u64().is_some_and(|m| m < 12));
+            assert!(d["uid"].as_str().is_some_and(|u| (8..=40).contains(&u.len())));
+            assert!(d["time"]["from"].is_string() && d["time"]["to"].is_string() && d["refresh"].is_string());
+            assert!(d["tags"].as_array().is_some_and(|t| t.iter().all(Value::is_string)));
+            let kinds =
+                ["query", "adhoc", "constant", "datasource", "interval", "textbox", "custom", "system"];
+            for v in d["templating"]["list"].as_array().unwrap() {
+                assert!(kinds.contains(&v["type"].as_str().unwrap_or("")), "{v}");
+                assert!(matches!(v["hide"].as_u64(), Some(0..=2)) && v["name"].is_string());
+            }
+            let mut cells = std::collections::HashSet::new();
+            for p in d["panels"].as_array().unwrap() {
+                let g = |k: &str| p["gridPos"][k].as_u64().unwrap();
+                assert!(
+                    g("h") > 0 && g("w") > 0 && g("w") <= 24 && g("x") < 24 && g("x") + g("w") <= 24,
+                    "{p}"
+                );
+                for x in g("x")..g("x") + g("w") {
+                    for y in g("y")..g("y") + g("h") {
+                        assert!(cells.insert((x, y)), "panels overlap at {x},{y}");
+                    }
+                }
+                assert!(p["type"].as_str().is_some_and(|t| !t.is_empty()) && p["options"].is_object());
+                assert!(p["fieldConfig"]["defaults"].is_object() && p["fieldConfig"]["overrides"].is_array());
+                assert!(p["id"].as_u64().is_some() && p["transformations"].is_array());
+            }
         }
     }
 

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                     <A href=href(super::cardinality::CARDINALITY_PATH)>"Cardinality"</A>
                     <A href=href(super::relabel::RELABEL_PATH)>"Relabel"</A>
                     <A href=href(super::alertmanager_lab::LAB_PATH)>"Alertmanager"</A>
+                    <A href=href(super::dashboard::DASHBOARD_PATH)>"Dashboard"</A>
                     <A href=href(super::my_work::MY_WORK_PATH)>"My work"</A>
                 </nav>
                 <ThemeToggle />

@@ -24,6 +24,7 @@ pub mod cardinality;
 pub mod chart_axes;
 pub mod chart_model;
 pub mod colour;
+pub mod dashboard;
 pub mod event_links;
 pub mod exercise_data;
 pub mod exercise_run;

@@ -8,6 +8,7 @@ wasm_only! {
     mod page;
     mod review;
     pub use page::MyWorkPage;
+    pub(crate) use page::download;
 }
 
 /// The page's path.

@@ -21,12 +21,12 @@ fn storage_keys() -> Vec<String> {
     (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).collect()
 }
 
-/// Saves `bytes` as a file through a temporary object URL.
-pub(super) fn download(bytes: &[u8], name: &str) -> Result<(), String> {
+/// Saves `bytes` (of MIME type `mime`) as a file through a temporary object URL.
+pub(crate) fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/zip");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser could not build the file".to_string())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL".to_string())?;
@@ -59,7 +59,7 @@ pub fn MyWorkPage() -> impl IntoView {
     };
     let save = move |_| {
         if let Some(Ok(w)) = work.get_untracked() {
-            if let Err(e) = download(&w.zip, ZIP_NAME) {
+            if let Err(e) = download(&w.zip, ZIP_NAME, "application/zip") {
                 work.set(Some(Err(e)));
             }
         }
