@@ -121,6 +121,13 @@ const PAGES = [
       await page.locator('[data-testid="check-status"]').waitFor({ timeout: BOOT_TIMEOUT });
     },
   },
+  {
+    name: 'dashboard',
+    async open(page, url) {
+      await page.goto(`${url}dashboard`);
+      await page.locator('[data-testid="raw-samples"]').waitFor({ timeout: BOOT_TIMEOUT });
+    },
+  },
 ];
 
 describe('accessibility (axe-core)', () => {

@@ -4,10 +4,12 @@
 
 use super::rules::clock;
 use super::Host;
-use crate::dashboard::{evaluate_panel, seed_panels, Panel};
+use crate::dashboard::{evaluate_panel, grafana_json, seed_panels, ExportOptions, Panel};
 use crate::engine::EngineOptions;
 use crate::link::answer;
-use crate::link::dashboard::{DashboardReport, DashboardRequest, DashboardStep, PanelResult, StartDashboard};
+use crate::link::dashboard::{
+    DashboardReport, DashboardRequest, DashboardStep, ExportDashboard, PanelResult, StartDashboard,
+};
 use crate::link::rules::{Progress, Step};
 
 /// What the engine module keeps between calls: the evaluation under way.
@@ -33,7 +35,13 @@ pub(super) fn handle(host: &mut Host, request: DashboardRequest) -> Vec<u8> {
     match request {
         DashboardRequest::Start(c) => answer::<StartDashboard>(start(host, c)),
         DashboardRequest::Step(DashboardStep) => answer::<DashboardStep>(step(host)),
+        DashboardRequest::Export(c) => answer::<ExportDashboard>(export(c)),
     }
+}
+
+fn export(c: ExportDashboard) -> Result<String, String> {
+    let panels = seed_panels().map_err(|e| e.to_string())?;
+    Ok(grafana_json(&panels, &ExportOptions { window: c.window, recorded: c.recorded }))
 }
 
 fn start(host: &mut Host, c: StartDashboard) -> Result<Progress, String> {
@@ -167,6 +175,20 @@ mod tests {
             raw.samples, recorded.samples
         );
         assert!(after * 10 < before, "replaced panels: recorded {after} vs raw {before}");
+    }
+
+    #[test]
+    fn the_export_follows_each_panels_switch() {
+        let mut host = Host::new();
+        let recorded = vec![true, false, false, false, false, false, false, false];
+        let text =
+            roundtrip(&mut host, ExportDashboard { window: Window::Last24h, recorded }).unwrap().unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let exprs: Vec<&str> =
+            (0..2).filter_map(|i| json["panels"][i]["targets"][0]["expr"].as_str()).collect();
+        assert_eq!(exprs[0], "model:predictions:rate5m");
+        assert!(exprs[1].contains("rate(model_predictions_total[5m])"), "{}", exprs[1]);
+        assert_eq!(json["time"]["from"], "now-24h");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::link::rules::{Progress, Step};
 pub enum DashboardRequest {
     Start(StartDashboard),
     Step(DashboardStep),
+    Export(ExportDashboard),
 }
 
 /// Starts evaluating the dashboard on `dataset` over `window` ending at the dataset's end,
@@ -31,6 +32,17 @@ call!(StartDashboard => Result<Progress, String>, Dashboard(DashboardRequest::St
 pub struct DashboardStep;
 
 call!(DashboardStep => Result<Step<DashboardReport>, String>, Dashboard(DashboardRequest::Step));
+
+/// The dashboard as Grafana dashboard JSON over `window`, panel `i` on its recorded series
+/// when `recorded[i]` (the JSON is written in the engine module, which keeps its code out of
+/// the app).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportDashboard {
+    pub window: Window,
+    pub recorded: Vec<bool>,
+}
+
+call!(ExportDashboard => Result<String, String>, Dashboard(DashboardRequest::Export));
 
 /// The evaluated dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

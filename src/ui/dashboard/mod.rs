@@ -4,7 +4,7 @@
 //! them, the whole refresh's cost both ways, and the export as Grafana dashboard JSON.
 //!
 //! The panels are evaluated in the engine module (`host::dashboard`, through
-//! `link::dashboard`), one per step; the export is `dashboard::grafana`, run in the app.
+//! `link::dashboard`), one per step, and the export (`dashboard::grafana`) is written there too.
 
 wasm_only! {
     mod cost;

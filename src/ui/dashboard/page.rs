@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::dashboard::{grafana_json, ExportOptions, Window};
-use crate::link::dashboard::{DashboardReport, DashboardStep, StartDashboard};
+use crate::dashboard::Window;
+use crate::link::dashboard::{DashboardReport, DashboardStep, ExportDashboard, StartDashboard};
 use crate::link::rules::{LabStep, StartLab};
 use crate::rules::EvalOptions;
 
 use super::super::browser::href;
 use super::super::data::{use_data, DataState};
+use super::super::engine_link;
 use super::super::my_work::download;
 use super::super::rules_lab::recorded::use_lab_state;
 use super::super::rules_lab::run::{self, Progress};
@@ -106,13 +107,19 @@ pub fn DashboardPage() -> impl IntoView {
     };
     let export = move |_| {
         let Some(r) = report.get_untracked() else { return };
-        let panels: Vec<_> = r.panels.iter().map(|p| p.panel.clone()).collect();
-        let opts = ExportOptions { window: r.window, recorded: recorded.get_untracked() };
-        let mode = if opts.recorded.iter().any(|x| *x) { "recorded" } else { "raw" };
+        let choice = recorded.get_untracked();
+        let mode = if choice.iter().any(|x| *x) { "recorded" } else { "raw" };
         let name = format!("ml-platform-dashboard-{mode}-{}.json", r.window.name());
-        if let Err(e) = download(grafana_json(&panels, &opts).as_bytes(), &name, "application/json") {
-            failure.set(Some(format!("The export could not be saved: {e}")));
-        }
+        let message = ExportDashboard { window: r.window, recorded: choice };
+        spawn_local(async move {
+            let saved = engine_link::ask(message)
+                .await
+                .and_then(|r| r)
+                .and_then(|json| download(json.as_bytes(), &name, "application/json"));
+            if let Err(e) = saved {
+                failure.set(Some(format!("The export could not be saved: {e}")));
+            }
+        });
     };
 
     let available = move || report.with(|r| r.as_ref().is_some_and(|r| r.recorded_available));
