@@ -48,9 +48,9 @@ describe('query library', { timeout: 400_000 }, () => {
 
     // Tasks collapse and open again.
     const firstTask = page.locator('[data-testid="library-task"]').first();
-    await firstTask.locator('summary').click();
+    await firstTask.locator(':scope > summary').click();
     assert.equal(await firstTask.evaluate((d) => d.open), false);
-    await firstTask.locator('summary').click();
+    await firstTask.locator(':scope > summary').click();
     assert.equal(await firstTask.evaluate((d) => d.open), true);
 
     await page.setViewportSize({ width: 390, height: 844 });

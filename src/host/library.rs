@@ -51,7 +51,7 @@ pub(super) fn handle(host: &mut Host, request: LibraryRequest) -> Vec<u8> {
 
 fn open(host: &mut Host, c: &OpenLibrary) -> Result<Library, String> {
     host.library.run = None;
-    let storage = host.datasets.storage(&c.dataset)?;
+    let storage = host.storage(&c.dataset, false)?;
     let meta = host.datasets.meta(&c.dataset).ok();
     let queries = seed_queries().map_err(|e| e.to_string())?;
     let file = seed_rules(SEED_RECORDING_RULES).map_err(|e| e.to_string())?;

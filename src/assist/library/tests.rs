@@ -59,7 +59,7 @@ fn counts_are_exact_on_ml_platform() {
     // traced evaluator rather than the cost code; the range reads 361 times as many.
     let counts =
         |c: &QueryCost| (c.instant.result_series, c.instant.samples, c.range.result_series, c.range.samples);
-    let want: &[(&str, (usize, u64, usize, u64))] = &[
+    let want: &[(&str, Counts)] = &[
         ("Sum by model name (group by model label)", (5, 210, 5, 75_810)),
         ("95th percentile latency", (5, 2310, 5, 833_910)),
         ("Error rate", (21, 420, 21, 151_620)),
@@ -83,6 +83,9 @@ fn counts_are_exact_on_ml_platform() {
     assert_eq!((range.instant.result_series, range.instant.samples), (21, 210));
     assert!(range.range.error.as_ref().is_some_and(|e| e.contains("range vector")), "{range:?}");
 }
+
+/// Instant series, instant samples, range series, range samples.
+type Counts = (usize, u64, usize, u64);
 
 fn steps_of(l: &Library) -> i64 {
     render::steps(l)

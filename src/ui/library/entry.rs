@@ -8,6 +8,7 @@ use crate::assist::library::render::{cells, ratio};
 use crate::assist::library::{Entry, QueryCost};
 
 use super::super::browser::base;
+use super::super::format::code_spans;
 use super::super::paths::playground_link;
 use super::page::Costs;
 use super::severity_class;
@@ -30,7 +31,7 @@ pub fn EntryCard(
     let rec_q = recorded.clone();
     let tables = move || {
         let raw_cost = cost_of(&raw_q);
-        let rec_cost = rec_q.as_deref().and_then(|r| cost_of(r));
+        let rec_cost = rec_q.as_deref().and_then(cost_of);
         let ratio_line = match (&raw_cost, &rec_cost) {
             (Some(a), Some(b)) if b.range.samples > 0 => Some(format!(
                 "The recorded series reads {} fewer samples over the range ({} raw / {} recorded).",
@@ -63,7 +64,7 @@ pub fn EntryCard(
                     <span class="explain-kind">{n.kind.clone()}</span>
                     " "
                     <code class="explain-text">{n.text.clone()}</code>
-                    <p class="explain-sentence">{n.sentence.clone()}</p>
+                    <p class="explain-sentence">{with_code(&n.sentence)}</p>
                 </li>
             }
         })
@@ -76,7 +77,7 @@ pub fn EntryCard(
                 <li class=format!("lint-finding {}", severity_class(&f.severity))>
                     <span class="lint-severity">{f.severity.clone()}</span>
                     <span class="lint-check">{f.check.clone()}</span>
-                    <span class="lint-message">{f.message.clone()}</span>
+                    <span class="lint-message">{with_code(&f.message)}</span>
                     {f.fixed.clone().map(|q| {
                         let title = f.fix_title.clone().unwrap_or_else(|| "Fix".into());
                         view! { <span class="lint-message">{format!("Fix ({title}): ")}<code>{q}</code></span> }
@@ -85,9 +86,9 @@ pub fn EntryCard(
             }
         })
         .collect_view();
-    let testid = if entry.anti_pattern { "library-entry anti-pattern" } else { "library-entry" };
+    let class = if entry.anti_pattern { "library-entry anti-pattern" } else { "library-entry" };
     view! {
-        <article class="library-entry" data-testid=testid data-query=raw.clone()>
+        <article class=class data-testid="library-entry" data-query=raw.clone()>
             <div class="library-entry-head">
                 <h4>{format!("{}. {}", entry.id + 1, entry.title)}</h4>
                 {entry.anti_pattern.then(|| view! { <span class="badge bad">"Anti-pattern"</span> })}
@@ -106,6 +107,20 @@ pub fn EntryCard(
             })}
         </article>
     }
+}
+
+/// Text with its Markdown code spans (names in backticks) shown as code, never as HTML.
+fn with_code(text: &str) -> impl IntoView {
+    code_spans(text)
+        .into_iter()
+        .map(|(code, part)| {
+            if code {
+                view! { <code>{part.to_string()}</code> }.into_any()
+            } else {
+                part.to_string().into_any()
+            }
+        })
+        .collect_view()
 }
 
 /// Series, samples and time of a query, instant and range (dashes until measured).
