@@ -57,7 +57,10 @@ fn open(host: &mut Host, c: &OpenLibrary) -> Result<Library, String> {
     let file = seed_rules(SEED_RECORDING_RULES).map_err(|e| e.to_string())?;
     let opts = cost_options(c.runs.min(MAX_RUNS));
     let end = storage.time_bounds().map_or(0, |(_, end)| end);
-    let library = assemble(&queries, &c.dataset, &storage, meta.as_ref(), end, &opts);
+    let mut library = assemble(&queries, &c.dataset, &storage, meta.as_ref(), end, &opts);
+    // Known before they run; what they record follows when they have.
+    library.rules = rules_summary(&[]);
+    library.rules.recording_rules = file.rules().filter(|(_, r)| r.is_recording()).count();
     let session = Session::new(&storage, &file, EvalOptions::default());
     host.library.run = Some(Run {
         rule_steps: session.steps(),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Entry, Library, QueryCost};
+use super::{Entry, Library, QueryCost, RulesSummary};
 use crate::content::time::{format_duration, format_instant};
 use crate::rules::cost::Cost;
 
@@ -14,18 +14,27 @@ pub fn steps(l: &Library) -> i64 {
 
 /// The sentence saying what was measured and how (shared by every format and the page).
 pub fn method(l: &Library) -> String {
+    method_with(l, &l.rules)
+}
+
+/// [`method`] with what the rules recorded given apart (the page learns it after the rest;
+/// before, `rules` has no samples and the counts are left out).
+pub fn method_with(l: &Library, rules: &RulesSummary) -> String {
+    let recorded = if rules.samples == 0 {
+        String::new()
+    } else {
+        format!(" ({} series, {} samples recorded)", rules.series, rules.samples)
+    };
     format!(
         "Costs are measured on dataset `{}` after the seed's {} recording rules ({}) ran over its whole \
-         timeline ({} series, {} samples recorded). **Instant**: the query at {} (the dataset's end). \
+         timeline{recorded}. **Instant**: the query at {} (the dataset's end). \
          **Range**: the query from {} to {} every {} ({} steps), as a dashboard panel runs it. \
          **Series** is the number of series in the result and **samples** the samples read from \
          storage: both depend only on the data. **Time** is the median of {} timed run{} on the \
          machine that ran it and varies from run to run.",
         l.dataset,
-        l.rules.recording_rules,
-        l.rules.file,
-        l.rules.series,
-        l.rules.samples,
+        rules.recording_rules,
+        rules.file,
         format_instant(l.at),
         format_instant(l.range_start),
         format_instant(l.range_end),

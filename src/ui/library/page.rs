@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::assist::library::render::{method, steps};
-use crate::assist::library::{Library, QueryCost, Section};
+use crate::assist::library::render::{method_with, steps};
+use crate::assist::library::{Library, QueryCost, RulesSummary, Section};
 use crate::link::library::{LibraryStep, OpenLibrary};
 
 use super::super::browser;
@@ -31,6 +31,7 @@ pub fn LibraryPage() -> impl IntoView {
     let costs: Costs = RwSignal::new(HashMap::new());
     let progress: RwSignal<Option<(usize, usize, String)>> = RwSignal::new(None);
     let failed: RwSignal<Option<String>> = RwSignal::new(None);
+    let rules: RwSignal<Option<RulesSummary>> = RwSignal::new(None);
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let DataState::Ready(d) = data.get() else { return };
@@ -41,18 +42,17 @@ pub fn LibraryPage() -> impl IntoView {
         costs.set(HashMap::new());
         progress.set(None);
         failed.set(None);
-        let signals = Signals { library, costs, progress, failed };
+        rules.set(None);
+        let signals = Signals { library, costs, progress, failed, rules };
         leptos::task::spawn_local(measure(dataset, signals, generation, mine));
     });
     let body = move || match library.get() {
         None => view! { <p class="muted" role="status" data-testid="library-loading">"Loading the library\u{2026}"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error-box" role="alert" data-testid="library-error">{e}</p> }.into_any(),
         Some(Ok(l)) => {
-            let about = method(&l).replace("**", "");
             let dataset = l.dataset.clone();
             let tasks = by_task(&l.sections);
             view! {
-                <p class="muted small library-method" data-testid="library-method">{about}</p>
                 {tasks
                     .into_iter()
                     .enumerate()
@@ -103,6 +103,16 @@ pub fn LibraryPage() -> impl IntoView {
             format!("{n} queries \u{b7} range queries of {steps} steps \u{b7} {measured} distinct queries measured")
         })
     };
+    let about = move || {
+        library.with(|l| match l {
+            Some(Ok(l)) => {
+                let recorded = rules.get().unwrap_or_else(|| l.rules.clone());
+                let text = method_with(l, &recorded).replace("**", "").replace('`', "");
+                Some(view! { <p class="muted small library-method" data-testid="library-method">{text}</p> })
+            }
+            _ => None,
+        })
+    };
     view! {
         <div class="rules-lab library-page" data-testid="library-page">
             <section class="card lab-section">
@@ -118,6 +128,7 @@ pub fn LibraryPage() -> impl IntoView {
                     <code>"promplay library > PROMQL_QUERIES.md"</code> "."
                 </p>
                 <p class="muted small" data-testid="library-summary">{summary}</p>
+                {about}
                 {progress_view}
                 {move || failed.get().map(|e| view! {
                     <p class="error-box" role="alert" data-testid="library-measure-error">
@@ -149,6 +160,7 @@ struct Signals {
     costs: Costs,
     progress: RwSignal<Option<(usize, usize, String)>>,
     failed: RwSignal<Option<String>>,
+    rules: RwSignal<Option<RulesSummary>>,
 }
 
 /// Opens the library on `dataset`, then steps the measurement until it finishes, the
@@ -180,6 +192,9 @@ async fn measure(dataset: String, s: Signals, generation: StoredValue<u64>, mine
                 return;
             }
             Ok(step) => {
+                if step.rules.is_some() {
+                    s.rules.set(step.rules);
+                }
                 if !step.measured.is_empty() {
                     s.costs.update(|c| c.extend(step.measured));
                 }
