@@ -13,6 +13,7 @@ mod dashboard;
 mod data;
 mod deliverables;
 mod exercises;
+mod library;
 mod packs;
 mod query;
 mod relabel;
@@ -48,6 +49,8 @@ pub struct Host {
     pub relabel_exercises: relabel_exercises::RelabelExerciseState,
     pub alertmanager: alertmanager::AlertmanagerState,
     pub dashboard: dashboard::DashboardState,
+    /// The query library's measurement under way.
+    pub library: library::LibraryState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
     /// module passes the page's `performance.now()`.
@@ -77,6 +80,7 @@ impl Host {
             Ok(Request::Assist(r)) => assist::handle(self, r),
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
             Ok(Request::Dashboard(r)) => dashboard::handle(self, r),
+            Ok(Request::Library(r)) => library::handle(self, r),
         }
     }
 

@@ -32,6 +32,7 @@ pub mod dashboard;
 pub mod data;
 pub mod deliverables;
 pub mod exercises;
+pub mod library;
 pub mod packs;
 pub mod query;
 pub mod relabel;
@@ -64,6 +65,7 @@ pub enum Request {
     Assist(assist::AssistRequest),
     Deliverables(deliverables::DeliverablesRequest),
     Dashboard(dashboard::DashboardRequest),
+    Library(library::LibraryRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -23,6 +23,7 @@ use super::stop_control::StopControl;
 use super::theme::provide_theme;
 use super::my_work::MyWorkPage;
 use super::dashboard::DashboardPage;
+use super::library::LibraryPage;
 
 /// The whole app.
 #[component]
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                     <Route path=path!("/my-work") view=MyWorkPage />
                     <Route path=path!("/dashboard") view=DashboardPage />
+                    <Route path=path!("/library") view=LibraryPage />
                 </Routes>
             </main>
             <footer class="site-footer">
