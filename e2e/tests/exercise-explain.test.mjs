@@ -68,6 +68,13 @@ async function open(page, id) {
   await page.locator('[data-testid="lint-finding"]').first().waitFor({ timeout: BOOT_TIMEOUT });
 }
 
+/** Opens exercise `id` with its starting query in the editor (whatever an earlier test left). */
+async function openAtStarter(page, id) {
+  await page.goto(`${env.site.url}exercise/${id}`);
+  await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+  await page.locator('[data-testid="reset-starter"]').click();
+}
+
 /** The first finding of `check`: [severity, message]. */
 async function finding(page, check) {
   const f = page.locator(`[data-testid="lint-finding"][data-check="${check}"]`).first();
@@ -109,7 +116,7 @@ describe('query assistance on exercise pages', () => {
 
   test('the explain tree reads the exercise data, and a part shows in Run', async () => {
     const page = await env.browser.page();
-    await open(page, 'bug-recorded-p95-per-platform');
+    await openAtStarter(page, 'bug-recorded-p95-per-platform');
     await page.locator('[data-testid="explain-toggle"]').click();
     const panel = page.locator('[data-testid="explain-panel"]');
     await panel.locator('[data-testid="explain-node"]').first().waitFor({ timeout: BOOT_TIMEOUT });
@@ -127,7 +134,10 @@ describe('query assistance on exercise pages', () => {
       'Selects every series named model:latency:p95, each at its latest sample in the 5 minutes before the evaluation time.',
     );
     // The recorded series exist in the exercise's data only (the playground's dataset has none).
-    assert.match(await node(1).locator('.explain-details').textContent(), /^5 series instant vector · labels model \(5\)/);
+    assert.match(
+      await node(1).locator('.explain-details').textContent(),
+      /^5 series instant vector · labels __name__ \(1\), model \(5\) · e\.g\. model:latency:p95\{model="churn-predictor"\} = 0\.0942401 · 5 samples read/,
+    );
     assert.match(await node(2).locator('.explain-details').textContent(), /^1 series instant vector/);
     assert.match(await node(0).locator('.explain-details').textContent(), /^0 series instant vector/);
     assert.match(await node(0).locator('.explain-details').textContent(), /fix: match with \/ on\(\) group_left/);
@@ -159,9 +169,15 @@ describe('query assistance on exercise pages', () => {
       await page.locator('[data-testid="lint-finding"]').first().waitFor({ timeout: BOOT_TIMEOUT });
       await page.locator('[data-testid="explain-toggle"]').click();
       await page.locator('[data-testid="explain-node"]').first().waitFor({ timeout: BOOT_TIMEOUT });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
       await screenshot(page, 'exercise-explain-phone');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .slice(0, 5)
+          .map((e) => `${e.tagName}.${e.className}`),
+      );
+      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px: ${wide.join(', ')}`);
       assert.deepEqual(phone.errors, []);
     } finally {
       await phone.close();
