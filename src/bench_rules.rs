@@ -37,6 +37,8 @@ pub struct Report {
     /// Samples the recording rules wrote, alert episodes that fired, per run.
     pub samples_recorded: usize,
     pub firings: usize,
+    /// Subexpression results reused between rules (`engine/shared.rs`), per run.
+    pub shared_reuses: u64,
     /// How the evaluation ran (`PerRule` or `PerTick`).
     pub mode: String,
     pub hours: f64,
@@ -90,6 +92,7 @@ fn summarize(e: &Evaluation, file: &RuleFile, runs_ms: Vec<f64>) -> Report {
         samples_read,
         samples_recorded: e.rules.iter().map(|r| r.samples).sum(),
         firings: e.alerts.iter().map(|a| a.firings(false).len()).sum(),
+        shared_reuses: e.shared_reuses,
         mode: format!("{:?}", e.mode),
         hours: (e.end - e.start) as f64 / 3_600_000.0,
         slowest,
@@ -102,6 +105,7 @@ pub fn table(r: &Report) -> String {
     let mut out = format!(
         "seed rules: {} groups, {} recording + {} alerting rules over {:.1} h ({} evaluation mode)\n\
          {} rule evaluations, {} samples read, {} samples recorded, {} alert firings\n\
+         {} subexpression results reused between rules\n\
          evaluation: median {:.1} ms, fastest {:.1} ms, slowest {:.1} ms over {} runs\n",
         r.groups,
         r.recording_rules,
@@ -112,6 +116,7 @@ pub fn table(r: &Report) -> String {
         r.samples_read,
         r.samples_recorded,
         r.firings,
+        r.shared_reuses,
         r.median_ms(),
         min,
         max,

@@ -110,3 +110,43 @@ fn fixing_the_match_records_the_efficiency_rules() {
         assert!(!rule.is_empty(), "{name} still records nothing");
     }
 }
+
+/// Every series `name` names in `storage`, with its points as bits (NaN-safe equality).
+fn series_named(storage: &promql_playground::engine::Storage, name: &str) -> Vec<(String, Vec<(i64, u64)>)> {
+    let mut out: Vec<(String, Vec<(i64, u64)>)> = storage
+        .postings(promql_playground::engine::METRIC_NAME, name)
+        .iter()
+        .map(|&id| {
+            let s = storage.get(id);
+            (format!("{:?}", s.labels), s.points.iter().map(|p| (p.t, p.v.to_bits())).collect())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn sharing_subexpressions_between_rules_changes_nothing_but_time() {
+    let storage = builtin_dataset("ml-platform").unwrap().storage().unwrap();
+    let file = promql_playground::bench_rules::seed_rule_file().unwrap();
+    let shared = evaluate(&storage, &file, &EvalOptions::default());
+    let alone = evaluate(&storage, &file, &EvalOptions { unshared: true, ..EvalOptions::default() });
+    // The three latency quantiles share their inner sum, the cache ratio its repeated rate.
+    assert!(shared.shared_reuses > 10_000, "{} reuses", shared.shared_reuses);
+    assert_eq!(alone.shared_reuses, 0);
+    assert_eq!(shared.rules.len(), alone.rules.len());
+    for (a, b) in shared.rules.iter().zip(&alone.rules) {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        (a.eval_ms, b.eval_ms) = (0.0, 0.0);
+        assert_eq!(a, b, "rule {}", a.record);
+        assert_eq!(series_named(&shared.storage, &a.record), series_named(&alone.storage, &b.record));
+    }
+    for (a, b) in shared.alerts.iter().zip(&alone.alerts) {
+        let (mut a, mut b) = (a.clone(), b.clone());
+        (a.eval_ms, b.eval_ms) = (0.0, 0.0);
+        assert_eq!(a, b, "alert {}", a.name);
+    }
+    for name in ["ALERTS", "ALERTS_FOR_STATE"] {
+        assert_eq!(series_named(&shared.storage, name), series_named(&alone.storage, name), "{name}");
+    }
+}

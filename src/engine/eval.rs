@@ -9,9 +9,10 @@ use std::sync::Arc;
 use promql_parser::parser::{Expr, MatrixSelector, VectorSelector};
 
 use super::functions;
-use super::grouping::{labels_hash, FxHashSet, FxHasher};
+use super::grouping::{labels_hash, FxHashMap, FxHashSet, FxHasher};
 use super::labels::{Labels, METRIC_NAME};
 use super::selector::{self, SelectorCache};
+use super::shared::{Entry, SharedResults};
 use super::storage::{SeriesId, Storage, StoredSeries};
 use super::subquery::SubqueryCache;
 use super::value::{is_histogram_placeholder, is_stale, HPoint, Millis, Sample, Series, Value};
@@ -28,8 +29,21 @@ pub fn eval_instant(
     t: Millis,
     opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
+    eval_instant_shared(storage, expr, t, opts, None)
+}
+
+/// [`eval_instant`], sharing subexpression results with the other queries of a rule
+/// evaluation when `shared` is given (`shared.rs`).
+pub fn eval_instant_shared(
+    storage: &Storage,
+    expr: &Expr,
+    t: Millis,
+    opts: &EngineOptions,
+    shared: Option<&SharedResults>,
+) -> Result<QueryOutput, QueryError> {
     let mut ev = Evaluator::new(storage, opts, t, t, 0);
     ev.stats_only = histogram_stats::stats_selectors(expr);
+    ev.shared = shared.and_then(|s| SharedLink::new(s, expr));
     let mut value = ev.eval(expr, t)?;
     if let Value::Matrix(m) = &mut value {
         m.sort_by(|a, b| a.labels.cmp(&b.labels));
@@ -48,6 +62,25 @@ pub fn eval_range(
 ) -> Result<QueryOutput, QueryError> {
     range::eval_range(storage, expr, start, end, step, opts)
 }
+
+/// A query's view of a rule evaluation's shared results: which of its nodes are shared.
+pub struct SharedLink<'a> {
+    pub results: &'a SharedResults,
+    /// Node address → shared subexpression id.
+    pub nodes: FxHashMap<usize, u32>,
+    /// Shared nodes whose selectors this query has selected (counted as touched).
+    selected: FxHashSet<usize>,
+}
+
+impl<'a> SharedLink<'a> {
+    /// The shared nodes of `expr` (the query about to run).
+    pub fn new(results: &'a SharedResults, expr: &Expr) -> Option<Self> {
+        let nodes = results.nodes_of(expr);
+        (!nodes.is_empty()).then(|| SharedLink { results, nodes, selected: FxHashSet::default() })
+    }
+}
+
+pub use super::range::eval_range_shared;
 
 /// Per-query evaluation state: inputs, caches, counters and annotations.
 pub struct Evaluator<'a> {
@@ -79,6 +112,8 @@ pub struct Evaluator<'a> {
     pub stats_only: HashSet<usize>,
     /// Records every node's value and cost when set (the explain tree, `trace.rs`).
     pub trace: Option<Box<super::trace::Trace>>,
+    /// Subexpression results shared with other queries of a rule evaluation (`shared.rs`).
+    pub shared: Option<SharedLink<'a>>,
     touched: HashSet<SeriesId>,
 }
 
@@ -111,6 +146,7 @@ impl<'a> Evaluator<'a> {
             current_samples: 0,
             stats_only: HashSet::new(),
             trace: None,
+            shared: None,
             touched: HashSet::new(),
         }
     }
@@ -127,7 +163,11 @@ impl<'a> Evaluator<'a> {
         self.check_deadline()?;
         let before = self.current_samples;
         let traced = self.trace.as_ref().map(|tr| tr.start(self.stats.samples_touched));
-        let value = self.eval_node(expr, t)?;
+        let shared = self.shared.as_ref().and_then(|s| s.nodes.get(&(expr as *const Expr as usize)).copied());
+        let value = match shared {
+            Some(id) => self.eval_shared(expr, id, t)?,
+            None => self.eval_node(expr, t)?,
+        };
         if let (Some(tr), Some(started)) = (self.trace.as_mut(), traced) {
             tr.record(expr, &value, started, self.stats.samples_touched);
         }
@@ -138,6 +178,50 @@ impl<'a> Evaluator<'a> {
         };
         self.current_samples = before + held;
         self.check_samples()?;
+        Ok(value)
+    }
+
+    /// A shared subexpression at `t`: its stored value when another query (or an earlier
+    /// occurrence in this one) computed it, else computed and stored. A reuse reports what
+    /// computing it would have: samples read, series selected, annotations, samples held.
+    fn eval_shared(&mut self, expr: &Expr, id: u32, t: Millis) -> Result<Value, QueryError> {
+        let Some(link) = self.shared.as_mut() else { return self.eval_node(expr, t) };
+        let results = link.results;
+        let first_use = link.selected.insert(expr as *const Expr as usize);
+        let before = self.current_samples;
+        let reused = results
+            .with(id, t, |e| (e.value(t), e.samples, e.peak_above, e.warnings.clone(), e.infos.clone()));
+        if let Some((value, samples, peak_above, warnings, infos)) = reused {
+            if first_use {
+                for vs in super::walk::selectors(expr) {
+                    self.select(vs);
+                }
+            }
+            self.stats.samples_touched += samples;
+            warnings.into_iter().for_each(|w| self.annotations.warn(w));
+            infos.into_iter().for_each(|i| self.annotations.info(i));
+            self.current_samples = before + peak_above;
+            self.check_samples()?;
+            self.current_samples = before;
+            return Ok(value);
+        }
+        let (outer_peak, samples_before) = (self.stats.peak_samples, self.stats.samples_touched);
+        let outer_annotations = std::mem::take(&mut self.annotations);
+        self.stats.peak_samples = 0;
+        let result = self.eval_node(expr, t);
+        let local_peak = self.stats.peak_samples as usize;
+        self.stats.peak_samples = self.stats.peak_samples.max(outer_peak);
+        let produced = std::mem::replace(&mut self.annotations, outer_annotations);
+        produced.warnings.iter().for_each(|w| self.annotations.warn(w.clone()));
+        produced.infos.iter().for_each(|i| self.annotations.info(i.clone()));
+        let value = result?;
+        let entry = Entry::new(
+            value.clone(),
+            self.stats.samples_touched - samples_before,
+            local_peak.saturating_sub(before),
+            (produced.warnings, produced.infos),
+        );
+        results.store(id, t, entry);
         Ok(value)
     }
 

@@ -19,10 +19,12 @@ pub mod labels;
 pub mod parse;
 pub mod range;
 pub mod selector;
+pub mod shared;
 pub mod storage;
 pub mod subquery;
 pub mod trace;
 pub mod value;
+pub mod walk;
 
 pub use error::{Annotations, ParseError, QueryError};
 pub use labels::{Labels, METRIC_NAME};

@@ -7,9 +7,10 @@ use std::hash::BuildHasherDefault;
 use promql_parser::parser::value::ValueType;
 use promql_parser::parser::Expr;
 
-use super::eval::{sample_count, Evaluator, DUPLICATE_LABELSET};
+use super::eval::{sample_count, Evaluator, SharedLink, DUPLICATE_LABELSET};
 use super::grouping::FxHasher;
 use super::labels::Labels;
+use super::shared::SharedResults;
 use super::storage::Storage;
 use super::value::{HPoint, Millis, Point, Sample, Series, Value};
 use super::{EngineOptions, QueryError, QueryOutput};
@@ -57,7 +58,19 @@ pub fn eval_range(
     step: Millis,
     opts: &EngineOptions,
 ) -> Result<QueryOutput, QueryError> {
-    eval_range_paths(storage, expr, (start, end, step), opts, true)
+    eval_range_paths(storage, expr, (start, end, step), opts, true, None)
+}
+
+/// [`eval_range`] sharing subexpression results with the other queries of a rule
+/// evaluation (`shared.rs`).
+pub fn eval_range_shared(
+    storage: &Storage,
+    expr: &Expr,
+    (start, end, step): (Millis, Millis, Millis),
+    opts: &EngineOptions,
+    shared: &SharedResults,
+) -> Result<QueryOutput, QueryError> {
+    eval_range_paths(storage, expr, (start, end, step), opts, true, Some(shared))
 }
 
 /// [`eval_range`], with the window-function fast path on or off.
@@ -67,6 +80,7 @@ fn eval_range_paths(
     (start, end, step): (Millis, Millis, Millis),
     opts: &EngineOptions,
     window_fast_path: bool,
+    shared: Option<&SharedResults>,
 ) -> Result<QueryOutput, QueryError> {
     validate(start, end, step, opts)?;
     match expr.value_type() {
@@ -80,6 +94,7 @@ fn eval_range_paths(
     }
     let mut ev = Evaluator::new(storage, opts, start, end, step);
     ev.window_fast_path = window_fast_path;
+    ev.shared = shared.and_then(|s| SharedLink::new(s, expr));
     ev.stats_only = super::histogram_stats::stats_selectors(expr);
     let mut out = Assembler::default();
     let mut t = start;
@@ -256,8 +271,8 @@ mod tests {
         for q in &queries {
             let expr = promql_parser::parser::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
             for (storage, range, o) in runs {
-                let fast = eval_range_paths(storage, &expr, range, o, true);
-                let general = eval_range_paths(storage, &expr, range, o, false);
+                let fast = eval_range_paths(storage, &expr, range, o, true, None);
+                let general = eval_range_paths(storage, &expr, range, o, false, None);
                 assert_eq!(exact(&fast), exact(&general), "{q} over {range:?}");
                 compared += usize::from(fast.is_ok());
             }

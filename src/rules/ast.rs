@@ -9,42 +9,7 @@ use promql_parser::parser::{AtModifier, Expr, ParenExpr, VectorSelector};
 
 use crate::engine::METRIC_NAME;
 
-/// Calls `f` on every node of `expr`, parents before children.
-pub fn walk<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a Expr)) {
-    f(expr);
-    match expr {
-        Expr::Aggregate(a) => {
-            if let Some(p) = &a.param {
-                walk(p, f);
-            }
-            walk(&a.expr, f);
-        }
-        Expr::Unary(u) => walk(&u.expr, f),
-        Expr::Binary(b) => {
-            walk(&b.lhs, f);
-            walk(&b.rhs, f);
-        }
-        Expr::Paren(p) => walk(&p.expr, f),
-        Expr::Subquery(s) => walk(&s.expr, f),
-        Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, f)),
-        Expr::NumberLiteral(_)
-        | Expr::StringLiteral(_)
-        | Expr::VectorSelector(_)
-        | Expr::MatrixSelector(_)
-        | Expr::Extension(_) => {}
-    }
-}
-
-/// Every selector in `expr` (a range selector's inner selector included), in order.
-pub fn selectors(expr: &Expr) -> Vec<&VectorSelector> {
-    let mut out = Vec::new();
-    walk(expr, &mut |e| match e {
-        Expr::VectorSelector(vs) => out.push(vs),
-        Expr::MatrixSelector(ms) => out.push(&ms.vs),
-        _ => {}
-    });
-    out
-}
+pub use crate::engine::walk::{selectors, walk};
 
 /// True when `vs` could select series named `name` (its name and `__name__` matchers allow
 /// it; other matchers are not considered).

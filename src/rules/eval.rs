@@ -45,6 +45,10 @@ pub struct EvalOptions {
     /// Prometheus server offsets each group by a hash of its name; 0 keeps ticks on round times.
     #[serde(default)]
     pub tick_phase: Millis,
+    /// Evaluate every rule on its own, without sharing the subexpressions several rules
+    /// compute (`engine/shared.rs`); the results are the same, only slower (for tests).
+    #[serde(default)]
+    pub unshared: bool,
 }
 
 /// How alert label and annotation templates run.
@@ -81,6 +85,7 @@ impl Default for EvalOptions {
             external_url: String::new(),
             templates: TemplateMode::default(),
             tick_phase: 0,
+            unshared: false,
         }
     }
 }
@@ -144,6 +149,8 @@ pub struct Evaluation {
     pub mode: Mode,
     /// Alerting rules present in the file.
     pub alerting_rules: usize,
+    /// Subexpression results reused between rules instead of evaluated again.
+    pub shared_reuses: u64,
 }
 
 impl Evaluation {

@@ -11,6 +11,7 @@ use super::alerting::{AlertingRule, TemplateEnv};
 use super::eval::{EvalOptions, Restore, RuleOutcome};
 use super::model::Rule;
 use super::templating::EngineQuerier;
+use crate::engine::storage::SeriesId;
 use crate::engine::value::stale_nan;
 use crate::engine::{Labels, Millis, QueryStats, Storage, Value, METRIC_NAME};
 
@@ -143,17 +144,32 @@ pub struct Written {
 pub struct SeriesWriter {
     /// Series written by the last successful evaluation.
     previous: FxHashSet<Labels>,
+    /// The same, in the order written, with their storage ids: a range query hands every
+    /// tick the very same label sets, and then nothing needs hashing or looking up.
+    last: Vec<(Labels, SeriesId)>,
 }
 
 impl SeriesWriter {
     pub fn write(&mut self, storage: &mut Storage, t: Millis, samples: Vec<(Labels, f64)>) -> Written {
         let mut written = Written::default();
+        if same_label_sets(self.last.iter().map(|(l, _)| l), samples.iter().map(|(l, _)| l)) {
+            for ((_, id), (_, v)) in self.last.iter().zip(&samples) {
+                match storage.append(*id, t, *v) {
+                    Ok(()) => written.samples += 1,
+                    Err(e) => written.errors.push(e.to_string()),
+                }
+            }
+            return written;
+        }
         let mut current = FxHashSet::with_capacity_and_hasher(samples.len(), Default::default());
+        self.last.clear();
         for (labels, v) in samples {
-            match storage.add(&labels, t, v) {
+            let id = storage.series_id(&labels);
+            match storage.append(id, t, v) {
                 Ok(()) => written.samples += 1,
                 Err(e) => written.errors.push(e.to_string()),
             }
+            self.last.push((labels.clone(), id));
             current.insert(labels);
         }
         for gone in self.previous.difference(&current) {
@@ -171,6 +187,14 @@ impl SeriesWriter {
     }
 }
 
+/// True when both lists hold the very same label sets (by identity) in the same order.
+fn same_label_sets<'a>(
+    a: impl ExactSizeIterator<Item = &'a Labels>,
+    b: impl ExactSizeIterator<Item = &'a Labels>,
+) -> bool {
+    a.len() == b.len() && a.zip(b).all(|(x, y)| x.identity() == y.identity())
+}
+
 /// Writes one recording rule's output: rename, add rule labels, refuse duplicate label sets
 /// and results over the group's limit.
 pub struct Recorder {
@@ -182,6 +206,8 @@ pub struct Recorder {
     /// Result label sets already renamed, by identity (a range query's result hands every
     /// tick the same shared label set of a series): (the input, kept alive, and its output).
     renamed: FxHashMap<usize, (Labels, Labels)>,
+    /// The last tick's output label sets, once checked distinct and counted as seen.
+    last: Vec<Labels>,
 }
 
 impl Recorder {
@@ -193,6 +219,7 @@ impl Recorder {
             writer: SeriesWriter::default(),
             seen: FxHashSet::default(),
             renamed: FxHashMap::default(),
+            last: Vec::new(),
         }
     }
 
@@ -210,10 +237,13 @@ impl Recorder {
         if !samples.is_empty() {
             out.ticks_with_output += 1;
         }
-        for (labels, _) in &samples {
-            if self.seen.insert(labels.clone()) {
-                out.series.push(labels.clone());
+        if !same_label_sets(self.last.iter(), samples.iter().map(|(l, _)| l)) {
+            for (labels, _) in &samples {
+                if self.seen.insert(labels.clone()) {
+                    out.series.push(labels.clone());
+                }
             }
+            self.last = samples.iter().map(|(l, _)| l.clone()).collect();
         }
         let written = self.writer.write(storage, t, samples);
         out.samples += written.samples;
@@ -226,7 +256,6 @@ impl Recorder {
     /// `__name__` = the record name, then the rule's labels (an empty value removes one).
     fn relabel(&mut self, vector: Vec<(Labels, f64)>) -> Result<Vec<(Labels, f64)>, String> {
         let mut out = Vec::with_capacity(vector.len());
-        let mut names = FxHashSet::with_capacity_and_hasher(vector.len(), Default::default());
         // Tick-by-tick results bring new label sets every tick: keep the memo bounded.
         if self.renamed.len() > 4 * (self.seen.len() + vector.len()) + 64 {
             self.renamed.clear();
@@ -244,12 +273,14 @@ impl Recorder {
                     labels
                 }
             };
-            if !names.insert(labels.clone()) {
-                return Err(
-                    "vector contains metrics with the same labelset after applying rule labels".into()
-                );
-            }
             out.push((labels, v));
+        }
+        // The same label sets as the last tick were distinct then.
+        let mut names = FxHashSet::default();
+        if !same_label_sets(self.last.iter(), out.iter().map(|(l, _)| l))
+            && !out.iter().all(|(l, _)| names.insert(l))
+        {
+            return Err("vector contains metrics with the same labelset after applying rule labels".into());
         }
         if self.limit > 0 && out.len() > self.limit {
             return Err(format!("exceeded limit of {} with {} series", self.limit, out.len()));

@@ -10,7 +10,7 @@
 //! group's ticks run in time order, each rule an instant query over what has been written
 //! so far.
 
-use promql_parser::parser::Expr;
+use promql_parser::parser::{Expr, VectorSelector};
 
 use super::alert_timeline::AlertTimeline;
 use super::alerting::{ALERTS, ALERTS_FOR_STATE};
@@ -19,11 +19,16 @@ use super::eval::{EvalOptions, Evaluation, Mode, RuleOutcome};
 use super::eval_output::{vector_result, RuleRun};
 use super::model::{Rule, RuleFile, RuleGroup};
 use crate::engine::grouping::FxHashMap;
+use crate::engine::shared::SharedResults;
 use crate::engine::{eval, parse, EngineOptions, Labels, Millis, QueryStats, Storage, Value};
 
 /// Ticks in a rule's first slice when the budget is limited (later slices are sized from
 /// the time the previous ones took).
 const FIRST_SLICE: usize = 120;
+
+/// Samples of shared subexpression results kept during one evaluation (`engine/shared.rs`;
+/// about 8 bytes each). The seed's rule files keep about 1.8 million over 48 h (14 MB).
+const SHARED_SAMPLES: usize = 4 << 20;
 
 /// One rule of the file, ready to run.
 struct Planned {
@@ -52,6 +57,8 @@ pub struct Stepper {
     plan: Vec<Planned>,
     runs: Vec<RuleRun>,
     storage: Storage,
+    /// Subexpressions several rules compute, evaluated once per instant.
+    shared: SharedResults,
     engine: EngineOptions,
     opts: EvalOptions,
     start: Millis,
@@ -75,6 +82,7 @@ impl Stepper {
         engine.max_range_steps = usize::MAX;
         let plan = plan(&file, &opts, start, end);
         let runs = plan.iter().map(|p| rule_run(&file, p, &opts)).collect();
+        let shared = shared_results(base, &file, &plan, &opts);
         let mode = if plan.iter().any(|p| p.reads_later) { Mode::PerTick } else { Mode::PerRule };
         let cursor = match mode {
             Mode::PerRule => Cursor::PerRule { rule: 0, next: 0, slice: FIRST_SLICE },
@@ -89,6 +97,7 @@ impl Stepper {
             plan,
             runs,
             storage: base.clone(),
+            shared,
             engine,
             opts,
             start,
@@ -157,6 +166,7 @@ impl Stepper {
             end: self.end,
             mode: self.mode,
             alerting_rules,
+            shared_reuses: self.shared.reuses(),
         }
     }
 
@@ -209,11 +219,10 @@ impl Stepper {
             None
         } else {
             // A result holding histograms goes tick by tick, where it is reported.
-            eval::eval_range(&self.storage, expr, first - offset, last - offset, step, &self.engine)
-                .ok()
-                .filter(
-                    |o| !matches!(&o.value, Value::Matrix(m) if m.iter().any(|s| !s.histograms.is_empty())),
-                )
+            let range = (first - offset, last - offset, step);
+            eval::eval_range_shared(&self.storage, expr, range, &self.engine, &self.shared).ok().filter(
+                |o| !matches!(&o.value, Value::Matrix(m) if m.iter().any(|s| !s.histograms.is_empty())),
+            )
         };
         match ranged {
             Some(output) => {
@@ -225,7 +234,15 @@ impl Stepper {
             }
             None => {
                 for &t in ticks {
-                    let result = instant(&self.storage, expr, t - offset, &self.engine, self.runs[i].stats());
+                    let at = t - offset;
+                    let result = instant(
+                        &self.storage,
+                        expr,
+                        at,
+                        &self.engine,
+                        Some(&self.shared),
+                        self.runs[i].stats(),
+                    );
                     self.runs[i].apply(&mut self.storage, (t, offset), result, &self.opts);
                 }
             }
@@ -243,7 +260,9 @@ impl Stepper {
         for (i, p) in self.plan.iter().enumerate().filter(|(_, p)| p.group == g) {
             let at = t - offset;
             let result = match &p.expr {
-                Ok(e) => instant(&self.storage, e, at, &self.engine, self.runs[i].stats()),
+                Ok(e) => {
+                    instant(&self.storage, e, at, &self.engine, Some(&self.shared), self.runs[i].stats())
+                }
                 Err(msg) => Err(msg.clone()),
             };
             self.runs[i].apply(&mut self.storage, (t, offset), result, &self.opts);
@@ -289,7 +308,7 @@ pub fn preview_alert(
         }
         (Ok(e), ..) => {
             let mut stats = QueryStats::default();
-            ticks.iter().map(|&t| instant(storage, e, t - offset, &engine, &mut stats)).collect()
+            ticks.iter().map(|&t| instant(storage, e, t - offset, &engine, None, &mut stats)).collect()
         }
         (Err(msg), ..) => vec![Err(msg.clone()); ticks.len()],
     };
@@ -310,6 +329,15 @@ pub fn preview_alert(
         }
     }
     alerting.into_timeline()
+}
+
+/// The subexpressions the file's rules share, over selectors of series no rule writes.
+fn shared_results(base: &Storage, file: &RuleFile, plan: &[Planned], opts: &EvalOptions) -> SharedResults {
+    let limit = if opts.unshared { 0 } else { SHARED_SAMPLES };
+    let written: Vec<&str> = file.groups.iter().flat_map(|g| g.rules.iter()).flat_map(writes).collect();
+    let stable = |vs: &VectorSelector| !written.iter().any(|name| ast::may_read(vs, name));
+    let exprs: Vec<&Expr> = plan.iter().filter_map(|p| p.expr.as_ref().ok()).collect();
+    SharedResults::new(base, &exprs, &stable, limit)
 }
 
 /// The metric names a rule writes: its record, or `ALERTS` and `ALERTS_FOR_STATE`.
@@ -412,9 +440,10 @@ fn instant(
     expr: &Expr,
     t: Millis,
     engine: &EngineOptions,
+    shared: Option<&SharedResults>,
     stats: &mut QueryStats,
 ) -> Result<Vec<(Labels, f64)>, String> {
-    let output = eval::eval_instant(storage, expr, t, engine).map_err(|e| e.to_string())?;
+    let output = eval::eval_instant_shared(storage, expr, t, engine, shared).map_err(|e| e.to_string())?;
     add_stats(stats, &output.stats);
     vector_result(output.value)
 }

@@ -121,7 +121,7 @@ pub fn eval_binary(ev: &mut Evaluator, b: &BinaryExpr, t: Millis) -> Result<Valu
         (Value::Scalar { v, .. }, Value::Vector(vec)) => vector_scalar(op, vec, v, true, m.return_bool, ev),
         (Value::Vector(l), Value::Vector(r)) => match op {
             Op::And | Op::Or | Op::Unless => Ok(Value::Vector(set_op(op, l, r, m))),
-            _ => vector_vector(op, l, r, m, t, ev).map(Value::Vector),
+            _ => vector_vector(op, (l, r), m, (b as *const BinaryExpr as usize, t), ev).map(Value::Vector),
         },
         (l, r) => Err(QueryError::eval(format!(
             "binary expression must contain only scalar and instant vector types, got {} and {}",
@@ -248,12 +248,12 @@ fn match_labels(l: &Labels, g: Grouping) -> Labels {
 }
 
 /// Arithmetic and comparisons between two vectors.
+/// `node` identifies the expression, whose match keys are remembered between steps.
 fn vector_vector(
     op: Op,
-    lhs: Vec<Sample>,
-    rhs: Vec<Sample>,
+    (lhs, rhs): (Vec<Sample>, Vec<Sample>),
     m: &BinModifier,
-    t: Millis,
+    (node, t): (usize, Millis),
     ev: &mut Evaluator,
 ) -> Result<Vec<Sample>, QueryError> {
     let fill = &m.fill_values;
@@ -270,8 +270,17 @@ fn vector_vector(
     };
     // Work as many-to-one: for group_right the sides swap, and values swap back below.
     let (many, one) = if one_to_many { (rhs, lhs) } else { (lhs, rhs) };
-    let many_keys: Vec<u64> = many.iter().map(|s| g.key(&s.labels)).collect();
-    let one_keys: Vec<u64> = one.iter().map(|s| g.key(&s.labels)).collect();
+    // Consecutive steps bring the same label sets: keys are remembered per side, by position
+    // (the "one" side's memo sits at the next address, which no other node can have).
+    let mut side_keys = |memo_at: usize, side: &[Sample]| -> Vec<u64> {
+        let mut memo = ev.group_keys.remove(&memo_at).unwrap_or_default();
+        memo.use_grouping(g);
+        let keys = side.iter().enumerate().map(|(i, s)| memo.key(g, i, &s.labels)).collect();
+        ev.group_keys.insert(memo_at, memo);
+        keys
+    };
+    let many_keys = side_keys(node, &many);
+    let one_keys = side_keys(node + 1, &one);
 
     let mut one_by_key: FxHashMap<u64, usize> =
         FxHashMap::with_capacity_and_hasher(one.len(), Default::default());

@@ -95,6 +95,7 @@ impl Session {
             end: self.opts.end.unwrap_or(0),
             mode: self.mode,
             alerting_rules: self.alerting_rules,
+            shared_reuses: 0,
         };
         explain_empty_rules(&mut evaluation, &self.opts.engine);
         evaluation

@@ -352,7 +352,7 @@ pub fn evaluate_group(
         external_labels: Labels::from_pairs(group.external_labels.clone()),
         external_url: group.external_url.clone(),
         templates: TemplateMode { dialect: opts.dialect, no_external_url: true },
-        tick_phase: 0,
+        ..EvalOptions::default()
     };
     Ok((evaluate(&storage, rules, &eval_opts), eval_opts))
 }
