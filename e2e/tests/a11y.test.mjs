@@ -121,6 +121,13 @@ const PAGES = [
       await page.locator('[data-testid="check-status"]').waitFor({ timeout: BOOT_TIMEOUT });
     },
   },
+  {
+    name: 'library',
+    async open(page, url) {
+      await page.goto(`${url}library`);
+      await page.locator('article.library-entry').first().waitFor({ timeout: BOOT_TIMEOUT });
+    },
+  },
 ];
 
 describe('accessibility (axe-core)', () => {

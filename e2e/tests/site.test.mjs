@@ -61,16 +61,16 @@ describe('start page weight', () => {
     await writeArtefact('first-page.json', { total, files });
     // Everything the first page loads, gzipped. Issue #3 set 600 KB; the app module now
     // carries every lab's pages (rules, alerting, Alertmanager, relabeling, cardinality,
-    // explain, my work), 706,991 B when last measured (docs/robustness.md). This budget
+    // explain, my work, the query library), 724,011 B when last measured (docs/robustness.md). This budget
     // catches growth until the labs are split off the start page (the goal of issue #16 is
     // 450 KB).
-    assert.ok(total.gzip <= 712_000, `the start page downloads ${total.gzip} B gzipped (budget 712,000 B)`);
+    assert.ok(total.gzip <= 730_000, `the start page downloads ${total.gzip} B gzipped (budget 730,000 B)`);
     await page.close();
   });
 
-  // Issue #16 aims at 850 KB; the app and the engine module measured 1,809,209 B together
+  // Issue #16 aims at 850 KB; the app and the engine module measured 1,837,728 B together
   // when last measured (docs/robustness.md). This budget keeps them from growing unnoticed.
-  test('a playground deep link downloads at most 1,815 KB gzipped', async () => {
+  test('a playground deep link downloads at most 1,845 KB gzipped', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -86,7 +86,7 @@ describe('start page weight', () => {
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine')), 'the engine module was loaded');
-    assert.ok(total.gzip <= 1_815_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,815,000 B)`);
+    assert.ok(total.gzip <= 1_845_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,845,000 B)`);
     await page.close();
   });
 });

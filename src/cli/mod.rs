@@ -20,6 +20,7 @@ mod fmt;
 mod fuzz;
 mod grade;
 mod json;
+mod library;
 mod lint;
 mod query;
 mod query_range;
@@ -49,6 +50,7 @@ const COMMANDS: &[Command] = &[
     fmt::COMMAND,
     lint::COMMAND,
     explain::COMMAND,
+    library::COMMAND,
     relabel::COMMAND,
     cardinality::COMMAND,
     am::COMMAND,

@@ -12,6 +12,7 @@ mod cardinality;
 mod data;
 mod deliverables;
 mod exercises;
+mod library;
 mod packs;
 mod query;
 mod relabel;
@@ -46,6 +47,8 @@ pub struct Host {
     pub relabel: relabel::RelabelState,
     pub relabel_exercises: relabel_exercises::RelabelExerciseState,
     pub alertmanager: alertmanager::AlertmanagerState,
+    /// The query library's measurement under way.
+    pub library: library::LibraryState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
     /// module passes the page's `performance.now()`.
@@ -74,6 +77,7 @@ impl Host {
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
             Ok(Request::Assist(r)) => assist::handle(self, r),
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
+            Ok(Request::Library(r)) => library::handle(self, r),
         }
     }
 

@@ -2,7 +2,7 @@
 
 mod exercises;
 mod lab;
-mod session;
+pub(super) mod session;
 
 use super::Host;
 use crate::link::answer;

@@ -31,6 +31,7 @@ pub mod cardinality;
 pub mod data;
 pub mod deliverables;
 pub mod exercises;
+pub mod library;
 pub mod packs;
 pub mod query;
 pub mod relabel;
@@ -43,7 +44,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 5;
+pub const WIRE_VERSION: u32 = 6;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -62,6 +63,7 @@ pub enum Request {
     Alertmanager(alertmanager::AlertmanagerRequest),
     Assist(assist::AssistRequest),
     Deliverables(deliverables::DeliverablesRequest),
+    Library(library::LibraryRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

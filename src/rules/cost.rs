@@ -244,14 +244,7 @@ pub fn measure_pair_in(
 ) -> PairCost {
     let (at, range) = times_ending(end, opts);
     let mut measure = |query: &str, ranged: bool| -> Cost {
-        let Ok(expr) = parse::parse(query) else {
-            return Cost { error: Some(format!("does not parse: {query}")), ..Cost::default() };
-        };
-        let run = || match ranged {
-            false => eval::eval_instant(storage, &expr, at, &opts.engine),
-            true => eval::eval_range(storage, &expr, range.0, range.1, range.2, &opts.engine),
-        };
-        time_query(run, opts, clock)
+        measure_query(storage, query, if ranged { Some(range) } else { None }, at, opts, clock)
     };
     // Compared where the instant query runs and in the middle of the range query.
     let times = [at, range.0 + (range.1 - range.0) / 2];
@@ -263,6 +256,27 @@ pub fn measure_pair_in(
         equivalence: equivalence(storage, &pair.raw, &pair.recorded, &times, &opts.engine),
         pair,
     }
+}
+
+/// One query's cost on `storage`: as an instant query at `at`, or as a range query over
+/// `range` (start, end, step) when given; a query that does not parse or fails gives a cost
+/// carrying its error.
+pub fn measure_query(
+    storage: &Storage,
+    query: &str,
+    range: Option<(Millis, Millis, Millis)>,
+    at: Millis,
+    opts: &CostOptions,
+    clock: &mut dyn FnMut() -> f64,
+) -> Cost {
+    let Ok(expr) = parse::parse(query) else {
+        return Cost { error: Some(format!("does not parse: {query}")), ..Cost::default() };
+    };
+    let run = || match range {
+        None => eval::eval_instant(storage, &expr, at, &opts.engine),
+        Some((start, end, step)) => eval::eval_range(storage, &expr, start, end, step, &opts.engine),
+    };
+    time_query(run, opts, clock)
 }
 
 /// Runs `run` once for its counters, then `opts.runs` timed batches; the median per query.

@@ -22,6 +22,7 @@ use super::relabel::{RelabelExercisePage, RelabelPage};
 use super::stop_control::StopControl;
 use super::theme::provide_theme;
 use super::my_work::MyWorkPage;
+use super::library::LibraryPage;
 
 /// The whole app.
 #[component]
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alertmanager") view=AlertmanagerLab />
                     <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
                     <Route path=path!("/my-work") view=MyWorkPage />
+                    <Route path=path!("/library") view=LibraryPage />
                 </Routes>
             </main>
             <footer class="site-footer">

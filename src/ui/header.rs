@@ -20,6 +20,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label="Main">
                     <A href=href("/") exact=true>"Learn"</A>
                     <A href=href(PLAYGROUND)>"Playground"</A>
+                    <A href=href(super::library::LIBRARY_PATH)>"Library"</A>
                     <A href=href(super::rules_lab::LAB_PATH)>"Rules lab"</A>
                     <A href=href(super::alerts_lab::LAB_PATH)>"Alerting lab"</A>
                     <A href=href(super::cardinality::CARDINALITY_PATH)>"Cardinality"</A>

@@ -29,6 +29,7 @@ pub mod exercise_data;
 pub mod exercise_run;
 pub mod format;
 pub mod highlight;
+pub mod library;
 pub mod my_work;
 pub mod notes;
 pub mod packs;

@@ -10,7 +10,7 @@ use super::{browser, engine_link};
 
 /// Paths (after the site's base) of the pages that query the engine.
 const ENGINE_PAGES: &[&str] =
-    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager"];
+    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager", "/library"];
 
 /// Listens, once for the page, for pointer and focus intents on such links.
 pub fn on_link_intent() {

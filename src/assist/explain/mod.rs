@@ -227,6 +227,40 @@ impl Builder<'_> {
     }
 }
 
+/// One node of a query's outline: the explain tree's kind, text and sentence, without
+/// evaluating anything (what the query library prints next to each query).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlineNode {
+    /// Nesting depth, counting only the nodes that are not parentheses (so an outline read
+    /// without its parentheses nodes still nests correctly).
+    pub depth: usize,
+    pub kind: String,
+    pub text: String,
+    pub sentence: String,
+}
+
+/// Every node of `query` in the explain tree's order with its kind and sentence; no data is
+/// read, so it costs a parse.
+pub fn outline(query: &str) -> Result<Vec<OutlineNode>, ParseError> {
+    fn walk(node: &Spanned, depth: usize, out: &mut Vec<OutlineNode>) {
+        out.push(OutlineNode {
+            depth,
+            kind: sentence::kind(node.expr).into(),
+            text: string(node),
+            sentence: sentence::sentence(node.expr),
+        });
+        let below = if matches!(node.expr, Expr::Paren(_)) { depth } else { depth + 1 };
+        for c in &node.children {
+            walk(c, below, out);
+        }
+    }
+    let expr = parse(query)?;
+    let tree = spans::align(query, &expr).unwrap_or_else(|| bare(&expr));
+    let mut out = Vec::new();
+    walk(&tree, 0, &mut out);
+    Ok(out)
+}
+
 /// Explains a query given as text at `time`, for callers without their own options.
 pub fn explain_at(
     query: &str,

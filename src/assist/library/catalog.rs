@@ -31,6 +31,8 @@ pub struct SeedQuery {
     pub note: Option<String>,
     /// Shown by Task 5.1 as what not to do.
     pub anti_pattern: bool,
+    /// The series a recording rule's expression records (None for other queries).
+    pub record: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,11 +73,14 @@ pub fn seed_queries() -> Result<Vec<SeedQuery>, ContentError> {
             recorded,
             note: None,
             anti_pattern: false,
+            record: None,
         };
         match s.rules.as_deref() {
             Some("recording") => {
                 for (_, r) in seed_rules(SEED_RECORDING_RULES)?.rules() {
-                    out.push(query(format!("Recording rule `{}`", r.record), r.expr.clone(), None));
+                    let mut q = query(format!("Recording rule `{}`", r.record), r.expr.clone(), None);
+                    q.record = Some(r.record.clone());
+                    out.push(q);
                 }
             }
             Some("alerting") => {
