@@ -36,6 +36,15 @@ async function open(page, q = 'up') {
   await page.locator('[data-testid="result-stats"]').waitFor({ timeout: BOOT_TIMEOUT });
 }
 
+/** Waits for the engine module's formatted text (it replies asynchronously) to start with `start`. */
+async function formatted(page, start) {
+  await page.waitForFunction(
+    (s) => document.querySelector('[data-testid="query-input"]').value.startsWith(s),
+    start,
+    { timeout: BOOT_TIMEOUT },
+  );
+}
+
 /** The text of the stats line over the results. */
 async function stats(page) {
   return (await page.locator('[data-testid="result-stats"]').textContent()).trim();
@@ -55,10 +64,12 @@ describe('query assistance', () => {
     const editor = page.locator('[data-testid="query-input"]');
     await editor.fill('sum(rate(model_predictions_total[5m]))by(model)');
     await page.locator('[data-testid="format-button"]').click();
+    await formatted(page, 'sum by (model) (rate(model_predictions_total[5m]))');
     assert.equal(await editor.inputValue(), 'sum by (model) (rate(model_predictions_total[5m]))');
 
     await editor.fill(MISMATCH);
     await page.locator('[data-testid="format-button"]').click();
+    await formatted(page, '  sum by');
     assert.equal(
       await editor.inputValue(),
       [
@@ -157,7 +168,7 @@ describe('query assistance', () => {
     assert.deepEqual(env.browser.errors, []);
   });
 
-  test('an exercise page lints after Run, and a fix does not grade', async () => {
+  test('an exercise page lints after Run, and a fix runs without grading', async () => {
     const page = await env.browser.page();
     await page.goto(`${env.site.url}exercise/todo-1-3-sum-by`);
     await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
@@ -166,7 +177,7 @@ describe('query assistance', () => {
     await page.locator('[data-testid="run"]').click();
     await page.locator('[data-testid="lint-finding"]').first().waitFor({ timeout: BOOT_TIMEOUT });
     assert.deepEqual(await findings(page), [['promql/counter', 'warning']]);
-    assert.equal(await page.locator('[data-testid="explain-toggle"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="explain-toggle"]').count(), 1, 'exercise pages explain too');
     await page.locator('[data-testid="lint-fix"]').click();
     assert.equal(await editor.inputValue(), 'sum by (model) (rate(model_predictions_total[5m]))');
     // The counter finding is gone; the recorded alternative remains (information only).

@@ -11,7 +11,8 @@ use crate::content::markdown::to_html;
 use crate::content::time::format_instant;
 use crate::link::answer;
 use crate::link::exercises::{
-    CheckAnswer, Checkpoints, ExerciseCheckpoints, ExerciseRequest, ExerciseView, RunExercise, ShowExercise,
+    CheckAnswer, Checkpoints, ExerciseCheckpoints, ExerciseRequest, ExerciseView, ExplainExercise,
+    RunExercise, ShowExercise,
 };
 
 /// What the engine module keeps for this area between calls.
@@ -51,6 +52,7 @@ pub(super) fn handle(host: &mut Host, request: ExerciseRequest) -> Vec<u8> {
         }
         ExerciseRequest::Check(c) => answer::<CheckAnswer>(check::check(host, &c)),
         ExerciseRequest::Run(c) => answer::<RunExercise>(check::run(host, &c)),
+        ExerciseRequest::Explain(c) => answer::<ExplainExercise>(check::explain_on(host, &c)),
     }
 }
 

@@ -7,9 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::assist::explain::Explanation;
 use crate::content::exercise::DocLink;
 use crate::content::grade::overlay::Overlay;
 use crate::content::grade::RangeParams;
+use crate::engine::Millis;
 use crate::link::query::{QueryReply, QueryTime};
 
 /// Exercise requests.
@@ -19,6 +21,7 @@ pub enum ExerciseRequest {
     Checkpoints(ExerciseCheckpoints),
     Check(CheckAnswer),
     Run(RunExercise),
+    Explain(ExplainExercise),
 }
 
 /// The texts of exercise `id` (built-in, or from a loaded pack), Markdown rendered.
@@ -126,3 +129,15 @@ pub struct OverlayChart {
     pub range: RangeParams,
     pub series: Overlay,
 }
+
+/// Explains `query` node by node for exercise `id` on dataset `dataset` at `time`, on the
+/// exercise's data (with its recorded series, which the playground's explain does not have).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExplainExercise {
+    pub id: String,
+    pub dataset: String,
+    pub query: String,
+    pub time: Millis,
+}
+
+call!(ExplainExercise => Result<Explanation, String>, Exercises(ExerciseRequest::Explain));

@@ -3,7 +3,8 @@
 //! the learner types), grading by result on Check (or Ctrl/Cmd-Enter) in the engine module,
 //! Run to see the result without grading, a link that opens the query in the playground,
 //! hints revealed one at a time, feedback with the expected-vs-actual chart, and the
-//! explanation once solved.
+//! explanation once solved. The query-assist bar lints the query as the page opens and after
+//! each run, and its explain tree reads the exercise's data; a clicked part shows in Run's panel.
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use super::exercise_player::Heading;
 use super::exercise_run::{playground_at, run_exercise, RunPanel};
 use super::playground::Outcome;
 use super::progress_store::{autosave_draft, use_progress};
-use super::query_assist::{AssistBar, AssistState};
+use super::query_assist::{show_parts, AssistBar, AssistState, ExplainParts};
 
 /// The outcome of one check, as shown.
 pub struct Checked {
@@ -57,7 +58,9 @@ pub fn Workspace(
     let ran: RwSignal<Option<Outcome>> = RwSignal::new(None);
     let running_run = RwSignal::new(false);
     let show_answer = RwSignal::new(false);
-    let assist = AssistState::new(query);
+    let assist = AssistState::for_exercise(query, id.clone());
+    // Run and the explain tree's parts share the result panel: the newest request wins.
+    let runs = engine_link::Latest::new();
 
     let check_id = id.clone();
     let check = Callback::new(move |()| {
@@ -86,25 +89,47 @@ pub fn Workspace(
         });
     });
     let run_id = id.clone();
-    let run = move |_| {
+    let run = Callback::new(move |()| {
         let DataState::Ready(d) = data.get_untracked() else { return };
+        let Some(generation) = runs.next() else { return };
         let id = run_id.clone();
         running_run.set(true);
         spawn_local(async move {
             browser::next_paint().await;
             let outcome = run_exercise(&id, &d.meta.id, &query.get_untracked()).await;
             let time = lint_time(&id, &d.meta.id, d.meta.end).await;
-            if query.is_disposed() {
+            // The learner may have left the page, or clicked a part of the tree, meanwhile.
+            if query.is_disposed() || !runs.is_current(generation) {
                 return;
             }
             ran.set(Some(outcome));
             assist.refresh(&d.meta.id, time);
             running_run.set(false);
         });
-    };
+    });
 
-    // A fix changes the query without grading it: the findings are looked for again.
-    let relint = Callback::new(move |()| assist.lint());
+    // A node of the explain tree clicked: Run's panel shows that part's result over the
+    // exercise's range (the editor keeps the whole query).
+    let part_id = id.clone();
+    let show_part = show_parts(assist, runs, ran, running_run, move |q| {
+        let DataState::Ready(d) = data.get_untracked() else { return None };
+        let id = part_id.clone();
+        Some(async move { run_exercise(&id, &d.meta.id, &q).await })
+    });
+
+    // The starting query (or the draft) is linted as soon as the page opens: a "fix this
+    // query" exercise shows what is wrong with it before anything runs.
+    let open_id = id.clone();
+    Effect::new(move |_| {
+        let DataState::Ready(d) = data.get() else { return };
+        let id = open_id.clone();
+        spawn_local(async move {
+            let time = lint_time(&id, &d.meta.id, d.meta.end).await;
+            if !query.is_disposed() {
+                assist.refresh(&d.meta.id, time);
+            }
+        });
+    });
 
     let error_span = Signal::derive(move || {
         checked.with(|c| c.as_ref().filter(|c| query.with(|q| *q == c.query)).and_then(|c| c.view.parse_span))
@@ -197,7 +222,8 @@ pub fn Workspace(
             <div class="prose prompt" inner_html=content.prompt_html.clone()></div>
             <QueryEditor value=query error_span=error_span on_execute=check marks=assist.marks()
                 shortcut_does="checks your answer (Run shows the result without grading)" />
-            <AssistBar state=assist on_execute=relint without_explain=true />
+            // A fix runs the fixed query (without grading it).
+            <AssistBar state=assist on_execute=run />
             <div class="exercise-actions">
                 <button type="button" class="button primary" data-testid="check"
                     disabled={move || running.get() || !ready_data.get()}
@@ -206,7 +232,7 @@ pub fn Workspace(
                 </button>
                 <button type="button" class="button secondary" data-testid="run"
                     disabled={move || running_run.get() || !ready_data.get()}
-                    on:click=run>{move || if running_run.get() { "Running\u{2026}" } else { "Run" }}</button>
+                    on:click=move |_| run.run(())>{move || if running_run.get() { "Running\u{2026}" } else { "Run" }}</button>
                 {open_in_playground}
                 <button type="button" class="button secondary" data-testid="reveal-hint"
                     disabled={move || shown.get() >= hint_count}
@@ -222,6 +248,7 @@ pub fn Workspace(
             {checkpoints_line}
             <ol class="hints">{hint_list}</ol>
         </section>
+        <ExplainParts state=assist on_select=show_part />
         // Run's result sits right under the editor; a check replaces it with the verdict.
         <RunPanel outcome=ran.into() running=running_run.into() />
         <FeedbackPanel checked=checked.into() running=running.into() />

@@ -19,7 +19,7 @@ use super::dataset_picker::{follow_link_dataset, DatasetPicker};
 use super::editor::QueryEditor;
 use super::limits::{stored_limits, LimitsPanel};
 use super::paths::{encode_component, PLAYGROUND};
-use super::query_assist::{AssistBar, AssistState, ExplainPanel, PartBanner};
+use super::query_assist::{show_parts, AssistBar, AssistState, ExplainParts};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
 use super::time_controls::TimeControls;
@@ -158,23 +158,11 @@ pub fn Playground() -> impl IntoView {
 
     // A node of the explain tree clicked: the results show that part of the query (the
     // editor keeps the whole query).
-    let show_part = Callback::new(move |part: Option<String>| {
-        let DataState::Ready(d) = data.get_untracked() else {
-            return;
-        };
-        let (m, inp) = (mode.get_untracked(), inputs.get_untracked());
-        let limits = limits.get_untracked();
-        if let Ok(params) = inp.params_within(m, limits.max_points) {
-            let q = part.unwrap_or_else(|| query.get_untracked());
-            let Some(generation) = runs.next() else { return };
-            spawn_local(async move {
-                let ran = run(&d.meta.id, q, m, params, limits).await;
-                if runs.is_current(generation) {
-                    outcome.set(Some(Outcome::Ran(Arc::new(ran))));
-                    running.set(false);
-                }
-            });
-        }
+    let show_part = show_parts(assist, runs, outcome, running, move |q| {
+        let DataState::Ready(d) = data.get_untracked() else { return None };
+        let (m, limits) = (mode.get_untracked(), limits.get_untracked());
+        let params = inputs.get_untracked().params_within(m, limits.max_points).ok()?;
+        Some(async move { Outcome::Ran(Arc::new(run(&d.meta.id, q, m, params, limits).await)) })
     });
 
     view! {
@@ -198,8 +186,7 @@ pub fn Playground() -> impl IntoView {
                 <TimeControls mode=mode inputs=inputs on_execute=execute running=running.into() dataset=dataset />
                 <LimitsPanel limits=limits />
             </section>
-            <ExplainPanel state=assist on_select=show_part />
-            <PartBanner state=assist on_select=show_part />
+            <ExplainParts state=assist on_select=show_part />
             <Results outcome=outcome.into() running=running.into() on_jump=jump />
         </div>
     }

@@ -321,14 +321,15 @@ fn findings_render_as_lines() {
     assert_eq!((f[0].end_line, f[0].end_col), (2, 26));
 }
 
-/// The seed's Task 5.1 exercises: the query each starts with gets the lint of its
-/// anti-pattern, with a fix.
+/// The seed's Task 5.1 exercises (its five anti-patterns): the query each starts with gets
+/// the lint of its anti-pattern, with a fix.
 #[test]
 fn task_5_1_exercises_show_their_lint() {
     let expected = [
         ("todo-5-1-counter-without-rate", "promql/counter"),
         ("todo-5-1-too-many-labels", "promql/aggregate"),
         ("todo-5-1-short-range", "promql/rate"),
+        ("bug-recorded-p95-per-platform", "promql/vector_matching"),
         ("todo-5-1-long-range", "query/cost"),
     ];
     let exercises = crate::content::exercise_pack::builtin_exercises().expect("exercises");

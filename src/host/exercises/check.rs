@@ -8,6 +8,7 @@ use promql_parser::parser::value::ValueType;
 
 use super::super::query::reply;
 use super::super::Host;
+use crate::assist::explain::{explain, ExplainOptions, Explanation};
 use crate::content::exercise::{prepare, prepare_shared, Exercise, Prepared};
 use crate::content::grade::feedback::describe;
 use crate::content::grade::overlay::{chart_range, overlay};
@@ -16,7 +17,9 @@ use crate::content::markdown::to_html;
 use crate::content::metric_types::type_notes;
 use crate::content::DatasetMeta;
 use crate::engine::{self, EngineOptions, Millis, Storage, Value};
-use crate::link::exercises::{CheckAnswer, CheckedView, ExerciseRun, OverlayChart, RunExercise};
+use crate::link::exercises::{
+    CheckAnswer, CheckedView, ExerciseRun, ExplainExercise, OverlayChart, RunExercise,
+};
 use crate::link::query::QueryTime;
 
 /// How many prepared exercises are kept: going back to a recent exercise grades at once.
@@ -72,6 +75,16 @@ pub(super) fn run(host: &mut Host, c: &RunExercise) -> Result<ExerciseRun, Strin
     }
     let storage = r.own.as_ref().unwrap_or(&base);
     Ok(ExerciseRun { time, reply: reply(storage, Some(&meta), &c.query, time, &EngineOptions::default()) })
+}
+
+/// Explains `c.query` at `c.time` on the exercise's data (with its recorded series), as
+/// Run evaluates it.
+pub(super) fn explain_on(host: &mut Host, c: &ExplainExercise) -> Result<Explanation, String> {
+    let clock = Some(super::super::rules::clock(host));
+    let base = ready(host, &c.id, &c.dataset)?;
+    let r = host.exercises.prepared.last().ok_or("the exercise was not prepared")?;
+    let opts = ExplainOptions { time: c.time, engine: EngineOptions::default(), clock };
+    explain(&c.query, r.own.as_ref().unwrap_or(&base), &opts).map_err(|e| e.to_string())
 }
 
 /// Makes exercise `id` on `dataset` the last prepared exercise (preparing it unless a
@@ -170,6 +183,7 @@ fn not_graded(why: &str) -> CheckedView {
 mod tests {
     use super::super::super::{roundtrip, Host};
     use super::*;
+    use crate::link::exercises::ExerciseCheckpoints;
     use crate::link::query::{QueryTime, RunQuery};
 
     fn check(host: &mut Host, id: &str, query: &str) -> CheckedView {
@@ -238,6 +252,25 @@ mod tests {
         assert!(matches!(r.reply.result, Ok(ref o) if matches!(o.value, Value::Matrix(_))));
         let r = run(&mut host, "rate(model_predictions_total{model=\"fraud_detector\"}[5m])");
         assert!(r.reply.why_empty.is_some_and(|w| w.reasons[0].contains("Did you mean")));
+    }
+
+    #[test]
+    fn explain_reads_the_exercise_s_recorded_series() {
+        let mut host = Host::new();
+        let id = "bug-recorded-p95-per-platform";
+        let query = host.exercises.find(id).unwrap().starter.unwrap();
+        // At the end of the range Run shows, as the exercise page does.
+        let at = ExerciseCheckpoints { id: id.into(), dataset: "ml-platform".into() };
+        let (QueryTime::Range { end: time, .. } | QueryTime::Instant { time }) =
+            roundtrip(&mut host, at).unwrap().unwrap().view;
+        let c = ExplainExercise { id: id.into(), dataset: "ml-platform".into(), query, time };
+        let e = roundtrip(&mut host, c).unwrap().unwrap();
+        let series: Vec<usize> = e.nodes.iter().map(|n| n.result.as_ref().map_or(0, |r| r.series)).collect();
+        // The division matches nothing; its sides read the exercise's recorded series.
+        assert_eq!(series, [0, 5, 1]);
+        let missing =
+            ExplainExercise { id: "nope".into(), dataset: "ml-platform".into(), query: "up".into(), time };
+        assert_eq!(roundtrip(&mut host, missing).unwrap().unwrap_err(), "there is no exercise \"nope\"");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The playground's query assistance: a Format button, the linter's findings (a list with
+//! Query assistance for the query editors (the playground's and the exercise pages'): a Format button, the linter's findings (a list with
 //! one-click fixes, and squiggles in the editor), and the explain tree, whose nodes show
 //! their own result in the result panel when clicked. The engine module does the work
 //! (`link::assist`); this module holds the page state and the views, and the pure helpers
@@ -10,11 +10,12 @@ use super::highlight::Mark;
 
 wasm_only! {
     mod bar;
+    mod parts;
     mod state;
     mod tree;
     pub use bar::AssistBar;
+    pub use parts::{show_parts, ExplainParts};
     pub use state::AssistState;
-    pub use tree::{ExplainPanel, PartBanner};
 }
 
 /// The CSS class of a finding's severity (its badge and squiggle colour).
@@ -46,6 +47,26 @@ pub fn fixed(linted: &str, current: &str, fix: &Fix) -> Option<String> {
     (linted == current).then(|| fix.apply(current))
 }
 
+/// The UTF-16 range of `old` that becomes a range of `new`: (start, end in old, end in new),
+/// after their common prefix and before their common suffix (never splitting a surrogate
+/// pair).
+pub fn changed_range(old: &[u16], new: &[u16]) -> (usize, usize, usize) {
+    let low_surrogate = |u: u16| (0xDC00..0xE000).contains(&u);
+    let mut start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    while start > 0
+        && (old.get(start).is_some_and(|u| low_surrogate(*u))
+            || new.get(start).is_some_and(|u| low_surrogate(*u)))
+    {
+        start -= 1;
+    }
+    let most = old.len().min(new.len()) - start;
+    let mut suffix = old.iter().rev().zip(new.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+    while suffix > 0 && low_surrogate(old[old.len() - suffix]) {
+        suffix -= 1;
+    }
+    (start, old.len() - suffix, new.len() - suffix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +82,20 @@ mod tests {
         let findings = lint(q);
         assert_eq!(marks(q, q, &findings), [Mark { start: 3, end: 4, class: "lint-fatal" }], "{findings:?}");
         assert!(marks(q, "sum(x)", &findings).is_empty());
+    }
+
+    #[test]
+    fn only_the_changed_part_is_replaced() {
+        let u = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+        let (old, new) = (u("sum(x)"), u("sum(rate(x[5m]))"));
+        // `x)` -> `rate(x[5m]))`: the common `sum(` and `)` stay.
+        assert_eq!(changed_range(&old, &new), (4, 5, 15));
+        assert_eq!(changed_range(&new, &old), (4, 15, 5));
+        assert_eq!(changed_range(&old, &old), (6, 6, 6));
+        assert_eq!(changed_range(&u("aaa"), &u("aa")), (2, 3, 2));
+        assert_eq!(changed_range(&[], &u("up")), (0, 0, 2));
+        // 😀 and 😁 share their high surrogate: the pair is replaced whole.
+        assert_eq!(changed_range(&u("a😀b"), &u("a😁b")), (1, 3, 3));
     }
 
     #[test]

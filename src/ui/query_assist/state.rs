@@ -7,6 +7,7 @@ use crate::assist::explain::Explanation;
 use crate::assist::lint::{Finding, Fix};
 use crate::engine::Millis;
 use crate::link::assist::{ExplainQuery, FormatQuery, LintQuery};
+use crate::link::exercises::ExplainExercise;
 
 use super::super::engine_link;
 use super::super::highlight::Mark;
@@ -40,6 +41,8 @@ pub struct AssistState {
     /// A message from the last Format (why it could not format).
     pub status: RwSignal<Option<String>>,
     context: RwSignal<Option<Context>>,
+    /// The exercise whose data the query runs on (its recorded series), if any.
+    exercise: StoredValue<Option<String>>,
     /// The newest lint and explain requests (a later run supersedes an earlier one's reply).
     lints: engine_link::Latest,
     explains: engine_link::Latest,
@@ -55,9 +58,17 @@ impl AssistState {
             selected: RwSignal::new(None),
             status: RwSignal::new(None),
             context: RwSignal::new(None),
+            exercise: StoredValue::new(None),
             lints: engine_link::Latest::new(),
             explains: engine_link::Latest::new(),
         }
+    }
+
+    /// The state of an exercise's editor: explain reads the exercise's data.
+    pub fn for_exercise(query: RwSignal<String>, id: String) -> Self {
+        let state = Self::new(query);
+        state.exercise.set_value(Some(id));
+        state
     }
 
     /// After a run of the query: lint it and, with the panel open, explain it, on `dataset`
@@ -87,13 +98,20 @@ impl AssistState {
             return;
         }
         let Some(ctx) = self.context.try_get_untracked().flatten() else { return };
-        let message = ExplainQuery {
-            dataset: ctx.dataset,
-            query: self.query.get_untracked(),
-            time: ctx.time,
-            with_recorded: true,
+        let query = self.query.get_untracked();
+        let show = move |reply: Result<Result<Explanation, String>, String>| {
+            self.explanation.set(Some(reply.and_then(|r| r)));
         };
-        self.explains.send(message, move |reply| self.explanation.set(Some(reply.and_then(|r| r))));
+        match self.exercise.try_get_value().flatten() {
+            Some(id) => {
+                let message = ExplainExercise { id, dataset: ctx.dataset, query, time: ctx.time };
+                self.explains.send(message, show);
+            }
+            None => {
+                let message = ExplainQuery { dataset: ctx.dataset, query, time: ctx.time, with_recorded: true };
+                self.explains.send(message, show);
+            }
+        }
     }
 
     /// Formats the query in the editor; a query that does not parse stays as typed, and the
