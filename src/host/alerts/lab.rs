@@ -29,7 +29,7 @@ use crate::rules::notifier::DEFAULT_RESEND_DELAY;
 use crate::rules::{EvalOptions, Evaluation, Rule, RuleFile, RuleGroup};
 
 /// Time one call may take: the engine runs in a worker, so this only sets how often the
-/// progress bar moves (and the cost of a round trip per step).
+/// progress bar moves (and the cost of a round trip, and a frame, per step).
 const STEP_BUDGET_MS: f64 = 100.0;
 /// Progress units of the evaluation proper (the finishing steps add theirs).
 const EVALUATION_UNITS: usize = 100;

@@ -1,18 +1,18 @@
 //! Driving the lab's long computations without freezing the page: the engine module runs one
-//! step (a rule, or a raw-vs-recorded pair) per call in its worker, and the page shows the
-//! progress of each step while the next one runs.
+//! step (a rule, or a raw-vs-recorded pair) per call, and the page yields to the browser
+//! between calls so progress paints and clicks are handled.
 
 use leptos::prelude::*;
 
 use crate::link::rules::{self, Step};
 use crate::link::Call;
 
-use super::super::engine_link;
+use super::super::{browser, engine_link};
 
 /// Where a long computation stands: `(done, total, what runs now)`.
 pub type Progress = RwSignal<Option<(usize, usize, String)>>;
 
-/// Starts a computation with `start`, then sends `step` until it finishes,
+/// Starts a computation with `start`, then sends `step` once per frame until it finishes,
 /// reporting progress. None when `generation` moved on in between (a newer run started, or
 /// the page is gone); Err when the engine module refused or failed.
 pub async fn drive<T, S>(
@@ -32,9 +32,8 @@ where
         Err(e) => return Some(Err(e)),
     };
     let outcome = loop {
-        // The engine runs in a worker: the page paints while it works, so the next step is
-        // asked for at once (waiting for a frame between steps cost a third of the run).
         progress.set(Some((now.done, now.total, now.label)));
+        browser::next_paint().await;
         if generation.try_get_value() != Some(mine) {
             return None;
         }
