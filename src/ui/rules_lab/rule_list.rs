@@ -15,8 +15,9 @@ use super::super::paths::playground_link;
 use super::report;
 
 /// Cards drawn per frame: each draws a chart, and sixteen at once kept the page's thread
-/// busy for ~90 ms; a few per frame keep every task short.
-const CARDS_PER_FRAME: usize = 4;
+/// busy for ~90 ms; four drew the first frame (with the rest of the report) in 51–65 ms, so
+/// two per frame keep every task short.
+const CARDS_PER_FRAME: usize = 2;
 
 /// Every rule of the evaluation.
 #[component]
