@@ -68,7 +68,6 @@ pub fn Workspace(
         let id = check_id.clone();
         running.set(true);
         spawn_local(async move {
-            browser::next_paint().await;
             let q = query.get_untracked();
             let outcome = check_answer(&id, &d.meta.id, &q).await;
             let time = lint_time(&id, &d.meta.id, d.meta.end).await;
@@ -95,7 +94,6 @@ pub fn Workspace(
         let id = run_id.clone();
         running_run.set(true);
         spawn_local(async move {
-            browser::next_paint().await;
             let outcome = run_exercise(&id, &d.meta.id, &query.get_untracked()).await;
             let time = lint_time(&id, &d.meta.id, d.meta.end).await;
             // The learner may have left the page, or clicked a part of the tree, meanwhile.

@@ -75,7 +75,6 @@ fn AmExerciseBody(ex: Arc<AmExerciseView>) -> impl IntoView {
         checking.set(true);
         let id = id.clone();
         spawn_local(async move {
-            browser::next_paint().await;
             let outcome = engine_link::ask(GradeAmExercise { id: id.clone(), answer: answer.get_untracked() }).await.and_then(|r| r);
             if matches!(&outcome, Ok(v) if v.passed) {
                 solved.set(true);

@@ -79,7 +79,6 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
         checking.set(true);
         let id = exercise.id.clone();
         spawn_local(async move {
-            browser::next_paint().await;
             let outcome = engine_link::ask(GradeAlertExercise { id: id.clone(), text: text.get_untracked() }).await
                 .and_then(|r| r)
                 .map(Arc::new);

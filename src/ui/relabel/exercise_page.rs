@@ -78,7 +78,6 @@ fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
         checking.set(true);
         let id = exercise.id.clone();
         spawn_local(async move {
-            browser::next_paint().await;
             let outcome = engine_link::ask(GradeRelabelExercise { id: id.clone(), text: text.get_untracked() }).await
                 .and_then(|r| r)
                 .map(Arc::new);

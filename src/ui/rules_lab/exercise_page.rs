@@ -83,7 +83,6 @@ fn RuleExerciseBody(ex: Arc<RuleExerciseView>) -> impl IntoView {
         checking.set(true);
         let id = exercise.id.clone();
         spawn_local(async move {
-            browser::next_paint().await;
             let grade =
                 GradeRuleExercise { id: id.clone(), dataset: d.meta.id.clone(), text: text.get_untracked() };
             let outcome = engine_link::ask(grade).await.and_then(|r| r).map(Arc::new);
