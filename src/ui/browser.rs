@@ -60,3 +60,22 @@ pub async fn next_paint() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Keeps `size` at the CSS box (width, height) of `el` as laid out, from a ResizeObserver: it
+/// reports after layout, once at the start and at every change (a window resize, a panel
+/// opening), so reading the size never forces a layout of its own, as reading `clientWidth`
+/// right after the page changed does. The observer stops with the calling component.
+pub fn watch_size(el: &web_sys::Element, size: leptos::prelude::RwSignal<Option<(f64, f64)>>) {
+    use leptos::prelude::{on_cleanup, Set};
+    let report = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        if let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+            let r = entry.content_rect();
+            size.try_set(Some((r.width(), r.height())));
+        }
+    });
+    let Ok(observer) = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()) else { return };
+    observer.observe(el);
+    // The callback lives as long as the observer; both are the page thread's only.
+    let kept = send_wrapper::SendWrapper::new((observer, report));
+    on_cleanup(move || kept.0.disconnect());
+}

@@ -12,6 +12,7 @@ use crate::assist::units::Unit;
 use crate::content::time::format_instant;
 use crate::engine::Millis;
 
+use super::browser::watch_size;
 use super::chart_draw::{draw, Look};
 use super::chart_legend::{swatch_style, Legend, LegendState};
 use super::chart_model::{tooltip_style, Frame, Hit, Model};
@@ -35,16 +36,19 @@ pub fn Chart(
     let LegendState { hidden, filter, highlight } = legend;
     let hover: RwSignal<Option<(f64, f64, Hit)>> = RwSignal::new(None);
     let frame: StoredValue<Option<(Frame, f64, f64)>> = StoredValue::new(None);
-    let resized = RwSignal::new(0u32);
+    // The canvas's box as laid out (CSS pixels), reported by a ResizeObserver.
+    let size: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     let zoom: RwSignal<Option<(Millis, Millis)>> = RwSignal::new(None);
     // Where a drag started and where the pointer is now (CSS pixels).
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     // The axis labels last drawn (time, value), for the canvas's description.
     let axes: RwSignal<(Vec<String>, Vec<String>)> = RwSignal::new((Vec::new(), Vec::new()));
 
-    let handle =
-        window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n = n.wrapping_add(1)));
-    on_cleanup(move || handle.remove());
+    Effect::new(move |_| {
+        if let Some(el) = canvas.get() {
+            watch_size(&el, size);
+        }
+    });
 
     // The model as shown: zoomed, and its value axis fitted to the visible series.
     let shown = RwSignal::new(model.clone());
@@ -59,13 +63,11 @@ pub fn Chart(
     });
 
     Effect::new(move |_| {
-        resized.track();
         let (dark, focus, m) = (dark.get(), highlight.get(), shown.get());
         let visible = |i: usize| m.lines.get(i).is_some_and(|l| legend.shows(i, &l.label));
-        if let Some(el) = canvas.get() {
-            let drawn = draw(&el, &m, &Look { dark, focus, visible: &visible });
-            let size = (f64::from(el.client_width()), f64::from(el.client_height()));
-            frame.set_value(drawn.as_ref().map(|d| (d.frame, size.0, size.1)));
+        if let (Some(el), Some((w, h))) = (canvas.get(), size.get()) {
+            let drawn = draw(&el, (w, h), &m, &Look { dark, focus, visible: &visible });
+            frame.set_value(drawn.as_ref().map(|d| (d.frame, w, h)));
             if let Some(d) = drawn {
                 let labels = (d.x_labels, d.y_labels);
                 if axes.with_untracked(|a| *a != labels) {

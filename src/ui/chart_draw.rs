@@ -85,14 +85,13 @@ impl LabelWidths {
     }
 }
 
-/// Sizes the canvas to its box at the device's pixel ratio and draws the chart (None if the
-/// canvas cannot be drawn on).
-pub fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, look: &Look) -> Option<Drawn> {
+/// Sizes the canvas to its box (`css_w` × `css_h` CSS pixels, as laid out) at the device's
+/// pixel ratio and draws the chart (None if the canvas cannot be drawn on).
+pub fn draw(el: &web_sys::HtmlCanvasElement, (css_w, css_h): (f64, f64), m: &Model, look: &Look) -> Option<Drawn> {
     let window = web_sys::window()?;
     let dpr = window.device_pixel_ratio().max(1.0);
     // The stylesheet sizes the canvas box; its backing store matches it in device pixels.
-    let css_w = f64::from(el.client_width().max(200));
-    let css_h = f64::from(el.client_height().max(150));
+    let (css_w, css_h) = (css_w.max(200.0), css_h.max(150.0));
     el.set_width((css_w * dpr) as u32);
     el.set_height((css_h * dpr) as u32);
 
