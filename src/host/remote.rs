@@ -25,7 +25,7 @@ pub const MAX_RAW_SAMPLES: usize = 20_000_000;
 
 pub(super) fn handle(request: RemoteRequest) -> Vec<u8> {
     match request {
-        RemoteRequest::Query(c) => answer::<ReadQueryAnswer>(read_query(&c.answer)),
+        RemoteRequest::Query(c) => answer::<ReadQueryAnswer>(read_query(&c.query, &c.answer)),
         RemoteRequest::Version(c) => answer::<ReadBuildInfo>(read_version(&c.answer)),
         RemoteRequest::Names(c) => answer::<ReadNames>(read_names(&c.answer)),
         RemoteRequest::Catalog(c) => answer::<BuildCatalog>(catalog(c)),
@@ -42,8 +42,9 @@ fn envelope(a: &Fetched) -> Result<Json, RemoteError> {
 }
 
 /// A query's answer as the playground's result: the API's refusal becomes the result's
-/// error (its `bad_data` as bad parameters, anything else as an evaluation error).
-fn read_query(a: &Fetched) -> Result<QueryReply, String> {
+/// error (its `bad_data` as bad parameters, anything else as an evaluation error); a matrix
+/// gets its values' unit from the query, as a local range result does.
+fn read_query(query: &str, a: &Fetched) -> Result<QueryReply, String> {
     let json = match envelope(a) {
         Ok(json) => json,
         Err(RemoteError::Api { error_type, error }) => {
@@ -59,8 +60,13 @@ fn read_query(a: &Fetched) -> Result<QueryReply, String> {
         let found = json.get(key).and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str);
         list.extend(found.map(str::to_string));
     }
+    let unit = match outcome {
+        Outcome::Matrix(_) => crate::assist::units::of_query(query),
+        _ => crate::assist::units::Unit::None,
+    };
     let value = to_value(outcome);
-    Ok(QueryReply::bare(Ok(QueryOutput { value, annotations, stats: Default::default() })))
+    let output = QueryOutput { value, annotations, stats: Default::default() };
+    Ok(QueryReply { unit, ..QueryReply::bare(Ok(output)) })
 }
 
 fn labels(l: &LabelMap) -> Labels {
@@ -228,7 +234,9 @@ mod tests {
     #[test]
     fn answers_read_as_results_refusals_and_failures() {
         let v = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a"},"value":[10,"1.5"]}]},"warnings":["w"]}"#;
-        let reply = roundtrip(&mut Host::new(), ReadQueryAnswer { answer: fetched(v) }).unwrap().unwrap();
+        let reply = roundtrip(&mut Host::new(), ReadQueryAnswer { query: "x".into(), answer: fetched(v) })
+            .unwrap()
+            .unwrap();
         let out = reply.result.unwrap();
         assert_eq!(
             out.value,
@@ -236,13 +244,20 @@ mod tests {
         );
         assert_eq!(out.annotations.warnings, ["w"]);
         let refused = r#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
-        let reply = read_query(&Fetched { status: 400, ..fetched(refused) }).unwrap();
+        let reply = read_query("x", &Fetched { status: 400, ..fetched(refused) }).unwrap();
         assert_eq!(reply.result, Err(QueryError::BadParams("parse error".into())));
-        let html = read_query(&Fetched { status: 200, ..fetched("<html>Sign in</html>") }).unwrap_err();
+        let html = read_query("x", &Fetched { status: 200, ..fetched("<html>Sign in</html>") }).unwrap_err();
         assert!(html.contains("login page"), "{html}");
-        assert!(read_query(&Fetched { status: 404, ..fetched("404 page not found") })
+        assert!(read_query("x", &Fetched { status: 404, ..fetched("404 page not found") })
             .unwrap_err()
             .contains("404"));
+    }
+
+    #[test]
+    fn a_range_answer_gets_the_unit_of_its_values() {
+        let m = r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"0.2"]]}]}}"#;
+        let q = "histogram_quantile(0.9, sum by (le) (rate(x_seconds_bucket[5m])))";
+        assert_eq!(read_query(q, &fetched(m)).unwrap().unit, crate::assist::units::Unit::Seconds);
     }
 
     #[test]

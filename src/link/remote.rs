@@ -39,11 +39,13 @@ pub struct RawFetch {
     pub time: Millis,
 }
 
-/// Reads the answer of `/api/v1/query` or `/api/v1/query_range` as the playground's result
-/// (a refused query is the result's error); `Err` is why the answer is not the API's (a
+/// Reads the answer of `/api/v1/query` or `/api/v1/query_range` to `query` as the
+/// playground's result (a refused query is the result's error; a matrix gets the unit of
+/// its values, for the chart); `Err` is why the answer is not the API's (a
 /// [`crate::remote::RemoteError`]'s message).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReadQueryAnswer {
+    pub query: String,
     pub answer: Fetched,
 }
 
