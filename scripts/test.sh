@@ -118,6 +118,11 @@ step_site() {
 # test-artefacts/).
 step_e2e() {
     mkdir -p "$ROOT/test-artefacts"
+    # Remote mode (e2e/tests/remote.test.mjs) backfills a real Prometheus from `promplay export`.
+    if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+        apt-get update && apt-get install -y prometheus
+    fi
+    cargo build --bin promplay
     trunk build --release --public-url /promql-playground/ --dist "$ROOT/test-artefacts/dist-subpath"
     node --test --test-concurrency=1 --test-reporter=spec "$ROOT/e2e/tests/"
 }

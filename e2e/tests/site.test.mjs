@@ -62,17 +62,21 @@ describe('start page weight', () => {
     // Everything the first page loads, gzipped. Issue #3 set 600 KB; the app module now
     // carries every lab's pages (rules, alerting, Alertmanager, relabeling, cardinality,
     // explain, my work, the query library, dashboard): 743,024 B measured with all of them and
-    // the explain tree on exercise pages (docs/robustness.md). This budget
+    // the explain tree on exercise pages (docs/robustness.md). Remote mode on the playground
+    // (data-source picker, compare, record) added 32,422 B gzipped (app module measured
+    // 707,186 → 738,729 B); the budget rose by that much. This budget
     // catches growth until the labs are split off the start page (the goal of issue #16 is
     // 450 KB).
-    assert.ok(total.gzip <= 750_000, `the start page downloads ${total.gzip} B gzipped (budget 750,000 B)`);
+    assert.ok(total.gzip <= 782_500, `the start page downloads ${total.gzip} B gzipped (budget 782,500 B)`);
     await page.close();
   });
 
   // Issue #16 aims at 850 KB; the app and the engine module measured 1,872,159 B together
-  // with the library and the dashboard (docs/robustness.md). This budget keeps them from
-  // growing unnoticed.
-  test('a playground deep link downloads at most 1,880 KB gzipped', async () => {
+  // with the library and the dashboard (docs/robustness.md); remote mode added 72,227 B
+  // (app +32,422, engine module +39,805: reading the API's JSON, the local comparison and
+  // pack recording), and the budget rose by that much. This budget keeps them from growing
+  // unnoticed.
+  test('a playground deep link downloads at most 1,953 KB gzipped', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -88,7 +92,7 @@ describe('start page weight', () => {
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine')), 'the engine module was loaded');
-    assert.ok(total.gzip <= 1_880_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,880,000 B)`);
+    assert.ok(total.gzip <= 1_952_300, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,952,300 B)`);
     await page.close();
   });
 });

@@ -187,6 +187,22 @@ impl Catalog {
         c
     }
 
+    /// A catalogue from a remote API's answers: metric names (`/api/v1/label/__name__/values`),
+    /// each label's values over every series (`/api/v1/label/<name>/values`), and what
+    /// `/api/v1/metadata` says of each metric (`counter: Requests served.`).
+    pub fn from_api(
+        metrics: Vec<String>,
+        values: Vec<(String, Vec<String>)>,
+        details: Vec<(String, String)>,
+    ) -> Self {
+        Catalog {
+            metrics: metrics.into_iter().collect(),
+            values: values.into_iter().map(|(n, v)| (n, v.into_iter().collect())).collect(),
+            details: details.into_iter().collect(),
+            ..Catalog::default()
+        }
+    }
+
     /// All metric names, sorted.
     pub fn metrics(&self) -> impl Iterator<Item = &str> {
         self.metrics.iter().map(String::as_str)

@@ -18,6 +18,7 @@ mod packs;
 mod query;
 mod relabel;
 mod relabel_exercises;
+mod remote;
 mod rules;
 mod text;
 
@@ -81,6 +82,7 @@ impl Host {
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
             Ok(Request::Dashboard(r)) => dashboard::handle(self, r),
             Ok(Request::Library(r)) => library::handle(self, r),
+            Ok(Request::Remote(r)) => remote::handle(r),
         }
     }
 

@@ -36,6 +36,7 @@ pub mod library;
 pub mod packs;
 pub mod query;
 pub mod relabel;
+pub mod remote;
 pub mod replay;
 pub mod rules;
 pub mod text;
@@ -45,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 8;
+pub const WIRE_VERSION: u32 = 9;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -66,6 +67,7 @@ pub enum Request {
     Deliverables(deliverables::DeliverablesRequest),
     Dashboard(dashboard::DashboardRequest),
     Library(library::LibraryRequest),
+    Remote(remote::RemoteRequest),
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

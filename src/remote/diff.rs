@@ -8,7 +8,7 @@ use super::allow::AllowList;
 use super::outcome::{compare, Outcome};
 
 /// How one query came out.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     Agree,
     /// A documented difference between Prometheus versions (the reason's heading in

@@ -32,9 +32,12 @@ impl CompletionState {
     /// Completion for the editor whose text is `value` and whose textarea is `input`.
     pub fn new(value: RwSignal<String>, input: NodeRef<Textarea>) -> Self {
         let data = use_data();
-        // The catalogue is rebuilt only when the dataset changes (once per visit).
-        let catalog = Memo::new(move |_| match data.get() {
-            DataState::Ready(d) => Arc::new(d.info.catalog.clone()),
+        // A connected remote source's names, where the playground has one.
+        let remote = super::remote::use_remote().map(|r| r.catalog);
+        // The catalogue is rebuilt only when the dataset (or source) changes.
+        let catalog = Memo::new(move |_| match (remote.and_then(|r| r.get()), data.get()) {
+            (Some(c), _) => c,
+            (None, DataState::Ready(d)) => Arc::new(d.info.catalog.clone()),
             _ => Arc::new(Catalog::default()),
         });
         let cursor = RwSignal::new(0usize);

@@ -65,6 +65,7 @@ wasm_only! {
     mod playground;
     mod prefetch;
     mod progress_store;
+    mod remote;
     mod result_tabs;
     mod results;
     mod stop_control;

@@ -13,6 +13,9 @@ use crate::content::explain_empty::WhyEmpty;
 use crate::content::time::format_instant;
 use crate::engine::{QueryError, QueryOutput};
 use crate::link::query::{QueryLimits, QueryReply, QueryTime, RunQuery};
+use crate::link::remote::ReadQueryAnswer;
+use crate::remote::api::QueryCall;
+use crate::remote::Source;
 
 use super::data::{use_data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
@@ -20,6 +23,7 @@ use super::editor::QueryEditor;
 use super::limits::{stored_limits, LimitsPanel};
 use super::paths::{encode_component, PLAYGROUND};
 use super::query_assist::{show_parts, AssistBar, AssistState, ExplainParts};
+use super::remote::{provide_remote, RemoteTools, SourcePicker};
 use super::request::{Mode, Params, TimeInputs};
 use super::results::Results;
 use super::time_controls::TimeControls;
@@ -80,6 +84,10 @@ pub fn Playground() -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let dataset_settled = follow_link_dataset(url.get("dataset"), notice);
     let limits = stored_limits();
+    // Provided before the editor, whose completion reads a connected source's names.
+    let remote = provide_remote();
+    let link_source = url.get("source");
+    let link_time = url.get("time").is_some();
     let assist = AssistState::new(query);
 
     // Each run (or shown part) supersedes the one before: a late reply never replaces a newer.
@@ -96,10 +104,13 @@ pub fn Playground() -> impl IntoView {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             let shown = match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
-                Ok(params) => {
-                    assist.refresh(&d.meta.id, params.time());
-                    Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()).await))
-                }
+                Ok(params) => match remote.active.get_untracked() {
+                    Some(conn) => Outcome::Ran(Arc::new(run_remote(&conn.source, q.clone(), m, params).await)),
+                    None => {
+                        assist.refresh(&d.meta.id, params.time());
+                        Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()).await))
+                    }
+                },
             };
             if !runs.is_current(generation) {
                 return;
@@ -110,7 +121,8 @@ pub fn Playground() -> impl IntoView {
             // results have painted.
             browser::next_paint().await;
             if runs.is_current(generation) {
-                remember_in_url(&d.meta.id, &q, m, &inp);
+                let source = remote.active.get_untracked().map(|c| c.source.base().to_string());
+                remember_in_url(&d.meta.id, source.as_deref(), &q, m, &inp);
             }
         });
     });
@@ -141,6 +153,27 @@ pub fn Playground() -> impl IntoView {
         execute.run(());
     });
 
+    // Connecting to a source (or back to the datasets) runs the query on the new data; a
+    // fresh connection looks at the present unless the link gave a time.
+    let connected: StoredValue<Option<String>> = StoredValue::new(None);
+    Effect::new(move |_| {
+        let now = remote.active.with(|a| a.as_ref().map(|c| c.source.base().to_string()));
+        if connected.get_value() == now {
+            return;
+        }
+        connected.set_value(now.clone());
+        if now.is_some() && !link_time {
+            inputs.update(|i| i.time = format_instant(js_sys::Date::now() as i64));
+        }
+        if shown.with_value(Option::is_some) {
+            execute.run(());
+        }
+    });
+    let last_run = Signal::derive(move || match (outcome.get(), remote.active.with(Option::is_some)) {
+        (Some(Outcome::Ran(r)), true) => Some((r.query.clone(), query_time(&r.params))),
+        _ => None,
+    });
+
     let error_span = Signal::derive(move || match outcome.get() {
         Some(Outcome::Ran(r)) => match &r.result {
             Err(QueryError::Parse(p)) if query.with(|q| *q == r.query) => Some(p.span),
@@ -164,7 +197,14 @@ pub fn Playground() -> impl IntoView {
         let DataState::Ready(d) = data.get_untracked() else { return None };
         let (m, limits) = (mode.get_untracked(), limits.get_untracked());
         let params = inputs.get_untracked().params_within(m, limits.max_points).ok()?;
-        Some(async move { Outcome::Ran(Arc::new(run(&d.meta.id, q, m, params, limits).await)) })
+        // On a remote source, each part is asked of the server too.
+        let conn = remote.active.get_untracked();
+        Some(async move {
+            Outcome::Ran(Arc::new(match conn {
+                Some(c) => run_remote(&c.source, q, m, params).await,
+                None => run(&d.meta.id, q, m, params, limits).await,
+            }))
+        })
     });
 
     view! {
@@ -174,6 +214,7 @@ pub fn Playground() -> impl IntoView {
                     <h1 class="card-title">"Playground"</h1>
                     <DatasetPicker />
                 </div>
+                <SourcePicker state=remote link_source=link_source />
                 {move || notice.get().map(|n| view! {
                     <p class="notice" role="status" data-testid="dataset-notice">{n}</p>
                 })}
@@ -190,6 +231,7 @@ pub fn Playground() -> impl IntoView {
             </section>
             <ExplainParts state=assist on_select=show_part />
             <Results outcome=outcome.into() running=running.into() on_jump=jump />
+            <RemoteTools state=remote last=last_run />
         </div>
     }
 }
@@ -197,15 +239,37 @@ pub fn Playground() -> impl IntoView {
 /// Evaluates the query in the engine module and times it. Series recorded in the rules lab
 /// on this dataset are queryable too.
 async fn run(dataset: &str, query: String, mode: Mode, params: Params, limits: QueryLimits) -> Run {
-    let time = match params {
-        Params::Instant { time } => QueryTime::Instant { time },
-        Params::Range { start, end, step } => QueryTime::Range { start, end, step },
-    };
+    let time = query_time(&params);
     let started = browser::now_ms();
     let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true, limits };
     let reply = engine_link::ask(message).await.unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
     Run { limits, ..Run::new(query, mode, params, reply, elapsed_ms) }
+}
+
+/// The engine's form of the controls' parameters.
+fn query_time(params: &Params) -> QueryTime {
+    match *params {
+        Params::Instant { time } => QueryTime::Instant { time },
+        Params::Range { start, end, step } => QueryTime::Range { start, end, step },
+    }
+}
+
+/// Runs the query on the connected remote source: the browser fetches, the engine module
+/// reads the answer into the result the table and chart draw.
+async fn run_remote(source: &Source, query: String, mode: Mode, params: Params) -> Run {
+    let call = match params {
+        Params::Instant { time } => QueryCall::Instant { query: query.clone(), time },
+        Params::Range { start, end, step } => QueryCall::Range { query: query.clone(), start, end, step },
+    };
+    let started = browser::now_ms();
+    let read = match super::remote::fetch::get(source, &call.url(source)).await {
+        Err(e) => Err(e.to_string()),
+        Ok(answer) => engine_link::ask(ReadQueryAnswer { query: query.clone(), answer }).await.and_then(|r| r),
+    };
+    let reply = read.unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
+    let elapsed_ms = browser::now_ms() - started;
+    Run::new(query, mode, params, reply, elapsed_ms)
 }
 
 impl Run {
@@ -218,7 +282,7 @@ impl Run {
 
 /// Puts the dataset, query and controls in the address bar (replacing the entry, so Back
 /// still leaves the playground), making the view shareable and reload-proof.
-fn remember_in_url(dataset: &str, query: &str, mode: Mode, inputs: &TimeInputs) {
+fn remember_in_url(dataset: &str, source: Option<&str>, query: &str, mode: Mode, inputs: &TimeInputs) {
     let mut url = format!(
         "{}?dataset={}&q={}&mode={}",
         browser::href(PLAYGROUND),
@@ -226,6 +290,10 @@ fn remember_in_url(dataset: &str, query: &str, mode: Mode, inputs: &TimeInputs) 
         encode_component(query),
         mode.as_str()
     );
+    // The source's address only: its credentials stay in the tab's session storage.
+    if let Some(source) = source {
+        url.push_str(&format!("&source={}", encode_component(source)));
+    }
     for (key, value) in [("time", &inputs.time), ("range", &inputs.range), ("step", &inputs.step)] {
         if !value.trim().is_empty() {
             url.push_str(&format!("&{key}={}", encode_component(value.trim())));

@@ -22,7 +22,7 @@ wasm_only! {
 
 wasm_only! {
     pub use panel::PackPanel;
-    pub use state::{pack_exercises, provide_packs, use_packs};
+    pub use state::{pack_exercises, provide_packs, use_packs, Packs};
     pub use status::PackStatus;
     pub use sync::PackRouteSync;
 }

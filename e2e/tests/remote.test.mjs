@@ -1,0 +1,203 @@
+// Remote mode against the real thing: Debian's Prometheus 2.42 on 127.0.0.1, backfilled with
+// two hours of the default dataset (`promplay export`, a few families, through promtool), and
+// started with --web.cors.origin. The playground connects to it, runs seed queries (the table
+// shows the remote's answer), and "Compare with the local engine" agrees for each; a pack is
+// recorded from it and loaded. A second Prometheus whose --web.cors.origin names another
+// site (Prometheus allows every origin by default) gets the CORS message. Both servers are stopped at the end, also on failure.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import {
+  BOOT_TIMEOUT, NARROW, ROOT, launch, readTable, runQuery, screenshot, serveSite, waitForData, writeArtefact,
+} from '../lib.mjs';
+
+const PROMETHEUS = process.env.PROMETHEUS_BIN || '/usr/bin/prometheus';
+const PROMTOOL = process.env.PROMTOOL_BIN || '/usr/bin/promtool';
+const PROMPLAY = process.env.PROMPLAY_BIN || join(ROOT, 'target', 'debug', 'promplay');
+// The default dataset starts 2026-01-05T00:00Z; the export keeps 12:00–14:00 (seconds).
+const FROM = Date.UTC(2026, 0, 5, 12) / 1000;
+const TO = FROM + 2 * 3600;
+const FAMILIES = new Set(['model_predictions', 'model_prediction_duration_seconds', 'up']);
+// Between two 30 s scrapes, where Prometheus 2.42 and 3.x read the same samples.
+const AT = '2026-01-05T13:30:07Z';
+const QUERIES = [
+  'sum by (model) (rate(model_predictions_total[5m]))',
+  'up == 1',
+  'histogram_quantile(0.95, sum by (le, model) (rate(model_prediction_duration_seconds_bucket[5m])))',
+  'count by (model) (model_predictions_total)',
+];
+
+let dir;
+const servers = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The default dataset's export, cut to FAMILIES and FROM..TO. */
+async function exportWindow(file) {
+  const child = spawn(PROMPLAY, ['export', '--dataset', 'ml-platform'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = createWriteStream(file);
+  let keep = false;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith('# TYPE ') || line.startsWith('# HELP ') || line.startsWith('# UNIT ')) {
+      keep = FAMILIES.has(line.split(' ')[2]);
+      if (keep) out.write(line + '\n');
+    } else if (keep && !line.startsWith('#')) {
+      const t = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (t >= FROM && t <= TO) out.write(line + '\n');
+    }
+  }
+  out.write('# EOF\n');
+  await new Promise((resolve) => out.end(resolve));
+}
+
+/** Starts Prometheus on `data` (extra flags in `flags`) and waits until it is ready. */
+async function startPrometheus(name, data, flags) {
+  const port = await freePort();
+  const config = join(dir, `${name}.yml`);
+  await writeFile(config, 'global:\n  scrape_interval: 1h\n');
+  const child = spawn(PROMETHEUS, [
+    `--config.file=${config}`, `--storage.tsdb.path=${data}`, '--storage.tsdb.retention.time=100y',
+    `--web.listen-address=127.0.0.1:${port}`, ...flags,
+  ], { stdio: 'ignore' });
+  servers.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`prometheus ${name} exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return url;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`prometheus ${name} not ready after 90 s`);
+}
+
+let site;
+let withCors;
+let withoutCors;
+
+before(async () => {
+  for (const bin of [PROMETHEUS, PROMTOOL, PROMPLAY]) {
+    if (!existsSync(bin)) throw new Error(`${bin} missing (scripts/test.sh e2e installs prometheus and builds promplay)`);
+  }
+  dir = await mkdtemp(join(tmpdir(), 'promql-playground-remote-'));
+  const om = join(dir, 'data.om');
+  await exportWindow(om);
+  const data = join(dir, 'data');
+  await mkdir(data);
+  const backfill = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', om, data], { encoding: 'utf8' });
+  assert.equal(backfill.status, 0, backfill.stderr);
+  withCors = await startPrometheus('cors', data, ['--web.cors.origin=.*']);
+  await mkdir(join(dir, 'empty'));
+  // Prometheus allows every origin by default: this one allows only another site.
+  withoutCors = await startPrometheus('nocors', join(dir, 'empty'), ['--web.cors.origin=https://elsewhere\\.example']);
+  site = await serveSite();
+}, { timeout: 240_000 });
+
+after(async () => {
+  for (const s of servers) s.kill('SIGKILL');
+  await site?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Opens the playground, switches the source to a URL and connects; returns the page. */
+async function connect(browser, url) {
+  const page = await browser.page();
+  await page.goto(`${site.url}play`);
+  await waitForData(page);
+  await page.locator('[data-testid="source-mode"]').selectOption('url');
+  await page.locator('[data-testid="source-url"]').fill(url);
+  await page.locator('[data-testid="source-connect"]').click();
+  await page.locator('[data-testid="source-status"], [data-testid="source-error"]').first().waitFor({ timeout: BOOT_TIMEOUT });
+  // Connecting runs the query again on the new source: let that run finish first.
+  await page.waitForTimeout(200);
+  await page.locator('[data-testid="execute"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="execute"]')?.textContent.includes('Running'),
+    null, { timeout: BOOT_TIMEOUT });
+  return page;
+}
+
+describe('remote mode against Prometheus 2.42', () => {
+  test('seed queries run remotely and agree with the local engine; a recorded pack loads', { timeout: 300_000 }, async () => {
+    const browser = await launch();
+    try {
+      const page = await connect(browser, withCors);
+      const status = await page.locator('[data-testid="source-status"]').textContent();
+      assert.match(status, /version 2\.42/, status);
+      assert.ok(page.url().includes(`source=${encodeURIComponent(withCors)}`), page.url());
+      const verdicts = [];
+      for (const query of QUERIES) {
+        await runQuery(page, query, { mode: 'instant', time: AT });
+        const rows = await readTable(page);
+        assert.ok(rows.length > 0, `${query}: no rows from the remote`);
+        await page.locator('[data-testid="compare-local"]').click();
+        const verdict = page.locator('[data-testid="compare-verdict"]');
+        await page.waitForFunction(() => {
+          const v = document.querySelector('[data-testid="compare-verdict"]');
+          return v && !v.textContent.startsWith('Fetching');
+        }, null, { timeout: BOOT_TIMEOUT });
+        const text = await verdict.textContent();
+        verdicts.push({ query, rows: rows.length, verdict: text });
+        assert.match(text, /^(Agree|Documented difference)/, `${query}: ${text}`);
+      }
+      await runQuery(page, QUERIES[0], { mode: 'range', time: AT });
+      await screenshot(page, 'remote-connected');
+      await writeArtefact('remote-agreement.json', verdicts);
+
+      await page.locator('[data-testid="record-pack"] summary').click();
+      await page.locator('[data-testid="record-selectors"]').fill('model_predictions_total\nup');
+      const started = Date.now();
+      await page.locator('[data-testid="record-run"]').click();
+      const summary = page.locator('[data-testid="record-summary"], [data-testid="record-error"]').first();
+      await summary.waitFor({ timeout: BOOT_TIMEOUT });
+      const recorded = await summary.textContent();
+      assert.match(recorded, /^Recorded \d+ series, \d+ samples/, recorded);
+      await screenshot(page, 'remote-recorded');
+      await page.locator('[data-testid="record-load"]').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="dataset-picker"]')?.value === 'recorded',
+        null, { timeout: BOOT_TIMEOUT });
+      await writeArtefact('remote-record.json', { summary: recorded, ms: Date.now() - started });
+      assert.equal(await page.locator('[data-testid="source-mode"]').inputValue(), 'builtin');
+      await runQuery(page, 'count(up)', { mode: 'instant', time: AT });
+      assert.ok((await readTable(page)).length === 1, 'the recorded pack answers a query');
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('a server that does not allow this origin gets the CORS message, on a phone', { timeout: 120_000 }, async () => {
+    const browser = await launch(NARROW);
+    try {
+      const page = await connect(browser, withoutCors);
+      const error = await page.locator('[data-testid="source-error"]').textContent();
+      assert.match(error, /--web\.cors\.origin/, error);
+      assert.match(error, /CORS/, error);
+      await screenshot(page, 'remote-cors-phone');
+      const hostile = await browser.page();
+      await hostile.goto(`${site.url}play?source=${encodeURIComponent('javascript:alert(1)')}`);
+      await waitForData(hostile);
+      const bad = await hostile.locator('[data-testid="source-error"]').textContent({ timeout: BOOT_TIMEOUT });
+      assert.match(bad, /http:\/\/ or https:\/\//, bad);
+    } finally {
+      await browser.close();
+    }
+  });
+});
