@@ -111,25 +111,21 @@ fn report_view(r: GradeReport) -> impl IntoView {
 pub fn ReviewSubmission() -> impl IntoView {
     let report: RwSignal<Option<Result<GradeReport, String>>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let on_pick = move |ev: leptos::ev::Event| {
+    // A .zip is sent as its bytes, a folder as its files: the engine module reads either.
+    let on_pick = move |ev: leptos::ev::Event, folder: bool| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         busy.set(true);
         spawn_local(async move {
-            let graded = match picked_bytes(&input).await {
-                Ok(zip) => engine_link::ask(GradeSubmission { zip }).await.and_then(|r| r),
-                Err(e) => Err(e),
-            };
-            report.set(Some(graded));
-            busy.set(false);
-        });
-    };
-    let on_pick_folder = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        busy.set(true);
-        spawn_local(async move {
-            let graded = match picked_folder(&input).await {
-                Ok(files) => engine_link::ask(GradeFolder { files }).await.and_then(|r| r),
-                Err(e) => Err(e),
+            let graded = if folder {
+                match picked_folder(&input).await {
+                    Ok(files) => engine_link::ask(GradeFolder { files }).await.and_then(|r| r),
+                    Err(e) => Err(e),
+                }
+            } else {
+                match picked_bytes(&input).await {
+                    Ok(zip) => engine_link::ask(GradeSubmission { zip }).await.and_then(|r| r),
+                    Err(e) => Err(e),
+                }
             };
             report.set(Some(graded));
             busy.set(false);
@@ -146,13 +142,13 @@ pub fn ReviewSubmission() -> impl IntoView {
             <label class="button secondary">
                 "Open a submission (.zip)"
                 <input type="file" accept=".zip,application/zip" class="visually-hidden"
-                    data-testid="review-file" on:change=on_pick />
+                    data-testid="review-file" on:change=move |ev| on_pick(ev, false) />
             </label>
             " "
             <label class="button secondary">
                 "Open a folder"
                 <input type="file" prop:webkitdirectory=true multiple=true class="visually-hidden"
-                    data-testid="review-folder" on:change=on_pick_folder />
+                    data-testid="review-folder" on:change=move |ev| on_pick(ev, true) />
             </label>
             {move || busy.get().then(|| view! { <p class="muted" role="status">"Grading…"</p> })}
             {move || report.get().map(|r| match r {
