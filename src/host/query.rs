@@ -8,7 +8,7 @@ use crate::content::metric_types::type_notes;
 use crate::content::DatasetMeta;
 use crate::engine::{self, EngineOptions, QueryError, Storage};
 use crate::link::answer;
-use crate::link::query::{QueryReply, QueryRequest, QueryTime, QueryUnit, RunQuery};
+use crate::link::query::{QueryReply, QueryRequest, QueryTime, RunQuery};
 
 pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
     match request {
@@ -16,7 +16,6 @@ pub(super) fn handle(host: &mut Host, request: QueryRequest) -> Vec<u8> {
             let reply = run(host, &c);
             answer::<RunQuery>(reply)
         }
-        QueryRequest::Unit(c) => answer::<QueryUnit>(crate::assist::units::of_query(&c.query)),
     }
 }
 
@@ -56,7 +55,11 @@ pub(super) fn reply(
         (Ok(_), Some(meta)) => type_notes(query, meta),
         _ => Vec::new(),
     };
-    QueryReply { result, type_notes, why_empty }
+    let unit = match (&result, time) {
+        (Ok(_), QueryTime::Range { .. }) => crate::assist::units::of_query(query),
+        _ => crate::assist::units::Unit::None,
+    };
+    QueryReply { result, type_notes, why_empty, unit }
 }
 
 #[cfg(test)]
@@ -119,6 +122,18 @@ mod tests {
         assert!(gauge.type_notes[0].starts_with("`model_input_features_count` is a gauge, but rate()"));
         let infos = &gauge.result.unwrap().annotations.infos;
         assert!(infos.is_empty(), "the engine keeps Prometheus's name-based infos only: {infos:?}");
+    }
+
+    #[test]
+    fn a_range_reply_carries_its_unit_for_the_chart() {
+        let meta = crate::content::builtin_dataset("ml-platform").unwrap().meta;
+        let range = QueryTime::Range { start: meta.end - 3_600_000, end: meta.end, step: 60_000 };
+        let p95 =
+            "histogram_quantile(0.95, sum by (le) (rate(model_prediction_duration_seconds_bucket[5m])))";
+        assert_eq!(ask(p95, range).unit, crate::assist::units::Unit::Seconds);
+        // Instant results are tables: no unit is worked out for them, nor for errors.
+        assert_eq!(ask(p95, QueryTime::Instant { time: meta.end }).unit, crate::assist::units::Unit::None);
+        assert_eq!(ask("sum(", range).unit, crate::assist::units::Unit::None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::assist::units::Unit;
 use crate::content::explain_empty::WhyEmpty;
 use crate::engine::range::thousands;
 use crate::engine::{Deadline, EngineOptions, Millis, QueryError, QueryOutput};
@@ -10,7 +11,6 @@ use crate::engine::{Deadline, EngineOptions, Millis, QueryError, QueryOutput};
 #[derive(Debug, Serialize, Deserialize)]
 pub enum QueryRequest {
     Run(RunQuery),
-    Unit(QueryUnit),
 }
 
 /// When a query is evaluated.
@@ -185,20 +185,15 @@ pub struct QueryReply {
     pub type_notes: Vec<String>,
     /// Why the result is empty, when it ran and is.
     pub why_empty: Option<WhyEmpty>,
+    /// The unit of a range result's values, for the chart's axis and tooltip (see
+    /// [`crate::assist::units`]); `None` for instant queries and errors. Answered with the
+    /// result so that drawing a chart waits for one round trip to the engine, not two.
+    pub unit: Unit,
 }
 
 impl QueryReply {
     /// A reply with only the result (no notes, nothing to explain).
     pub fn bare(result: Result<QueryOutput, QueryError>) -> Self {
-        QueryReply { result, type_notes: Vec::new(), why_empty: None }
+        QueryReply { result, type_notes: Vec::new(), why_empty: None, unit: Unit::None }
     }
 }
-
-/// The unit of `query`'s result, for the chart's axis and tooltip (see
-/// [`crate::assist::units`]).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct QueryUnit {
-    pub query: String,
-}
-
-call!(QueryUnit => crate::assist::units::Unit, Query(QueryRequest::Unit));

@@ -119,6 +119,15 @@ impl Stepper {
         (self.done, self.total)
     }
 
+    /// Rules finished and in all, when evaluating rule by rule; 0 or 1 of 1 when tick by tick
+    /// (the whole file is one piece of work then).
+    pub fn rules_progress(&self) -> (usize, usize) {
+        match &self.cursor {
+            Cursor::PerRule { rule, .. } => ((*rule).min(self.plan.len()), self.plan.len()),
+            Cursor::PerTick { events, next } => (usize::from(*next >= events.len()), 1),
+        }
+    }
+
     /// The name of the rule evaluated next (the file's first group when tick by tick).
     pub fn current(&self) -> Option<&str> {
         match &self.cursor {

@@ -5,6 +5,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
 
 use super::chart_axes::{place_labels, time_ticks, value_ticks};
 use super::chart_model::{color, Frame, Model};
@@ -57,6 +58,33 @@ pub struct Drawn {
     pub y_labels: Vec<String>,
 }
 
+/// The labels' font family (plotters draws them as `normal <size>px sans-serif`).
+const LABEL_FAMILY: &str = "sans-serif";
+
+/// Widths of label text in device pixels, measured by the canvas's own context in the font
+/// the labels are drawn in. plotters' own estimate appends a span to the page and reads its
+/// size: a forced layout of the whole page per label, about a sixth of the time from a
+/// keystroke to the redrawn chart.
+struct LabelWidths {
+    context: Option<web_sys::CanvasRenderingContext2d>,
+    font: String,
+}
+
+impl LabelWidths {
+    fn new(el: &web_sys::HtmlCanvasElement, size: u32) -> Self {
+        let context = el.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok());
+        LabelWidths { context, font: format!("normal {size}px {LABEL_FAMILY}") }
+    }
+
+    /// The width of `text` (0 when the canvas cannot measure: the label is still drawn).
+    fn width(&self, text: &str) -> u32 {
+        let Some(ctx) = &self.context else { return 0 };
+        // plotters sets the context's font as it draws text: set ours before measuring.
+        ctx.set_font(&self.font);
+        ctx.measure_text(text).map_or(0, |m| m.width().ceil().max(0.0) as u32)
+    }
+}
+
 /// Sizes the canvas to its box at the device's pixel ratio and draws the chart (None if the
 /// canvas cannot be drawn on).
 pub fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, look: &Look) -> Option<Drawn> {
@@ -72,15 +100,15 @@ pub fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, look: &Look) -> Option<D
     let f = furniture(look.dark);
     let root = CanvasBackend::with_canvas_object(el.clone())?.into_drawing_area();
     root.fill(&rgb(f.background)).ok()?;
-    let font = ("sans-serif", px(12.0)).into_font().color(&rgb(f.text));
+    let font = (LABEL_FAMILY, px(12.0)).into_font().color(&rgb(f.text));
+    let measure = LabelWidths::new(el, px(12.0));
 
     // The value labels decide how wide their margin is.
     let plot_h = css_h - 12.0 - 28.0;
     let y_ticks = value_ticks(m.y.0, m.y.1, ((plot_h / 45.0) as usize).clamp(2, 8), m.unit);
     let widest = y_ticks
         .iter()
-        .filter_map(|t| root.estimate_text_size(&t.label, &font).ok())
-        .map(|(w, _)| w)
+        .map(|t| measure.width(&t.label))
         .max()
         .unwrap_or(0);
     let mut chart = ChartBuilder::on(&root)
@@ -109,7 +137,7 @@ pub fn draw(el: &web_sys::HtmlCanvasElement, m: &Model, look: &Look) -> Option<D
         .map(|&t| {
             chart.draw_series(std::iter::once(PathElement::new(vec![(t, m.y.0), (t, m.y.1)], grid))).ok();
             let text = format::axis_time(t, span);
-            let width = root.estimate_text_size(&text, &font).map_or(0, |(w, _)| w);
+            let width = measure.width(&text);
             (text, chart.backend_coord(&(t, m.y.0)), width)
         })
         .collect();

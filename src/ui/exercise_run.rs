@@ -54,7 +54,7 @@ wasm_only! {
             QueryTime::Range { start, end, step } => (Mode::Range, Params::Range { start, end, step }),
         };
         let elapsed = super::browser::now_ms() - started;
-        Outcome::Ran(Arc::new(Run::new(query.to_string(), mode, params, reply, elapsed).await))
+        Outcome::Ran(Arc::new(Run::new(query.to_string(), mode, params, reply, elapsed)))
     }
 
     /// The result of Run, in a card of its own (it is not a verdict).

@@ -23,6 +23,7 @@ use super::exercise_data::Listed;
 use super::exercise_feedback::{overlay_model, FeedbackPanel};
 use super::exercise_player::Heading;
 use super::exercise_run::{playground_at, run_exercise, RunPanel};
+use super::lab_exercise::HintList;
 use super::playground::Outcome;
 use super::progress_store::{autosave_draft, use_progress};
 use super::query_assist::{show_parts, AssistBar, AssistState, ExplainParts};
@@ -68,7 +69,6 @@ pub fn Workspace(
         let id = check_id.clone();
         running.set(true);
         spawn_local(async move {
-            browser::next_paint().await;
             let q = query.get_untracked();
             let outcome = check_answer(&id, &d.meta.id, &q).await;
             let time = lint_time(&id, &d.meta.id, d.meta.end).await;
@@ -95,7 +95,6 @@ pub fn Workspace(
         let id = run_id.clone();
         running_run.set(true);
         spawn_local(async move {
-            browser::next_paint().await;
             let outcome = run_exercise(&id, &d.meta.id, &query.get_untracked()).await;
             let time = lint_time(&id, &d.meta.id, d.meta.end).await;
             // The learner may have left the page, or clicked a part of the tree, meanwhile.
@@ -141,17 +140,6 @@ pub fn Workspace(
     let shown = Signal::derive(move || progress.with(|p| p.hints_shown(&hints_id)));
     let hint_count = content.hints_html.len();
 
-    let hints = content.hints_html.clone();
-    let hint_list = move || {
-        let n = shown.get().min(hints.len());
-        hints[..n]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> }
-            })
-            .collect_view()
-    };
     let reveal_id = id.clone();
     let reveal = move |_: leptos::ev::MouseEvent| progress.update(|p| p.reveal_hint(&reveal_id, hint_count));
 
@@ -246,7 +234,7 @@ pub fn Workspace(
                 {reset}
             </div>
             {checkpoints_line}
-            <ol class="hints">{hint_list}</ol>
+            <HintList hints_html=content.hints_html.clone() shown=shown />
         </section>
         <ExplainParts state=assist on_select=show_part />
         // Run's result sits right under the editor; a check replaces it with the verdict.

@@ -11,22 +11,6 @@ use crate::engine::Millis;
 
 use super::request::Params;
 
-/// Splits `text` at backticks into `(is_code, piece)` runs (an unpaired backtick is kept as
-/// text).
-pub fn code_spans(text: &str) -> Vec<(bool, String)> {
-    let parts: Vec<&str> = text.split('`').collect();
-    if parts.len().is_multiple_of(2) {
-        // An odd number of backticks: no pairing to trust.
-        return vec![(false, text.to_string())];
-    }
-    parts
-        .into_iter()
-        .enumerate()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(i, p)| (i % 2 == 1, p.to_string()))
-        .collect()
-}
-
 /// Where to move the time when a query's window misses the data `(first, last)` sample: the
 /// button's label and the new evaluation (or range end) time. `None` when the time is inside.
 pub fn jump_target(params: &Params, data: (Millis, Millis)) -> Option<(String, Millis)> {
@@ -50,13 +34,21 @@ wasm_only! {
     use leptos::prelude::*;
 
     use crate::content::explain_empty::WhyEmpty;
+    use super::format::code_spans;
 
     /// A Markdown-ish line as text with `<code>` spans.
     #[component]
     pub fn Spanned(text: String) -> impl IntoView {
         code_spans(&text)
             .into_iter()
-            .map(|(code, piece)| if code { view! { <code>{piece}</code> }.into_any() } else { piece.into_any() })
+            .map(|(code, piece)| {
+                let piece = piece.to_string();
+                if code {
+                    view! { <code>{piece}</code> }.into_any()
+                } else {
+                    piece.into_any()
+                }
+            })
             .collect_view()
     }
 
@@ -123,23 +115,6 @@ wasm_only! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backticks_become_code_spans() {
-        let spans = |t: &str| {
-            code_spans(t)
-                .into_iter()
-                .map(|(c, p)| format!("{}{p}", if c { "@" } else { "" }))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            spans("The matcher `model=\"x\"` matches no `up` series."),
-            ["The matcher ", "@model=\"x\"", " matches no ", "@up", " series."]
-        );
-        assert_eq!(spans("`a`"), ["@a"]);
-        assert_eq!(spans("one ` only"), ["one ` only"]);
-        assert_eq!(spans(""), Vec::<String>::new());
-    }
 
     #[test]
     fn jumps_into_the_data_from_either_side() {

@@ -12,7 +12,7 @@ use crate::assist::units::Unit;
 use crate::content::explain_empty::WhyEmpty;
 use crate::content::time::format_instant;
 use crate::engine::{QueryError, QueryOutput};
-use crate::link::query::{QueryLimits, QueryReply, QueryTime, QueryUnit, RunQuery};
+use crate::link::query::{QueryLimits, QueryReply, QueryTime, RunQuery};
 
 use super::data::{use_data, DataState};
 use super::dataset_picker::{follow_link_dataset, DatasetPicker};
@@ -90,12 +90,9 @@ pub fn Playground() -> impl IntoView {
         };
         let Some(generation) = runs.next() else { return };
         running.set(true);
+        // The engine works in its own thread: the request goes out at once, and "Running…"
+        // paints while it is answered.
         spawn_local(async move {
-            // Let "Running…" paint before the evaluation starts.
-            browser::next_paint().await;
-            if !runs.is_current(generation) {
-                return;
-            }
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
             let shown = match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
@@ -109,7 +106,12 @@ pub fn Playground() -> impl IntoView {
             }
             outcome.set(Some(shown));
             running.set(false);
-            remember_in_url(&d.meta.id, &q, m, &inp);
+            // Nobody waits for the address bar (and replacing its entry is slow): after the
+            // results have painted.
+            browser::next_paint().await;
+            if runs.is_current(generation) {
+                remember_in_url(&d.meta.id, &q, m, &inp);
+            }
         });
     });
 
@@ -203,18 +205,13 @@ async fn run(dataset: &str, query: String, mode: Mode, params: Params, limits: Q
     let message = RunQuery { dataset: dataset.to_string(), query: query.clone(), time, with_recorded: true, limits };
     let reply = engine_link::ask(message).await.unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
-    Run { limits, ..Run::new(query, mode, params, reply, elapsed_ms).await }
+    Run { limits, ..Run::new(query, mode, params, reply, elapsed_ms) }
 }
 
 impl Run {
-    /// A run from the engine module's reply (under Prometheus's default limits); a range
-    /// result also asks for its values' unit (for the chart's axis).
-    pub async fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
-        let QueryReply { result, type_notes, why_empty } = reply;
-        let unit = match (&result, mode) {
-            (Ok(_), Mode::Range) => engine_link::ask(QueryUnit { query: query.clone() }).await.unwrap_or_default(),
-            _ => Unit::None,
-        };
+    /// A run from the engine module's reply (under Prometheus's default limits).
+    pub fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
+        let QueryReply { result, type_notes, why_empty, unit } = reply;
         Run { query, mode, params, result, type_notes, why_empty, elapsed_ms, unit, limits: QueryLimits::default() }
     }
 }

@@ -166,24 +166,23 @@ mod tests {
         (end, EvalOptions { start: Some(end - 3_600_000), end: Some(end), ..EvalOptions::default() })
     }
 
-    /// Starts an evaluation of `text` and steps it to the end, checking the progress.
+    /// Starts an evaluation of `text` and steps it to the end, checking the progress (16
+    /// recording rules).
     fn evaluate(host: &mut Host, text: &str) -> LabReport {
         let start = StartLab { dataset: DATASET.into(), text: text.into(), options: hour().1 };
         let mut progress = roundtrip(host, start).unwrap().unwrap();
         assert_eq!((progress.done, progress.total), (0, 16));
         loop {
             match roundtrip(host, LabStep).unwrap().unwrap() {
+                // A step evaluates for a moment: part of a rule, or several rules.
                 Step::Running(p) => {
-                    assert_eq!(p.done, progress.done + 1, "one rule per step");
+                    assert!(
+                        p.done >= progress.done && p.done < 16 && p.total == 16,
+                        "{p:?} after {progress:?}"
+                    );
                     progress = p;
                 }
-                Step::Finished(report) => {
-                    assert_eq!(
-                        progress,
-                        Progress { done: 16, total: 16, label: "explaining empty rules".into() }
-                    );
-                    return report;
-                }
+                Step::Finished(report) => return report,
             }
         }
     }

@@ -1,71 +1,58 @@
-//! The lab's evaluation and measurement, one small step at a time, so the page can repaint
-//! (and show progress) between steps instead of freezing for the seconds the whole rule file
-//! takes in WebAssembly.
+//! The lab's evaluation and measurement, a little at a time, so the page shows progress and
+//! Stop answers at once instead of waiting for the seconds the whole rule file takes in
+//! WebAssembly.
 //!
-//! Evaluation: when no rule reads a series recorded by itself or a later rule, evaluating the
-//! rules one by one — each over the dataset plus what the earlier rules recorded — is exactly
-//! what [`rules::evaluate`](crate::rules::evaluate) does (it runs each rule's whole timeline
-//! as one query, in file order). Otherwise the file is evaluated in one step, tick by tick.
-//! Measurement: one raw-vs-recorded pair per step.
+//! Evaluation is the rule evaluator's own [`Stepper`] over the file's recording rules: rule
+//! by rule, each rule's timeline as range queries, when no rule reads a series recorded by
+//! itself or a later rule (otherwise tick by tick), and subexpressions that several rules
+//! compute evaluated once per instant (`engine/shared.rs`). Measurement: one raw-vs-recorded
+//! pair per step.
 
-use crate::engine::{parse, Millis, Storage};
+use crate::engine::{EngineOptions, Millis, Storage};
 use crate::link::rules::Progress;
 use crate::rules::cost::{self, CostOptions, CostTable, Pair, PairCost};
-use crate::rules::eval::Mode;
+use crate::rules::eval_steps::Stepper;
 use crate::rules::explain::explain_empty_rules;
-use crate::rules::{ast, evaluate_timed, EvalOptions, Evaluation, RuleFile, RuleOutcome};
+use crate::rules::{EvalOptions, Evaluation, RuleFile, RuleOutcome};
 
 /// The progress line's label once every rule ran (what the last step does).
 const EXPLAINING: &str = "explaining empty rules";
 
+/// How long one step evaluates before it returns, so that progress shows and Stop is
+/// answered within a fraction of a second (milliseconds).
+const STEP_BUDGET_MS: f64 = 100.0;
+
 /// A rule file being evaluated step by step.
 pub struct Session {
-    /// What each step evaluates: one recording rule each, or the whole file once.
-    chunks: Vec<RuleFile>,
-    next: usize,
-    storage: Storage,
-    rules: Vec<RuleOutcome>,
-    opts: EvalOptions,
-    mode: Mode,
+    stepper: Stepper,
+    engine: EngineOptions,
+    /// The file's alerting rules, which the lab counts but does not evaluate.
     alerting_rules: usize,
 }
 
 impl Session {
-    /// Prepares evaluating `file` over `base`, from `opts.start` to `opts.end` (by default
-    /// the whole time range of `base`).
+    /// Prepares evaluating the recording rules of `file` over `base`, from `opts.start` to
+    /// `opts.end` (by default the whole time range of `base`).
     pub fn new(base: &Storage, file: &RuleFile, opts: EvalOptions) -> Session {
-        let (first, last) = base.time_bounds().unwrap_or((0, 0));
-        let opts = EvalOptions { start: opts.start.or(Some(first)), end: opts.end.or(Some(last)), ..opts };
-        let mode = if reads_later(file) { Mode::PerTick } else { Mode::PerRule };
-        let chunks = match mode {
-            Mode::PerTick => vec![file.clone()],
-            Mode::PerRule => single_rule_files(file),
-        };
+        let engine = opts.engine.clone();
         Session {
-            chunks,
-            next: 0,
-            storage: base.clone(),
-            rules: Vec::new(),
-            opts,
-            mode,
+            stepper: Stepper::new(base, recording_rules(file), opts),
+            engine,
             alerting_rules: file.rules().filter(|(_, r)| !r.is_recording()).count(),
         }
     }
 
-    /// Steps in all, and steps done.
+    /// Rules in all (1 when the file is evaluated tick by tick), and rules done.
     pub fn steps(&self) -> usize {
-        self.chunks.len()
+        self.stepper.rules_progress().1
     }
     pub fn done(&self) -> usize {
-        self.next
+        self.stepper.rules_progress().0
     }
 
-    /// The record name(s) of the next step, for the progress line.
+    /// The rule evaluated next (the group, when tick by tick), for the progress line.
     pub fn next_label(&self) -> Option<String> {
-        let chunk = self.chunks.get(self.next)?;
-        let names: Vec<&str> =
-            chunk.rules().filter(|(_, r)| r.is_recording()).map(|(_, r)| r.name()).collect();
-        Some(if names.len() == 1 { names[0].to_string() } else { format!("{} rules", names.len()) })
+        self.stepper.current().filter(|_| self.done() < self.steps()).map(str::to_string)
     }
 
     /// Where the evaluation stands, naming what the next step does.
@@ -74,55 +61,28 @@ impl Session {
         Progress { done: self.done(), total: self.steps(), label }
     }
 
-    /// Runs the next step; false once everything is evaluated.
+    /// Evaluates for a moment; false once everything is evaluated.
     pub fn step(&mut self, clock: &mut dyn FnMut() -> f64) -> bool {
-        let Some(chunk) = self.chunks.get(self.next) else { return false };
-        let evaluation = evaluate_timed(&self.storage, chunk, &self.opts, clock);
-        self.storage = evaluation.storage;
-        self.rules.extend(evaluation.rules);
-        self.next += 1;
-        true
+        self.stepper.step(STEP_BUDGET_MS, clock)
     }
 
     /// The evaluation once every step ran (runs what is left), with empty rules explained.
     pub fn finish(mut self, clock: &mut dyn FnMut() -> f64) -> Evaluation {
-        while self.step(clock) {}
-        let mut evaluation = Evaluation {
-            storage: self.storage,
-            rules: self.rules,
-            alerts: Vec::new(),
-            start: self.opts.start.unwrap_or(0),
-            end: self.opts.end.unwrap_or(0),
-            mode: self.mode,
-            alerting_rules: self.alerting_rules,
-            shared_reuses: 0,
-        };
-        explain_empty_rules(&mut evaluation, &self.opts.engine);
+        while self.stepper.step(f64::INFINITY, clock) {}
+        let mut evaluation = self.stepper.finish();
+        evaluation.alerting_rules = self.alerting_rules;
+        explain_empty_rules(&mut evaluation, &self.engine);
         evaluation
     }
 }
 
-/// True when some recording rule reads a series that it or a later rule records (then rules
-/// cannot be evaluated one after the other).
-pub fn reads_later(file: &RuleFile) -> bool {
-    let records: Vec<&str> = file.rules().filter(|(_, r)| r.is_recording()).map(|(_, r)| r.name()).collect();
-    file.rules().filter(|(_, r)| r.is_recording()).enumerate().any(|(pos, (_, rule))| {
-        parse::parse(&rule.expr).ok().is_some_and(|expr| {
-            ast::selectors(&expr).iter().any(|vs| records[pos..].iter().any(|name| ast::may_read(vs, name)))
-        })
-    })
-}
-
-/// One rule file per recording rule, each keeping its group's settings.
-fn single_rule_files(file: &RuleFile) -> Vec<RuleFile> {
-    file.rules()
-        .filter(|(_, r)| r.is_recording())
-        .map(|(g, r)| {
-            let mut group = g.clone();
-            group.rules = vec![r.clone()];
-            RuleFile { groups: vec![group], first_line: file.first_line }
-        })
-        .collect()
+/// `file` with only its recording rules, each group keeping its settings.
+fn recording_rules(file: &RuleFile) -> RuleFile {
+    let mut only = file.clone();
+    for group in &mut only.groups {
+        group.rules.retain(|r| r.is_recording());
+    }
+    only
 }
 
 /// What measuring reads of a finished evaluation (the engine module keeps its storage apart,
@@ -203,6 +163,7 @@ mod tests {
     use super::*;
     use crate::engine::Labels;
     use crate::promqltest::run::load_storage;
+    use crate::rules::eval::Mode;
     use crate::rules::{check, evaluate, CheckOptions};
     use crate::ui::rules_lab::SEED_RULES;
 
@@ -266,6 +227,15 @@ mod tests {
         out
     }
 
+    /// A clock a second later at every reading: each step evaluates one slice.
+    fn ticking() -> impl FnMut() -> f64 {
+        let mut now = 0.0;
+        move || {
+            now += 1000.0;
+            now
+        }
+    }
+
     #[test]
     fn stepwise_evaluation_equals_one_go() {
         let base = storage();
@@ -275,9 +245,9 @@ mod tests {
             let rules = file(text);
             let mut session = Session::new(&base, &rules, EvalOptions::default());
             assert_eq!((session.steps(), session.done()), (steps, 0), "{name}");
-            let mut clock = || 0.0;
-            assert!(session.step(&mut clock), "{name}: a first step");
-            assert_eq!(session.done(), 1, "{name}");
+            let mut clock = ticking();
+            assert!(session.step(&mut clock), "{name}: a first step leaves work to do");
+            assert!(session.done() < session.steps(), "{name}");
             let stepped = session.finish(&mut clock);
             let whole = evaluate(&base, &rules, &EvalOptions::default());
             assert_eq!((stepped.mode, whole.mode), (mode, mode), "{name}");
@@ -291,6 +261,24 @@ mod tests {
             };
             assert_eq!(summary(&stepped), summary(&whole), "{name}: outcomes");
         }
+    }
+
+    #[test]
+    fn the_seed_rules_share_subexpressions_and_skip_alerting_rules() {
+        let base = crate::content::builtin_dataset("ml-platform").unwrap().storage().unwrap();
+        let mut rules = file(SEED_RULES);
+        let alert = file(
+            "groups:\n- name: a\n  rules:\n  - alert: Down\n    expr: up == 0\n  - record: x:up\n    expr: sum(up)\n",
+        );
+        rules.groups.extend(alert.groups);
+        let opts =
+            EvalOptions { start: Some(base.time_bounds().unwrap().1 - 3_600_000), ..EvalOptions::default() };
+        let evaluation = Session::new(&base, &rules, opts).finish(&mut || 0.0);
+        // The three latency quantiles compute the same bucket rates at every tick.
+        assert!(evaluation.shared_reuses > 0, "no subexpression was shared");
+        assert_eq!(evaluation.alerting_rules, 1);
+        assert!(evaluation.alerts.is_empty(), "the rules lab does not evaluate alerting rules");
+        assert!(evaluation.rules.iter().any(|r| r.record == "x:up"));
     }
 
     #[test]
@@ -308,8 +296,9 @@ mod tests {
         assert_eq!(session.progress(), Progress { done: 0, total: 4, label: "job:req:rate1m".into() });
         while session.step(&mut || 0.0) {}
         assert_eq!(session.progress(), Progress { done: 4, total: 4, label: EXPLAINING.into() });
+        // Tick by tick, the whole file is one step, named by its (first) group.
         let forward = Session::new(&storage(), &file(FORWARD), EvalOptions::default());
-        assert_eq!(forward.progress().label, "2 rules");
+        assert_eq!(forward.progress(), Progress { done: 0, total: 1, label: "g".into() });
     }
 
     #[test]
@@ -328,7 +317,9 @@ mod tests {
     fn forward_references_are_detected() {
         let cases = [(CHAINED, false), (FORWARD, true), (SEED_RULES, false)];
         for (text, want) in cases {
-            assert_eq!(reads_later(&file(text)), want, "{text}");
+            let evaluation =
+                Session::new(&storage(), &file(text), EvalOptions::default()).finish(&mut || 0.0);
+            assert_eq!(evaluation.mode == Mode::PerTick, want, "{text}");
         }
     }
 

@@ -6,14 +6,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::link::alertmanager::{AmExerciseView, AmFeedback, GradeAmExercise, OpenAmExercise};
 
-use super::super::browser::{self, href};
 use super::super::engine_link;
+use super::super::lab_exercise::{exercise_route, BackToLab, ExerciseActions, ExerciseHeader, ExerciseWork, Lab, SolvedExplanation};
 use super::LAB_PATH;
 
 fn answer_key(id: &str) -> String {
@@ -23,26 +20,22 @@ fn solved_key(id: &str) -> String {
     format!("promql-playground-am-solved-{id}")
 }
 
+/// The lab, as its exercise pages name it.
+const LAB: Lab = Lab {
+    path: LAB_PATH,
+    name: "Alertmanager lab",
+    exercises: "exercises",
+    try_it: "Try it in the Alertmanager lab",
+};
+
 /// The route: finds the exercise by id (loading the engine module first, which reads them).
 #[component]
 pub fn AmExercisePage() -> impl IntoView {
-    let params = use_params_map();
-    let exercise = LocalResource::new(move || {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move {
-            engine_link::ask(OpenAmExercise { id }).await?
-        }
-    });
-    move || match exercise.get() {
-        None => view! { <p class="muted loading">"Loading the exercise\u{2026}"</p> }.into_any(),
-        Some(Ok(Some(ex))) => view! { <AmExerciseBody ex=Arc::new(ex) /> }.into_any(),
-        Some(Ok(None)) => view! {
-            <section class="card narrow"><h1>"No such exercise"</h1>
-                <p><A href=href(LAB_PATH)>"Back to the Alertmanager lab"</A></p></section>
-        }
-        .into_any(),
-        Some(Err(e)) => view! { <section class="card narrow error-box">{format!("The exercises failed to load: {e}")}</section> }.into_any(),
-    }
+    exercise_route(
+        LAB,
+        |id| async move { engine_link::ask(OpenAmExercise { id }).await? },
+        |ex| view! { <AmExerciseBody ex=ex /> }.into_any(),
+    )
 }
 
 /// What the answer is, in the words of the page.
@@ -57,36 +50,15 @@ fn kind_label(kind: &str) -> (&'static str, &'static str) {
 
 #[component]
 fn AmExerciseBody(ex: Arc<AmExerciseView>) -> impl IntoView {
-    let answer = RwSignal::new(browser::stored(&answer_key(&ex.id)).unwrap_or_else(|| ex.starter.clone()));
-    let solved = RwSignal::new(browser::stored(&solved_key(&ex.id)).is_some());
-    let hints_shown = RwSignal::new(0usize);
-    let checking = RwSignal::new(false);
+    let work = ExerciseWork::new(answer_key(&ex.id), solved_key(&ex.id), &ex.starter);
+    let answer = work.answer;
     let verdict: RwSignal<Option<Result<AmFeedback, String>>> = RwSignal::new(None);
     let id = ex.id.clone();
-    Effect::new(move |previous: Option<String>| {
-        let a = answer.get();
-        if previous.is_some_and(|p| p != a) {
-            browser::store(&answer_key(&id), &a);
-        }
-        a
-    });
-    let id = ex.id.clone();
-    let check = move |_| {
-        checking.set(true);
+    let check = Callback::new(move |()| {
         let id = id.clone();
-        spawn_local(async move {
-            browser::next_paint().await;
-            let outcome = engine_link::ask(GradeAmExercise { id: id.clone(), answer: answer.get_untracked() }).await.and_then(|r| r);
-            if matches!(&outcome, Ok(v) if v.passed) {
-                solved.set(true);
-                browser::store(&solved_key(&id), "1");
-            }
-            verdict.set(Some(outcome));
-            checking.set(false);
-        });
-    };
-    let starter = ex.starter.clone();
-    let reset = move |_| answer.set(starter.clone());
+        let grade = move |answer| async move { engine_link::ask(GradeAmExercise { id, answer }).await.and_then(|r| r) };
+        work.check(verdict, grade, |v| v.passed);
+    });
     let (kind, field) = kind_label(&ex.answer_kind);
     let multiline = matches!(ex.answer_kind.as_str(), "inhibit_rules" | "group_by");
     let input = if multiline && ex.answer_kind == "inhibit_rules" {
@@ -103,17 +75,6 @@ fn AmExerciseBody(ex: Arc<AmExerciseView>) -> impl IntoView {
         }
         .into_any()
     };
-    let hints = ex.hints_html.clone();
-    let hint_count = hints.len();
-    let hint_list = move || {
-        hints
-            .iter()
-            .take(hints_shown.get())
-            .enumerate()
-            .map(|(i, h)| view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> })
-            .collect_view()
-    };
-    let explanation = ex.explanation_html.clone();
     let feedback = move || {
         verdict.get().map(|v| {
             let (passed, items) = match v {
@@ -133,39 +94,17 @@ fn AmExerciseBody(ex: Arc<AmExerciseView>) -> impl IntoView {
     };
     view! {
         <div class="exercise-page am-exercise" data-testid="am-exercise">
-            <nav class="exercise-nav">
-                <A href=href(LAB_PATH) attr:class="button secondary small">"\u{2190} Alertmanager lab"</A>
-            </nav>
+            <BackToLab lab=LAB />
             <section class="card exercise-card">
-                <div class="exercise-meta">
-                    <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                    <span class="badge kind">{kind}</span>
-                    {move || solved.get().then(|| view! { <span class="badge good" data-testid="solved-badge">"\u{2713} Solved"</span> })}
-                </div>
-                <h1 class="card-title">{ex.title.clone()}</h1>
-                <div class="prose prompt" inner_html=ex.prompt_html.clone()></div>
+                <ExerciseHeader seed_ref=ex.seed_ref.clone() kind=kind.into() title=ex.title.clone()
+                    prompt_html=ex.prompt_html.clone() solved=work.solved />
                 <label class="field-label">{field}</label>
                 {input}
-                <div class="exercise-actions">
-                    <button type="button" class="button primary" data-testid="am-check"
-                        disabled=move || checking.get() on:click=check>
-                        {move || if checking.get() { "Checking\u{2026}" } else { "Check" }}
-                    </button>
-                    <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || { hints_shown.get() >= hint_count }
-                        on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
-                    <button type="button" class="button secondary" on:click=reset>"Start over"</button>
-                </div>
-                <ol class="hints">{hint_list}</ol>
+                <ExerciseActions work=work check_label="Check" check_testid="am-check" ready=true
+                    on_check=check hints_html=ex.hints_html.clone() starter=ex.starter.clone() />
             </section>
             {feedback}
-            {move || solved.get().then(|| view! {
-                <section class="card explanation" data-testid="explanation">
-                    <h2>"Why"</h2>
-                    <div class="prose" inner_html=explanation.clone()></div>
-                    <p><A href=href(LAB_PATH)>"Try it in the Alertmanager lab \u{2192}"</A></p>
-                </section>
-            })}
+            <SolvedExplanation lab=LAB solved=work.solved explanation_html=ex.explanation_html.clone() />
         </div>
     }
 }

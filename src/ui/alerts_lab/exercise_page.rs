@@ -6,19 +6,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::engine::Millis;
 use crate::link::alerts::{AlertExerciseView, AlertFeedback, GradeAlertExercise, OpenAlertExercise};
-use crate::link::rules::CheckRules;
 use crate::rules::alert_timeline::Firing;
-use crate::rules::Diagnostic;
 
-use super::super::browser::{self, href};
 use super::super::engine_link;
-use super::super::rules_lab::rule_editor::RuleEditor;
+use super::super::lab_exercise::{exercise_route, BackToLab, ExerciseActions, ExerciseHeader, ExerciseWork, Lab, SolvedExplanation};
+use super::super::rules_lab::rule_editor::{checked_as_typed, RuleEditor};
 use super::geometry::{short_time, TimeScale, LEFT, RIGHT, WIDTH};
 use super::LAB_PATH;
 
@@ -29,81 +24,40 @@ fn solved_key(id: &str) -> String {
     format!("promql-playground-alerts-solved-{id}")
 }
 
+/// The lab, as its exercise pages name it.
+const LAB: Lab = Lab {
+    path: LAB_PATH,
+    name: "alerting lab",
+    exercises: "alerting exercises",
+    try_it: "Try the seed's alerts in the lab",
+};
+
 /// The route: finds the exercise by id (loading the engine module first, which reads them).
 #[component]
 pub fn AlertExercisePage() -> impl IntoView {
-    let params = use_params_map();
-    let exercise = LocalResource::new(move || {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move {
-            engine_link::ask(OpenAlertExercise { id }).await?
-        }
-    });
-    move || match exercise.get() {
-        None => view! { <p class="muted loading">"Loading the exercise\u{2026}"</p> }.into_any(),
-        Some(Ok(Some(ex))) => view! { <AlertExerciseBody ex=Arc::new(ex) /> }.into_any(),
-        Some(Ok(None)) => view! {
-            <section class="card narrow"><h1>"No such exercise"</h1>
-                <p><A href=href(LAB_PATH)>"Back to the alerting lab"</A></p></section>
-        }
-        .into_any(),
-        Some(Err(e)) => view! { <section class="card narrow error-box">{format!("The alerting exercises failed to load: {e}")}</section> }.into_any(),
-    }
+    exercise_route(
+        LAB,
+        |id| async move { engine_link::ask(OpenAlertExercise { id }).await? },
+        |ex| view! { <AlertExerciseBody ex=ex /> }.into_any(),
+    )
 }
 
 #[component]
 fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
-    let text = RwSignal::new(browser::stored(&text_key(&ex.id)).unwrap_or_else(|| ex.starter.clone()));
-    let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
-    let solved = RwSignal::new(browser::stored(&solved_key(&ex.id)).is_some());
-    let hints_shown = RwSignal::new(0usize);
-    let checking = RwSignal::new(false);
+    let work = ExerciseWork::new(text_key(&ex.id), solved_key(&ex.id), &ex.starter);
+    let text = work.answer;
     let verdict: RwSignal<Option<Result<Arc<AlertFeedback>, String>>> = RwSignal::new(None);
 
-    let id = ex.id.clone();
-    let checks = engine_link::Latest::new();
-    Effect::new(move |previous: Option<String>| {
-        let t = text.get();
-        checks.send(CheckRules { text: t.clone() }, move |reply| match reply {
-            Ok(c) => diagnostics.set(c.diagnostics),
-            Err(e) => verdict.set(Some(Err(e))),
-        });
-        if previous.is_some_and(|p| p != t) {
-            browser::store(&text_key(&id), &t);
-        }
-        t
-    });
+    let diagnostics = checked_as_typed(text, verdict);
 
-    let exercise = ex.clone();
-    let grade = move |_| {
-        checking.set(true);
-        let id = exercise.id.clone();
-        spawn_local(async move {
-            browser::next_paint().await;
-            let outcome = engine_link::ask(GradeAlertExercise { id: id.clone(), text: text.get_untracked() }).await
-                .and_then(|r| r)
-                .map(Arc::new);
-            if outcome.as_ref().is_ok_and(|v| v.passed) {
-                solved.set(true);
-                browser::store(&solved_key(&id), "1");
-            }
-            verdict.set(Some(outcome));
-            checking.set(false);
-        });
-    };
-    let starter = ex.starter.clone();
-    let hints = ex.hints_html.clone();
-    let hint_count = hints.len();
-    let all_hints_shown = move || hints_shown.get() >= hint_count;
-    let hint_list = move || {
-        hints
-            .iter()
-            .take(hints_shown.get())
-            .enumerate()
-            .map(|(i, h)| view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> })
-            .collect_view()
-    };
-    let explanation = ex.explanation_html.clone();
+    let id = ex.id.clone();
+    let grade = Callback::new(move |()| {
+        let id = id.clone();
+        let grade = move |text| async move {
+            engine_link::ask(GradeAlertExercise { id, text }).await.and_then(|r| r).map(Arc::new)
+        };
+        work.check(verdict, grade, |v| v.passed);
+    });
     let span = (ex.start, ex.end);
     let graded = format!(
         "Graded by the firings of {} from {} to {}: each alert must start and stop firing within one evaluation interval of the reference.",
@@ -111,40 +65,21 @@ fn AlertExerciseBody(ex: Arc<AlertExerciseView>) -> impl IntoView {
         short_time(ex.start),
         short_time(ex.end)
     );
+    let checking = work.checking;
 
     view! {
         <div class="exercise-page rule-exercise" data-testid="alert-exercise">
-            <nav class="exercise-nav">
-                <A href=href(LAB_PATH) attr:class="button secondary small">"\u{2190} Alerting lab"</A>
-            </nav>
+            <BackToLab lab=LAB />
             <section class="card exercise-card">
-                <div class="exercise-meta">
-                    <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                    <span class="badge kind">"write alerts"</span>
-                    {move || solved.get().then(|| view! { <span class="badge good" data-testid="solved-badge">"\u{2713} Solved"</span> })}
-                </div>
-                <h1 class="card-title">{ex.title.clone()}</h1>
-                <div class="prose prompt" inner_html=ex.prompt_html.clone()></div>
+                <ExerciseHeader seed_ref=ex.seed_ref.clone() kind="write alerts".into() title=ex.title.clone()
+                    prompt_html=ex.prompt_html.clone() solved=work.solved />
                 <RuleEditor value=text diagnostics=diagnostics file_name="alert_rules.yml" />
                 <p class="muted small">{graded}</p>
-                <div class="exercise-actions">
-                    <button type="button" class="button primary" data-testid="check-alerts" disabled=move || checking.get() on:click=grade>
-                        {move || if checking.get() { "Checking\u{2026}" } else { "Check my alerts" }}
-                    </button>
-                    <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=all_hints_shown on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
-                    <button type="button" class="button secondary" on:click=move |_| text.set(starter.clone())>"Start over"</button>
-                </div>
-                <ol class="hints">{hint_list}</ol>
+                <ExerciseActions work=work check_label="Check my alerts" check_testid="check-alerts" ready=true
+                    on_check=grade hints_html=ex.hints_html.clone() starter=ex.starter.clone() />
             </section>
             {move || verdict.get().map(|v| view! { <Feedback verdict=v span=span checking=checking /> })}
-            {move || solved.get().then(|| view! {
-                <section class="card explanation" data-testid="explanation">
-                    <h2>"Why"</h2>
-                    <div class="prose" inner_html=explanation.clone()></div>
-                    <p><A href=href(LAB_PATH)>"Try the seed's alerts in the lab \u{2192}"</A></p>
-                </section>
-            })}
+            <SolvedExplanation lab=LAB solved=work.solved explanation_html=ex.explanation_html.clone() />
         </div>
     }
 }

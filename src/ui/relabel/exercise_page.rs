@@ -6,9 +6,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::content::relabel_exercise::RelabelFeedback;
 use crate::content::time::format_instant;
@@ -16,8 +13,8 @@ use crate::link::relabel::{CheckRelabel, GradeRelabelExercise, OpenRelabelExerci
 use crate::rules::{Diagnostic, Severity};
 use crate::ui::format::thousands;
 
-use super::super::browser::{self, href};
 use super::super::engine_link;
+use super::super::lab_exercise::{exercise_route, BackToLab, ExerciseActions, ExerciseHeader, ExerciseWork, Lab, SolvedExplanation};
 use super::super::rules_lab::rule_editor::RuleEditor;
 use super::RELABEL_PATH;
 
@@ -28,44 +25,33 @@ fn solved_key(id: &str) -> String {
     format!("promql-playground-relabel-solved-{id}")
 }
 
+/// The lab, as its exercise pages name it.
+const LAB: Lab = Lab {
+    path: RELABEL_PATH,
+    name: "relabeling simulator",
+    exercises: "relabel exercises",
+    try_it: "Try relabel configs in the simulator",
+};
+
 /// The route.
 #[component]
 pub fn RelabelExercisePage() -> impl IntoView {
-    let params = use_params_map();
-    let exercise = LocalResource::new(move || {
-        let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move {
-            engine_link::ask(OpenRelabelExercise { id }).await?
-        }
-    });
-    move || match exercise.get() {
-        None => view! { <p class="muted loading">"Loading the exercise\u{2026}"</p> }.into_any(),
-        Some(Ok(Some(ex))) => view! { <Body ex=Arc::new(ex) /> }.into_any(),
-        Some(Ok(None)) => view! {
-            <section class="card narrow"><h1>"No such exercise"</h1>
-                <p><A href=href(RELABEL_PATH)>"Back to the relabeling simulator"</A></p></section>
-        }
-        .into_any(),
-        Some(Err(e)) => view! { <section class="card narrow error-box">{format!("The relabel exercises failed to load: {e}")}</section> }.into_any(),
-    }
+    exercise_route(
+        LAB,
+        |id| async move { engine_link::ask(OpenRelabelExercise { id }).await? },
+        |ex| view! { <Body ex=ex /> }.into_any(),
+    )
 }
 
 #[component]
 fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
-    let text = RwSignal::new(browser::stored(&text_key(&ex.id)).unwrap_or_else(|| ex.starter.clone()));
-    let solved = RwSignal::new(browser::stored(&solved_key(&ex.id)).is_some());
-    let hints_shown = RwSignal::new(0usize);
-    let checking = RwSignal::new(false);
+    let work = ExerciseWork::new(text_key(&ex.id), solved_key(&ex.id), &ex.starter);
+    let text = work.answer;
     let verdict: RwSignal<Option<Result<Arc<RelabelFeedback>, String>>> = RwSignal::new(None);
-    let id = ex.id.clone();
     let diagnostics: RwSignal<Vec<Diagnostic>> = RwSignal::new(Vec::new());
     let checks = engine_link::Latest::new();
-    Effect::new(move |previous: Option<()>| {
-        let t = text.get();
-        if previous.is_some() {
-            browser::store(&text_key(&id), &t);
-        }
-        let source = RelabelSource { text: t, job: None, metric: true };
+    Effect::new(move |_| {
+        let source = RelabelSource { text: text.get(), job: None, metric: true };
         checks.send(CheckRelabel { source }, move |r| {
             diagnostics.set(match r.map(|c| c.error) {
                 Ok(Some(e)) => vec![Diagnostic { severity: Severity::Error, line: e.line, col: e.col, message: e.message }],
@@ -73,75 +59,34 @@ fn Body(ex: Arc<RelabelExerciseView>) -> impl IntoView {
             })
         });
     });
-    let exercise = ex.clone();
-    let check = move |_| {
-        checking.set(true);
-        let id = exercise.id.clone();
-        spawn_local(async move {
-            browser::next_paint().await;
-            let outcome = engine_link::ask(GradeRelabelExercise { id: id.clone(), text: text.get_untracked() }).await
-                .and_then(|r| r)
-                .map(Arc::new);
-            if outcome.as_ref().is_ok_and(|v| v.passed) {
-                solved.set(true);
-                browser::store(&solved_key(&id), "1");
-            }
-            verdict.set(Some(outcome));
-            checking.set(false);
-        });
-    };
-    let starter = ex.starter.clone();
-    let reset = move |_| text.set(starter.clone());
-    let hints = ex.hints_html.clone();
-    let hint_count = hints.len();
-    let hint_list = move || {
-        hints
-            .iter()
-            .take(hints_shown.get())
-            .enumerate()
-            .map(|(i, h)| view! { <li class="hint" data-testid="hint"><span class="hint-no">{format!("Hint {}", i + 1)}</span><div class="prose" inner_html=h.clone()></div></li> })
-            .collect_view()
-    };
+    let id = ex.id.clone();
+    let check = Callback::new(move |()| {
+        let id = id.clone();
+        let grade = move |text| async move {
+            engine_link::ask(GradeRelabelExercise { id, text }).await.and_then(|r| r).map(Arc::new)
+        };
+        work.check(verdict, grade, |v| v.passed);
+    });
     let limits = match ex.max_label_pairs {
         Some(p) => format!("at most {} series and {} label pairs", thousands(ex.max_series), thousands(p)),
         None => format!("at most {} series", thousands(ex.max_series)),
     };
-    let explanation = ex.explanation_html.clone();
     let kind = if ex.id.contains("bug") { "spot the bug" } else { "write rules" };
     view! {
         <div class="exercise-page rule-exercise" data-testid="relabel-exercise">
-            <nav class="exercise-nav">
-                <A href=href(RELABEL_PATH) attr:class="button secondary small">"\u{2190} Relabeling simulator"</A>
-            </nav>
+            <BackToLab lab=LAB />
             <section class="card exercise-card">
-                <div class="exercise-meta">
-                    <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                    <span class="badge kind">{kind}</span>
-                    {move || solved.get().then(|| view! { <span class="badge good" data-testid="solved-badge">"\u{2713} Solved"</span> })}
-                </div>
-                <h1 class="card-title">{ex.title.clone()}</h1>
-                <div class="prose prompt" inner_html=ex.prompt_html.clone()></div>
+                <ExerciseHeader seed_ref=ex.seed_ref.clone() kind=kind.into() title=ex.title.clone()
+                    prompt_html=ex.prompt_html.clone() solved=work.solved />
                 <p class="small"><strong>{format!("Limits on {}: {limits}.", ex.dataset)}</strong>" Queries that must answer as before:"</p>
                 <ul class="keep-queries">{ex.keep.iter().map(|q| view! { <li><code>{q.clone()}</code></li> }).collect_view()}</ul>
                 <RuleEditor value=text diagnostics=diagnostics file_name="prometheus.yml" />
                 <p class="muted small">{format!("Graded by relabeling {} as metric_relabel_configs would and comparing the queries at {} instants.", ex.dataset, ex.instants)}</p>
-                <div class="exercise-actions">
-                    <button type="button" class="button primary" data-testid="check-relabel" disabled=move || checking.get() on:click=check>
-                        {move || if checking.get() { "Checking\u{2026}" } else { "Check my config" }}
-                    </button>
-                    <button type="button" class="button secondary" data-testid="reveal-hint"
-                        disabled=move || { hints_shown.get() >= hint_count } on:click=move |_| hints_shown.update(|n| *n += 1)>"Show a hint"</button>
-                    <button type="button" class="button secondary" on:click=reset>"Start over"</button>
-                </div>
-                <ol class="hints">{hint_list}</ol>
+                <ExerciseActions work=work check_label="Check my config" check_testid="check-relabel" ready=true
+                    on_check=check hints_html=ex.hints_html.clone() starter=ex.starter.clone() />
             </section>
             {move || verdict.get().map(|v| view! { <Feedback verdict=v /> })}
-            {move || solved.get().then(|| view! {
-                <section class="card explanation" data-testid="explanation">
-                    <h2>"Why"</h2>
-                    <div class="prose" inner_html=explanation.clone()></div>
-                </section>
-            })}
+            <SolvedExplanation lab=LAB solved=work.solved explanation_html=ex.explanation_html.clone() />
         </div>
     }
 }

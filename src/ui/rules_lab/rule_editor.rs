@@ -6,7 +6,28 @@ use leptos::html::Textarea;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::link::rules::CheckRules;
 use crate::rules::{Diagnostic, Severity};
+
+use super::super::engine_link;
+
+/// The findings on the rule file in `text`, checked by the engine module whenever it changes
+/// (a late answer never replaces a newer one). If the engine module broke, `verdict` says so,
+/// where grading says what went wrong.
+pub fn checked_as_typed<T: Send + Sync + 'static>(
+    text: RwSignal<String>,
+    verdict: RwSignal<Option<Result<T, String>>>,
+) -> RwSignal<Vec<Diagnostic>> {
+    let diagnostics = RwSignal::new(Vec::new());
+    let checks = engine_link::Latest::new();
+    Effect::new(move |_| {
+        checks.send(CheckRules { text: text.get() }, move |reply| match reply {
+            Ok(c) => diagnostics.set(c.diagnostics),
+            Err(e) => verdict.set(Some(Err(e))),
+        });
+    });
+    diagnostics
+}
 
 /// The editor.
 #[component]
