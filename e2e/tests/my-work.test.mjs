@@ -31,6 +31,31 @@ function promplay() {
   return found;
 }
 
+/** Clicks Download on the My work page and saves the .zip under test-artefacts/ as `name`. */
+async function downloadZip(page, name) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: BOOT_TIMEOUT }),
+    page.locator('[data-testid="my-work-download"]').click(),
+  ]);
+  await mkdir(ARTEFACTS, { recursive: true });
+  const zip = join(ARTEFACTS, name);
+  await download.saveAs(zip);
+  return zip;
+}
+
+/** `promplay grade PATH --format json`, parsed (exit 1, a submission that does not pass, included). */
+function gradeJson(path) {
+  try {
+    return JSON.parse(execFileSync(promplay(), ['grade', path, '--format', 'json'], { encoding: 'utf8' }));
+  } catch (e) {
+    assert.equal(e.status, 1, `promplay grade ${path}: ${e.stderr}`);
+    return JSON.parse(e.stdout);
+  }
+}
+
+/** An item's status as the review shows it. */
+const reviewLabel = (i) => (i.status === 'missing' && !i.required ? 'optional' : i.status);
+
 const env = siteAndBrowser();
 
 describe('my work', () => {
@@ -61,13 +86,7 @@ describe('my work', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: BOOT_TIMEOUT }),
-      page.locator('[data-testid="my-work-download"]').click(),
-    ]);
-    await mkdir(ARTEFACTS, { recursive: true });
-    const zip = join(ARTEFACTS, 'my-work-submission.zip');
-    await download.saveAs(zip);
+    const zip = await downloadZip(page, 'my-work-submission.zip');
 
     // Re-import: the same download graded in the browser.
     await page.locator('[data-testid="review-file"]').setInputFiles(zip);
@@ -84,16 +103,8 @@ describe('my work', () => {
     await screenshot(page, 'my-work-review');
 
     // The CLI on the same file: same score, same status per item.
-    let out;
-    try {
-      out = execFileSync(promplay(), ['grade', zip, '--format', 'json'], { encoding: 'utf8' });
-    } catch (e) {
-      assert.equal(e.status, 1, 'a partial submission exits 1');
-      out = e.stdout;
-    }
-    const cli = JSON.parse(out);
-    const label = (i) => (i.status === 'missing' && !i.required ? 'optional' : i.status);
-    assert.deepEqual(Object.fromEntries(cli.items.map((i) => [i.id, label(i)])), site);
+    const cli = gradeJson(zip);
+    assert.deepEqual(Object.fromEntries(cli.items.map((i) => [i.id, reviewLabel(i)])), site);
     assert.match(await score.textContent(), new RegExp(`^Score ${cli.score.toFixed(2)} / 100`));
   });
 
@@ -116,15 +127,8 @@ describe('my work', () => {
     assert.equal(site['query/todo-1-2-rate'], 'passed');
     assert.equal(site['query/todo-1-1-offset'], 'failed');
     assert.equal(site['file/recording_rules.yml'], 'passed');
-    let out;
-    try {
-      out = execFileSync(promplay(), ['grade', dir, '--format', 'json'], { encoding: 'utf8' });
-    } catch (e) {
-      out = e.stdout;
-    }
-    const cli = JSON.parse(out);
-    const label = (i) => (i.status === 'missing' && !i.required ? 'optional' : i.status);
-    assert.deepEqual(Object.fromEntries(cli.items.map((i) => [i.id, label(i)])), site);
+    const cli = gradeJson(dir);
+    assert.deepEqual(Object.fromEntries(cli.items.map((i) => [i.id, reviewLabel(i)])), site);
     assert.match(await score.textContent(), new RegExp(`^Score ${cli.score.toFixed(2)} / 100`));
     await page.locator('[data-testid="review-item"][data-id="query/todo-1-1-offset"] summary').click();
     await page.setViewportSize(NARROW);
@@ -150,7 +154,11 @@ describe('my work', () => {
     await row.locator('[data-testid="threshold-input"]').fill(WHY);
     await row.locator('[data-testid="threshold-input"]').press('Tab');
     const stored = () => page.evaluate(() => localStorage.getItem('promql-playground-alerts-lab-alerting') || '');
-    for (let i = 0; i < 100 && !(await stored()).includes('threshold_justification'); i++) await page.waitForTimeout(100);
+    await page.waitForFunction(
+      () => (localStorage.getItem('promql-playground-alerts-lab-alerting') || '').includes('threshold_justification'),
+      null,
+      { timeout: BOOT_TIMEOUT },
+    );
     const yaml = await stored();
     assert.match(yaml, /runbook_url: "https:\/\/wiki\/runbooks\/model-high-errors"/);
     assert.match(yaml, /threshold_justification: "Five per cent/);
@@ -173,20 +181,8 @@ describe('my work', () => {
     await preview.waitFor({ timeout: BOOT_TIMEOUT });
     await page.locator('.my-work-file', { hasText: 'alert_rules.yml' }).first().click();
     assert.match(await preview.textContent(), /threshold_justification: "Five per cent/);
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: BOOT_TIMEOUT }),
-      page.locator('[data-testid="my-work-download"]').click(),
-    ]);
-    await mkdir(ARTEFACTS, { recursive: true });
-    const zip = join(ARTEFACTS, 'my-work-runbooks.zip');
-    await download.saveAs(zip);
-    let out;
-    try {
-      out = execFileSync(promplay(), ['grade', zip, '--format', 'json'], { encoding: 'utf8' });
-    } catch (e) {
-      out = e.stdout;
-    }
-    const item = JSON.parse(out).items.find((i) => i.id === 'alert/ModelHighErrorRate');
+    const zip = await downloadZip(page, 'my-work-runbooks.zip');
+    const item = gradeJson(zip).items.find((i) => i.id === 'alert/ModelHighErrorRate');
     assert.ok(item, 'the alert is graded');
     assert.ok(!item.findings.some((f) => /runbook|threshold/.test(f)), JSON.stringify(item.findings));
     assert.equal(item.status, 'passed', JSON.stringify(item.findings));

@@ -64,15 +64,16 @@ describe('start page weight', () => {
     // explain, my work, the query library, dashboard): 743,024 B measured with all of them and
     // the explain tree on exercise pages (docs/robustness.md). This budget
     // catches growth until the labs are split off the start page (the goal of issue #16 is
-    // 450 KB).
-    assert.ok(total.gzip <= 750_000, `the start page downloads ${total.gzip} B gzipped (budget 750,000 B)`);
+    // 450 KB). +6,500 B for the alerting lab's Runbooks tab and the folder review on My work
+    // (the app module grew by 6,153 B gzipped with them).
+    assert.ok(total.gzip <= 756_500, `the start page downloads ${total.gzip} B gzipped (budget 756,500 B)`);
     await page.close();
   });
 
   // Issue #16 aims at 850 KB; the app and the engine module measured 1,872,159 B together
   // with the library and the dashboard (docs/robustness.md). This budget keeps them from
   // growing unnoticed.
-  test('a playground deep link downloads at most 1,880 KB gzipped', async () => {
+  test('a playground deep link downloads at most 1,898 KB gzipped', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -88,7 +89,9 @@ describe('start page weight', () => {
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine')), 'the engine module was loaded');
-    assert.ok(total.gzip <= 1_880_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,880,000 B)`);
+    // +18,000 B for the runbooks, the submitted alert rules' grading and the folder review
+    // (app +6,153 B, engine module +11,485 B gzipped).
+    assert.ok(total.gzip <= 1_898_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,898,000 B)`);
     await page.close();
   });
 });
