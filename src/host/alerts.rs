@@ -12,8 +12,8 @@ use super::Host;
 use crate::alertmanager::input::Input;
 use crate::engine::Millis;
 use crate::link::alerts::{
-    AlertDocs, AlertExercises, AlertsAt, AlertsRequest, AlertsStep, GradeAlertExercise, OpenAlertExercise,
-    RuleTexts, RunAlertTests, SetAlertDoc, StartAlerts, TestsReport, WhatIf,
+    AlertDocs, AlertExercises, AlertsAt, AlertsFinish, AlertsRequest, AlertsStep, GradeAlertExercise,
+    OpenAlertExercise, RuleTexts, RunAlertTests, SetAlertDoc, StartAlerts, TestsReport, WhatIf,
 };
 use crate::link::answer;
 use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
@@ -35,6 +35,7 @@ pub(super) fn handle(host: &mut Host, request: AlertsRequest) -> Vec<u8> {
     match request {
         AlertsRequest::Start(c) => answer::<StartAlerts>(lab::start(host, c)),
         AlertsRequest::Step(AlertsStep) => answer::<AlertsStep>(lab::step(host)),
+        AlertsRequest::Finish(AlertsFinish) => answer::<AlertsFinish>(super::run_to_end(|| lab::step(host))),
         AlertsRequest::At(c) => answer::<AlertsAt>(lab::at(host, &c)),
         AlertsRequest::WhatIf(c) => answer::<WhatIf>(lab::what_if(host, &c)),
         AlertsRequest::Tests(c) => answer::<RunAlertTests>(run_tests(&c)),

@@ -98,6 +98,19 @@ impl Host {
     }
 }
 
+/// Steps a multi-step run with `step` until it finishes (or fails): what replaying a finished
+/// run asks for, however many steps the run took the first time.
+pub fn run_to_end<T>(
+    mut step: impl FnMut() -> Result<link::rules::Step<T>, String>,
+) -> Result<link::rules::Step<T>, String> {
+    loop {
+        match step()? {
+            link::rules::Step::Running(_) => continue,
+            finished => return Ok(finished),
+        }
+    }
+}
+
 /// Calls the host the way the app does: encode, handle, decode. For tests.
 #[cfg(test)]
 pub fn roundtrip<C: link::Call>(host: &mut Host, call: C) -> Answer<C::Reply> {

@@ -7,7 +7,7 @@ pub(super) mod session;
 use super::Host;
 use crate::link::answer;
 use crate::link::rules::{
-    CheckRules, CostStep, FileSummary, GradeRuleExercise, LabStep, OpenRuleExercise, RuleCheck,
+    CheckRules, CostStep, FileSummary, GradeRuleExercise, LabFinish, LabStep, OpenRuleExercise, RuleCheck,
     RuleExercises, RulesRequest, StartCosts, StartLab,
 };
 use crate::rules::{check, CheckOptions, CheckReport, RuleFile, Severity};
@@ -24,6 +24,7 @@ pub(super) fn handle(host: &mut Host, request: RulesRequest) -> Vec<u8> {
         RulesRequest::Check(c) => answer::<CheckRules>(rule_check(&c.text)),
         RulesRequest::StartLab(c) => answer::<StartLab>(lab::start(host, c)),
         RulesRequest::LabStep(LabStep) => answer::<LabStep>(lab::step(host)),
+        RulesRequest::LabFinish(LabFinish) => answer::<LabFinish>(super::run_to_end(|| lab::step(host))),
         RulesRequest::StartCosts(c) => answer::<StartCosts>(lab::start_costs(host, c)),
         RulesRequest::CostStep(CostStep) => answer::<CostStep>(lab::cost_step(host)),
         RulesRequest::Exercises(RuleExercises) => answer::<RuleExercises>(exercises::list(host)),

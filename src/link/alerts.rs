@@ -24,6 +24,7 @@ pub enum AlertsRequest {
     Exercises(AlertExercises),
     Exercise(OpenAlertExercise),
     Grade(GradeAlertExercise),
+    Finish(AlertsFinish),
     Docs(AlertDocs),
     SetDoc(SetAlertDoc),
 }
@@ -53,6 +54,13 @@ call!(StartAlerts => Result<Progress, String>, Alerts(AlertsRequest::Start));
 pub struct AlertsStep;
 
 call!(AlertsStep => Result<Step<AlertsReport>, String>, Alerts(AlertsRequest::Step));
+
+/// Runs what is left of the evaluation under way and finishes it (what a replay sends after
+/// the start: see [`crate::link::rules::LabFinish`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AlertsFinish;
+
+call!(AlertsFinish => Result<Step<AlertsReport>, String>, Alerts(AlertsRequest::Finish));
 
 /// A finished evaluation, as the lab shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

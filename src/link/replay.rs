@@ -9,12 +9,12 @@
 //! keeps the previous finished run, so stopping a run brings the one before it back.
 
 use super::alertmanager::AlertmanagerRequest;
-use super::alerts::AlertsRequest;
+use super::alerts::{AlertsFinish, AlertsRequest};
 use super::data::DataRequest;
 use super::packs::PacksRequest;
 use super::relabel::RelabelRequest;
-use super::rules::RulesRequest;
-use super::Request;
+use super::rules::{LabFinish, RulesRequest};
+use super::{encode, Call, Request};
 
 /// How a request counts for the replay log; the string names the state it builds (a slot).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,9 +39,13 @@ impl Request {
             Request::Data(DataRequest::Open(_)) => Replay::Replace("dataset"),
             Request::Packs(PacksRequest::Load(_) | PacksRequest::Unload(_)) => Replay::Append("packs"),
             Request::Rules(RulesRequest::StartLab(_)) => Replay::RunStart("rules-lab"),
-            Request::Rules(RulesRequest::LabStep(_)) => Replay::RunStep("rules-lab"),
+            Request::Rules(RulesRequest::LabStep(_) | RulesRequest::LabFinish(_)) => {
+                Replay::RunStep("rules-lab")
+            }
             Request::Alerts(AlertsRequest::Start(_)) => Replay::RunStart("alerts-lab"),
-            Request::Alerts(AlertsRequest::Step(_)) => Replay::RunStep("alerts-lab"),
+            Request::Alerts(AlertsRequest::Step(_) | AlertsRequest::Finish(_)) => {
+                Replay::RunStep("alerts-lab")
+            }
             Request::Alerts(AlertsRequest::WhatIf(_)) => Replay::Append("alerts-lab"),
             Request::Relabel(RelabelRequest::Start(_)) => Replay::RunStart("relabel"),
             Request::Relabel(RelabelRequest::Step(_)) => Replay::RunStep("relabel"),
@@ -84,7 +88,11 @@ impl ReplayLog {
 
     /// The runs under way finished: each replaces what its slot held.
     pub fn finish_runs(&mut self) {
-        for (slot, requests) in std::mem::take(&mut self.running) {
+        for (slot, mut requests) in std::mem::take(&mut self.running) {
+            if let Some(to_end) = run_to_end(slot) {
+                requests.truncate(1);
+                requests.push(to_end);
+            }
             self.entries.retain(|(s, _)| *s != slot);
             self.entries.extend(requests.into_iter().map(|r| (slot, r)));
         }
@@ -101,12 +109,23 @@ impl ReplayLog {
     }
 }
 
+/// For a run whose steps are timed (each evaluates for about 100 ms, so a fresh engine
+/// module may need more or fewer of them to get as far), the request that runs it to its end:
+/// such a run is replayed as its start and this.
+fn run_to_end(slot: &str) -> Option<Vec<u8>> {
+    match slot {
+        "rules-lab" => Some(encode(&LabFinish.into_request())),
+        "alerts-lab" => Some(encode(&AlertsFinish.into_request())),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::link::data::OpenDataset;
     use crate::link::rules::LabStep;
-    use crate::link::{encode, Call, Hello};
+    use crate::link::Hello;
 
     fn kept(log: &ReplayLog) -> Vec<&[u8]> {
         log.requests().collect()
@@ -115,16 +134,31 @@ mod tests {
     #[test]
     fn a_finished_run_replaces_its_slot_and_appends_keep_order() {
         let mut log = ReplayLog::default();
-        log.record(Replay::RunStart("rules-lab"), b"start 1");
-        log.record(Replay::RunStep("rules-lab"), b"step 1");
+        log.record(Replay::RunStart("relabel"), b"start 1");
+        log.record(Replay::RunStep("relabel"), b"step 1");
         log.finish_runs();
         log.record(Replay::Append("packs"), b"load a");
         log.record(Replay::Skip, b"query");
-        log.record(Replay::RunStart("rules-lab"), b"start 2");
-        log.record(Replay::RunStep("rules-lab"), b"step 1");
+        log.record(Replay::RunStart("relabel"), b"start 2");
+        log.record(Replay::RunStep("relabel"), b"step 1");
         assert_eq!(kept(&log), [&b"start 1"[..], b"step 1", b"load a"]);
         log.finish_runs();
         assert_eq!(kept(&log), [&b"load a"[..], b"start 2", b"step 1"]);
+    }
+
+    #[test]
+    fn a_timed_run_is_replayed_as_its_start_then_to_the_end() {
+        let mut log = ReplayLog::default();
+        log.record(Replay::RunStart("rules-lab"), b"start");
+        log.record(Replay::RunStep("rules-lab"), b"step 1");
+        log.record(Replay::RunStep("rules-lab"), b"step 2");
+        log.finish_runs();
+        let finish = encode(&LabFinish.into_request());
+        assert_eq!(kept(&log), [&b"start"[..], &finish]);
+        log.record(Replay::RunStart("alerts-lab"), b"alerts");
+        log.record(Replay::RunStep("alerts-lab"), b"step");
+        log.finish_runs();
+        assert_eq!(kept(&log)[2..], [&b"alerts"[..], &encode(&AlertsFinish.into_request())]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub enum RulesRequest {
     Exercises(RuleExercises),
     Exercise(OpenRuleExercise),
     Grade(GradeRuleExercise),
+    LabFinish(LabFinish),
 }
 
 /// Checks a rule file as the lab and the rule exercises load it (`promtool check rules`,
@@ -87,6 +88,14 @@ call!(StartLab => Result<Progress, String>, Rules(RulesRequest::StartLab));
 pub struct LabStep;
 
 call!(LabStep => Result<Step<LabReport>, String>, Rules(RulesRequest::LabStep));
+
+/// Runs what is left of the evaluation under way and finishes it. A step runs for a while
+/// (about 100 ms), so a fresh engine module replaying a finished run (`link/replay.rs`)
+/// replays its start and then this, not the same number of steps.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LabFinish;
+
+call!(LabFinish => Result<Step<LabReport>, String>, Rules(RulesRequest::LabFinish));
 
 /// A finished evaluation, as the lab shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -151,7 +151,7 @@ mod tests {
     use crate::content::time::parse_instant;
     use crate::link::query::{QueryTime, RunQuery};
     use crate::link::rules::CostStep;
-    use crate::link::rules::LabStep;
+    use crate::link::rules::{LabFinish, LabStep};
     use crate::rules::cost::CostOptions;
     use crate::rules::equivalence::Equivalence;
     use crate::rules::eval::Mode;
@@ -239,6 +239,20 @@ mod tests {
             "the playground sees the recorded series"
         );
         assert_eq!(instant(&mut host, "model:latency:p95", false), 0, "only when it asks for them");
+
+        // A fresh engine module replaying the run (its start, then to the end in one request,
+        // as after Stop) records the same.
+        let mut fresh = Host::new();
+        let start = StartLab { dataset: DATASET.into(), text: SEED_RULES.into(), options: hour().1 };
+        roundtrip(&mut fresh, start).unwrap().unwrap();
+        let Step::Finished(replayed) = roundtrip(&mut fresh, LabFinish).unwrap().unwrap() else {
+            panic!("the run finishes in one request")
+        };
+        let outline = |r: &LabReport| {
+            r.rules.iter().map(|x| (x.record.clone(), x.series, x.samples)).collect::<Vec<_>>()
+        };
+        assert_eq!(outline(&replayed), outline(&report));
+        assert_eq!(instant(&mut fresh, "model:latency:p95", true), 5);
     }
 
     #[test]
