@@ -2,17 +2,23 @@
 //! assembled, zipped, read back and graded with full marks; a tampered answer scores 0; hostile
 //! archives and folders get clear errors; `promplay grade` prints the rubric in its formats.
 
+use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 
+use promql_playground::content::check::load_checked;
 use promql_playground::deliverables::archive::{read_zip, write_zip, MAX_ENTRIES};
 use promql_playground::deliverables::assemble::{alert_names, assemble, file_names};
 use promql_playground::deliverables::catalogue::{Catalogue, Grader};
 use promql_playground::deliverables::grade::{grade_bundle, GradeReport, Status};
-use promql_playground::deliverables::{AlertDoc, Answer, Workspace};
+use promql_playground::deliverables::rubric::Section;
+use promql_playground::deliverables::{AlertDoc, Answer, AnswerKind, Submission, Workspace};
 use promql_playground::ui::alerts_lab::{SEED_ALERT_RULES, SEED_TESTS};
 use promql_playground::ui::rules_lab::SEED_RULES;
 
 use promql_playground::content::am_exercise::SEED_CONFIG as ALERTMANAGER;
+
+/// The seed's alert rules with every alerting exercise solved in them.
+const REFERENCE_ALERT_RULES: &str = include_str!("deliverables/reference_alert_rules.yml");
 
 /// A workspace answering every exercise with its reference answer, with the seed's files.
 fn reference_workspace(catalogue: &Catalogue) -> Workspace {
@@ -28,14 +34,14 @@ fn reference_workspace(catalogue: &Catalogue) -> Workspace {
             claimed_solved: true,
         })
         .collect();
-    let alert_docs = alert_names(SEED_ALERT_RULES)
+    let alert_docs = alert_names(REFERENCE_ALERT_RULES)
         .into_iter()
         .map(|a| (a, AlertDoc { runbook: "Check the dashboard.".into(), threshold: "Seed SLO.".into() }))
         .collect();
     Workspace {
         answers,
         recording_rules: Some(SEED_RULES.into()),
-        alert_rules: Some(SEED_ALERT_RULES.into()),
+        alert_rules: Some(REFERENCE_ALERT_RULES.into()),
         alert_tests: Some(SEED_TESTS.into()),
         alertmanager: Some(ALERTMANAGER.into()),
         relabel: None,
@@ -64,6 +70,8 @@ fn reference_answers_score_full_marks_and_a_tampered_one_scores_zero() {
     assert!(report.passed() && report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.score, 100.0);
     assert!(report.items.len() > 60, "{} items", report.items.len());
+    let alerts = report.sections.iter().find(|s| s.section == Section::AlertRules).map(|s| (s.points, s.max));
+    assert_eq!(alerts, Some((20.0, 20.0)));
 
     // A wrong answer with the browser's "solved" flag set scores nothing.
     let mut tampered = ws.clone();
@@ -178,4 +186,138 @@ fn promplay_grade_reads_folders_and_zips_and_prints_each_format() {
     assert!(err.contains("promplay grade:"), "{err}");
     assert_eq!(run(&["grade", &zip_s, "--format", "xml"]).0, 2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A submission of only an alert rule file and its runbooks (no answers): grading it
+/// evaluates the alerts without re-grading every exercise.
+fn graded_alert_file(catalogue: &Catalogue, rules: &str, docs: &BTreeMap<String, AlertDoc>) -> GradeReport {
+    let answers = Submission { alert_docs: docs.clone(), ..Submission::new() }.to_json();
+    let files = vec![
+        (file_names::ANSWERS.to_string(), answers),
+        (file_names::ALERT_RULES.to_string(), rules.to_string()),
+    ];
+    grade_bundle(catalogue, &read_zip(&write_zip(&files).expect("zips")).expect("reads")).expect("grades")
+}
+
+#[test]
+fn the_submitted_alert_rules_are_evaluated_alert_by_alert() {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let docs = reference_workspace(&catalogue).alert_docs;
+    let report = graded_alert_file(&catalogue, REFERENCE_ALERT_RULES, &docs);
+    let alerts: Vec<_> = report.items.iter().filter(|i| i.id.starts_with("alert/")).collect();
+    let graded_names: usize = catalogue.alert_exercises().iter().map(|e| e.alerts.len()).sum();
+    assert_eq!(alerts.len(), graded_names);
+    assert!(alerts.len() >= 7, "{} alerts", alerts.len());
+    for i in &alerts {
+        assert_eq!((i.status, i.points), (Status::Passed, i.max), "{}: {:?}", i.id, i.findings);
+    }
+
+    // One alert whose threshold never fires, one without severity, one without a runbook:
+    // each loses exactly one part of its item.
+    let rules = REFERENCE_ALERT_RULES
+        .replace("model:memory:growth_rate_1h * 3600 > 100", "model:memory:growth_rate_1h > 100")
+        .replace(
+            "model:predictions:rate5m == 0\n    for: 5m\n    labels:\n      severity: critical\n",
+            "model:predictions:rate5m == 0\n    for: 5m\n    labels:\n",
+        );
+    assert_ne!(rules, REFERENCE_ALERT_RULES);
+    let mut fewer_docs = docs.clone();
+    fewer_docs.remove("ModelHighLatency");
+    let broken = graded_alert_file(&catalogue, &rules, &fewer_docs);
+    let item = |id: &str| broken.items.iter().find(|i| i.id == id).cloned().expect("item");
+    let leak = item("alert/ModelMemoryLeak");
+    assert_eq!(leak.status, Status::Failed);
+    assert!(leak.findings.iter().any(|f| f.contains("never fires")), "{:?}", leak.findings);
+    let no_severity = item("alert/ModelNoPredictions");
+    assert_eq!(no_severity.findings, vec!["no `severity` label".to_string()]);
+    let no_runbook = item("alert/ModelHighLatency");
+    assert!(no_runbook.findings.iter().all(|f| f.starts_with("no runbook") || f.starts_with("no threshold")));
+    for i in [&leak, &no_severity, &no_runbook] {
+        assert!((i.points - i.max * 2.0 / 3.0).abs() < 1e-9, "{}: {} of {}", i.id, i.points, i.max);
+    }
+    let section =
+        |r: &GradeReport| r.sections.iter().find(|s| s.section == Section::AlertRules).map(|s| s.points);
+    let lost = section(&report).unwrap_or(0.0) - section(&broken).unwrap_or(0.0);
+    assert!((lost - leak.max).abs() < 0.02, "three thirds of an alert's share lost, not {lost}");
+    for i in broken.items.iter().filter(|i| i.id.starts_with("alert/")) {
+        if ![&leak.id, &no_severity.id, &no_runbook.id].contains(&&i.id) {
+            assert_eq!(i.status, Status::Passed, "{}: {:?}", i.id, i.findings);
+        }
+    }
+
+    // The seed's rules as given: the alerts the exercises fix do not fire as they should, the
+    // bonus alert is missing; a file that does not load is a finding per alert, never a panic.
+    let seed = graded_alert_file(&catalogue, SEED_ALERT_RULES, &docs);
+    let failing: Vec<&str> = seed
+        .items
+        .iter()
+        .filter(|i| i.id.starts_with("alert/") && i.status != Status::Passed)
+        .map(|i| i.id.as_str())
+        .collect();
+    assert!(
+        failing.contains(&"alert/ModelMemoryLeak") && failing.contains(&"alert/FraudDetectorErrorBudgetBurn")
+    );
+    assert!(!failing.contains(&"alert/ModelNoPredictions"), "{failing:?}");
+    let invalid =
+        graded_alert_file(&catalogue, "groups:\n- name: x\n  rules:\n  - alert: A\n    expr: up ==\n", &docs);
+    let file = invalid.items.iter().find(|i| i.id == "file/alert_rules.yml").expect("file item");
+    assert!(file.findings.iter().any(|f| f.contains("alert_rules.yml:5")), "{:?}", file.findings);
+    assert!(invalid.items.iter().filter(|i| i.id.starts_with("alert/")).all(|i| i.points == 0.0));
+}
+
+#[test]
+fn a_packs_exercises_are_graded_with_the_pack() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/deliverables/course-pack");
+    let pack = load_checked(std::path::Path::new(dir)).expect("the pack loads");
+    let mut catalogue = Catalogue::builtin().expect("catalogue");
+    let builtin_items = catalogue.items.len();
+    catalogue.add_pack(&pack).expect("adds");
+    assert_eq!(catalogue.items.len(), builtin_items + 2);
+    assert!(catalogue.add_pack(&pack).unwrap_err().contains("given twice"));
+    let answer = |exercise: &str, text: &str| Answer {
+        exercise: exercise.into(),
+        kind: AnswerKind::Query,
+        pack: "checkout-course".into(),
+        version: String::new(),
+        text: text.into(),
+        claimed_solved: true,
+    };
+    let ws = Workspace {
+        answers: vec![
+            answer(
+                "checkout-error-ratio",
+                "sum(rate(checkout_requests_total{code=\"500\"}[5m]))/sum(rate(checkout_requests_total[5m]))",
+            ),
+            answer("checkout-error-rate", "rate(checkout_requests_total[5m])"),
+        ],
+        ..Workspace::default()
+    };
+    let report = graded(&catalogue, &ws);
+    let item = report.items.iter().find(|i| i.id == "query/checkout-error-ratio").expect("a rubric item");
+    assert_eq!((item.section, item.status), (Section::Fundamentals, Status::Passed), "{:?}", item.findings);
+    assert!(item.points > 0.0);
+    assert!(!report.items.iter().any(|i| i.id == "query/checkout-error-rate"));
+    let outside: Vec<&String> =
+        report.problems.iter().filter(|p| p.contains("checkout-error-rate")).collect();
+    assert_eq!(outside.len(), 1, "{:?}", report.problems);
+    assert!(
+        outside[0].contains("does not pass") && outside[0].contains("not in the rubric"),
+        "{}",
+        outside[0]
+    );
+
+    // Without the pack its answers are not graded; with it on the command line they are.
+    let plain = Catalogue::builtin().expect("catalogue");
+    let report = graded(&plain, &ws);
+    assert!(report.problems.iter().any(|p| p.contains("no query exercise \"checkout-error-ratio\"")));
+    let files = assemble(&ws, &mut Grader::new(&catalogue), &catalogue);
+    let zip_path = std::env::temp_dir().join(format!("promplay-grade-pack-{}.zip", std::process::id()));
+    std::fs::write(&zip_path, write_zip(&files).expect("zips")).expect("write zip");
+    let args: Vec<String> =
+        ["grade", &zip_path.to_string_lossy(), "--pack", dir].iter().map(|s| s.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    promql_playground::cli::main_with(&args, &mut out, &mut err);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("ok   query/checkout-error-ratio"), "{text}");
+    let _ = std::fs::remove_file(&zip_path);
 }

@@ -5,9 +5,8 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::content::builtin_dataset;
-use crate::content::check::check_path;
+use crate::content::check::load_checked;
 use crate::content::export::write_openmetrics;
-use crate::content::loader::{load_pack, DirFiles};
 use crate::content::Dataset;
 
 use super::{Args, CliError, Command};
@@ -61,15 +60,6 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
 
 /// A dataset of the pack in `dir`, with the pack's problems as the error.
 fn pack_dataset(dir: &Path, id: &str) -> Result<Dataset, CliError> {
-    let report = check_path(dir);
-    if !report.problems.is_empty() {
-        let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
-        return Err(CliError::failed(text.join("\n")));
-    }
-    let manifest_text = std::fs::read_to_string(&report.manifest)
-        .map_err(|e| CliError::failed(format!("cannot read {}: {e}", report.manifest.display())))?;
-    let base = report.manifest.parent().map(Path::to_path_buf).unwrap_or_default();
-    let pack = load_pack(&report.manifest.display().to_string(), &manifest_text, &mut DirFiles(base))
-        .map_err(|e| CliError::failed(e.to_string()))?;
+    let pack = load_checked(dir).map_err(CliError::failed)?;
     pack.dataset(id).cloned().ok_or_else(|| CliError::failed(format!("the pack has no dataset {id:?}")))
 }

@@ -19,7 +19,7 @@ pub const COMMAND: Command = Command {
 Feeds generated and mutated inputs to every reader of untrusted text: PromQL (parse and
 evaluate over the built-in datasets), pack manifests, dataset, series and exercise files,
 rule files, promqltest scripts, relabel and Alertmanager configs, alert and notification
-templates.
+templates, remote API answers, submission archives (.zip).
 A panic or an input slower than --slow-ms is a finding; an input still running after 30 s ends
 the run (exit code 3) after saving it.
 

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::content::check::load_checked;
 use crate::deliverables::archive::{
     self, check_name, from_raw, Bundle, MAX_ENTRIES, MAX_FILE_BYTES, MAX_TOTAL_BYTES,
 };
@@ -16,15 +17,20 @@ use super::{Args, CliError, Command};
 pub const COMMAND: Command = Command {
     name: "grade",
     summary: "re-grade a learner's submission against the rubric",
-    usage: "Usage: promplay grade SUBMISSION [--format text|json|junit]\n\n\
+    usage: "Usage: promplay grade SUBMISSION [--pack PACK]... [--format text|json|junit]\n\n\
         SUBMISSION is the .zip the site's My work page downloads, or a folder holding its\n\
         files (answers.json at its top, or inside one top folder). Every answer is graded\n\
         again with the site's graders (a \"solved\" flag is never trusted); recording_rules.yml\n\
-        and alert_rules.yml are checked like `promplay rules check`, alert_rules_test.yml is\n\
+        and alert_rules.yml are checked like `promplay rules check`, every alert the alerting\n\
+        exercises grade is evaluated in alert_rules.yml (fires as expected, severity and the\n\
+        reference's labels, a runbook and a threshold justification), alert_rules_test.yml is\n\
         run like `promplay test rules`, alertmanager.yml must load, and the documents must be\n\
         there. Prints a score per rubric section (fundamentals 15, advanced 20, recording\n\
         rules 20, alert rules 20, optimisation 15, documentation 10) and per-item findings.\n\
         docs/grading.md explains the rubric and running a cohort.\n\n\
+        \x20 --pack PACK  also grade answers to the query exercises of the pack in folder PACK\n\
+        \x20              (its pack.yaml and datasets; repeat for several packs). An exercise\n\
+        \x20              whose seed_ref names a seed task (TODO 2.3 ...) joins that section\n\
         \x20 --format F   text (default), json, or junit (JUnit XML for CI)\n\n\
         Exit codes: 0 every required item passes, 1 some does not (or the submission cannot\n\
         be read), 2 usage error.\n",
@@ -32,7 +38,7 @@ pub const COMMAND: Command = Command {
 };
 
 fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
-    let args = Args::parse(argv, &["format"], &[])?;
+    let args = Args::parse(argv, &["format", "pack*"], &[])?;
     let [path] = args.positional.as_slice() else {
         return Err(CliError::usage("give one SUBMISSION (a .zip or a folder)"));
     };
@@ -41,7 +47,12 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<i32, CliError> {
         return Err(CliError::usage(format!("unknown --format {format:?}: use text, json or junit")));
     }
     let bundle = read_submission(Path::new(path)).map_err(|e| CliError::failed(format!("{path}: {e}")))?;
-    let catalogue = Catalogue::builtin().map_err(CliError::failed)?;
+    let mut catalogue = Catalogue::builtin().map_err(CliError::failed)?;
+    for dir in args.all("pack") {
+        let pack =
+            load_checked(Path::new(dir)).map_err(|e| CliError::failed(format!("--pack {dir}: {e}")))?;
+        catalogue.add_pack(&pack).map_err(|e| CliError::failed(format!("--pack {dir}: {e}")))?;
+    }
     let graded = grade_bundle(&catalogue, &bundle).map_err(|e| CliError::failed(format!("{path}: {e}")))?;
     let text = match format {
         "json" => report::json(&graded),

@@ -269,15 +269,14 @@ pub fn grade(ex: &AlertExercise, prepared: &Prepared, text: &str) -> AlertVerdic
     if !verdict.missing.is_empty() {
         return verdict;
     }
-    let mut evaluation = evaluate(&prepared.storage, &file, &window(prepared.from, prepared.to));
-    explain_silent_alerts(&mut evaluation, &file, &EvalOptions::default().engine);
+    let evaluation = evaluate_answer(prepared, &file);
     verdict.silent = evaluation
         .alerts
         .iter()
         .filter(|a| ex.alerts.contains(&a.name) && !a.ever_fired())
         .map(|a| (a.name.clone(), a.explanation.clone()))
         .collect();
-    verdict.yours = graded_firings(ex, &evaluation.alerts, prepared.from, prepared.to);
+    verdict.yours = answer_firings(ex, prepared, &evaluation);
     let tolerance = |name: &str| {
         let theirs = prepared.intervals.iter().find(|(n, _)| n == name).map_or(60_000, |(_, i)| *i);
         let mine = evaluation.alerts.iter().find(|a| a.name == name).map_or(60_000, |a| a.interval);
@@ -290,6 +289,19 @@ pub fn grade(ex: &AlertExercise, prepared: &Prepared, text: &str) -> AlertVerdic
     }
     verdict.passed = verdict.differences.is_empty();
     verdict
+}
+
+/// Evaluates an alerting rule file over the exercise's stretch, on top of its recorded
+/// series, with every alert that never fired explained.
+pub fn evaluate_answer(prepared: &Prepared, file: &RuleFile) -> Evaluation {
+    let mut evaluation = evaluate(&prepared.storage, file, &window(prepared.from, prepared.to));
+    explain_silent_alerts(&mut evaluation, file, &EvalOptions::default().engine);
+    evaluation
+}
+
+/// The graded alerts' firings in an evaluation of an answer, clipped to the stretch.
+pub fn answer_firings(ex: &AlertExercise, prepared: &Prepared, evaluation: &Evaluation) -> Vec<Firing> {
+    graded_firings(ex, &evaluation.alerts, prepared.from, prepared.to)
 }
 
 /// The differences between the expected and the learner's firings, per alert label set:

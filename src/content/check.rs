@@ -21,6 +21,20 @@ pub struct CheckReport {
     pub exercises: usize,
 }
 
+/// Loads the pack at `path` once [`check_path`] finds no problem; the error lists every
+/// problem, one `file:line: reason` per line.
+pub fn load_checked(path: &Path) -> Result<super::loader::LoadedPack, String> {
+    let report = check_path(path);
+    if !report.problems.is_empty() {
+        let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+        return Err(text.join("\n"));
+    }
+    let shown = report.manifest.display().to_string();
+    let text = std::fs::read_to_string(&report.manifest).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let base = report.manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+    load_pack(&shown, &text, &mut DirFiles(base)).map_err(|e| e.to_string())
+}
+
 /// Checks the pack at `path`: a directory holding `pack.yaml`, or a manifest file.
 pub fn check_path(path: &Path) -> CheckReport {
     let manifest = if path.is_dir() { path.join(MANIFEST_FILE) } else { path.to_path_buf() };

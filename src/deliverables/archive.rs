@@ -1,5 +1,5 @@
 //! A submission as one `.zip` (deflate, through the `zip` crate) and read back from a `.zip`
-//! or a folder's files with caps that make hostile input harmless: at most [`MAX_ENTRIES`]
+//! or a folder's files (on disk, or picked in the browser) with caps that make hostile input harmless: at most [`MAX_ENTRIES`]
 //! files, [`MAX_FILE_BYTES`] per file and [`MAX_TOTAL_BYTES`] in all *as actually
 //! decompressed* (a zip bomb's declared sizes are not trusted), names that stay inside the
 //! submission (no `..`, no absolute paths), and text that is UTF-8.
@@ -95,6 +95,36 @@ pub fn read_zip(bytes: &[u8]) -> Result<Bundle, String> {
     Ok(from_raw(raw))
 }
 
+/// Reads files handed over one by one (a folder the reviewer picked in the browser: each
+/// file's path below the folder and its bytes) under the same rules as a `.zip`: safe names,
+/// at most [`MAX_ENTRIES`] files and [`MAX_TOTAL_BYTES`] in all; a file over
+/// [`MAX_FILE_BYTES`] is skipped with a note.
+pub fn read_files(files: Vec<(String, Vec<u8>)>) -> Result<Bundle, String> {
+    if files.len() > MAX_ENTRIES {
+        return Err(format!("the folder has {} files, more than {MAX_ENTRIES}", files.len()));
+    }
+    let mut raw = Vec::new();
+    let mut skipped = Vec::new();
+    let mut total = 0u64;
+    for (name, data) in files {
+        check_name(&name)?;
+        let len = data.len() as u64;
+        if len > MAX_FILE_BYTES {
+            skipped.push(format!("{name}: {len} bytes, more than {MAX_FILE_BYTES}"));
+            continue;
+        }
+        total += len;
+        if total > MAX_TOTAL_BYTES {
+            return Err(format!("the files add up to more than {MAX_TOTAL_BYTES} bytes"));
+        }
+        raw.push((name, data));
+    }
+    raw.sort();
+    let mut bundle = from_raw(raw);
+    bundle.skipped.extend(skipped);
+    Ok(bundle)
+}
+
 /// Builds a bundle from (name, bytes) already within the caps (a folder read by the CLI, a
 /// zip's entries): strips a common top folder and keeps UTF-8 texts.
 pub fn from_raw(raw: Vec<(String, Vec<u8>)>) -> Bundle {
@@ -148,6 +178,20 @@ mod tests {
             vec![("repo/answers.json".to_string(), "{}".to_string()), ("repo/x.md".into(), "".into())];
         let bundle = read_zip(&write_zip(&nested).expect("writes")).expect("reads");
         assert!(bundle.files.contains_key("answers.json"));
+    }
+
+    #[test]
+    fn picked_folders_follow_the_zip_rules() {
+        let folder = vec![
+            ("sub/answers.json".to_string(), b"{}".to_vec()),
+            ("sub/big.md".to_string(), vec![b'x'; MAX_FILE_BYTES as usize + 1]),
+        ];
+        let bundle = read_files(folder).expect("reads");
+        assert_eq!(bundle.files.keys().collect::<Vec<_>>(), vec!["answers.json"]);
+        assert!(bundle.skipped[0].starts_with("big.md: ") || bundle.skipped[0].starts_with("sub/big.md: "));
+        assert!(read_files(vec![("../x".into(), Vec::new())]).unwrap_err().contains("leave"));
+        let many: Vec<(String, Vec<u8>)> = (0..=MAX_ENTRIES).map(|i| (format!("f{i}"), Vec::new())).collect();
+        assert!(read_files(many).unwrap_err().contains("more than"));
     }
 
     #[test]

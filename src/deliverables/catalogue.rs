@@ -1,4 +1,5 @@
-//! Every built-in exercise of every lab as one list of gradable items, and one grader that
+//! Every built-in exercise of every lab (plus the query exercises of packs an instructor
+//! adds) as one list of gradable items, and one grader that
 //! grades an answer of any kind with the same code the site's labs use (content's `prepare`
 //! and `grade` per lab), preparing each dataset once.
 
@@ -8,9 +9,10 @@ use std::sync::Arc;
 use crate::content::exercise::{prepare, prepare_shared, Exercise};
 use crate::content::grade::feedback::describe;
 use crate::content::grade::grade as grade_query;
+use crate::content::loader::LoadedPack;
 use crate::content::{
     alert_exercise, am_exercise, builtin::builtin_dataset, exercise_pack, relabel_exercise, rule_exercise,
-    DatasetMeta,
+    Dataset, DatasetMeta,
 };
 use crate::engine::{self, EngineOptions, QueryStats, Storage};
 use crate::rules::check::Severity;
@@ -72,6 +74,10 @@ pub struct Catalogue {
     alerts: Vec<alert_exercise::AlertExercise>,
     alertmanager: Vec<am_exercise::AmExercise>,
     relabel: Vec<relabel_exercise::RelabelExercise>,
+    /// The pack of each query exercise a loaded pack added, by exercise id.
+    pack_of: HashMap<String, String>,
+    /// The datasets of the loaded packs, by `pack/dataset`.
+    pack_datasets: HashMap<String, Dataset>,
 }
 
 macro_rules! item {
@@ -137,12 +143,69 @@ impl Catalogue {
                 Vec::new()
             ));
         }
-        Ok(Catalogue { items, queries, rules, alerts, alertmanager, relabel })
+        Ok(Catalogue {
+            items,
+            queries,
+            rules,
+            alerts,
+            alertmanager,
+            relabel,
+            pack_of: HashMap::new(),
+            pack_datasets: HashMap::new(),
+        })
+    }
+
+    /// Adds a pack's exercises (query exercises, graded on the pack's datasets or the
+    /// built-in ones). Exercise ids must stay unique: `answers.json` names an exercise by id.
+    pub fn add_pack(&mut self, pack: &LoadedPack) -> Result<(), String> {
+        let id = &pack.manifest.id;
+        if self.items.iter().any(|i| i.pack == *id) {
+            return Err(format!("pack {id:?} is given twice"));
+        }
+        let mut exercises = Vec::new();
+        for file in &pack.exercises {
+            let ex = Exercise::load(&file.file, &file.text).map_err(|e| format!("pack {id:?}: {e}"))?;
+            if let Some(other) = self.items.iter().find(|i| i.id == ex.id) {
+                return Err(format!(
+                    "pack {id:?}: exercise id {:?} is already an exercise of {}",
+                    ex.id, other.pack
+                ));
+            }
+            exercises.push(ex);
+        }
+        for ex in exercises {
+            let recorded = ex.recording_rules.iter().map(|r| (r.record.clone(), r.expr.clone())).collect();
+            let reference = ex.answers.first().cloned().unwrap_or_default();
+            let mut item = item!(AnswerKind::Query, ex, ex.explanation.clone(), reference, recorded);
+            item.pack = id.clone();
+            self.items.push(item);
+            self.pack_of.insert(ex.id.clone(), id.clone());
+            self.queries.push(ex);
+        }
+        for d in &pack.datasets {
+            self.pack_datasets.insert(format!("{id}/{}", d.meta.id), d.clone());
+        }
+        Ok(())
+    }
+
+    /// The dataset query exercise `exercise` runs on: its pack's own dataset of that id, else
+    /// the built-in one; as `(cache key, dataset)` (`None`: built-in).
+    fn dataset_of(&self, exercise: &Exercise) -> (String, Option<&Dataset>) {
+        let own = self.pack_of.get(&exercise.id).map(|p| format!("{p}/{}", exercise.dataset));
+        match own.and_then(|key| self.pack_datasets.get(&key).map(|d| (key, d))) {
+            Some((key, d)) => (key, Some(d)),
+            None => (exercise.dataset.clone(), None),
+        }
     }
 
     /// The query a query exercise's editor starts from (the query to fix), if it has one.
     pub fn starter(&self, id: &str) -> Option<&str> {
         self.queries.iter().find(|e| e.id == id)?.starter.as_deref()
+    }
+
+    /// The built-in alerting exercises (the ones that grade alert rules).
+    pub fn alert_exercises(&self) -> &[alert_exercise::AlertExercise] {
+        &self.alerts
     }
 
     /// The item `id` of lab `kind`.
@@ -169,23 +232,64 @@ impl Outcome {
 pub struct Grader<'a> {
     catalogue: &'a Catalogue,
     datasets: HashMap<String, (DatasetMeta, Arc<Storage>)>,
+    /// Alerting exercises made ready (recorded series and reference firings), by id: the
+    /// exercise's answer and the submitted `alert_rules.yml` are graded on the same.
+    alerts_ready: HashMap<String, Arc<alert_exercise::Prepared>>,
 }
 
 impl<'a> Grader<'a> {
     pub fn new(catalogue: &'a Catalogue) -> Self {
-        Grader { catalogue, datasets: HashMap::new() }
+        Grader { catalogue, datasets: HashMap::new(), alerts_ready: HashMap::new() }
     }
 
     /// Built-in dataset `id` and its samples (generated on first use).
     pub fn dataset(&mut self, id: &str) -> Result<(DatasetMeta, Arc<Storage>), String> {
-        if let Some(d) = self.datasets.get(id) {
+        self.dataset_or(id, None)
+    }
+
+    /// The dataset cached as `key`: `given`, or the built-in one of that id.
+    fn dataset_or(
+        &mut self,
+        key: &str,
+        given: Option<&Dataset>,
+    ) -> Result<(DatasetMeta, Arc<Storage>), String> {
+        if let Some(d) = self.datasets.get(key) {
             return Ok(d.clone());
         }
-        let ds = builtin_dataset(id).map_err(|e| e.to_string())?;
+        let ds = match given {
+            Some(d) => d.clone(),
+            None => builtin_dataset(key).map_err(|e| e.to_string())?,
+        };
         let storage = Arc::new(ds.storage().map_err(|e| e.to_string())?);
         let entry = (ds.meta, storage);
-        self.datasets.insert(id.to_string(), entry.clone());
+        self.datasets.insert(key.to_string(), entry.clone());
         Ok(entry)
+    }
+
+    /// The dataset of query exercise `ex` (its pack's, or a built-in one).
+    fn query_dataset(&mut self, ex: &Exercise) -> Result<(DatasetMeta, Arc<Storage>), String> {
+        let (key, given) = self.catalogue.dataset_of(ex);
+        self.dataset_or(&key, given)
+    }
+
+    /// Alerting exercise `id` made ready on its dataset (prepared on first use).
+    pub fn alert_exercise(
+        &mut self,
+        id: &str,
+    ) -> Result<(&'a alert_exercise::AlertExercise, Arc<alert_exercise::Prepared>), String> {
+        let ex = self
+            .catalogue
+            .alerts
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| format!("no alerts exercise {id:?}"))?;
+        if let Some(p) = self.alerts_ready.get(id) {
+            return Ok((ex, p.clone()));
+        }
+        let (meta, storage) = self.dataset(&ex.dataset)?;
+        let prepared = Arc::new(alert_exercise::prepare(ex, &meta, &storage)?);
+        self.alerts_ready.insert(id.to_string(), prepared.clone());
+        Ok((ex, prepared))
     }
 
     /// Grades `text` as the answer to exercise `id` of lab `kind`; `Err` when there is no
@@ -196,7 +300,7 @@ impl<'a> Grader<'a> {
         match kind {
             AnswerKind::Query => {
                 let ex = cat.queries.iter().find(|e| e.id == id).ok_or_else(unknown)?;
-                let (meta, base) = self.dataset(&ex.dataset)?;
+                let (meta, base) = self.query_dataset(ex)?;
                 let opts = EngineOptions::default();
                 // An exercise with recording rules records into its own copy of the data.
                 let mut own = (!ex.recording_rules.is_empty()).then(|| Storage::clone(&base));
@@ -228,9 +332,7 @@ impl<'a> Grader<'a> {
                 Ok(Outcome::new(v.passed, findings))
             }
             AnswerKind::Alerts => {
-                let ex = cat.alerts.iter().find(|e| e.id == id).ok_or_else(unknown)?;
-                let (meta, storage) = self.dataset(&ex.dataset)?;
-                let prepared = alert_exercise::prepare(ex, &meta, &storage)?;
+                let (ex, prepared) = self.alert_exercise(id)?;
                 let v = alert_exercise::grade(ex, &prepared, text);
                 let mut findings = errors(&v.diagnostics);
                 findings.extend(v.missing.iter().map(|a| format!("no alerting rule {a}")));
@@ -271,7 +373,7 @@ impl Grader<'_> {
             .iter()
             .find(|e| e.id == id)
             .ok_or_else(|| format!("no exercise {id:?}"))?;
-        let (meta, base) = self.dataset(&ex.dataset)?;
+        let (meta, base) = self.query_dataset(ex)?;
         let opts = EngineOptions::default();
         let plan = ex.plan(&meta)?;
         let at = plan.instants.iter().copied().max().unwrap_or(meta.end);

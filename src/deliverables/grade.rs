@@ -5,7 +5,9 @@
 //!
 //! Every catalogue exercise is a rubric item of its section, worth an equal share of the
 //! section's points; an exercise without an answer scores 0 and, unless it is a bonus, keeps
-//! the submission from passing. Files are items too (see [`file_items`]).
+//! the submission from passing. Files are items too (see [`file_items`]), and so is every
+//! alert the alerting exercises grade in the submitted `alert_rules.yml` (see
+//! [`super::alert_file`]), worth a part of its share per check it passes.
 
 use std::collections::BTreeMap;
 
@@ -14,11 +16,12 @@ use serde::{Deserialize, Serialize};
 use crate::rules::check::{check, CheckOptions, Severity};
 use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
 
+use super::alert_file::{check_alert_file, AlertFileCheck, PARTS};
 use super::archive::Bundle;
 use super::assemble::{alert_docs, file_names as names};
-use super::catalogue::{Catalogue, Grader};
+use super::catalogue::{Catalogue, Grader, Item};
 use super::model::{Answer, Submission};
-use super::rubric::Section;
+use super::rubric::{self, Section};
 
 /// How an item did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +90,8 @@ struct Pending {
     answer: Option<String>,
     reference: Option<String>,
     findings: Vec<String>,
+    /// The share of the item's points earned (1 when passed; alerts earn parts of it).
+    credit: f64,
 }
 
 impl Pending {
@@ -106,7 +111,29 @@ impl Pending {
             claimed: None,
             answer: None,
             reference: None,
+            credit: f64::from(u8::from(status == Status::Passed)),
             findings,
+        }
+    }
+
+    /// An alert of the submitted `alert_rules.yml`, worth its passed parts.
+    fn alert(c: AlertFileCheck, required: bool) -> Pending {
+        let status = match (c.no_file, c.passed_parts) {
+            (true, _) => Status::Missing,
+            (_, PARTS) => Status::Passed,
+            _ => Status::Failed,
+        };
+        Pending {
+            section: Section::AlertRules,
+            id: format!("alert/{}", c.alert),
+            title: format!("{} — {} in alert_rules.yml", c.seed_ref, c.alert),
+            required,
+            status,
+            claimed: None,
+            answer: None,
+            reference: Some(c.reference),
+            findings: c.findings,
+            credit: c.passed_parts as f64 / PARTS as f64,
         }
     }
 }
@@ -122,8 +149,11 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
     let mut grader = Grader::new(catalogue);
     let mut pending = Vec::new();
     for item in &catalogue.items {
-        let Some(section) = item.section() else { continue };
         let answer = latest.get(&(item.kind.as_str(), item.id.as_str())).copied();
+        let Some(section) = item.section() else {
+            problems.extend(answer.map(|a| outside_rubric(&mut grader, item, a)));
+            continue;
+        };
         let mut p = Pending {
             section,
             id: format!("{}/{}", item.kind.as_str(), item.id),
@@ -134,6 +164,7 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
             answer: answer.map(|a| a.text.clone()),
             reference: Some(item.reference.clone()),
             findings: Vec::new(),
+            credit: 0.0,
         };
         match answer {
             None => p.findings.push("no answer".into()),
@@ -147,6 +178,7 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
                 match grader.grade(item.kind, &item.id, &a.text) {
                     Ok(o) => {
                         p.status = if o.passed { Status::Passed } else { Status::Failed };
+                        p.credit = f64::from(u8::from(o.passed));
                         p.findings.extend(o.findings);
                         if a.claimed_solved && !o.passed {
                             p.findings
@@ -172,7 +204,30 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
         }
     }
     pending.extend(file_items(bundle, &submission));
+    let alert_file = bundle.files.get(names::ALERT_RULES).map(String::as_str);
+    for c in check_alert_file(&mut grader, catalogue.alert_exercises(), alert_file, &submission.alert_docs) {
+        let required = rubric::required(&c.seed_ref);
+        pending.push(Pending::alert(c, required));
+    }
     Ok(score(pending, problems))
+}
+
+/// An answer to an exercise that names no seed task (a pack's own numbering): graded and
+/// reported, but it scores nothing.
+fn outside_rubric(grader: &mut Grader, item: &Item, a: &Answer) -> String {
+    let verdict = match grader.grade(item.kind, &item.id, &a.text) {
+        Ok(o) if o.passed => "passes".to_string(),
+        Ok(o) => format!("does not pass ({})", o.findings.join("; ")),
+        Err(e) => format!("could not be graded: {e}"),
+    };
+    format!(
+        "{}/{} ({}, pack {}): {verdict}; not in the rubric, as its seed_ref {:?} names no seed task",
+        item.kind.as_str(),
+        item.id,
+        item.title,
+        item.pack,
+        item.seed_ref
+    )
 }
 
 /// The last answer per (kind, exercise), noting exercises answered more than once.
@@ -335,7 +390,7 @@ fn score(pending: Vec<Pending>, problems: Vec<String>) -> GradeReport {
         .into_iter()
         .map(|p| {
             let max = p.section.weight() / count(p.section) as f64;
-            let points = if p.status == Status::Passed { max } else { 0.0 };
+            let points = max * p.credit;
             ItemResult {
                 section: p.section,
                 id: p.id,

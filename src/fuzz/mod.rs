@@ -1,6 +1,6 @@
 //! Fuzzing on stable Rust: every reader of untrusted text (PromQL, pack manifests, dataset
 //! and series files, exercises, rule files, promqltest scripts, relabel configs, Go
-//! templates) is fed generated and mutated inputs, and every panic and every input slower
+//! templates, submission archives) is fed generated and mutated inputs, and every panic and every input slower
 //! than a second is a finding. Generators know the grammar (PromQL, over the built-in
 //! datasets' names); mutations are structure-blind edits of seed files; inputs whose outcome
 //! is new (a new error message, say) join the corpus, a cheap stand-in for coverage.
@@ -13,6 +13,7 @@ pub mod mutate;
 pub mod promql_gen;
 pub mod rng;
 mod seeds;
+mod submission;
 pub mod targets;
 
 use std::collections::HashSet;

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use super::promql_gen::{self, Vocabulary};
 use super::rng::Rng;
-use super::{hash, seeds, Target};
+use super::{hash, seeds, submission, Target};
 use crate::content::builtin::{self, FILES};
 use crate::content::dataset::Dataset;
 use crate::content::loader::{load_pack, MemoryFiles};
@@ -121,6 +121,14 @@ pub static TARGETS: &[Target] = &[
         dict: JSON_DICT,
         generate: None,
         run: remote_answer,
+    },
+    Target {
+        name: "submission-zip",
+        about: "submission .zip archives (caps, names, UTF-8), then answers.json and the alert rules read",
+        seeds: submission::seeds,
+        dict: submission::ZIP_DICT,
+        generate: None,
+        run: submission::run,
     },
 ];
 

@@ -1,7 +1,9 @@
 //! The alerting lab in the engine module: evaluating the lab's rule files step by step, the
 //! view data of the result, alerts at a hovered instant, what-if previews, promtool unit
-//! tests run against the lab's rules, and the alerting exercises.
+//! tests run against the lab's rules, the alerting exercises, and each alert's runbook and
+//! threshold justification.
 
+mod docs;
 mod exercises;
 mod lab;
 mod view;
@@ -10,8 +12,8 @@ use super::Host;
 use crate::alertmanager::input::Input;
 use crate::engine::Millis;
 use crate::link::alerts::{
-    AlertExercises, AlertsAt, AlertsFinish, AlertsRequest, AlertsStep, GradeAlertExercise, OpenAlertExercise,
-    RuleTexts, RunAlertTests, StartAlerts, TestsReport, WhatIf,
+    AlertDocs, AlertExercises, AlertsAt, AlertsFinish, AlertsRequest, AlertsStep, GradeAlertExercise,
+    OpenAlertExercise, RuleTexts, RunAlertTests, SetAlertDoc, StartAlerts, TestsReport, WhatIf,
 };
 use crate::link::answer;
 use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
@@ -40,6 +42,8 @@ pub(super) fn handle(host: &mut Host, request: AlertsRequest) -> Vec<u8> {
         AlertsRequest::Exercises(AlertExercises) => answer::<AlertExercises>(exercises::list(host)),
         AlertsRequest::Exercise(c) => answer::<OpenAlertExercise>(exercises::open(host, &c.id)),
         AlertsRequest::Grade(c) => answer::<GradeAlertExercise>(exercises::grade(host, &c)),
+        AlertsRequest::Docs(c) => answer::<AlertDocs>(docs::list(&c.text)),
+        AlertsRequest::SetDoc(c) => answer::<SetAlertDoc>(docs::set(&c)),
     }
 }
 

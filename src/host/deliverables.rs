@@ -1,17 +1,21 @@
-//! "My work" in the engine module: assembles the deliverables and grades a submission with
-//! the pure `deliverables` module (the catalogue is loaded per call: it is only parsed text).
+//! "My work" in the engine module: assembles the deliverables and grades a submission (a
+//! `.zip`, or a folder's files) with the pure `deliverables` module (the catalogue is loaded
+//! per call: it is only parsed text).
 
-use crate::deliverables::archive::{read_zip, write_zip};
+use crate::deliverables::archive::{read_files, read_zip, write_zip};
 use crate::deliverables::assemble::assemble;
 use crate::deliverables::catalogue::{Catalogue, Grader};
 use crate::deliverables::grade::{grade_bundle, GradeReport};
 use crate::link::answer;
-use crate::link::deliverables::{AssembleWork, AssembledWork, DeliverablesRequest, GradeSubmission};
+use crate::link::deliverables::{
+    AssembleWork, AssembledWork, DeliverablesRequest, GradeFolder, GradeSubmission,
+};
 
 pub(super) fn handle(request: DeliverablesRequest) -> Vec<u8> {
     match request {
         DeliverablesRequest::Assemble(c) => answer::<AssembleWork>(assembled(&c)),
         DeliverablesRequest::Grade(c) => answer::<GradeSubmission>(graded(&c)),
+        DeliverablesRequest::GradeFolder(c) => answer::<GradeFolder>(graded_folder(c)),
     }
 }
 
@@ -25,6 +29,11 @@ fn assembled(c: &AssembleWork) -> Result<AssembledWork, String> {
 fn graded(c: &GradeSubmission) -> Result<GradeReport, String> {
     let catalogue = Catalogue::builtin()?;
     grade_bundle(&catalogue, &read_zip(&c.zip)?)
+}
+
+fn graded_folder(c: GradeFolder) -> Result<GradeReport, String> {
+    let catalogue = Catalogue::builtin()?;
+    grade_bundle(&catalogue, &read_files(c.files)?)
 }
 
 #[cfg(test)]
@@ -53,5 +62,10 @@ mod tests {
         assert_eq!(item.status, Status::Failed, "`up` is not the answer: the solved flag is not trusted");
         let bad = roundtrip(&mut host, GradeSubmission { zip: b"nope".to_vec() }).expect("link");
         assert!(bad.is_err());
+        // The same files picked as a folder grade alike.
+        let files =
+            work.files.iter().map(|(n, t)| (format!("learner/{n}"), t.clone().into_bytes())).collect();
+        let folder = roundtrip(&mut host, GradeFolder { files }).expect("link").expect("grades");
+        assert_eq!(folder, report);
     }
 }

@@ -1,7 +1,8 @@
 //! Alerting lab messages: evaluating a rule file's recording and alerting rules over a
 //! dataset step by step, what the lab shows of the result (timelines, firings, documented
 //! events), the alerts at a hovered instant, what-if re-evaluation of one rule, promtool
-//! unit tests run in the browser, and the alerting exercises.
+//! unit tests run in the browser, the alerting exercises, and each alert's runbook and
+//! threshold justification (annotations of the alert rule file).
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,8 @@ pub enum AlertsRequest {
     Exercise(OpenAlertExercise),
     Grade(GradeAlertExercise),
     Finish(AlertsFinish),
+    Docs(AlertDocs),
+    SetDoc(SetAlertDoc),
 }
 
 /// The lab's rule files: the recording rules the alerts read, and the alerting rules (each
@@ -252,3 +255,40 @@ pub struct AlertFeedback {
     pub yours: Vec<Firing>,
     pub expected: Vec<Firing>,
 }
+
+/// Each alerting rule of an alert rule file with its runbook and threshold justification, as
+/// its annotations say (`runbook` or `runbook_url`; `threshold_justification` or
+/// `threshold`). Empty when the file does not decode.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AlertDocs {
+    pub text: String,
+}
+
+/// One alert's documentation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertDocRow {
+    pub alert: String,
+    pub runbook: String,
+    pub threshold: String,
+}
+
+call!(AlertDocs => Vec<AlertDocRow>, Alerts(AlertsRequest::Docs));
+
+/// Which documentation field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocField {
+    Runbook,
+    Threshold,
+}
+
+/// Writes one field of alert `alert` into the file's annotations: the answer is the new text
+/// (or why it cannot be edited so).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SetAlertDoc {
+    pub text: String,
+    pub alert: String,
+    pub field: DocField,
+    pub value: String,
+}
+
+call!(SetAlertDoc => Result<String, String>, Alerts(AlertsRequest::SetDoc));

@@ -12,6 +12,7 @@ use crate::deliverables::Workspace;
 pub enum DeliverablesRequest {
     Assemble(AssembleWork),
     Grade(GradeSubmission),
+    GradeFolder(GradeFolder),
 }
 
 /// Assembles the seed's files from the learner's work.
@@ -36,3 +37,12 @@ pub struct GradeSubmission {
 }
 
 call!(GradeSubmission => Result<GradeReport, String>, Deliverables(DeliverablesRequest::Grade));
+
+/// Grades a submission folder the reviewer picked: each file's path below the folder and
+/// its bytes (read by the app as bytes only; the caps and names are checked here).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GradeFolder {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+call!(GradeFolder => Result<GradeReport, String>, Deliverables(DeliverablesRequest::GradeFolder));

@@ -9,11 +9,14 @@
 //!   says whether a recorded series really replaces its raw query;
 //! - [`templating`] expands alert label and annotation templates as Prometheus does;
 //! - [`unittest`] is `promtool test rules`.
+//! - [`annotate`] edits one annotation of an alerting rule in the file's text (the alerting
+//!   lab's runbook fields).
 
 pub mod alert_explain;
 pub mod alert_timeline;
 pub mod alerting;
 pub mod alerts_at;
+pub mod annotate;
 pub mod ast;
 pub mod check;
 pub mod configmap;

@@ -3,7 +3,8 @@
 //! step by step; per alerting rule a timeline of its alerts against a chart of its condition,
 //! hover details (state, `$value`, rendered annotations), firings, "what if" threshold and
 //! `for` changes, the documented events and whether they fired; a Tests tab running promtool
-//! unit-test files; and the alerting exercises.
+//! unit-test files; a Runbooks tab writing each alert's runbook and threshold justification
+//! into its annotations; and the alerting exercises.
 //!
 //! The evaluation, hover and grading run in the engine module (`host::alerts`, through the
 //! messages of `link::alerts`). [`geometry`] is pure and tested natively; the components are
@@ -16,6 +17,7 @@ wasm_only! {
     mod exercise_page;
     pub mod page;
     mod rule_card;
+    mod runbooks_tab;
     mod tests_tab;
     mod timeline;
 }

@@ -24,6 +24,7 @@ use super::super::rules_lab::run::{drive, Progress};
 use super::super::rules_lab::SEED_RULES;
 use super::events::EventsTable;
 use super::rule_card::RuleCard;
+use super::runbooks_tab::RunbooksTab;
 use super::tests_tab::TestsTab;
 use super::timeline::CountsChart;
 use super::{exercise_path, SEED_ALERT_RULES};
@@ -51,6 +52,7 @@ fn use_alerts_state() -> AlertsState {
 enum Tab {
     Alerting,
     Recording,
+    Runbooks,
     Tests,
 }
 
@@ -170,10 +172,11 @@ pub fn AlertsLab() -> impl IntoView {
     let editor = move || match tab.get() {
         Tab::Alerting => view! { <RuleEditor value=alerting.text diagnostics=alerting.diagnostics file_name="alert_rules.yml" /> }.into_any(),
         Tab::Recording => view! { <RuleEditor value=recording.text diagnostics=recording.diagnostics file_name="recording_rules.yml" /> }.into_any(),
+        Tab::Runbooks => view! { <RunbooksTab text=alerting.text /> }.into_any(),
         Tab::Tests => view! { <TestsTab rules=texts /> }.into_any(),
     };
     let actions = move || {
-        (tab.get() != Tab::Tests).then(|| {
+        matches!(tab.get(), Tab::Alerting | Tab::Recording).then(|| {
             view! {
                 {status}
                 <div class="lab-actions">
@@ -222,6 +225,7 @@ pub fn AlertsLab() -> impl IntoView {
                 <div class="tabs" role="tablist">
                     {tab_button(Tab::Alerting, "Alert rules", "tab-alerting")}
                     {tab_button(Tab::Recording, "Recording rules", "tab-recording")}
+                    {tab_button(Tab::Runbooks, "Runbooks", "tab-runbooks")}
                     {tab_button(Tab::Tests, "Tests", "tab-tests")}
                 </div>
                 {editor}

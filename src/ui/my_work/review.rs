@@ -1,5 +1,6 @@
-//! Reviewing a submission: an instructor opens a .zip, the engine module grades every answer
-//! again, and each item shows its score and findings with the answer beside the reference.
+//! Reviewing a submission: an instructor opens a .zip or a folder, the engine module grades
+//! every answer again, and each item shows its score and findings with the answer beside the
+//! reference.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,13 +9,43 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::super::engine_link;
 use crate::deliverables::grade::{GradeReport, ItemResult, Status};
-use crate::link::deliverables::GradeSubmission;
+use crate::deliverables::archive::{MAX_ENTRIES, MAX_TOTAL_BYTES};
+use crate::link::deliverables::{GradeFolder, GradeSubmission};
 
 /// The bytes of the file picked in `input`.
 async fn picked_bytes(input: &web_sys::HtmlInputElement) -> Result<Vec<u8>, String> {
     let file = input.files().and_then(|f| f.get(0)).ok_or("no file chosen")?;
     let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| "the file could not be read".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The files of the folder picked in `input` (a `webkitdirectory` input), as paths below the
+/// folder and bytes. The folder's size is checked before anything is read; the engine module
+/// checks the names and every cap again.
+async fn picked_folder(input: &web_sys::HtmlInputElement) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let list = input.files().ok_or("no folder chosen")?;
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    if files.is_empty() {
+        return Err("the folder is empty".into());
+    }
+    if files.len() > MAX_ENTRIES {
+        return Err(format!("the folder has {} files, more than {MAX_ENTRIES}", files.len()));
+    }
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    if total > MAX_TOTAL_BYTES as f64 {
+        return Err(format!("the folder holds more than {MAX_TOTAL_BYTES} bytes"));
+    }
+    let mut out = Vec::with_capacity(files.len());
+    for file in files {
+        let path = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+            .ok()
+            .and_then(|p| p.as_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| file.name());
+        let buffer = JsFuture::from(file.array_buffer()).await.map_err(|_| format!("{path} could not be read"))?;
+        out.push((path, js_sys::Uint8Array::new(&buffer).to_vec()));
+    }
+    Ok(out)
 }
 
 fn status_label(i: &ItemResult) -> &'static str {
@@ -80,13 +111,21 @@ fn report_view(r: GradeReport) -> impl IntoView {
 pub fn ReviewSubmission() -> impl IntoView {
     let report: RwSignal<Option<Result<GradeReport, String>>> = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let on_pick = move |ev: leptos::ev::Event| {
+    // A .zip is sent as its bytes, a folder as its files: the engine module reads either.
+    let on_pick = move |ev: leptos::ev::Event, folder: bool| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         busy.set(true);
         spawn_local(async move {
-            let graded = match picked_bytes(&input).await {
-                Ok(zip) => engine_link::ask(GradeSubmission { zip }).await.and_then(|r| r),
-                Err(e) => Err(e),
+            let graded = if folder {
+                match picked_folder(&input).await {
+                    Ok(files) => engine_link::ask(GradeFolder { files }).await.and_then(|r| r),
+                    Err(e) => Err(e),
+                }
+            } else {
+                match picked_bytes(&input).await {
+                    Ok(zip) => engine_link::ask(GradeSubmission { zip }).await.and_then(|r| r),
+                    Err(e) => Err(e),
+                }
             };
             report.set(Some(graded));
             busy.set(false);
@@ -96,14 +135,20 @@ pub fn ReviewSubmission() -> impl IntoView {
         <section class="card lab-section my-work-review">
             <h2 class="card-title">"Review a submission"</h2>
             <p>
-                "Open a learner's .zip: every answer is graded again here (a \"solved\" mark is never "
+                "Open a learner's .zip or folder: every answer is graded again here (a \"solved\" mark is never "
                 "trusted) and shown beside the reference answer, with the same rubric as "
                 <code>"promplay grade"</code> "."
             </p>
             <label class="button secondary">
                 "Open a submission (.zip)"
                 <input type="file" accept=".zip,application/zip" class="visually-hidden"
-                    data-testid="review-file" on:change=on_pick />
+                    data-testid="review-file" on:change=move |ev| on_pick(ev, false) />
+            </label>
+            " "
+            <label class="button secondary">
+                "Open a folder"
+                <input type="file" prop:webkitdirectory=true multiple=true class="visually-hidden"
+                    data-testid="review-folder" on:change=move |ev| on_pick(ev, true) />
             </label>
             {move || busy.get().then(|| view! { <p class="muted" role="status">"Grading…"</p> })}
             {move || report.get().map(|r| match r {
