@@ -9,7 +9,7 @@ use promql_playground::content::check::load_checked;
 use promql_playground::deliverables::archive::{read_zip, write_zip, MAX_ENTRIES};
 use promql_playground::deliverables::assemble::{alert_names, assemble, file_names};
 use promql_playground::deliverables::catalogue::{Catalogue, Grader};
-use promql_playground::deliverables::grade::{grade_bundle, GradeReport, Status};
+use promql_playground::deliverables::grade::{grade_bundle, grade_bundle_with, GradeReport, Status};
 use promql_playground::deliverables::rubric::Section;
 use promql_playground::deliverables::{AlertDoc, Answer, AnswerKind, Submission, Workspace};
 use promql_playground::ui::alerts_lab::{SEED_ALERT_RULES, SEED_TESTS};
@@ -320,4 +320,30 @@ fn a_packs_exercises_are_graded_with_the_pack() {
     let text = String::from_utf8_lossy(&out);
     assert!(text.contains("ok   query/checkout-error-ratio"), "{text}");
     let _ = std::fs::remove_file(&zip_path);
+}
+
+#[test]
+fn the_review_draws_a_query_answer_over_the_reference_and_the_cli_does_not() {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let mut ws = reference_workspace(&catalogue);
+    ws.answers.retain(|a| a.exercise == "todo-1-2-rate");
+    // A wrong answer: the rate of one model's errors instead of its predictions.
+    ws.answers[0].text = "rate(model_prediction_errors_total[5m])".into();
+    let files = assemble(&ws, &mut Grader::new(&catalogue), &catalogue);
+    let bundle = read_zip(&write_zip(&files).expect("zips")).expect("reads back");
+    let item = |report: &GradeReport| {
+        report.items.iter().find(|i| i.id == "query/todo-1-2-rate").cloned().expect("graded")
+    };
+    let plain = item(&grade_bundle(&catalogue, &bundle).expect("grades"));
+    assert!(plain.chart.is_none(), "the command line draws nothing");
+    let json = serde_json::to_string(&plain).expect("json");
+    assert!(json.contains("\"chart\":null"), "and its JSON says so: {json}");
+
+    let reviewed = item(&grade_bundle_with(&catalogue, &bundle, true).expect("grades"));
+    assert_eq!((reviewed.status, reviewed.points), (plain.status, plain.points), "charts change no grade");
+    let chart = reviewed.chart.expect("a chart for the review");
+    assert!(chart.range.start < chart.range.end && chart.range.step > 0);
+    assert!(!chart.series.expected.is_empty() && !chart.series.actual.is_empty());
+    assert_eq!(reviewed.status, Status::Failed);
+    assert_ne!(chart.series.actual, chart.series.expected, "the wrong answer's lines are its own");
 }

@@ -131,6 +131,12 @@ describe('my work', () => {
     assert.deepEqual(Object.fromEntries(cli.items.map((i) => [i.id, reviewLabel(i)])), site);
     assert.match(await score.textContent(), new RegExp(`^Score ${cli.score.toFixed(2)} / 100`));
     await page.locator('[data-testid="review-item"][data-id="query/todo-1-1-offset"] summary').click();
+    // The tampered answer drawn over the reference, at the opened item's width (not the
+    // collapsed item's empty box).
+    const chart = page.locator('[data-testid="review-item"][data-id="query/todo-1-1-offset"] [data-testid="review-chart"] canvas');
+    await chart.waitFor({ timeout: BOOT_TIMEOUT });
+    await page.waitForFunction((c) => c.width > 300, await chart.elementHandle(), { timeout: BOOT_TIMEOUT });
+    await screenshot(page, 'my-work-review-chart');
     await page.setViewportSize(NARROW);
     await page.locator('[data-testid="review-item"][data-id="query/todo-1-1-offset"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'my-work-review-folder-phone');

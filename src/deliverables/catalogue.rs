@@ -6,9 +6,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::content::exercise::{prepare, prepare_shared, Exercise};
 use crate::content::grade::feedback::describe;
 use crate::content::grade::grade as grade_query;
+use crate::content::grade::overlay::{chart_range, overlay, Overlay};
+use crate::content::grade::{Plan, RangeParams};
 use crate::content::loader::LoadedPack;
 use crate::content::{
     alert_exercise, am_exercise, builtin::builtin_dataset, exercise_pack, relabel_exercise, rule_exercise,
@@ -215,22 +219,53 @@ impl Catalogue {
 }
 
 /// The outcome of grading one answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub passed: bool,
     /// What failed (or, for a pass, nothing).
     pub findings: Vec<String>,
+    /// A query answer's result drawn over the reference's, when the grader draws charts.
+    pub chart: Option<ReviewChart>,
 }
 
 impl Outcome {
     fn new(passed: bool, findings: Vec<String>) -> Outcome {
-        Outcome { passed, findings: if passed { Vec::new() } else { findings } }
+        Outcome { passed, findings: if passed { Vec::new() } else { findings }, chart: None }
     }
+}
+
+/// A query answer's result and the reference's, as range queries over the exercise's chart
+/// range (what the exercise page draws: the reference dashed, the answer solid).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewChart {
+    pub range: RangeParams,
+    pub series: Overlay,
+}
+
+/// `answer` and the exercise's first reference answer as range queries over the exercise's
+/// chart range on `storage` (data from `data.0` to `data.1`); None when either fails or is not
+/// a range of series.
+fn review_chart(
+    ex: &Exercise,
+    plan: &Plan,
+    storage: &Storage,
+    data: (engine::Millis, engine::Millis),
+    answer: &str,
+) -> Option<ReviewChart> {
+    let range = chart_range(plan, data)?;
+    let opts = EngineOptions::default();
+    let eval = |q: &str| engine::range_query(storage, q, range.start, range.end, range.step, &opts).ok();
+    let expected = eval(ex.answers.first()?)?.value;
+    let actual = eval(answer)?.value;
+    Some(ReviewChart { range, series: overlay(&expected, &actual)? })
 }
 
 /// Grades answers of any lab, generating each dataset once.
 pub struct Grader<'a> {
     catalogue: &'a Catalogue,
+    /// Draw each query answer over the reference (the site's review shows the chart; the
+    /// command line does not need the extra range queries).
+    pub charts: bool,
     datasets: HashMap<String, (DatasetMeta, Arc<Storage>)>,
     /// Alerting exercises made ready (recorded series and reference firings), by id: the
     /// exercise's answer and the submitted `alert_rules.yml` are graded on the same.
@@ -239,7 +274,7 @@ pub struct Grader<'a> {
 
 impl<'a> Grader<'a> {
     pub fn new(catalogue: &'a Catalogue) -> Self {
-        Grader { catalogue, datasets: HashMap::new(), alerts_ready: HashMap::new() }
+        Grader { catalogue, charts: false, datasets: HashMap::new(), alerts_ready: HashMap::new() }
     }
 
     /// Built-in dataset `id` and its samples (generated on first use).
@@ -313,7 +348,12 @@ impl<'a> Grader<'a> {
                 let feedback = describe(&verdict);
                 let mut findings = vec![feedback.headline];
                 findings.extend(feedback.items);
-                Ok(Outcome::new(verdict.passed, findings))
+                let chart = if self.charts && verdict.parse_error.is_none() {
+                    review_chart(ex, &prepared.plan, storage, (meta.start, meta.end), text)
+                } else {
+                    None
+                };
+                Ok(Outcome { chart, ..Outcome::new(verdict.passed, findings) })
             }
             AnswerKind::Rules => {
                 let ex = cat.rules.iter().find(|e| e.id == id).ok_or_else(unknown)?;

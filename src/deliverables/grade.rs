@@ -19,7 +19,7 @@ use crate::rules::unittest::{render, run_file, RuleSource, RunOptions};
 use super::alert_file::{check_alert_file, AlertFileCheck, PARTS};
 use super::archive::Bundle;
 use super::assemble::{alert_docs, file_names as names};
-use super::catalogue::{Catalogue, Grader, Item};
+use super::catalogue::{Catalogue, Grader, Item, ReviewChart};
 use super::model::{Answer, Submission};
 use super::rubric::{self, Section};
 
@@ -50,6 +50,9 @@ pub struct ItemResult {
     pub answer: Option<String>,
     pub reference: Option<String>,
     pub findings: Vec<String>,
+    /// A query answer's result drawn over the reference's (the site's review only; `null` in
+    /// `promplay grade --format json`).
+    pub chart: Option<ReviewChart>,
 }
 
 /// One section's score.
@@ -92,6 +95,7 @@ struct Pending {
     findings: Vec<String>,
     /// The share of the item's points earned (1 when passed; alerts earn parts of it).
     credit: f64,
+    chart: Option<ReviewChart>,
 }
 
 impl Pending {
@@ -113,6 +117,7 @@ impl Pending {
             reference: None,
             credit: f64::from(u8::from(status == Status::Passed)),
             findings,
+            chart: None,
         }
     }
 
@@ -134,12 +139,23 @@ impl Pending {
             reference: Some(c.reference),
             findings: c.findings,
             credit: c.passed_parts as f64 / PARTS as f64,
+            chart: None,
         }
     }
 }
 
 /// Grades the submission in `bundle` against `catalogue`.
 pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeReport, String> {
+    grade_bundle_with(catalogue, bundle, false)
+}
+
+/// [`grade_bundle`], with each query answer drawn over the reference when `charts` (the site's
+/// review; each chart is two more range queries).
+pub fn grade_bundle_with(
+    catalogue: &Catalogue,
+    bundle: &Bundle,
+    charts: bool,
+) -> Result<GradeReport, String> {
     let text = bundle.files.get(names::ANSWERS).ok_or_else(|| {
         format!("the submission has no {}: it is the file every submission starts from", names::ANSWERS)
     })?;
@@ -147,6 +163,7 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
     let mut problems: Vec<String> = bundle.skipped.clone();
     let latest = latest_answers(&submission, &mut problems);
     let mut grader = Grader::new(catalogue);
+    grader.charts = charts;
     let mut pending = Vec::new();
     for item in &catalogue.items {
         let answer = latest.get(&(item.kind.as_str(), item.id.as_str())).copied();
@@ -165,6 +182,7 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
             reference: Some(item.reference.clone()),
             findings: Vec::new(),
             credit: 0.0,
+            chart: None,
         };
         match answer {
             None => p.findings.push("no answer".into()),
@@ -180,6 +198,7 @@ pub fn grade_bundle(catalogue: &Catalogue, bundle: &Bundle) -> Result<GradeRepor
                         p.status = if o.passed { Status::Passed } else { Status::Failed };
                         p.credit = f64::from(u8::from(o.passed));
                         p.findings.extend(o.findings);
+                        p.chart = o.chart;
                         if a.claimed_solved && !o.passed {
                             p.findings
                                 .push("marked solved by the browser, but the answer does not pass".into());
@@ -403,6 +422,7 @@ fn score(pending: Vec<Pending>, problems: Vec<String>) -> GradeReport {
                 answer: p.answer,
                 reference: p.reference,
                 findings: p.findings,
+                chart: p.chart,
             }
         })
         .collect();

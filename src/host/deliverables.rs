@@ -5,7 +5,7 @@
 use crate::deliverables::archive::{read_files, read_zip, write_zip};
 use crate::deliverables::assemble::assemble;
 use crate::deliverables::catalogue::{Catalogue, Grader};
-use crate::deliverables::grade::{grade_bundle, GradeReport};
+use crate::deliverables::grade::{grade_bundle_with, GradeReport};
 use crate::link::answer;
 use crate::link::deliverables::{
     AssembleWork, AssembledWork, DeliverablesRequest, GradeFolder, GradeSubmission,
@@ -28,12 +28,12 @@ fn assembled(c: &AssembleWork) -> Result<AssembledWork, String> {
 
 fn graded(c: &GradeSubmission) -> Result<GradeReport, String> {
     let catalogue = Catalogue::builtin()?;
-    grade_bundle(&catalogue, &read_zip(&c.zip)?)
+    grade_bundle_with(&catalogue, &read_zip(&c.zip)?, true)
 }
 
 fn graded_folder(c: GradeFolder) -> Result<GradeReport, String> {
     let catalogue = Catalogue::builtin()?;
-    grade_bundle(&catalogue, &read_files(c.files)?)
+    grade_bundle_with(&catalogue, &read_files(c.files)?, true)
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use std::sync::Arc;
+
+use super::super::chart::Chart;
+use super::super::chart_model::Model;
 use super::super::engine_link;
 use crate::deliverables::grade::{GradeReport, ItemResult, Status};
 use crate::deliverables::archive::{MAX_ENTRIES, MAX_TOTAL_BYTES};
@@ -73,6 +77,17 @@ fn item_view(i: ItemResult) -> impl IntoView {
         (Some(false), _) => "not marked solved",
         (None, _) => "",
     };
+    // A query answer's result over the reference's, as the exercise page draws them; the
+    // chart takes its size when the item is opened.
+    let chart = i.chart.map(|c| {
+        let model = Arc::new(Model::overlay(&c.series.expected, &c.series.actual, c.range.start, c.range.end, c.range.step));
+        view! {
+            <div class="review-chart" data-testid="review-chart">
+                <h4>"The reference (dashed) and this answer (solid)"</h4>
+                <Chart model=model />
+            </div>
+        }
+    });
     view! {
         <details class="review-item" data-status=label data-testid="review-item" data-id=i.id.clone()>
             <summary>
@@ -83,6 +98,7 @@ fn item_view(i: ItemResult) -> impl IntoView {
             <p class="muted">{format!("{} {}", i.id, claimed)}</p>
             <ul>{i.findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
             {side_by_side}
+            {chart}
         </details>
     }
 }
