@@ -102,6 +102,10 @@ pub fn Playground() -> impl IntoView {
         // paints while it is answered.
         spawn_local(async move {
             let (q, m, inp) = (query.get_untracked(), mode.get_untracked(), inputs.get_untracked());
+            // The address bar names what runs, from the moment it runs: a reload (or a copied
+            // link) right after the result appears shows the same query.
+            let source = remote.active.get_untracked().map(|c| c.source.base().to_string());
+            remember_in_url(&d.meta.id, source.as_deref(), &q, m, &inp);
             let shown = match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
                 Ok(params) => match remote.active.get_untracked() {
@@ -117,13 +121,6 @@ pub fn Playground() -> impl IntoView {
             }
             outcome.set(Some(shown));
             running.set(false);
-            // Nobody waits for the address bar (and replacing its entry is slow): after the
-            // results have painted.
-            browser::next_paint().await;
-            if runs.is_current(generation) {
-                let source = remote.active.get_untracked().map(|c| c.source.base().to_string());
-                remember_in_url(&d.meta.id, source.as_deref(), &q, m, &inp);
-            }
         });
     });
 
