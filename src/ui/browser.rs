@@ -79,3 +79,13 @@ pub fn watch_size(el: &web_sys::Element, size: leptos::prelude::RwSignal<Option<
     let kept = send_wrapper::SendWrapper::new((observer, report));
     on_cleanup(move || kept.0.disconnect());
 }
+
+/// Aborts `controller` (a fetch's) after `ms` milliseconds; the timer's handle, to clear when
+/// the answer came first. `controller.signal().aborted()` then tells a timeout apart.
+pub fn abort_after(controller: &web_sys::AbortController, ms: u64) -> Option<i32> {
+    let controller = controller.clone();
+    let abort = Closure::once_into_js(move || controller.abort());
+    let window = web_sys::window()?;
+    let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+    window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), ms).ok()
+}

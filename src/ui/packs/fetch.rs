@@ -2,16 +2,14 @@
 //! than a pack file may be (by `Content-Length` before reading, by size after), and returning
 //! the status and text for `loader::check_response` to judge.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::super::browser::abort_after;
 use crate::content::dataset::MAX_FILE_BYTES;
 
 /// How long one file may take to arrive.
-pub const TIMEOUT_MS: i32 = 20_000;
+pub const TIMEOUT_MS: u64 = 20_000;
 
 /// A fetched response: its HTTP status (0 when the request failed) and body text.
 pub struct Fetched {
@@ -29,21 +27,15 @@ pub async fn fetch_text(url: &str) -> Result<Fetched, String> {
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let timed_out = Rc::new(Cell::new(false));
-    let timer = controller.clone().and_then(|c| {
-        let flag = timed_out.clone();
-        let abort = Closure::once_into_js(move || {
-            flag.set(true);
-            c.abort();
-        });
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), TIMEOUT_MS).ok()
-    });
+    let timer = controller.as_ref().and_then(|c| abort_after(c, TIMEOUT_MS));
     let result = read(&window, url, &init).await;
     if let Some(t) = timer {
         window.clear_timeout_with_handle(t);
     }
     match result {
-        _ if timed_out.get() => Err(format!("no answer within {} s", TIMEOUT_MS / 1000)),
+        _ if controller.as_ref().is_some_and(|c| c.signal().aborted()) => {
+            Err(format!("no answer within {} s", TIMEOUT_MS / 1000))
+        }
         Ok(f) => Ok(f),
         Err(Failure::Network) => Ok(Fetched { status: 0, body: String::new() }),
         Err(Failure::Other(e)) => Err(e),

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestInit, RequestMode, Response};
 
+use super::super::browser::abort_after;
 use crate::link::remote::Fetched;
 use crate::remote::{RemoteError, Source};
 
@@ -64,15 +65,6 @@ async fn send(url: &str, init: &RequestInit) -> Result<Response, String> {
 /// The message of a JS error value.
 fn message(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
-}
-
-/// Aborts `controller` after `ms`; the timer's handle.
-fn abort_after(controller: &AbortController, ms: u64) -> Option<i32> {
-    let controller = controller.clone();
-    let abort = Closure::once_into_js(move || controller.abort());
-    let window = web_sys::window()?;
-    let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-    window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), ms).ok()
 }
 
 /// Why a fetch that got no answer failed: CORS when the server answers a `no-cors` request
