@@ -388,6 +388,31 @@ impl Dataset {
         Ok(Dataset { meta, source })
     }
 
+    /// A dataset of samples read elsewhere (a window fetched from a remote source): its
+    /// time bounds, size and metric families are those of `storage`.
+    pub fn from_storage(
+        id: &str,
+        title: &str,
+        description: &str,
+        interval: Millis,
+        storage: Storage,
+    ) -> Dataset {
+        let (start, end) = storage.time_bounds().unwrap_or((0, 0));
+        let meta = DatasetMeta {
+            id: id.to_string(),
+            title: title.to_string(),
+            description: description.to_string(),
+            start,
+            end,
+            interval,
+            metrics: series::infer_metrics(&storage, &[]),
+            events: Vec::new(),
+            series: storage.len() as u64,
+            samples: storage.sample_count() as u64,
+        };
+        Dataset { meta, source: Source::Series(storage, Vec::new()) }
+    }
+
     /// Builds the dataset's storage (generating it, for generated datasets).
     pub fn storage(&self) -> Result<Storage, ContentError> {
         match &self.source {

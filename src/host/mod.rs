@@ -82,7 +82,7 @@ impl Host {
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
             Ok(Request::Dashboard(r)) => dashboard::handle(self, r),
             Ok(Request::Library(r)) => library::handle(self, r),
-            Ok(Request::Remote(r)) => remote::handle(r),
+            Ok(Request::Remote(r)) => remote::handle(self, r),
         }
     }
 

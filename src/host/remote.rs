@@ -20,10 +20,14 @@ use crate::remote::raw::{raw_query, reach, selector_texts, uses_at};
 use crate::remote::record::{metadata, pack_files, storage_of, PackInfo};
 use crate::remote::RemoteError;
 
+use super::Host;
+
+mod window;
+
 /// Most raw samples a comparison or a recording reads (about 16 bytes each in memory).
 pub const MAX_RAW_SAMPLES: usize = 20_000_000;
 
-pub(super) fn handle(request: RemoteRequest) -> Vec<u8> {
+pub(super) fn handle(host: &mut Host, request: RemoteRequest) -> Vec<u8> {
     match request {
         RemoteRequest::Query(c) => answer::<ReadQueryAnswer>(read_query(&c.query, &c.answer)),
         RemoteRequest::Version(c) => answer::<ReadBuildInfo>(read_version(&c.answer)),
@@ -33,6 +37,8 @@ pub(super) fn handle(request: RemoteRequest) -> Vec<u8> {
         RemoteRequest::Compare(c) => answer::<CompareLocal>(compare(&c)),
         RemoteRequest::PlanRecord(c) => answer::<PlanRecord>(plan_record(&c.selectors, c.start, c.end)),
         RemoteRequest::Record(c) => answer::<RecordPack>(record(&c)),
+        RemoteRequest::PlanWindow(c) => answer::<PlanRuleWindow>(window::plan(&c)),
+        RemoteRequest::LoadWindow(c) => answer::<LoadRuleWindow>(window::load_window(host, &c)),
     }
 }
 
@@ -146,8 +152,8 @@ fn plan_compare(query: &str, time: QueryTime) -> Result<Vec<RawFetch>, String> {
         .collect())
 }
 
-/// The series of raw-sample answers (each must be a matrix), capped at [`MAX_RAW_SAMPLES`].
-fn raw_series(raw: &[Fetched]) -> Result<RawSeries, String> {
+/// The series of raw-sample answers (each must be a matrix), capped at `cap` samples.
+fn raw_series(raw: &[Fetched], cap: usize) -> Result<RawSeries, String> {
     let mut series = RawSeries::new();
     let mut samples = 0usize;
     for a in raw {
@@ -155,8 +161,8 @@ fn raw_series(raw: &[Fetched]) -> Result<RawSeries, String> {
         match from_api_body(&a.body)? {
             Outcome::Matrix(m) => {
                 samples += m.iter().map(|(_, p)| p.len()).sum::<usize>();
-                if samples > MAX_RAW_SAMPLES {
-                    return Err(format!("more than {MAX_RAW_SAMPLES} raw samples: narrow the time range"));
+                if samples > cap {
+                    return Err(format!("more than {cap} raw samples: narrow the time range"));
                 }
                 series.extend(m);
             }
@@ -175,7 +181,7 @@ fn compare(c: &CompareLocal) -> (Verdict, usize) {
         Ok(w) => w,
         Err(e) => return (Verdict::Failed(format!("remote: {e}")), 0),
     };
-    let storage: Storage = match raw_series(&c.raw) {
+    let storage: Storage = match raw_series(&c.raw, MAX_RAW_SAMPLES) {
         Ok(series) => storage_of(&series),
         Err(e) => return (Verdict::Failed(format!("fetching the raw samples: {e}")), 0),
     };
@@ -212,7 +218,7 @@ fn plan_record(selectors: &[String], start: Millis, end: Millis) -> Result<Vec<R
 
 fn record(c: &RecordPack) -> Result<RecordedPack, String> {
     crate::content::pack::check_id(&c.id).map_err(|e| format!("pack id: {e}"))?;
-    let series = raw_series(&c.raw)?;
+    let series = raw_series(&c.raw, MAX_RAW_SAMPLES)?;
     let storage = storage_of(&series);
     // Types and help are a courtesy: a server without the metadata API still records.
     let metrics =

@@ -22,6 +22,8 @@ pub enum RemoteRequest {
     Compare(CompareLocal),
     PlanRecord(PlanRecord),
     Record(RecordPack),
+    PlanWindow(PlanRuleWindow),
+    LoadWindow(LoadRuleWindow),
 }
 
 /// One HTTP answer as the browser fetched it.
@@ -133,4 +135,48 @@ pub struct RecordedPack {
     pub files: Vec<(String, String)>,
     pub series: usize,
     pub samples: usize,
+}
+
+/// The raw-sample fetches that let the rules labs evaluate rule files over `start..=end` on
+/// a remote source's samples (see [`crate::remote::window`]): `files` are `(name, text)`,
+/// plain rule files or ConfigMaps, evaluated together. Err: a file's errors, or a window
+/// that is empty or over the cap.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanRuleWindow {
+    pub files: Vec<(String, String)>,
+    pub start: Millis,
+    pub end: Millis,
+}
+
+call!(PlanRuleWindow => Result<Vec<RawFetch>, String>, Remote(RemoteRequest::PlanWindow));
+
+/// Makes the fetched raw samples the remote window dataset ([`WINDOW_DATASET`]), replacing
+/// the previous one: the rules labs evaluate over it as over a built-in dataset. It lasts
+/// for the visit (a fresh engine module gets it again by replay). Err: an answer that is not
+/// the raw samples, or more samples than the cap.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LoadRuleWindow {
+    /// The source's base address (named in the dataset's description).
+    pub source: String,
+    pub start: Millis,
+    pub end: Millis,
+    pub raw: Vec<Fetched>,
+}
+
+call!(LoadRuleWindow => Result<RuleWindow, String>, Remote(RemoteRequest::LoadWindow));
+
+/// The id of the dataset a fetched window becomes.
+pub const WINDOW_DATASET: &str = "remote-window";
+
+/// A loaded window, as the labs show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleWindow {
+    /// The dataset to evaluate on ([`WINDOW_DATASET`]).
+    pub dataset: String,
+    pub start: Millis,
+    pub end: Millis,
+    pub series: usize,
+    pub samples: usize,
+    /// Bytes of the fetched answers.
+    pub bytes: usize,
 }

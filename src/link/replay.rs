@@ -2,8 +2,9 @@
 //! the engine module at any time (Stop terminates its worker, and a trap replaces it); the
 //! state the old one had built from the app's requests — the dataset last opened, loaded
 //! packs, the rules lab's recorded series, the alerting lab's evaluation and what-ifs, the
-//! relabeled dataset, the Alertmanager simulation — is rebuilt by replaying those requests in
-//! order. Everything else the engine module holds is a cache it refills.
+//! relabeled dataset, the rules labs' window of remote data, the Alertmanager simulation — is
+//! rebuilt by replaying those requests in order. Everything else the engine module holds is
+//! a cache it refills.
 //!
 //! A multi-step run (start, then steps) counts only once it finished: until then the slot
 //! keeps the previous finished run, so stopping a run brings the one before it back.
@@ -13,6 +14,7 @@ use super::alerts::{AlertsFinish, AlertsRequest};
 use super::data::DataRequest;
 use super::packs::PacksRequest;
 use super::relabel::RelabelRequest;
+use super::remote::RemoteRequest;
 use super::rules::{LabFinish, RulesRequest};
 use super::{encode, Call, Request};
 
@@ -47,6 +49,7 @@ impl Request {
                 Replay::RunStep("alerts-lab")
             }
             Request::Alerts(AlertsRequest::WhatIf(_)) => Replay::Append("alerts-lab"),
+            Request::Remote(RemoteRequest::LoadWindow(_)) => Replay::Replace("remote-window"),
             Request::Relabel(RelabelRequest::Start(_)) => Replay::RunStart("relabel"),
             Request::Relabel(RelabelRequest::Step(_)) => Replay::RunStep("relabel"),
             Request::Alertmanager(AlertmanagerRequest::Start(_)) => Replay::RunStart("alertmanager"),

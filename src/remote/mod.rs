@@ -11,6 +11,7 @@ pub mod error;
 pub mod outcome;
 pub mod raw;
 pub mod record;
+pub mod window;
 
 pub use api::Source;
 pub use error::RemoteError;

@@ -61,7 +61,8 @@ pub fn selector_texts(expr: &Expr) -> Vec<String> {
     out
 }
 
-fn matcher_sets(vs: &VectorSelector) -> Vec<String> {
+/// The matcher lists of one selector (one per `or` alternative), as [`selector_texts`] gives them.
+pub fn matcher_sets(vs: &VectorSelector) -> Vec<String> {
     let name = vs.name.as_ref().map(|n| format!("{METRIC_NAME}={}", quote(n)));
     let render = |set: &[promql_parser::label::Matcher]| {
         let mut parts: Vec<String> = Vec::new();

@@ -1,0 +1,158 @@
+//! The rules labs over a window of remote data, in the engine module: which raw series a
+//! rule file reads over the window (planned from the file), and the fetched answers made the
+//! remote window dataset the labs evaluate over, capped in samples.
+
+use super::super::Host;
+use super::{raw_series, Fetched};
+use crate::content::time::format_instant;
+use crate::content::Dataset;
+use crate::engine::EngineOptions;
+use crate::link::remote::{LoadRuleWindow, PlanRuleWindow, RawFetch, RuleWindow, WINDOW_DATASET};
+use crate::remote::raw::raw_query;
+use crate::remote::record::{interval_of, storage_of};
+use crate::remote::window::{self, MAX_WINDOW_SAMPLES};
+use crate::rules::{check, CheckOptions, RuleFile, Severity};
+
+/// One fetch per selector the files read, at the window's end, reaching back to the
+/// window's start and as far before it as the rules look.
+pub fn plan(c: &PlanRuleWindow) -> Result<Vec<RawFetch>, String> {
+    let files = c.files.iter().map(|(name, text)| load(name, text)).collect::<Result<Vec<_>, _>>()?;
+    let lookback = EngineOptions::default().lookback_window();
+    let fetches = window::plan(&files, c.start, c.end, lookback)?;
+    // `(start - before, end]` is what a range selector at `end` returns; one millisecond
+    // more keeps a sample exactly at its start.
+    Ok(fetches
+        .into_iter()
+        .map(|f| RawFetch { query: raw_query(&f.selector, c.end - c.start + f.before + 1), time: c.end })
+        .collect())
+}
+
+/// One rule file (plain or a ConfigMap), or its errors as `name:line:col: message`.
+fn load(name: &str, text: &str) -> Result<RuleFile, String> {
+    let report = check(text, &CheckOptions { unwrap_configmap: true, ..CheckOptions::default() });
+    let errors: Vec<String> =
+        report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.render(name)).collect();
+    match report.file {
+        Some(f) if errors.is_empty() => Ok(f),
+        _ => Err(format!("The rule file has errors: fix them to evaluate the rules.\n{}", errors.join("\n"))),
+    }
+}
+
+/// Makes the fetched samples the remote window dataset (replacing the previous window).
+pub fn load_window(host: &mut Host, c: &LoadRuleWindow) -> Result<RuleWindow, String> {
+    let series = raw_series(&c.raw, MAX_WINDOW_SAMPLES)?;
+    let storage = storage_of(&series);
+    if storage.is_empty() {
+        return Err(format!(
+            "the source has no samples of these series before {}: is the window's end right? (a server backfilled with older data needs its time typed)",
+            format_instant(c.end)
+        ));
+    }
+    let (series, samples) = (storage.len(), storage.sample_count());
+    let description = format!(
+        "{series} series fetched from {} for the window {} to {}.",
+        c.source,
+        format_instant(c.start),
+        format_instant(c.end)
+    );
+    let title = format!("Window of {}", c.source);
+    let dataset = Dataset::from_storage(WINDOW_DATASET, &title, &description, interval_of(&storage), storage);
+    host.datasets.register(dataset);
+    let bytes = c.raw.iter().map(|a| a.body.len()).sum();
+    Ok(RuleWindow { dataset: WINDOW_DATASET.into(), start: c.start, end: c.end, series, samples, bytes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::roundtrip;
+    use super::*;
+    use crate::link::rules::{LabFinish, StartLab, Step};
+    use crate::rules::EvalOptions;
+
+    const HOUR: i64 = 3_600_000;
+    const TWO_RULES: &str = "groups:\n- name: g\n  rules:\n  - record: model:rate5m\n    expr: sum by (model) (rate(model_predictions_total[5m]))\n  - record: platform:rate5m\n    expr: sum(model:rate5m)\n";
+
+    fn ask(files: &[(&str, &str)], start: i64, end: i64) -> Result<Vec<RawFetch>, String> {
+        let files = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        roundtrip(&mut Host::new(), PlanRuleWindow { files, start, end }).unwrap()
+    }
+
+    /// A raw-samples answer: one series per model, a sample every 30 s over `from..=to`
+    /// (seconds), counting up.
+    fn matrix(from: i64, to: i64) -> Fetched {
+        let values: Vec<String> =
+            (0..=(to - from) / 30).map(|i| format!("[{},\"{}\"]", from + i * 30, i * 3)).collect();
+        let series: Vec<String> = ["a", "b"]
+            .iter()
+            .map(|m| {
+                format!(
+                    r#"{{"metric":{{"__name__":"model_predictions_total","model":"{m}"}},"values":[{}]}}"#,
+                    values.join(",")
+                )
+            })
+            .collect();
+        let body = format!(
+            r#"{{"status":"success","data":{{"resultType":"matrix","result":[{}]}}}}"#,
+            series.join(",")
+        );
+        Fetched { url: "http://p:9090/api/v1/query".into(), status: 200, body }
+    }
+
+    #[test]
+    fn a_plan_fetches_each_raw_selector_over_the_extended_window() {
+        let plan = ask(&[("rules.yaml", TWO_RULES)], 10 * HOUR, 11 * HOUR).unwrap();
+        // One hour, plus the 5 m range and the 5 m lookback before it, plus 1 ms.
+        assert_eq!(
+            plan,
+            [RawFetch { query: r#"{__name__="model_predictions_total"}[4201s]"#.into(), time: 11 * HOUR }]
+        );
+        let alerts = "groups:\n- name: a\n  rules:\n  - alert: Slow\n    expr: platform:rate5m > 1\n";
+        let both =
+            ask(&[("recording.yml", TWO_RULES), ("alerts.yml", alerts)], 10 * HOUR, 11 * HOUR).unwrap();
+        assert_eq!(both, plan, "the alert reads a recorded series: nothing more to fetch");
+        assert_eq!(ask(&[("empty.yaml", "groups: []\n")], 0, HOUR), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_broken_file_gives_its_rule_errors() {
+        let broken = TWO_RULES.replace("[5m]))", "[5m])");
+        let e = ask(&[("rules.yaml", &broken)], 0, HOUR).unwrap_err();
+        assert!(e.contains("rules.yaml:5:") && e.contains("could not parse expression"), "{e}");
+        assert!(ask(&[("rules.yaml", TWO_RULES)], 0, 7 * HOUR).unwrap_err().contains("6 hours"));
+    }
+
+    #[test]
+    fn a_loaded_window_is_a_dataset_the_lab_evaluates_over() {
+        let mut host = Host::new();
+        let (start, end) = (10 * HOUR, 11 * HOUR);
+        let raw = vec![matrix((start - 600_000) / 1000, end / 1000)];
+        let load = LoadRuleWindow { source: "http://p:9090".into(), start, end, raw };
+        let window = roundtrip(&mut host, load).unwrap().unwrap();
+        assert_eq!((window.dataset.as_str(), window.series, window.samples), (WINDOW_DATASET, 2, 2 * 141));
+        assert!(window.bytes > 0);
+        let options = EvalOptions { start: Some(start), end: Some(end), ..EvalOptions::default() };
+        let lab = StartLab { dataset: WINDOW_DATASET.into(), text: TWO_RULES.into(), options };
+        roundtrip(&mut host, lab).unwrap().unwrap();
+        let Ok(Ok(Step::Finished(report))) = roundtrip(&mut host, LabFinish) else {
+            panic!("the evaluation failed")
+        };
+        // Every minute of the hour, both ends included: two models, then their sum.
+        let got: Vec<(usize, usize)> = report.rules.iter().map(|r| (r.series, r.samples)).collect();
+        assert_eq!(got, [(2, 2 * 61), (1, 61)], "{report:?}");
+    }
+
+    #[test]
+    fn an_empty_or_oversized_window_is_refused() {
+        let mut host = Host::new();
+        let empty = r#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#;
+        let raw = vec![Fetched { body: empty.into(), ..matrix(0, 0) }];
+        let load = LoadRuleWindow { source: "http://p:9090".into(), start: 0, end: HOUR, raw };
+        let e = roundtrip(&mut host, load).unwrap().unwrap_err();
+        assert!(e.contains("no samples") && e.contains("1970-01-01T01:00:00"), "{e}");
+        let huge = (MAX_WINDOW_SAMPLES as i64 / 2) * 30;
+        let raw = vec![matrix(0, huge)];
+        let load = LoadRuleWindow { source: "http://p:9090".into(), start: 0, end: HOUR, raw };
+        let e = roundtrip(&mut host, load).unwrap().unwrap_err();
+        assert!(e.contains(&format!("more than {MAX_WINDOW_SAMPLES} raw samples")), "{e}");
+    }
+}
