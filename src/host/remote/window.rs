@@ -3,7 +3,7 @@
 //! remote window dataset the labs evaluate over, capped in samples.
 
 use super::super::Host;
-use super::{raw_series, Fetched};
+use super::raw_series;
 use crate::content::time::format_instant;
 use crate::content::Dataset;
 use crate::engine::EngineOptions;
@@ -66,6 +66,7 @@ pub fn load_window(host: &mut Host, c: &LoadRuleWindow) -> Result<RuleWindow, St
 mod tests {
     use super::super::super::roundtrip;
     use super::*;
+    use crate::link::remote::Fetched;
     use crate::link::rules::{LabFinish, StartLab, Step};
     use crate::rules::EvalOptions;
 

@@ -12,6 +12,7 @@ pub mod fetch;
 mod picker;
 mod record;
 mod tools;
+mod window;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use super::engine_link;
 
 pub use picker::SourcePicker;
 pub use tools::RemoteTools;
+pub use window::RuleWindowPanel;
 
 /// Most label names whose values the completion catalogue asks for.
 const MAX_CATALOG_LABELS: usize = 60;
@@ -57,6 +59,9 @@ pub struct RemoteState {
     pub status: RwSignal<Status>,
     /// The picker shows the URL form (a URL is chosen, connected or not).
     pub url_mode: RwSignal<bool>,
+    /// Whether connecting loads the editor's completion catalogue (the rules labs, which
+    /// only fetch raw series, do without).
+    wants_catalog: bool,
 }
 
 thread_local! {
@@ -66,11 +71,22 @@ thread_local! {
 
 /// Provides a fresh remote state to the components below (the playground calls this).
 pub fn provide_remote() -> RemoteState {
+    provide(true)
+}
+
+/// Provides a fresh remote state that connects without loading the completion catalogue
+/// (the rules labs: they fetch the raw series their rules read, nothing else).
+pub fn provide_remote_for_rules() -> RemoteState {
+    provide(false)
+}
+
+fn provide(wants_catalog: bool) -> RemoteState {
     let state = RemoteState {
         active: RwSignal::new(None),
         catalog: RwSignal::new(None),
         status: RwSignal::new(Status::Idle),
         url_mode: RwSignal::new(false),
+        wants_catalog,
     };
     provide_context(state);
     state
@@ -108,7 +124,9 @@ impl RemoteState {
                     self.status.set(Status::Idle);
                     self.catalog.set(None);
                     self.active.set(Some(Arc::new(Connection { source: source.clone(), version })));
-                    self.load_catalog(source).await;
+                    if self.wants_catalog {
+                        self.load_catalog(source).await;
+                    }
                 }
                 Err(e) => self.status.set(Status::Failed(e)),
             }

@@ -17,7 +17,7 @@ use super::tools::fetch_raw;
 use super::{get, RemoteState};
 
 /// The windows offered, in minutes (the last is the cap).
-const WINDOWS: [(u32, &str); 4] = [(15, "15 min"), (60, "1 h"), (180, "3 h"), (360, "6 h")];
+pub(super) const WINDOWS: [(u32, &str); 4] = [(15, "15 min"), (60, "1 h"), (180, "3 h"), (360, "6 h")];
 
 #[derive(Clone)]
 enum Recording {

@@ -84,11 +84,33 @@ fn verdict_view(c: Compared) -> impl IntoView {
 
 /// Runs every raw fetch of a plan.
 pub async fn fetch_raw(source: &Source, plan: Vec<RawFetch>) -> Result<Vec<Fetched>, String> {
-    let mut raw = Vec::new();
+    fetch_raw_capped(source, plan, usize::MAX, |_, _| ()).await
+}
+
+/// Runs the raw fetches of a plan one after the other, telling `progress` how many are done
+/// and the bytes read so far; stops with an error once the answers pass `max_bytes`.
+pub async fn fetch_raw_capped(
+    source: &Source,
+    plan: Vec<RawFetch>,
+    max_bytes: usize,
+    progress: impl Fn(usize, usize),
+) -> Result<Vec<Fetched>, String> {
+    let mut raw: Vec<Fetched> = Vec::new();
+    let mut bytes = 0usize;
     for f in plan {
         let call = QueryCall::Instant { query: f.query, time: f.time };
         let (endpoint, params) = call.endpoint();
-        raw.push(get(source, endpoint, &params).await?);
+        let answer = get(source, endpoint, &params).await?;
+        bytes += answer.body.len();
+        if bytes > max_bytes {
+            return Err(format!(
+                "the answers passed {} MiB after {} of the series selectors: choose a shorter window or rules that read fewer series",
+                max_bytes >> 20,
+                raw.len() + 1
+            ));
+        }
+        raw.push(answer);
+        progress(raw.len(), bytes);
     }
     Ok(raw)
 }

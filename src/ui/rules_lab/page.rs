@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use crate::link::remote::{RuleWindow, WINDOW_DATASET};
 use crate::link::rules::{
     CheckRules, CostStep, FileSummary, LabStep, RuleCheck, RuleExercises, StartCosts, StartLab,
 };
@@ -20,6 +21,7 @@ use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
 use super::super::paths::PLAYGROUND;
+use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
 use super::cost_view::CostView;
 use super::recorded::use_lab_state;
 use super::rule_editor::RuleEditor;
@@ -79,6 +81,10 @@ pub fn RulesLab() -> impl IntoView {
     let stale = RwSignal::new(false);
     // Why the last evaluation or comparison failed (the engine module refused or broke).
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
+    // A Prometheus-compatible source instead of the dataset: the window fetched from it.
+    let remote = provide_remote_for_rules();
+    let window: RwSignal<Option<RuleWindow>> = RwSignal::new(None);
+    let files = Signal::derive(move || vec![(FILE_NAME.to_string(), text.get())]);
 
     // Check on every edit (fast: no evaluation) once the engine module is there, and keep
     // the edit across reloads.
@@ -108,7 +114,7 @@ pub fn RulesLab() -> impl IntoView {
     });
 
     let evaluate = move |_| {
-        let DataState::Ready(d) = data.get_untracked() else { return };
+        let Some((dataset, options)) = evaluated_data(data, remote.url_mode, window) else { return };
         if file.with_untracked(Option::is_none) {
             return;
         }
@@ -116,11 +122,7 @@ pub fn RulesLab() -> impl IntoView {
         busy.set(Busy::Evaluating);
         failure.set(None);
         lab.costs.set(None);
-        let start = StartLab {
-            dataset: d.meta.id.clone(),
-            text: text.get_untracked(),
-            options: EvalOptions::default(),
-        };
+        let start = StartLab { dataset, text: text.get_untracked(), options };
         spawn_local(async move {
             let outcome = run::drive(start, LabStep, progress, generation).await;
             settle(outcome, busy, failure, |report| {
@@ -144,7 +146,13 @@ pub fn RulesLab() -> impl IntoView {
     };
     let reset = move |_| text.set(SEED_RULES.to_string());
 
-    let ready = move || matches!(data.get(), DataState::Ready(_));
+    let ready = move || {
+        if remote.url_mode.get() {
+            window.with(Option::is_some)
+        } else {
+            matches!(data.get(), DataState::Ready(_))
+        }
+    };
     let can_evaluate = move || ready() && file.with(Option::is_some) && busy.get() == Busy::No;
     let can_compare =
         move || lab.report.with(Option::is_some) && file.with(Option::is_some) && busy.get() == Busy::No;
@@ -206,18 +214,22 @@ pub fn RulesLab() -> impl IntoView {
                 Mode::PerTick => "tick by tick, since a rule reads a series recorded by a later rule",
             };
             let total_ms: f64 = e.rules.iter().map(|r| r.eval_ms).sum();
+            let took = super::report::time(total_ms);
+            let remote_window = e.dataset == WINDOW_DATASET;
+            let over = if remote_window { "the window fetched from the remote source" } else { "the whole dataset" };
             view! {
                 <section class="card lab-section" data-testid="rules-section">
                     <div class="card-title-row">
                         <h2 class="card-title">"What each rule recorded"</h2>
-                        <A href=href(PLAYGROUND) attr:class="button secondary small">"Query recorded series in the playground"</A>
+                        {(!remote_window).then(|| view! {
+                            <A href=href(PLAYGROUND) attr:class="button secondary small">"Query recorded series in the playground"</A>
+                        })}
                     </div>
                     <p class="muted small">
-                        {format!(
-                            "Evaluated over the whole dataset, each group at its interval ({note}) in {}. The recorded series are now queryable in the playground, e.g. ",
-                            super::report::time(total_ms)
-                        )}
-                        <code>"model:latency:p95"</code>"."
+                        {format!("Evaluated over {over}, each group at its interval ({note}) in {took}.")}
+                        {(!remote_window).then(|| view! {
+                            " The recorded series are now queryable in the playground, e.g. "<code>"model:latency:p95"</code>"."
+                        })}
                     </p>
                     {move || stale.get().then(|| view! { <p class="notice" data-testid="stale">"The rules were edited since this evaluation: evaluate again to see the effect."</p> })}
                     <RuleList report=e.clone() />
@@ -261,6 +273,7 @@ pub fn RulesLab() -> impl IntoView {
                     "checked as you type, like " <code>"promtool check rules"</code> ". Evaluate them over the dataset's two days to "
                     "see what each rule records \u{2014} or why it records nothing \u{2014} and compare what the recorded series save."
                 </p>
+                <RuleWindowPanel state=remote files=files window=window />
                 <RuleEditor value=text diagnostics=diagnostics file_name=FILE_NAME />
                 {status}
                 <div class="lab-actions">
@@ -268,6 +281,7 @@ pub fn RulesLab() -> impl IntoView {
                         disabled=move || !can_evaluate() on:click=evaluate>
                         {move || match (busy.get(), ready()) {
                             (Busy::Evaluating, _) => "Evaluating\u{2026}",
+                            (_, false) if remote.url_mode.get() => "Fetch the series first",
                             (_, false) => "Loading dataset\u{2026}",
                             _ => "Evaluate rules",
                         }}
@@ -283,6 +297,22 @@ pub fn RulesLab() -> impl IntoView {
             {costs}
             <ExerciseLinks engine=engine />
         </div>
+    }
+}
+
+/// The dataset to evaluate over and the evaluation's bounds: the open dataset's whole time
+/// range, or with a remote source chosen the fetched window (None: not there yet).
+pub fn evaluated_data(
+    data: ReadSignal<DataState>,
+    remote: RwSignal<bool>,
+    window: RwSignal<Option<RuleWindow>>,
+) -> Option<(String, EvalOptions)> {
+    if remote.get_untracked() {
+        let w = window.get_untracked()?;
+        Some((w.dataset, EvalOptions { start: Some(w.start), end: Some(w.end), ..EvalOptions::default() }))
+    } else {
+        let DataState::Ready(d) = data.get_untracked() else { return None };
+        Some((d.meta.id.clone(), EvalOptions::default()))
     }
 }
 
