@@ -23,13 +23,21 @@ pub struct PackInfo {
     pub source: String,
 }
 
-/// The samples of the recorded series, merged (a series several selectors share counts once).
+/// The samples of the fetched series, merged: a series several selectors share counts once,
+/// with the samples of every fetch of it (they may cover different windows).
 pub fn storage_of(series: &[(LabelMap, Vec<(i64, f64)>)]) -> Storage {
-    let mut storage = Storage::new();
+    let mut merged: BTreeMap<&LabelMap, BTreeMap<i64, f64>> = BTreeMap::new();
     for (labels, points) in series {
-        let id = storage.series_id(&Labels::from_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        let samples = merged.entry(labels).or_default();
         for &(t, v) in points {
-            // Later copies of a shared series are refused as out of order, which keeps one.
+            samples.entry(t).or_insert(v);
+        }
+    }
+    let mut storage = Storage::new();
+    for (labels, samples) in merged {
+        let id = storage.series_id(&Labels::from_pairs(labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        for (t, v) in samples {
+            // In time order and distinct: every append is accepted.
             let _ = storage.append(id, t, v);
         }
     }
@@ -168,6 +176,16 @@ mod tests {
         let loaded = dataset.storage().unwrap();
         assert_eq!(loaded.sample_count(), 40);
         assert!(dataset.meta.metrics.iter().any(|m| m.name == "req_total" && m.kind == MetricType::Counter));
+    }
+
+    #[test]
+    fn a_series_fetched_over_two_windows_keeps_the_samples_of_both() {
+        let mut two = series();
+        // The longer fetch comes second: its earlier samples must not be dropped.
+        two[0].1.drain(..12);
+        two[2].1.truncate(15);
+        let storage = storage_of(&two);
+        assert_eq!((storage.len(), storage.sample_count()), (2, 40));
     }
 
     #[test]

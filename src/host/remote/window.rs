@@ -156,4 +156,64 @@ mod tests {
         let e = roundtrip(&mut host, load).unwrap().unwrap_err();
         assert!(e.contains(&format!("more than {MAX_WINDOW_SAMPLES} raw samples")), "{e}");
     }
+
+    /// A matrix as Prometheus's API body writes it.
+    fn api_matrix(value: &crate::engine::Value) -> String {
+        let crate::engine::Value::Matrix(series) = value else { panic!("not a matrix: {value:?}") };
+        let result: Vec<serde_json::Value> = series
+            .iter()
+            .map(|s| {
+                let metric: serde_json::Map<String, serde_json::Value> =
+                    s.labels.iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+                let values: Vec<serde_json::Value> = s
+                    .points
+                    .iter()
+                    .map(|p| serde_json::json!([p.t as f64 / 1000.0, p.v.to_string()]))
+                    .collect();
+                serde_json::json!({ "metric": metric, "values": values })
+            })
+            .collect();
+        serde_json::json!({"status": "success", "data": {"resultType": "matrix", "result": result}})
+            .to_string()
+    }
+
+    /// The seed's rules over an hour of the default dataset, once on the dataset itself and
+    /// once on the raw series the plan fetches from it (answered as Prometheus's API would):
+    /// every rule records the same series, samples and chart.
+    #[test]
+    fn the_seed_rules_agree_over_a_window_of_fetched_raw_series() {
+        let mut host = Host::new();
+        let dataset = crate::content::builtin::DEFAULT_DATASET;
+        let storage = host.datasets.storage(dataset).unwrap();
+        let (start, end) = (crate::content::time::parse_instant("2026-01-05T13:00:00Z").unwrap(), 0);
+        let end = end + start + HOUR;
+        let seed = include_str!("../../../tests/rules/seed_recording_rules.configmap.yaml");
+        let plan = ask(&[("seed.yaml", seed)], start, end).unwrap();
+        let raw: Vec<Fetched> = plan
+            .iter()
+            .map(|f| {
+                let out = crate::engine::instant_query(&storage, &f.query, f.time, &EngineOptions::default());
+                let out = out.unwrap_or_else(|e| panic!("{}: {e}", f.query));
+                Fetched { url: f.query.clone(), status: 200, body: api_matrix(&out.value) }
+            })
+            .collect();
+        let load = LoadRuleWindow { source: "http://p:9090".into(), start, end, raw };
+        roundtrip(&mut host, load).unwrap().unwrap();
+        let options = EvalOptions { start: Some(start), end: Some(end), ..EvalOptions::default() };
+        let mut evaluate = |dataset: &str| {
+            let lab = StartLab { dataset: dataset.into(), text: seed.into(), options: options.clone() };
+            roundtrip(&mut host, lab).unwrap().unwrap();
+            let Ok(Ok(Step::Finished(report))) = roundtrip(&mut host, LabFinish) else {
+                panic!("{dataset} failed")
+            };
+            report.rules
+        };
+        let (local, remote) = (evaluate(dataset), evaluate(WINDOW_DATASET));
+        assert_eq!(local.len(), 16);
+        assert!(local.iter().filter(|r| r.samples > 0).count() >= 10, "{local:?}");
+        for (l, r) in local.iter().zip(&remote) {
+            assert_eq!((&l.record, l.series, l.samples), (&r.record, r.series, r.samples));
+            assert_eq!(l.chart, r.chart, "{}", l.record);
+        }
+    }
 }

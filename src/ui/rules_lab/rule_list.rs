@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::link::remote::WINDOW_DATASET;
 use crate::link::rules::{LabReport, RuleReport};
 
 use super::super::browser::base;
@@ -63,6 +64,8 @@ pub fn RuleList(report: Arc<LabReport>) -> impl IntoView {
 #[component]
 fn RuleCard(dataset: String, rule: RuleReport) -> impl IntoView {
     let empty = rule.is_empty();
+    // A remote window's series are not the playground's data: it has nothing to query there.
+    let queryable = !empty && dataset != WINDOW_DATASET;
     let link = playground_link(&base(), &rule.record, true, Some(&dataset));
     let stats = if empty {
         format!("every {} · nothing recorded", report::interval(rule.interval))
@@ -114,7 +117,7 @@ fn RuleCard(dataset: String, rule: RuleReport) -> impl IntoView {
             </details>
             {errors}
             {body}
-            {(!empty).then(|| view! { <a class="small" href=link.clone() data-testid="open-in-playground">"Query it in the playground \u{2192}"</a> })}
+            {queryable.then(|| view! { <a class="small" href=link.clone() data-testid="open-in-playground">"Query it in the playground \u{2192}"</a> })}
         </li>
     }
 }
