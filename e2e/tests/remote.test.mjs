@@ -3,13 +3,17 @@
 // started with --web.cors.origin. The playground connects to it, runs seed queries (the table
 // shows the remote's answer), and "Compare with the local engine" agrees for each; a pack is
 // recorded from it and loaded. A second Prometheus whose --web.cors.origin names another
-// site (Prometheus allows every origin by default) gets the CORS message. Both servers are stopped at the end, also on failure.
+// site (Prometheus allows every origin by default) gets the CORS message. The rules labs
+// fetch an hour of the series their rules read and evaluate over it: the recording rules
+// record what `promplay rules eval` records on the default dataset over the same hour, and
+// the alert fires when `promplay rules alerts` says it does. Both servers are stopped at the
+// end, also on failure.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +38,27 @@ const QUERIES = [
   'histogram_quantile(0.95, sum by (le, model) (rate(model_prediction_duration_seconds_bucket[5m])))',
   'count by (model) (model_predictions_total)',
 ];
+
+// The rules labs' window: the last hour of the backfilled data.
+const WINDOW_START = '2026-01-05T13:00:00Z';
+const WINDOW_END = '2026-01-05T14:00:00Z';
+// Two recording rules, the second reading the first's output (evaluated, not fetched).
+const RECORDING = `groups:
+- name: window
+  rules:
+  - record: model:predictions:rate5m
+    expr: sum by (model) (rate(model_predictions_total[5m]))
+  - record: platform:predictions:rate5m
+    expr: sum(model:predictions:rate5m)
+`;
+// Crosses its threshold at about 13:35 on the first day.
+const ALERTING = `groups:
+- name: window-alerts
+  rules:
+  - alert: RecommenderBusy
+    expr: model:predictions:rate5m{model="recommender"} > 110
+    for: 5m
+`;
 
 let dir;
 const servers = [];
@@ -134,6 +159,56 @@ async function connect(browser, url) {
   return page;
 }
 
+/** Runs promplay and returns its standard output. */
+function promplay(args) {
+  const run = spawnSync(PROMPLAY, args, { encoding: 'utf8' });
+  assert.equal(run.status, 0, `promplay ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** What each recording rule of RECORDING records on the default dataset over the window, locally. */
+async function localRecorded() {
+  const rules = join(dir, 'window-rules.yml');
+  const summary = join(dir, 'window-summary.txt');
+  await writeFile(rules, RECORDING);
+  promplay(['rules', 'eval', rules, '--dataset', 'ml-platform', '--start', WINDOW_START, '--end', WINDOW_END,
+    '--output', '/dev/null', '--summary', summary]);
+  const text = await readFile(summary, 'utf8');
+  return Object.fromEntries([...text.matchAll(/^(\S+)\s+every \S+\s+\d+ ms\s+(\d+) series\s+(\d+) samples/gm)]
+    .map((m) => [m[1], `${m[2]} series, ${m[3]} samples`]));
+}
+
+/** When RecommenderBusy first fires in the window on the default dataset, locally (`HH:MM`). */
+async function localFiring() {
+  const recording = join(dir, 'window-recording.yml');
+  const alerting = join(dir, 'window-alerting.yml');
+  await writeFile(recording, RECORDING);
+  await writeFile(alerting, ALERTING);
+  const table = promplay(['rules', 'alerts', recording, alerting, '--dataset', 'ml-platform']);
+  const starts = [...table.matchAll(/^\s+(2026-01-05T(\d\d:\d\d):00Z)\s+2026/gm)]
+    .filter((m) => m[1] >= WINDOW_START && m[1] < WINDOW_END);
+  assert.ok(starts.length > 0, table);
+  return starts[0][2];
+}
+
+/** Chooses the URL source on a lab page and connects to `url`. */
+async function connectLab(page, url) {
+  await page.locator('[data-testid="source-mode"]').selectOption('url');
+  await page.locator('[data-testid="source-url"]').fill(url);
+  await page.locator('[data-testid="source-connect"]').click();
+  await page.locator('[data-testid="source-status"]').waitFor({ timeout: BOOT_TIMEOUT });
+}
+
+/** Fetches the series the lab's rules read over the hour ending at `end`; the summary or error. */
+async function fetchWindow(page, end) {
+  await page.locator('[data-testid="window-length"]').selectOption('60');
+  await page.locator('[data-testid="window-end"]').fill(end);
+  await page.locator('[data-testid="window-fetch"]').click();
+  const done = page.locator('[data-testid="window-summary"], [data-testid="window-error"]').first();
+  await done.waitFor({ timeout: BOOT_TIMEOUT });
+  return done.textContent();
+}
+
 describe('remote mode against Prometheus 2.42', () => {
   test('seed queries run remotely and agree with the local engine; a recorded pack loads', { timeout: 300_000 }, async () => {
     const browser = await launch();
@@ -196,6 +271,78 @@ describe('remote mode against Prometheus 2.42', () => {
       await waitForData(hostile);
       const bad = await hostile.locator('[data-testid="source-error"]').textContent({ timeout: BOOT_TIMEOUT });
       assert.match(bad, /http:\/\/ or https:\/\//, bad);
+    } finally {
+      await browser.close();
+    }
+  });
+  test('the recording-rules lab evaluates over an hour fetched from the server', { timeout: 180_000 }, async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.page();
+      await page.goto(`${site.url}rules`);
+      const input = page.locator('[data-testid="rule-input"]');
+      await input.waitFor({ timeout: BOOT_TIMEOUT });
+      await input.fill(RECORDING);
+      await page.waitForFunction(() => /Valid: 2 recording rules/.test(document.querySelector('[data-testid="check-status"]')?.textContent),
+        null, { timeout: BOOT_TIMEOUT });
+      await connectLab(page, withCors);
+      assert.equal(await page.locator('[data-testid="evaluate"]').textContent(), 'Fetch the series first');
+      // Ending now, the window holds none of the backfilled data: the message says what to do.
+      const empty = await fetchWindow(page, '');
+      assert.match(empty, /no samples of these series before 2026-12|type/, empty);
+      const started = Date.now();
+      const fetched = await fetchWindow(page, WINDOW_END);
+      const fetchMs = Date.now() - started;
+      assert.match(fetched, new RegExp(`^Fetched \\d+ series, \\d+ samples \\([\\d.]+ KiB\\) for ${WINDOW_START} to ${WINDOW_END}`), fetched);
+      await page.locator('[data-testid="evaluate"]:not([disabled])').click();
+      await page.locator('[data-testid="rule-card"]').nth(1).waitFor({ timeout: BOOT_TIMEOUT });
+      const cards = await page.$$eval('[data-testid="rule-card"]', (cards) => cards.map((c) => [c.dataset.record, c.querySelector('.rule-meta').textContent]));
+      const remote = Object.fromEntries(cards.map(([record, meta]) => {
+        const m = meta.match(/(\d+) series · ([\d,]+) samples/);
+        return [record, m ? `${m[1]} series, ${m[2].replaceAll(',', '')} samples` : meta];
+      }));
+      const local = await localRecorded();
+      assert.deepEqual(remote, local);
+      assert.equal(Object.keys(remote).length, 2);
+      assert.equal(await page.locator('[data-testid="open-in-playground"]').count(), 0, 'a window is not the playground\'s data');
+      await writeArtefact('remote-rules-window.json', { fetched, fetchMs, remote, local });
+      await screenshot(page, 'remote-rules-lab');
+      await page.setViewportSize(NARROW);
+      await page.locator('[data-testid="rule-window"]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'remote-rules-lab-phone');
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('the alerting lab fires over an hour fetched from the server when the local engine does', { timeout: 180_000 }, async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.page();
+      await page.goto(`${site.url}alerts`);
+      const input = page.locator('[data-testid="rule-input"]');
+      await input.waitFor({ timeout: BOOT_TIMEOUT });
+      await input.fill(ALERTING);
+      await page.locator('[data-testid="tab-recording"]').click();
+      await input.fill(RECORDING);
+      await page.waitForFunction(() => /1 alerting and 2 recording rules/.test(document.querySelector('[data-testid="check-status"]')?.textContent),
+        null, { timeout: BOOT_TIMEOUT });
+      await connectLab(page, withCors);
+      const fetched = await fetchWindow(page, WINDOW_END);
+      assert.match(fetched, /^Fetched \d+ series/, fetched);
+      await page.locator('[data-testid="evaluate"]:not([disabled])').click();
+      const rule = page.locator('[data-rule="RecommenderBusy"]');
+      await rule.locator('[data-testid="span-firing"]').first().waitFor({ state: 'attached', timeout: BOOT_TIMEOUT });
+      const firing = await rule.locator('[data-testid="firing-row"] td').first().textContent();
+      const local = await localFiring();
+      assert.equal(firing, `Mon ${local}`);
+      const until = await rule.locator('[data-testid="firing-row"] td').nth(1).textContent();
+      await writeArtefact('remote-alerts-window.json', { fetched, firing, until, local });
+      await screenshot(page, 'remote-alerts-lab');
+      await page.setViewportSize(NARROW);
+      await screenshot(page, 'remote-alerts-lab-phone');
+      assert.deepEqual(browser.errors, []);
     } finally {
       await browser.close();
     }

@@ -10,15 +10,17 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::link::alerts::{AlertExercises, AlertsReport, AlertsStep, RuleTexts, StartAlerts};
+use crate::link::remote::{RuleWindow, WINDOW_DATASET};
 use crate::link::rules::{CheckRules, RuleCheck};
-use crate::rules::{Diagnostic, EvalOptions, Severity};
+use crate::rules::{Diagnostic, Severity};
 
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
 use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
-use super::super::rules_lab::page::{use_engine, EngineState};
+use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
+use super::super::rules_lab::page::{evaluated_data, use_engine, EngineState};
 use super::super::rules_lab::rule_editor::RuleEditor;
 use super::super::rules_lab::run::{drive, Progress};
 use super::super::rules_lab::SEED_RULES;
@@ -116,18 +118,30 @@ pub fn AlertsLab() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let failure: RwSignal<Option<String>> = RwSignal::new(None);
     let texts = Signal::derive(move || RuleTexts { recording: recording.text.get(), alerting: alerting.text.get() });
+    // A Prometheus-compatible source instead of the dataset: the window fetched from it.
+    let remote = provide_remote_for_rules();
+    let window: RwSignal<Option<RuleWindow>> = RwSignal::new(None);
+    let files = Signal::derive(move || {
+        vec![("recording_rules.yml".to_string(), recording.text.get()), ("alert_rules.yml".to_string(), alerting.text.get())]
+    });
 
     let valid = move || alerting.valid.with(Option::is_some) && recording.valid.with(Option::is_some);
-    let ready = move || matches!(data.get(), DataState::Ready(_));
+    let ready = move || {
+        if remote.url_mode.get() {
+            window.with(Option::is_some)
+        } else {
+            matches!(data.get(), DataState::Ready(_))
+        }
+    };
     let evaluate = move |_| {
-        let DataState::Ready(d) = data.get_untracked() else { return };
+        let Some((dataset, options)) = evaluated_data(data, remote.url_mode, window) else { return };
         if !valid() {
             return;
         }
         generation.update_value(|g| *g += 1);
         busy.set(true);
         failure.set(None);
-        let start = StartAlerts { dataset: d.meta.id.clone(), rules: texts.get_untracked(), options: EvalOptions::default() };
+        let start = StartAlerts { dataset, rules: texts.get_untracked(), options };
         spawn_local(async move {
             let started = browser::now_ms();
             match drive(start, AlertsStep, progress, generation).await {
@@ -184,6 +198,7 @@ pub fn AlertsLab() -> impl IntoView {
                         disabled=move || !(ready() && valid()) || busy.get() on:click=evaluate>
                         {move || match (busy.get(), ready()) {
                             (true, _) => "Evaluating\u{2026}",
+                            (_, false) if remote.url_mode.get() => "Fetch the series first",
                             (_, false) => "Loading dataset\u{2026}",
                             _ => "Evaluate rules",
                         }}
@@ -222,6 +237,7 @@ pub fn AlertsLab() -> impl IntoView {
                     "alerts pending until their " <code>"for"</code> " has passed, then firing, then resolved. Every alert shows on a "
                     "timeline against its condition, and the documented events of the data say which alert should have fired."
                 </p>
+                <RuleWindowPanel state=remote files=files window=window />
                 <div class="tabs" role="tablist">
                     {tab_button(Tab::Alerting, "Alert rules", "tab-alerting")}
                     {tab_button(Tab::Recording, "Recording rules", "tab-recording")}
@@ -269,7 +285,9 @@ fn Results(report: Arc<AlertsReport>) -> impl IntoView {
             <div class="card-title-row">
                 <h2 class="card-title">"What the alerts did"</h2>
                 <div class="button-row">
-                    <A href=href(PLAYGROUND) attr:class="button secondary small">"Query ALERTS in the playground"</A>
+                    {(report.dataset != WINDOW_DATASET).then(|| view! {
+                        <A href=href(PLAYGROUND) attr:class="button secondary small">"Query ALERTS in the playground"</A>
+                    })}
                     <A href=format!("{}?{LAB_ALERTS_QUERY}", href(AM_LAB_PATH)) attr:class="button secondary small"
                         attr:data-testid="route-in-am">"Route these alerts in the Alertmanager lab"</A>
                 </div>
