@@ -216,4 +216,44 @@ mod tests {
             assert_eq!(l.chart, r.chart, "{}", l.record);
         }
     }
+
+    /// A fresh engine module (after a Stop) replaying the log has the window and the lab's
+    /// evaluation over it again.
+    #[test]
+    fn the_window_and_its_evaluation_survive_a_replay() {
+        use crate::link::query::{QueryLimits, QueryTime, RunQuery};
+        use crate::link::replay::ReplayLog;
+        use crate::link::{encode, Call};
+        let (start, end) = (10 * HOUR, 11 * HOUR);
+        let mut log = ReplayLog::default();
+        let mut old = Host::new();
+        let mut send = |host: &mut Host, request: crate::link::Request| {
+            let bytes = encode(&request);
+            log.record(request.replay(), &bytes);
+            host.handle(&bytes);
+        };
+        let raw = vec![matrix((start - 600_000) / 1000, end / 1000)];
+        send(&mut old, LoadRuleWindow { source: "http://p:9090".into(), start, end, raw }.into_request());
+        let options = EvalOptions { start: Some(start), end: Some(end), ..EvalOptions::default() };
+        send(
+            &mut old,
+            StartLab { dataset: WINDOW_DATASET.into(), text: TWO_RULES.into(), options }.into_request(),
+        );
+        send(&mut old, LabFinish.into_request());
+        log.finish_runs();
+        let mut fresh = Host::new();
+        for request in log.requests() {
+            fresh.handle(request);
+        }
+        let query = RunQuery {
+            dataset: WINDOW_DATASET.into(),
+            query: "platform:rate5m".into(),
+            time: QueryTime::Instant { time: end },
+            with_recorded: true,
+            limits: QueryLimits::default(),
+        };
+        let reply = roundtrip(&mut fresh, query).unwrap();
+        let value = reply.result.unwrap().value;
+        assert!(matches!(&value, crate::engine::Value::Vector(v) if v.len() == 1), "{value:?}");
+    }
 }
