@@ -209,6 +209,15 @@ async function fetchWindow(page, end) {
   return done.textContent();
 }
 
+/** Screenshots of the page from its top at desktop width, then as NAME-phone at phone width. */
+async function screenshotBothWidths(page, name) {
+  for (const [size, suffix] of [[null, ''], [NARROW, '-phone']]) {
+    if (size) await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, name + suffix);
+  }
+}
+
 describe('remote mode against Prometheus 2.42', () => {
   test('seed queries run remotely and agree with the local engine; a recorded pack loads', { timeout: 300_000 }, async () => {
     const browser = await launch();
@@ -306,10 +315,7 @@ describe('remote mode against Prometheus 2.42', () => {
       assert.equal(Object.keys(remote).length, 2);
       assert.equal(await page.locator('[data-testid="open-in-playground"]').count(), 0, 'a window is not the playground\'s data');
       await writeArtefact('remote-rules-window.json', { fetched, fetchMs, remote, local });
-      await screenshot(page, 'remote-rules-lab');
-      await page.setViewportSize(NARROW);
-      await page.locator('[data-testid="rule-window"]').scrollIntoViewIfNeeded();
-      await screenshot(page, 'remote-rules-lab-phone');
+      await screenshotBothWidths(page, 'remote-rules-lab');
       assert.deepEqual(browser.errors, []);
     } finally {
       await browser.close();
@@ -326,7 +332,7 @@ describe('remote mode against Prometheus 2.42', () => {
       await input.fill(ALERTING);
       await page.locator('[data-testid="tab-recording"]').click();
       await input.fill(RECORDING);
-      await page.waitForFunction(() => /1 alerting and 2 recording rules/.test(document.querySelector('[data-testid="check-status"]')?.textContent),
+      await page.waitForFunction(() => /alert rules: 1 alerting and 0 recording rules.*recording rules: 0 alerting and 2 recording rules/.test(document.querySelector('[data-testid="check-status"]')?.textContent),
         null, { timeout: BOOT_TIMEOUT });
       await connectLab(page, withCors);
       const fetched = await fetchWindow(page, WINDOW_END);
@@ -339,9 +345,7 @@ describe('remote mode against Prometheus 2.42', () => {
       assert.equal(firing, `Mon ${local}`);
       const until = await rule.locator('[data-testid="firing-row"] td').nth(1).textContent();
       await writeArtefact('remote-alerts-window.json', { fetched, firing, until, local });
-      await screenshot(page, 'remote-alerts-lab');
-      await page.setViewportSize(NARROW);
-      await screenshot(page, 'remote-alerts-lab-phone');
+      await screenshotBothWidths(page, 'remote-alerts-lab');
       assert.deepEqual(browser.errors, []);
     } finally {
       await browser.close();

@@ -48,7 +48,7 @@ pub(super) fn handle(host: &mut Host, request: AlertsRequest) -> Vec<u8> {
 }
 
 /// One rule file (plain or a ConfigMap), or its errors as `name:line:col: message`.
-fn load(name: &str, text: &str) -> Result<RuleFile, Vec<String>> {
+pub(super) fn load(name: &str, text: &str) -> Result<RuleFile, Vec<String>> {
     let report = check(text, &CheckOptions { unwrap_configmap: true, ..CheckOptions::default() });
     let errors: Vec<String> =
         report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.render(name)).collect();

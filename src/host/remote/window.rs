@@ -11,7 +11,7 @@ use crate::link::remote::{LoadRuleWindow, PlanRuleWindow, RawFetch, RuleWindow, 
 use crate::remote::raw::raw_query;
 use crate::remote::record::{interval_of, storage_of};
 use crate::remote::window::{self, MAX_WINDOW_SAMPLES};
-use crate::rules::{check, CheckOptions, RuleFile, Severity};
+use crate::rules::RuleFile;
 
 /// One fetch per selector the files read, at the window's end, reaching back to the
 /// window's start and as far before it as the rules look.
@@ -29,13 +29,9 @@ pub fn plan(c: &PlanRuleWindow) -> Result<Vec<RawFetch>, String> {
 
 /// One rule file (plain or a ConfigMap), or its errors as `name:line:col: message`.
 fn load(name: &str, text: &str) -> Result<RuleFile, String> {
-    let report = check(text, &CheckOptions { unwrap_configmap: true, ..CheckOptions::default() });
-    let errors: Vec<String> =
-        report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.render(name)).collect();
-    match report.file {
-        Some(f) if errors.is_empty() => Ok(f),
-        _ => Err(format!("The rule file has errors: fix them to evaluate the rules.\n{}", errors.join("\n"))),
-    }
+    super::super::alerts::load(name, text).map_err(|errors| {
+        format!("The rule file has errors: fix them to evaluate the rules.\n{}", errors.join("\n"))
+    })
 }
 
 /// Makes the fetched samples the remote window dataset (replacing the previous window).
