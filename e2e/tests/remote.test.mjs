@@ -97,6 +97,9 @@ describe('remote mode against Prometheus 2.42', () => {
         await runQuery(page, query, { mode: 'instant', time: AT });
         const rows = await readTable(page);
         assert.ok(rows.length > 0, `${query}: no rows from the remote`);
+        // The server reports the samples it read (`stats=all`).
+        const stats = await page.locator('[data-testid="result-stats"]').textContent();
+        assert.match(stats, /[1-9][0-9]* samples read by http:\/\/127\.0\.0\.1:/, stats);
         await page.locator('[data-testid="compare-local"]').click();
         const verdict = page.locator('[data-testid="compare-verdict"]');
         await page.waitForFunction(() => {
