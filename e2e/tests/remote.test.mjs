@@ -3,29 +3,26 @@
 // started with --web.cors.origin. The playground connects to it, runs seed queries (the table
 // shows the remote's answer), and "Compare with the local engine" agrees for each; a pack is
 // recorded from it and loaded. A second Prometheus whose --web.cors.origin names another
-// site (Prometheus allows every origin by default) gets the CORS message. The rules labs
-// fetch an hour of the series their rules read and evaluate over it: the recording rules
-// record what `promplay rules eval` records on the default dataset over the same hour, and
-// the alert fires when `promplay rules alerts` says it does. Both servers are stopped at the
-// end, also on failure.
+// site (Prometheus allows every origin by default) gets the CORS message. A third one scrapes
+// itself every second, so its head block holds series: the cardinality explorer shows its TSDB
+// status and breaks down the series its series API lists, as does the backfilled one (empty
+// head). The rules labs fetch an hour of the series their rules read and evaluate over it:
+// the recording rules record what `promplay rules eval` records on the default dataset over
+// the same hour, and the alert fires when `promplay rules alerts` says it does. Every server
+// is stopped at the end, also on failure.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import {
-  BOOT_TIMEOUT, NARROW, ROOT, launch, readTable, runQuery, screenshot, serveSite, waitForData, writeArtefact,
+  BOOT_TIMEOUT, NARROW, launch, readTable, runQuery, screenshot, serveSite, waitForData, writeArtefact,
 } from '../lib.mjs';
+import { PROMPLAY, backfill, checkBinaries, exportWindow, startPrometheus, stopServers } from '../prometheus.mjs';
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN || '/usr/bin/prometheus';
-const PROMTOOL = process.env.PROMTOOL_BIN || '/usr/bin/promtool';
-const PROMPLAY = process.env.PROMPLAY_BIN || join(ROOT, 'target', 'debug', 'promplay');
 // The default dataset starts 2026-01-05T00:00Z; the export keeps 12:00–14:00 (seconds).
 const FROM = Date.UTC(2026, 0, 5, 12) / 1000;
 const TO = FROM + 2 * 3600;
@@ -61,96 +58,49 @@ const ALERTING = `groups:
 `;
 
 let dir;
-const servers = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** The default dataset's export, cut to FAMILIES and FROM..TO. */
-async function exportWindow(file) {
-  const child = spawn(PROMPLAY, ['export', '--dataset', 'ml-platform'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const out = createWriteStream(file);
-  let keep = false;
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.startsWith('# TYPE ') || line.startsWith('# HELP ') || line.startsWith('# UNIT ')) {
-      keep = FAMILIES.has(line.split(' ')[2]);
-      if (keep) out.write(line + '\n');
-    } else if (keep && !line.startsWith('#')) {
-      const t = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (t >= FROM && t <= TO) out.write(line + '\n');
-    }
-  }
-  out.write('# EOF\n');
-  await new Promise((resolve) => out.end(resolve));
-}
-
-/** Starts Prometheus on `data` (extra flags in `flags`) and waits until it is ready. */
-async function startPrometheus(name, data, flags) {
-  const port = await freePort();
-  const config = join(dir, `${name}.yml`);
-  await writeFile(config, 'global:\n  scrape_interval: 1h\n');
-  const child = spawn(PROMETHEUS, [
-    `--config.file=${config}`, `--storage.tsdb.path=${data}`, '--storage.tsdb.retention.time=100y',
-    `--web.listen-address=127.0.0.1:${port}`, ...flags,
-  ], { stdio: 'ignore' });
-  servers.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prometheus ${name} exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return url;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`prometheus ${name} not ready after 90 s`);
-}
-
 let site;
 let withCors;
 let withoutCors;
+let scraping;
 
 before(async () => {
-  for (const bin of [PROMETHEUS, PROMTOOL, PROMPLAY]) {
-    if (!existsSync(bin)) throw new Error(`${bin} missing (scripts/test.sh e2e installs prometheus and builds promplay)`);
-  }
+  checkBinaries();
   dir = await mkdtemp(join(tmpdir(), 'promql-playground-remote-'));
   const om = join(dir, 'data.om');
-  await exportWindow(om);
+  await exportWindow(om, { from: FROM, to: TO, families: FAMILIES });
   const data = join(dir, 'data');
-  await mkdir(data);
-  const backfill = spawnSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', om, data], { encoding: 'utf8' });
-  assert.equal(backfill.status, 0, backfill.stderr);
-  withCors = await startPrometheus('cors', data, ['--web.cors.origin=.*']);
+  await backfill(om, data);
+  withCors = await startPrometheus(dir, 'cors', data, ['--web.cors.origin=.*']);
   await mkdir(join(dir, 'empty'));
   // Prometheus allows every origin by default: this one allows only another site.
-  withoutCors = await startPrometheus('nocors', join(dir, 'empty'), ['--web.cors.origin=https://elsewhere\\.example']);
+  withoutCors = await startPrometheus(dir, 'nocors', join(dir, 'empty'), ['--web.cors.origin=https://elsewhere\\.example']);
+  // A live server: its head block holds its own metrics, scraped every second.
+  await mkdir(join(dir, 'live'));
+  scraping = await startPrometheus(dir, 'live', join(dir, 'live'), [], (port) =>
+    `scrape_configs:\n  - job_name: self\n    scrape_interval: 1s\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
   site = await serveSite();
 }, { timeout: 240_000 });
 
 after(async () => {
-  for (const s of servers) s.kill('SIGKILL');
+  stopServers();
   await site?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** Switches the page's data source to `url` and waits for the connection's outcome. */
+async function switchSource(page, url) {
+  await page.locator('[data-testid="source-mode"]').selectOption('url');
+  await page.locator('[data-testid="source-url"]').fill(url);
+  await page.locator('[data-testid="source-connect"]').click();
+  await page.locator('[data-testid="source-status"], [data-testid="source-error"]').first().waitFor({ timeout: BOOT_TIMEOUT });
+}
 
 /** Opens the playground, switches the source to a URL and connects; returns the page. */
 async function connect(browser, url) {
   const page = await browser.page();
   await page.goto(`${site.url}play`);
   await waitForData(page);
-  await page.locator('[data-testid="source-mode"]').selectOption('url');
-  await page.locator('[data-testid="source-url"]').fill(url);
-  await page.locator('[data-testid="source-connect"]').click();
-  await page.locator('[data-testid="source-status"], [data-testid="source-error"]').first().waitFor({ timeout: BOOT_TIMEOUT });
+  await switchSource(page, url);
   // Connecting runs the query again on the new source: let that run finish first.
   await page.waitForTimeout(200);
   await page.locator('[data-testid="execute"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
@@ -193,9 +143,7 @@ async function localFiring() {
 
 /** Chooses the URL source on a lab page and connects to `url`. */
 async function connectLab(page, url) {
-  await page.locator('[data-testid="source-mode"]').selectOption('url');
-  await page.locator('[data-testid="source-url"]').fill(url);
-  await page.locator('[data-testid="source-connect"]').click();
+  await switchSource(page, url);
   await page.locator('[data-testid="source-status"]').waitFor({ timeout: BOOT_TIMEOUT });
 }
 
@@ -231,6 +179,9 @@ describe('remote mode against Prometheus 2.42', () => {
         await runQuery(page, query, { mode: 'instant', time: AT });
         const rows = await readTable(page);
         assert.ok(rows.length > 0, `${query}: no rows from the remote`);
+        // The server reports the samples it read (`stats=all`).
+        const stats = await page.locator('[data-testid="result-stats"]').textContent();
+        assert.match(stats, /[1-9][0-9]* samples read by http:\/\/127\.0\.0\.1:/, stats);
         await page.locator('[data-testid="compare-local"]').click();
         const verdict = page.locator('[data-testid="compare-verdict"]');
         await page.waitForFunction(() => {
@@ -284,6 +235,76 @@ describe('remote mode against Prometheus 2.42', () => {
       await browser.close();
     }
   });
+
+  test('the cardinality explorer shows what the server reports and breaks its series down', { timeout: 180_000 }, async () => {
+    const api = async (server, path) => (await (await fetch(`${server}/api/v1/${path}`)).json()).data;
+    // A few scrapes in, the live server's head holds its own series.
+    const deadline = Date.now() + 60_000;
+    while ((await api(scraping, 'status/tsdb')).headStats.numSeries < 100 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const text = async (page, id) => page.locator(`[data-testid="${id}"]`).textContent();
+    const number = async (page, id) => Number((await text(page, id)).replace(/,/g, ''));
+    const settle = (page, wanted) => page.waitForFunction((w) => {
+      const o = document.querySelector('[data-testid="remote-origin"]');
+      return o && o.textContent.includes(w);
+    }, wanted, { timeout: BOOT_TIMEOUT });
+    const browser = await launch();
+    try {
+      const page = await browser.page();
+      await page.goto(`${site.url}cardinality`);
+      await page.locator('[data-testid="num-series"]').waitFor({ timeout: BOOT_TIMEOUT });
+      await switchSource(page, scraping);
+      await settle(page, '/api/v1/status/tsdb');
+      // The server's own figures (its series count moves while it scrapes: bracket it).
+      const before = (await api(scraping, 'status/tsdb')).headStats.numSeries;
+      await page.locator('[data-testid="cardinality-limit"]').selectOption('20');
+      await page.waitForFunction(() =>
+        document.querySelectorAll('[data-testid="table-seriesCountByMetricName"] tbody tr').length === 10, null, { timeout: BOOT_TIMEOUT });
+      const shown = await number(page, 'num-series');
+      const after = (await api(scraping, 'status/tsdb')).headStats.numSeries;
+      assert.ok(shown >= Math.min(before, after) - 5 && shown <= Math.max(before, after) + 5, `${shown} vs ${before}..${after}`);
+      const top = await page.locator('[data-testid="table-seriesCountByMetricName"] tbody tr td.stat-name').first().textContent();
+      const serverTop = (await api(scraping, 'status/tsdb')).seriesCountByMetricName.map((r) => r.name);
+      assert.ok(serverTop.includes(top), `${top} not in ${serverTop}`);
+      // A selector: the series API's label sets, broken down and grouped here.
+      await page.locator('[data-testid="cardinality-selector"]').fill('go_*');
+      await page.locator('[data-testid="cardinality-selector"]').press('Enter');
+      await page.locator('[data-testid="cardinality-by"]').fill('__name__');
+      await page.locator('[data-testid="cardinality-by"]').press('Enter');
+      await settle(page, '/api/v1/series');
+      const listed = await api(scraping, `series?match[]=${encodeURIComponent('{__name__=~"go_.*"}')}`);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="num-series"]')?.textContent === n.toLocaleString('en-US'),
+        listed.length, { timeout: BOOT_TIMEOUT });
+      const names = new Set(listed.map((l) => l.__name__));
+      await page.waitForFunction((n) => document.querySelector('[data-testid="grouping-count"]')?.textContent === String(n),
+        names.size, { timeout: BOOT_TIMEOUT });
+      await screenshot(page, 'remote-cardinality');
+      // A figure's query opens in the playground on the same source.
+      const href = await page.locator('[data-testid="table-seriesCountByMetricName"] tbody a').first().getAttribute('href');
+      assert.ok(href.includes(`source=${encodeURIComponent(scraping)}`), href);
+
+      // A server whose head is empty (backfilled blocks only): the selector counts the store.
+      await switchSource(page, withCors);
+      await page.locator('[data-testid="cardinality-selector"]').fill('model_predictions_total');
+      await page.locator('[data-testid="cardinality-selector"]').press('Enter');
+      await page.locator('[data-testid="cardinality-by"]').fill('model');
+      await page.locator('[data-testid="cardinality-by"]').press('Enter');
+      const stored = await api(withCors, 'series?match[]=model_predictions_total');
+      assert.ok(stored.length > 0);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="num-series"]')?.textContent === n.toLocaleString('en-US'),
+        stored.length, { timeout: BOOT_TIMEOUT });
+      const models = new Set(stored.map((l) => l.model));
+      await page.waitForFunction((n) => document.querySelector('[data-testid="grouping-count"]')?.textContent === String(n),
+        models.size, { timeout: BOOT_TIMEOUT });
+      await writeArtefact('remote-cardinality.json', { live: { shown, before, after, top, goSeries: listed.length, goNames: names.size },
+        backfilled: { series: stored.length, models: models.size } });
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('the recording-rules lab evaluates over an hour fetched from the server', { timeout: 180_000 }, async () => {
     const browser = await launch();
     try {

@@ -4,8 +4,9 @@
 //! that shows each figure.
 
 pub mod queries;
+pub mod remote;
 pub mod select;
 pub mod status;
 
-pub use select::{grouping, parse_by, select, Grouping};
+pub use select::{grouping, parse_by, select, Grouping, GROUP_ROWS};
 pub use status::{check_limit, HeadStats, MemoryFormula, Postings, Stat, TsdbStatus, DEFAULT_LIMIT};

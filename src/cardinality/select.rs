@@ -60,6 +60,9 @@ fn name_pattern(text: &str) -> Option<&str> {
     prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':').then_some(prefix)
 }
 
+/// How many of a grouping's largest groups the explorer lists.
+pub const GROUP_ROWS: usize = 5;
+
 /// What a `by (labels)` grouping of some series produces.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grouping {

@@ -27,21 +27,119 @@ pub fn write_openmetrics(
     range: Option<(Millis, Millis)>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (from, to) = range.unwrap_or((Millis::MIN, Millis::MAX));
+    let range = range.unwrap_or((Millis::MIN, Millis::MAX));
     for (name, family) in families(storage, metrics) {
-        writeln!(out, "# HELP {name} {}", escape_help(family.help))?;
-        writeln!(out, "# TYPE {name} {}", family.kind.as_str())?;
-        for id in family.series {
-            let s = storage.get(id);
-            let prefix = series_prefix(s.labels.iter());
-            // Native histogram slots are not floats (this export writes floats only).
-            let float = |v: f64| !is_stale(v) && !is_histogram_placeholder(v);
-            for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && float(p.v)) {
-                writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
-            }
+        write_family(storage, &name, &family, &family.series, range, out)?;
+    }
+    writeln!(out, "{EOF}")
+}
+
+/// The end-of-file line, and what it takes with its newline.
+const EOF: &str = "# EOF";
+const EOF_BYTES: usize = EOF.len() + 1;
+
+/// Writes the series `ids` of one family, under its `# HELP` and `# TYPE` lines.
+fn write_family(
+    storage: &Storage,
+    name: &str,
+    family: &Family,
+    ids: &[usize],
+    (from, to): (Millis, Millis),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "# HELP {name} {}", escape_help(family.help))?;
+    writeln!(out, "# TYPE {name} {}", family.kind.as_str())?;
+    for &id in ids {
+        let s = storage.get(id);
+        let prefix = series_prefix(s.labels.iter());
+        // Native histogram slots are not floats (this export writes floats only).
+        let float = |v: f64| !is_stale(v) && !is_histogram_placeholder(v);
+        for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && float(p.v)) {
+            writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
         }
     }
-    writeln!(out, "# EOF")
+    Ok(())
+}
+
+/// The whole of `storage` as OpenMetrics files of at most `max_bytes` each, every one
+/// complete (its families' `# HELP`/`# TYPE`, `# EOF`): families are kept whole in a file
+/// when they fit, else split between series (a series is never split). `Err` names a single
+/// series too large for a file.
+pub fn write_openmetrics_parts(
+    storage: &Storage,
+    metrics: &[Metric],
+    max_bytes: usize,
+) -> Result<Vec<String>, String> {
+    let everything = (Millis::MIN, Millis::MAX);
+    let mut parts = Parts {
+        room: max_bytes.saturating_sub(EOF_BYTES),
+        done: Vec::new(),
+        current: Vec::new(),
+        open: None,
+    };
+    let write = |name: &str, family: &Family, ids: &[usize]| {
+        let mut block = Vec::new();
+        write_family(storage, name, family, ids, everything, &mut block)
+            .map(|()| block)
+            .map_err(|e| e.to_string())
+    };
+    for (name, family) in families(storage, metrics) {
+        let block = write(&name, &family, &family.series)?;
+        if block.len() <= parts.room {
+            parts.add(block, 0, None);
+            continue;
+        }
+        // Too big for one file: a series at a time, under the family's lines once per file.
+        for &id in &family.series {
+            let one = write(&name, &family, &[id])?;
+            if one.len() > parts.room {
+                let labels = series_prefix(storage.get(id).labels.iter());
+                return Err(format!("the series {labels} alone takes more than {} MiB", max_bytes >> 20));
+            }
+            // The family's two lines are skipped when the file already has them.
+            let header =
+                one.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).map_or(0, |(i, _)| i + 1);
+            parts.add(one, header, Some(&name));
+        }
+    }
+    Ok(parts.finish())
+}
+
+/// OpenMetrics files being filled.
+struct Parts {
+    /// Bytes a file may hold before its `# EOF`.
+    room: usize,
+    done: Vec<String>,
+    current: Vec<u8>,
+    /// The family whose lines the current file ends under, while one is split.
+    open: Option<String>,
+}
+
+impl Parts {
+    /// Adds `block`; when it continues the split family `family` in the same file, without
+    /// its first `header` bytes (the family's lines).
+    fn add(&mut self, block: Vec<u8>, header: usize, family: Option<&str>) {
+        if self.current.len() + block.len() > self.room {
+            self.close();
+        }
+        let continues = family.is_some() && self.open.as_deref() == family;
+        self.current.extend_from_slice(if continues { &block[header..] } else { &block });
+        self.open = family.map(str::to_string);
+    }
+
+    fn close(&mut self) {
+        if !self.current.is_empty() {
+            self.current.extend_from_slice(format!("{EOF}\n").as_bytes());
+            self.done.push(String::from_utf8_lossy(&self.current).into_owned());
+            self.current.clear();
+        }
+        self.open = None;
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.close();
+        self.done
+    }
 }
 
 /// Groups the stored series into families, by family name.

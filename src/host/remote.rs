@@ -7,7 +7,9 @@ use serde_json::Value as Json;
 
 use crate::assist::Catalog;
 use crate::engine::parse::parse;
-use crate::engine::{self, Annotations, EngineOptions, Labels, Millis, Point, QueryError, QueryOutput};
+use crate::engine::{
+    self, Annotations, EngineOptions, Labels, Millis, Point, QueryError, QueryOutput, QueryStats,
+};
 use crate::engine::{Sample, Series, Storage, Value};
 use crate::link::answer;
 use crate::link::query::{QueryReply, QueryTime};
@@ -71,8 +73,20 @@ fn read_query(query: &str, a: &Fetched) -> Result<QueryReply, String> {
         _ => crate::assist::units::Unit::None,
     };
     let value = to_value(outcome);
-    let output = QueryOutput { value, annotations, stats: Default::default() };
+    let output = QueryOutput { value, annotations, stats: reported_stats(&json) };
     Ok(QueryReply { unit, ..QueryReply::bare(Ok(output)) })
+}
+
+/// The work the server reports with `stats=all` (`data.stats.samples`); zero where it
+/// reports none.
+fn reported_stats(json: &Json) -> QueryStats {
+    let field =
+        |name: &str| json.pointer(&format!("/data/stats/samples/{name}")).and_then(Json::as_u64).unwrap_or(0);
+    QueryStats {
+        samples_touched: field("totalQueryableSamples"),
+        peak_samples: field("peakSamples"),
+        series_touched: 0,
+    }
 }
 
 fn labels(l: &LabelMap) -> Labels {
@@ -257,6 +271,17 @@ mod tests {
         assert!(read_query("x", &Fetched { status: 404, ..fetched("404 page not found") })
             .unwrap_err()
             .contains("404"));
+    }
+
+    #[test]
+    fn the_servers_reported_work_is_kept() {
+        // Prometheus 2.42's answer with `stats=all`.
+        let v = r#"{"status":"success","data":{"resultType":"vector","result":[],"stats":{"timings":{"evalTotalTime":0.0001},
+            "samples":{"totalQueryableSamples":120,"peakSamples":12}}}}"#;
+        let stats = read_query("x", &fetched(v)).unwrap().result.unwrap().stats;
+        assert_eq!((stats.samples_touched, stats.peak_samples), (120, 12));
+        let bare = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+        assert_eq!(read_query("x", &fetched(bare)).unwrap().result.unwrap().stats.samples_touched, 0);
     }
 
     #[test]

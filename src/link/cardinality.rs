@@ -3,13 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cardinality::remote::Breakdown;
 use crate::cardinality::{Grouping, TsdbStatus};
+use crate::link::remote::Fetched;
 
 /// Cardinality requests.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum CardinalityRequest {
     Status(TsdbStatusOf),
     Group(GroupSeries),
+    RemoteStatus(ReadTsdbStatus),
+    RemoteMatch(PlanSeriesMatch),
+    RemoteBreakdown(ReadSeriesBreakdown),
 }
 
 /// `/api/v1/status/tsdb` for dataset `dataset`, narrowed to `selector` unless it is empty.
@@ -36,3 +41,31 @@ pub struct GroupSeries {
 }
 
 call!(GroupSeries => Result<Grouping, String>, Cardinality(CardinalityRequest::Group));
+
+/// Reads a remote server's `/api/v1/status/tsdb` answer, lists cut at `limit`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReadTsdbStatus {
+    pub answer: Fetched,
+    pub limit: usize,
+}
+
+call!(ReadTsdbStatus => Result<TsdbStatus, String>, Cardinality(CardinalityRequest::RemoteStatus));
+
+/// The `match[]` that asks a remote's `/api/v1/series` for what `selector` selects.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanSeriesMatch {
+    pub selector: String,
+}
+
+call!(PlanSeriesMatch => Result<String, String>, Cardinality(CardinalityRequest::RemoteMatch));
+
+/// Breaks a remote's `/api/v1/series` answer down as a dataset's series are.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ReadSeriesBreakdown {
+    pub answer: Fetched,
+    pub limit: usize,
+    /// Label names, as typed; blank for no grouping.
+    pub by: String,
+}
+
+call!(ReadSeriesBreakdown => Result<Breakdown, String>, Cardinality(CardinalityRequest::RemoteBreakdown));

@@ -1,5 +1,5 @@
 //! A pack recorded from a remote source: the series fetched over a window, written as the
-//! documented pack format (a `pack.yaml` manifest, a dataset file, an OpenMetrics series file)
+//! documented pack format (a `pack.yaml` manifest, a dataset file, OpenMetrics series files)
 //! that instructors publish and write exercises on.
 
 use std::collections::BTreeMap;
@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use crate::content::dataset::{Metric, MetricType, MAX_FILE_BYTES};
-use crate::content::export::write_openmetrics;
+use crate::content::export::write_openmetrics_parts;
 use crate::content::time::format_instant;
 use crate::engine::{Labels, Millis, Storage};
 
 use super::outcome::LabelMap;
+
+/// Most series files a recording writes (each at most the pack format's file limit): what a
+/// browser tab holds comfortably as text while the pack loads.
+pub const MAX_SERIES_FILES: usize = 4;
 
 /// What to call the recorded pack and dataset.
 #[derive(Clone, Debug)]
@@ -88,6 +92,17 @@ pub fn pack_files(
     metrics: &[Metric],
     start: Millis,
 ) -> Result<Vec<(String, String)>, String> {
+    pack_files_within(info, storage, metrics, start, MAX_FILE_BYTES)
+}
+
+/// [`pack_files`] with series files of at most `max_file` bytes.
+fn pack_files_within(
+    info: &PackInfo,
+    storage: &Storage,
+    metrics: &[Metric],
+    start: Millis,
+    max_file: usize,
+) -> Result<Vec<(String, String)>, String> {
     if storage.is_empty() {
         return Err("no series matched in the window: nothing to record".into());
     }
@@ -99,16 +114,19 @@ pub fn pack_files(
                 .any(|s| seen.contains_key(format!("{}{s}", m.name).as_str()))
     };
     let used: Vec<Metric> = metrics.iter().filter(|m| family_present(m)).cloned().collect();
-    let mut series = Vec::new();
-    write_openmetrics(storage, &used, None, &mut series).map_err(|e| e.to_string())?;
-    let series = String::from_utf8(series).map_err(|e| e.to_string())?;
-    if series.len() > MAX_FILE_BYTES {
+    // Split into files the pack format accepts, a family kept whole where it fits.
+    let parts = write_openmetrics_parts(storage, &used, max_file)?;
+    if parts.len() > MAX_SERIES_FILES {
         return Err(format!(
-            "the series file would be {} MiB; a pack's files hold at most {} MiB: narrow the window or the selectors",
-            series.len() >> 20,
-            MAX_FILE_BYTES >> 20
+            "the series would take {} files of {} MiB; a recording writes at most {MAX_SERIES_FILES}: narrow the window or the selectors",
+            parts.len(),
+            max_file >> 20
         ));
     }
+    let names: Vec<String> = match parts.len() {
+        1 => vec![format!("{}.om", info.id)],
+        n => (1..=n).map(|i| format!("{}-{i}.om", info.id)).collect(),
+    };
     let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let manifest = format!(
         "format: promplay-pack/1\nid: {id}\ntitle: {title}\ndescription: {desc}\ndatasets:\n  - {id}.yaml\n",
@@ -135,12 +153,13 @@ pub fn pack_files(
             dataset.push_str(&format!("  {}: {{type: {}, help: {}}}\n", m.name, m.kind.as_str(), q(&m.help)));
         }
     }
-    dataset.push_str(&format!("events: []\nseries:\n  - file: {}.om\n", info.id));
-    Ok(vec![
-        ("pack.yaml".into(), manifest),
-        (format!("{}.yaml", info.id), dataset),
-        (format!("{}.om", info.id), series),
-    ])
+    dataset.push_str("events: []\nseries:\n");
+    for name in &names {
+        dataset.push_str(&format!("  - file: {name}\n"));
+    }
+    let mut files = vec![("pack.yaml".into(), manifest), (format!("{}.yaml", info.id), dataset)];
+    files.extend(names.into_iter().zip(parts));
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -186,6 +205,36 @@ mod tests {
         two[2].1.truncate(15);
         let storage = storage_of(&two);
         assert_eq!((storage.len(), storage.sample_count()), (2, 40));
+    }
+
+    #[test]
+    fn a_recording_larger_than_a_file_is_split_into_files_that_load_whole() {
+        let mut many = series();
+        let other = LabelMap::from([("__name__".to_string(), "temp_celsius".to_string())]);
+        many.push((other, (0..20).map(|i| (1_767_571_200_000 + i * 15_000, 20.5)).collect()));
+        let storage = storage_of(&many);
+        let info = PackInfo { id: "big".into(), title: "big".into(), source: "s".into() };
+        // Room for one req_total series (with its family's lines) a file, not the family.
+        let files = pack_files_within(&info, &storage, &[], 0, 1_000).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["pack.yaml", "big.yaml", "big-1.om", "big-2.om", "big-3.om"], "{files:?}");
+        for (name, text) in &files[2..] {
+            assert!(text.len() <= 1_000 && text.ends_with("# EOF\n"), "{name}: {text}");
+            assert!(text.starts_with("# HELP "), "{name}: every file has its families' lines");
+        }
+        let manifest = files[0].1.clone();
+        let mut memory = MemoryFiles(files.into_iter().collect());
+        let pack = load_pack("pack.yaml", &manifest, &mut memory).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = pack.datasets[0].storage().unwrap();
+        assert_eq!((loaded.len(), loaded.sample_count()), (3, 60));
+        // Too many files, and a series larger than a file.
+        let refused = pack_files_within(&info, &storage, &[], 0, 600).unwrap_err();
+        assert!(refused.contains("alone takes"), "{refused}");
+        let labels =
+            |i: usize| LabelMap::from([("__name__".into(), "t".into()), ("i".into(), i.to_string())]);
+        let ten: Vec<_> = (0..10).map(|i| (labels(i), many[0].1.clone())).collect();
+        let refused = pack_files_within(&info, &storage_of(&ten), &[], 0, 1_000).unwrap_err();
+        assert!(refused.contains("at most 4"), "{refused}");
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct Run {
     pub unit: Unit,
     /// The limits it ran under (an error caused by one names it).
     pub limits: QueryLimits,
+    /// The remote source that answered it (its base address); None for the local engine.
+    pub answered_by: Option<String>,
 }
 
 /// The playground page.
@@ -260,20 +262,24 @@ async fn run_remote(source: &Source, query: String, mode: Mode, params: Params) 
         Params::Range { start, end, step } => QueryCall::Range { query: query.clone(), start, end, step },
     };
     let started = browser::now_ms();
-    let read = match super::remote::fetch::get(source, &call.url(source)).await {
+    // `stats=all`: the server reports the samples it read (Prometheus 2.x and 3.x; servers
+    // that ignore it leave the figure out).
+    let url = format!("{}&stats=all", call.url(source));
+    let read = match super::remote::fetch::get(source, &url).await {
         Err(e) => Err(e.to_string()),
         Ok(answer) => engine_link::ask(ReadQueryAnswer { query: query.clone(), answer }).await.and_then(|r| r),
     };
     let reply = read.unwrap_or_else(|e| QueryReply::bare(Err(QueryError::Eval(e))));
     let elapsed_ms = browser::now_ms() - started;
-    Run::new(query, mode, params, reply, elapsed_ms)
+    Run { answered_by: Some(source.base().to_string()), ..Run::new(query, mode, params, reply, elapsed_ms) }
 }
 
 impl Run {
     /// A run from the engine module's reply (under Prometheus's default limits).
     pub fn new(query: String, mode: Mode, params: Params, reply: QueryReply, elapsed_ms: f64) -> Self {
         let QueryReply { result, type_notes, why_empty, unit } = reply;
-        Run { query, mode, params, result, type_notes, why_empty, elapsed_ms, unit, limits: QueryLimits::default() }
+        let limits = QueryLimits::default();
+        Run { query, mode, params, result, type_notes, why_empty, elapsed_ms, unit, limits, answered_by: None }
     }
 }
 

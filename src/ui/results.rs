@@ -88,7 +88,8 @@ fn empty_view(run: &Run, on_jump: Option<Callback<Millis>>) -> impl IntoView {
     view! { <EmptyResult why=run.why_empty.clone() jump=jump /> }
 }
 
-/// `vector · 6 series · 3,600 samples read · 1.2 ms`.
+/// `vector · 6 series · 3,600 samples read · 1.2 ms`; a remote source's answer names the
+/// source, and its sample count only when the server reported one.
 fn stats_line(run: &Run, value: &Value, samples: u64) -> String {
     let size = match value {
         Value::Scalar { .. } | Value::String { .. } => String::new(),
@@ -99,11 +100,12 @@ fn stats_line(run: &Run, value: &Value, samples: u64) -> String {
         Mode::Instant => "instant query",
         Mode::Range => "range query",
     };
-    format!(
-        "{mode} \u{b7} {}{size} \u{b7} {samples} samples read \u{b7} {}",
-        value.type_name(),
-        format::elapsed(run.elapsed_ms)
-    )
+    let work = match (&run.answered_by, samples) {
+        (None, n) => format!("{n} samples read"),
+        (Some(source), 0) => format!("answered by {source}"),
+        (Some(source), n) => format!("{n} samples read by {source}"),
+    };
+    format!("{mode} \u{b7} {}{size} \u{b7} {work} \u{b7} {}", value.type_name(), format::elapsed(run.elapsed_ms))
 }
 
 /// An error, with the offending line and a caret under the column for parse errors, and

@@ -8,6 +8,7 @@
 
 wasm_only! {
     mod page;
+    mod remote_figures;
     mod tables;
 }
 

@@ -6,8 +6,6 @@ use leptos::prelude::*;
 use crate::cardinality::{Grouping, Stat};
 use crate::ui::format::thousands;
 
-use super::super::browser::base;
-use super::super::paths::playground_link;
 
 /// Which list a table shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,18 +49,17 @@ impl Table {
 pub fn StatTable(
     table: Table,
     rows: Vec<Stat>,
-    /// The dataset the links open.
-    dataset: Option<String>,
+    /// The playground link of a query (on the page's dataset or source).
+    link: impl Fn(String) -> String + 'static,
     /// The PromQL that shows a row, from the row's name.
     query: impl Fn(&str) -> String + 'static,
 ) -> impl IntoView {
     let max = rows.iter().map(|r| r.value).max().unwrap_or(1).max(1);
-    let base = base();
     let body = rows
         .into_iter()
         .map(|r| {
             let q = query(&r.name);
-            let href = playground_link(&base, &q, false, dataset.as_deref());
+            let href = link(q.clone());
             let width = format!("width: {:.1}%", r.value as f64 / max as f64 * 100.0);
             view! {
                 <tr>
