@@ -194,6 +194,8 @@ describe('remote mode against Prometheus 2.42', () => {
       }
       await runQuery(page, QUERIES[0], { mode: 'range', time: AT });
       await screenshot(page, 'remote-connected');
+      // The lint reads the local dataset (its recording rules): no finding speaks for the server.
+      assert.equal(await page.locator('[data-testid="lint-finding"]').count(), 0);
       await writeArtefact('remote-agreement.json', verdicts);
 
       await page.locator('[data-testid="record-pack"] summary').click();

@@ -111,7 +111,10 @@ pub fn Playground() -> impl IntoView {
             let shown = match inp.params_within(m, limits.get_untracked().max_points) {
                 Err(e) => Outcome::BadControls(e),
                 Ok(params) => match remote.active.get_untracked() {
-                    Some(conn) => Outcome::Ran(Arc::new(run_remote(&conn.source, q.clone(), m, params).await)),
+                    Some(conn) => {
+                        assist.refresh_remote();
+                        Outcome::Ran(Arc::new(run_remote(&conn.source, q.clone(), m, params).await))
+                    }
                     None => {
                         assist.refresh(&d.meta.id, params.time());
                         Outcome::Ran(Arc::new(run(&d.meta.id, q.clone(), m, params, limits.get_untracked()).await))

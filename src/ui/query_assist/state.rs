@@ -43,6 +43,8 @@ pub struct AssistState {
     context: RwSignal<Option<Context>>,
     /// The exercise whose data the query runs on (its recorded series), if any.
     exercise: StoredValue<Option<String>>,
+    /// The last run was on a remote source: no lint (see [`AssistState::refresh_remote`]).
+    remote: StoredValue<bool>,
     /// The newest lint and explain requests (a later run supersedes an earlier one's reply).
     lints: engine_link::Latest,
     explains: engine_link::Latest,
@@ -59,6 +61,7 @@ impl AssistState {
             status: RwSignal::new(None),
             context: RwSignal::new(None),
             exercise: StoredValue::new(None),
+            remote: StoredValue::new(false),
             lints: engine_link::Latest::new(),
             explains: engine_link::Latest::new(),
         }
@@ -75,15 +78,28 @@ impl AssistState {
     /// at `time`.
     pub fn refresh(self, dataset: &str, time: Millis) {
         self.context.set(Some(Context { dataset: dataset.to_string(), time }));
+        self.remote.set_value(false);
         self.selected.set(None);
         self.lint();
         self.explain();
+    }
+
+    /// After a run on a remote source: the lint reads the local dataset (its series, types
+    /// and recording rules), so its findings would speak of data the server may not have —
+    /// none are shown.
+    pub fn refresh_remote(self) {
+        self.remote.set_value(true);
+        self.lints.next();
+        self.linted.set(Linted { query: self.query.get_untracked(), findings: Vec::new() });
     }
 
     /// Lints the query in the editor.
     pub fn lint(self) {
         // A reply may land after the page is gone: then there is nothing to lint.
         let Some(ctx) = self.context.try_get_untracked().flatten() else { return };
+        if self.remote.try_get_value() == Some(true) {
+            return;
+        }
         let query = self.query.get_untracked();
         let message = LintQuery { dataset: ctx.dataset, query: query.clone(), time: ctx.time };
         self.lints.send(message, move |reply| {
