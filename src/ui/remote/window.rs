@@ -91,13 +91,20 @@ pub fn RuleWindowPanel(
     };
     let running = move || matches!(fetching.get(), Some(Fetching::Running(..)));
     let status = move || match fetching.get() {
-        Some(Fetching::Running(done, total, bytes)) => view! {
-            <div class="lab-progress" role="status" data-testid="window-progress">
-                <progress max=total.max(1) value=done></progress>
-                <span>{format!("Fetching the series of selector {} of {total} ({} so far)", (done + 1).min(total.max(1)), kib(bytes))}</span>
-            </div>
+        Some(Fetching::Running(done, total, bytes)) => {
+            let what = if total == 0 {
+                "Working out which series the rules read\u{2026}".to_string()
+            } else {
+                format!("Fetching the series of selector {} of {total} ({} so far)", (done + 1).min(total), kib(bytes))
+            };
+            view! {
+                <div class="lab-progress" role="status" data-testid="window-progress">
+                    <progress max=total.max(1) value=done></progress>
+                    <span>{what}</span>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Some(Fetching::Failed(e)) => view! { <p class="error-box" role="alert" data-testid="window-error">{e}</p> }.into_any(),
         None => window.get().map(|w| {
             let changed = fetched_for.with(|f| *f != files.get());
