@@ -161,7 +161,7 @@ fn plan_compare(query: &str, time: QueryTime) -> Result<Vec<RawFetch>, String> {
 }
 
 /// The series of raw-sample answers (each must be a matrix), capped at [`MAX_RAW_SAMPLES`].
-fn raw_series(raw: &[Fetched]) -> Result<RawSeries, String> {
+pub(super) fn raw_series(raw: &[Fetched]) -> Result<RawSeries, String> {
     let mut series = RawSeries::new();
     let mut samples = 0usize;
     for a in raw {

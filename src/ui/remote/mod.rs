@@ -27,7 +27,7 @@ use crate::remote::Source;
 use super::engine_link;
 
 pub use picker::SourcePicker;
-pub use tools::RemoteTools;
+pub use tools::{fetch_raw, RemoteTools};
 
 /// Most label names whose values the completion catalogue asks for.
 const MAX_CATALOG_LABELS: usize = 60;
