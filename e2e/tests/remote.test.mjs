@@ -192,6 +192,24 @@ describe('remote mode against Prometheus 2.42', () => {
         verdicts.push({ query, rows: rows.length, verdict: text });
         assert.match(text, /^(Agree|Documented difference)/, `${query}: ${text}`);
       }
+      // The explain tree reads the server's raw samples; a part's own result comes from the server.
+      await runQuery(page, QUERIES[0], { mode: 'instant', time: AT });
+      const models = (await readTable(page)).length;
+      await page.locator('[data-testid="explain-toggle"]').click();
+      const panel = page.locator('[data-testid="explain-panel"]');
+      await panel.locator('[data-testid="explain-node"]').first().waitFor({ timeout: BOOT_TIMEOUT });
+      const root = await panel.locator('[data-testid="explain-node"]').first().locator('.explain-details').textContent();
+      assert.match(root, new RegExp(`^${models} series instant vector`), root);
+      const selector = await panel.locator('[data-testid="explain-node"]').nth(2).locator('.explain-details').textContent();
+      const stored = await (await fetch(`${withCors}/api/v1/query?query=count(model_predictions_total)&time=${Date.parse(AT) / 1000}`)).json();
+      assert.match(selector, new RegExp(`^${stored.data.result[0].value[1]} series range vector`), selector);
+      await panel.locator('.explain-node').nth(1).click();
+      await page.locator('[data-testid="part-banner"]').waitFor({ timeout: BOOT_TIMEOUT });
+      await page.waitForFunction(() => /samples read by http/.test(document.querySelector('[data-testid="result-stats"]')?.textContent),
+        null, { timeout: BOOT_TIMEOUT });
+      await screenshot(page, 'remote-explain');
+      await page.locator('[data-testid="part-banner"] button').click();
+      await page.locator('[data-testid="explain-toggle"]').click();
       await runQuery(page, QUERIES[0], { mode: 'range', time: AT });
       await screenshot(page, 'remote-connected');
       // The lint reads the local dataset (its recording rules): no finding speaks for the server.

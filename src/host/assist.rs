@@ -1,20 +1,22 @@
 //! Query assistance in the engine module: the formatter, the linter and the explain tree
-//! answering the playground.
+//! answering the playground (the tree also over a remote source's raw samples).
 
 use super::Host;
-use crate::assist::explain::{explain, ExplainOptions};
+use crate::assist::explain::{explain, ExplainOptions, Explanation};
 use crate::assist::format::format_query;
 use crate::assist::library::catalog::{seed_rules, SEED_RECORDING_RULES};
 use crate::assist::lint::{lint_query, Finding, LintContext, RecordedRule};
-use crate::engine::EngineOptions;
+use crate::engine::{EngineOptions, Millis};
 use crate::link::answer;
-use crate::link::assist::{AssistRequest, ExplainQuery, FormatQuery, LintQuery};
+use crate::link::assist::{AssistRequest, ExplainQuery, ExplainRemote, FormatQuery, LintQuery};
+use crate::remote::record::storage_of;
 
 pub(super) fn handle(host: &mut Host, request: AssistRequest) -> Vec<u8> {
     match request {
         AssistRequest::Format(c) => answer::<FormatQuery>(format_query(&c.query).map_err(|e| e.to_string())),
         AssistRequest::Lint(c) => answer::<LintQuery>(lint(host, &c)),
         AssistRequest::Explain(c) => answer::<ExplainQuery>(explained(host, &c)),
+        AssistRequest::ExplainRaw(c) => answer::<ExplainRemote>(explained_remote(host, &c)),
     }
 }
 
@@ -35,14 +37,18 @@ fn seed_recorded() -> &'static [RecordedRule] {
     })
 }
 
-fn explained(host: &mut Host, c: &ExplainQuery) -> Result<crate::assist::explain::Explanation, String> {
+fn explained(host: &mut Host, c: &ExplainQuery) -> Result<Explanation, String> {
     let storage = host.storage(&c.dataset, c.with_recorded)?;
-    let opts = ExplainOptions {
-        time: c.time,
-        engine: EngineOptions::default(),
-        clock: Some(super::rules::clock(host)),
-    };
-    explain(&c.query, &storage, &opts).map_err(|e| e.to_string())
+    explain(&c.query, &storage, &options(host, c.time)).map_err(|e| e.to_string())
+}
+
+fn explained_remote(host: &mut Host, c: &ExplainRemote) -> Result<Explanation, String> {
+    let storage = storage_of(&super::remote::raw_series(&c.raw, super::remote::MAX_RAW_SAMPLES)?);
+    explain(&c.query, &storage, &options(host, c.time)).map_err(|e| e.to_string())
+}
+
+fn options(host: &Host, time: Millis) -> ExplainOptions {
+    ExplainOptions { time, engine: EngineOptions::default(), clock: Some(super::rules::clock(host)) }
 }
 
 #[cfg(test)]
@@ -91,5 +97,22 @@ mod tests {
         let missing =
             ExplainQuery { dataset: "nope".into(), query: "up".into(), time: 0, with_recorded: false };
         assert!(roundtrip(&mut Host::new(), missing).unwrap().is_err());
+    }
+
+    #[test]
+    fn explain_reads_a_remote_sources_raw_samples() {
+        use crate::link::remote::Fetched;
+        // The raw samples of `x[6m]` at t=600 as Prometheus answers them: two series.
+        let body = r#"{"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"__name__":"x","job":"a"},"values":[[300,"1"],[600,"7"]]},
+            {"metric":{"__name__":"x","job":"b"},"values":[[600,"2"]]}]}}"#;
+        let raw = vec![Fetched { url: "http://p/api/v1/query".into(), status: 200, body: body.into() }];
+        let c = ExplainRemote { query: "sum(x)".into(), time: 600_000, raw };
+        let e = roundtrip(&mut Host::new(), c).unwrap().unwrap();
+        let series: Vec<usize> = e.nodes.iter().map(|n| n.result.as_ref().map_or(0, |r| r.series)).collect();
+        assert_eq!(series, [1, 2]);
+        let refused = Fetched { url: "http://p/api/v1/query".into(), status: 200, body: "<html>".into() };
+        let c = ExplainRemote { query: "sum(x)".into(), time: 600_000, raw: vec![refused] };
+        assert!(roundtrip(&mut Host::new(), c).unwrap().is_err());
     }
 }

@@ -167,7 +167,7 @@ fn plan_compare(query: &str, time: QueryTime) -> Result<Vec<RawFetch>, String> {
 }
 
 /// The series of raw-sample answers (each must be a matrix), capped at `cap` samples.
-fn raw_series(raw: &[Fetched], cap: usize) -> Result<RawSeries, String> {
+pub(super) fn raw_series(raw: &[Fetched], cap: usize) -> Result<RawSeries, String> {
     let mut series = RawSeries::new();
     let mut samples = 0usize;
     for a in raw {

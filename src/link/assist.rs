@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::assist::explain::Explanation;
 use crate::assist::lint::Finding;
 use crate::engine::Millis;
+use crate::link::remote::Fetched;
 
 /// Assistance requests.
 #[derive(Debug, Serialize, Deserialize)]
@@ -13,6 +14,7 @@ pub enum AssistRequest {
     Format(FormatQuery),
     Lint(LintQuery),
     Explain(ExplainQuery),
+    ExplainRaw(ExplainRemote),
 }
 
 /// Formats `query` the way Prometheus's `/api/v1/format_query` does; the reply is the
@@ -47,3 +49,15 @@ pub struct ExplainQuery {
 }
 
 call!(ExplainQuery => Result<Explanation, String>, Assist(AssistRequest::Explain));
+
+/// Explains `query` at `time` on a remote source's raw samples (the answers to the fetches
+/// `link::remote::PlanCompare` planned), so every node's figures are the server's data as
+/// the local engine reads it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExplainRemote {
+    pub query: String,
+    pub time: Millis,
+    pub raw: Vec<Fetched>,
+}
+
+call!(ExplainRemote => Result<Explanation, String>, Assist(AssistRequest::ExplainRaw));

@@ -112,7 +112,7 @@ pub fn Playground() -> impl IntoView {
                 Err(e) => Outcome::BadControls(e),
                 Ok(params) => match remote.active.get_untracked() {
                     Some(conn) => {
-                        assist.refresh_remote();
+                        assist.refresh_remote(conn.source.clone(), params.time());
                         Outcome::Ran(Arc::new(run_remote(&conn.source, q.clone(), m, params).await))
                     }
                     None => {

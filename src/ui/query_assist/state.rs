@@ -6,8 +6,11 @@ use leptos::prelude::*;
 use crate::assist::explain::Explanation;
 use crate::assist::lint::{Finding, Fix};
 use crate::engine::Millis;
-use crate::link::assist::{ExplainQuery, FormatQuery, LintQuery};
+use crate::link::assist::{ExplainQuery, ExplainRemote, FormatQuery, LintQuery};
 use crate::link::exercises::ExplainExercise;
+use crate::link::query::QueryTime;
+use crate::link::remote::PlanCompare;
+use crate::remote::Source;
 
 use super::super::engine_link;
 use super::super::highlight::Mark;
@@ -20,11 +23,14 @@ pub struct Linted {
     pub findings: Vec<Finding>,
 }
 
-/// Where the query runs: the dataset and the instant lint and explain look at.
+/// Where the query runs: the dataset (or remote source) and the instant lint and explain
+/// look at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Context {
     pub dataset: String,
     pub time: Millis,
+    /// A remote source: explain reads its raw samples, and there is no lint.
+    pub source: Option<Source>,
 }
 
 /// The assistance state (signals, so it is `Copy` into closures).
@@ -43,8 +49,6 @@ pub struct AssistState {
     context: RwSignal<Option<Context>>,
     /// The exercise whose data the query runs on (its recorded series), if any.
     exercise: StoredValue<Option<String>>,
-    /// The last run was on a remote source: no lint (see [`AssistState::refresh_remote`]).
-    remote: StoredValue<bool>,
     /// The newest lint and explain requests (a later run supersedes an earlier one's reply).
     lints: engine_link::Latest,
     explains: engine_link::Latest,
@@ -61,7 +65,6 @@ impl AssistState {
             status: RwSignal::new(None),
             context: RwSignal::new(None),
             exercise: StoredValue::new(None),
-            remote: StoredValue::new(false),
             lints: engine_link::Latest::new(),
             explains: engine_link::Latest::new(),
         }
@@ -77,29 +80,27 @@ impl AssistState {
     /// After a run of the query: lint it and, with the panel open, explain it, on `dataset`
     /// at `time`.
     pub fn refresh(self, dataset: &str, time: Millis) {
-        self.context.set(Some(Context { dataset: dataset.to_string(), time }));
-        self.remote.set_value(false);
+        self.context.set(Some(Context { dataset: dataset.to_string(), time, source: None }));
         self.selected.set(None);
         self.lint();
         self.explain();
     }
 
-    /// After a run on a remote source: the lint reads the local dataset (its series, types
-    /// and recording rules), so its findings would speak of data the server may not have —
-    /// none are shown.
-    pub fn refresh_remote(self) {
-        self.remote.set_value(true);
+    /// After a run on the remote `source` at `time`: explain it on the server's raw samples.
+    /// The lint reads the local dataset (its series, types and recording rules), so its
+    /// findings would speak of data the server may not have: none are shown.
+    pub fn refresh_remote(self, source: Source, time: Millis) {
+        self.context.set(Some(Context { dataset: String::new(), time, source: Some(source) }));
+        self.selected.set(None);
         self.lints.next();
         self.linted.set(Linted { query: self.query.get_untracked(), findings: Vec::new() });
+        self.explain();
     }
 
     /// Lints the query in the editor.
     pub fn lint(self) {
         // A reply may land after the page is gone: then there is nothing to lint.
-        let Some(ctx) = self.context.try_get_untracked().flatten() else { return };
-        if self.remote.try_get_value() == Some(true) {
-            return;
-        }
+        let Some(ctx) = self.context.try_get_untracked().flatten().filter(|c| c.source.is_none()) else { return };
         let query = self.query.get_untracked();
         let message = LintQuery { dataset: ctx.dataset, query: query.clone(), time: ctx.time };
         self.lints.send(message, move |reply| {
@@ -118,6 +119,16 @@ impl AssistState {
         let show = move |reply: Result<Result<Explanation, String>, String>| {
             self.explanation.set(Some(reply.and_then(|r| r)));
         };
+        if let Some(source) = ctx.source {
+            let Some(generation) = self.explains.next() else { return };
+            leptos::task::spawn_local(async move {
+                let explained = explain_remote(&source, query, ctx.time).await;
+                if self.explains.is_current(generation) {
+                    self.explanation.set(Some(explained));
+                }
+            });
+            return;
+        }
         match self.exercise.try_get_value().flatten() {
             Some(id) => {
                 let message = ExplainExercise { id, dataset: ctx.dataset, query, time: ctx.time };
@@ -170,4 +181,12 @@ impl AssistState {
             self.linted.with(|l| marks(&l.query, &current, &l.findings))
         })
     }
+}
+
+/// The explain tree of `query` at `time` on the raw samples it reads from `source` (fetched
+/// as "Compare with the local engine" fetches them).
+async fn explain_remote(source: &Source, query: String, time: Millis) -> Result<Explanation, String> {
+    let plan = engine_link::ask(PlanCompare { query: query.clone(), time: QueryTime::Instant { time } }).await??;
+    let raw = super::super::remote::fetch_raw(source, plan).await?;
+    engine_link::ask(ExplainRemote { query, time, raw }).await?
 }

@@ -28,7 +28,7 @@ use crate::remote::Source;
 use super::engine_link;
 
 pub use picker::SourcePicker;
-pub use tools::RemoteTools;
+pub use tools::{fetch_raw, RemoteTools};
 pub use window::RuleWindowPanel;
 
 /// Most label names whose values the completion catalogue asks for.
