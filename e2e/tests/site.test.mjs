@@ -67,9 +67,11 @@ describe('start page weight', () => {
     // 707,186 → 738,729 B); the budget rose by that much. This budget
     // catches growth until the labs are split off the start page (the goal of issue #16 is
     // 450 KB). Remote mode added 32,422 B (the data source picker, its fetch and pages);
-    // the alerting lab's Runbooks tab and the folder review on My work 6,153 B; the rules
-    // labs over a window of remote data (picker, window form, fetch) 9,388 B.
-    assert.ok(total.gzip <= 798_388, `the start page downloads ${total.gzip} B gzipped (budget 798,388 B)`);
+    // the alerting lab's Runbooks tab and the folder review on My work 6,153 B. The remote
+    // cardinality explorer and explain tree brought it to about 792,600 B (791,763 B measured
+    // before the explain tree), the rules labs over a window of remote data (picker, window
+    // form, fetch) 8,028 B more: 800,646 B measured.
+    assert.ok(total.gzip <= 800_646, `the start page downloads ${total.gzip} B gzipped (budget 800,646 B)`);
     await page.close();
   });
 
@@ -77,10 +79,12 @@ describe('start page weight', () => {
   // with the library and the dashboard (docs/robustness.md); remote mode added 72,227 B
   // (app +32,422, engine module +39,805: reading the API's JSON, the local comparison and
   // pack recording), the runbooks, the submitted alert rules' grading and the folder review
-  // 17,638 B (app +6,153 B, engine module +11,485 B), the rules labs over a window of remote
-  // data 13,327 B (app +9,388 B, engine module +3,939 B: the window's plan and dataset). This
-  // budget keeps them from growing unnoticed.
-  test('a playground deep link downloads at most 1,984 KB gzipped', async () => {
+  // 17,638 B (app +6,153 B, engine module +11,485 B); the remote cardinality explorer and
+  // explain tree brought it to about 1,980,600 B (1,979,814 B measured before the explain
+  // tree), the rules labs over a window of remote data 12,742 B more (app +8,028 B, engine
+  // module +4,714 B: the window's plan and dataset): 1,993,369 B measured. This budget keeps
+  // them from growing unnoticed.
+  test('a playground deep link downloads at most 1,994 KB gzipped', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -96,7 +100,7 @@ describe('start page weight', () => {
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine')), 'the engine module was loaded');
-    assert.ok(total.gzip <= 1_983_827, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,983,827 B)`);
+    assert.ok(total.gzip <= 1_993_369, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,993,369 B)`);
     await page.close();
   });
 });
