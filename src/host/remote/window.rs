@@ -40,7 +40,7 @@ pub fn load_window(host: &mut Host, c: &LoadRuleWindow) -> Result<RuleWindow, St
     let storage = storage_of(&series);
     if storage.is_empty() {
         return Err(format!(
-            "the source has no samples of these series before {}: is the window's end right? (a server backfilled with older data needs its time typed)",
+            "The source has no samples of these series in the window ending at {}: is its end right? A server that holds older data (backfilled, or stopped since) needs the end typed.",
             format_instant(c.end)
         ));
     }
