@@ -97,6 +97,11 @@ impl AssistState {
         self.explain();
     }
 
+    /// The base address of the remote source the last run was on, if it was.
+    pub fn remote_source(self) -> Option<String> {
+        self.context.with_untracked(|c| c.as_ref().and_then(|c| c.source.as_ref()).map(|s| s.base().to_string()))
+    }
+
     /// Lints the query in the editor.
     pub fn lint(self) {
         // A reply may land after the page is gone: then there is nothing to lint.

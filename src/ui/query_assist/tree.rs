@@ -33,10 +33,14 @@ pub fn ExplainPanel(
 }
 
 fn tree(e: Explanation, state: AssistState, on_select: Callback<Option<String>>) -> impl IntoView {
+    // Over a remote source, the figures are the local engine's on the server's samples.
+    let read = match state.remote_source() {
+        Some(base) => format!("{} of {base}'s raw samples read locally", e.samples),
+        None => format!("{} samples read", e.samples),
+    };
     let summary = format!(
-        "At {} \u{b7} {} samples read \u{b7} {}. Click a part to see its result.",
+        "At {} \u{b7} {read} \u{b7} {}. Click a part to see its result.",
         format_instant(e.time),
-        e.samples,
         millis(e.ms)
     );
     let error = e.error.clone().map(|err| view! { <div class="error-box" role="alert">{err}</div> });
