@@ -83,8 +83,8 @@ describe('start page weight', () => {
   // explain tree brought it to about 1,980,600 B (1,979,814 B measured before the explain
   // tree), the rules labs over a window of remote data 12,742 B more (app +8,028 B, engine
   // module +4,714 B: the window's plan and dataset), and the empty window's message and the
-  // explain tree's note on remote samples 140 B: 1,993,509 B measured. This budget keeps
-  // them from growing unnoticed.
+  // explain tree's note on remote samples 140 B: 1,993,499–1,993,509 B measured (the same
+  // commit, two builds). The budget, 1,994,000 B, keeps them from growing unnoticed.
   test('a playground deep link downloads at most 1,994 KB gzipped', async () => {
     const page = await env.browser.page();
     const paths = new Set();
@@ -101,7 +101,7 @@ describe('start page weight', () => {
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine')), 'the engine module was loaded');
-    assert.ok(total.gzip <= 1_993_509, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,993,509 B)`);
+    assert.ok(total.gzip <= 1_994_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,994,000 B)`);
     await page.close();
   });
 });
