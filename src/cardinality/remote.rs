@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use super::select::{grouping, parse_by, select, Grouping};
+use super::select::{grouping, name_pattern, parse_by, select, Grouping};
 use super::status::{check_limit, MemoryFormula, Postings, TsdbStatus};
 use crate::engine::{Millis, METRIC_NAME};
 use crate::remote::outcome::LabelMap;
@@ -48,9 +48,9 @@ pub fn series_match(selector: &str) -> Result<String, String> {
     }
     // Checked by the local selection over no series: the same rules and messages.
     select(&crate::engine::Storage::new(), text)?;
-    Ok(match text.strip_suffix('*') {
-        Some(prefix) if !text.contains(['{', '"']) => format!("{{{METRIC_NAME}=~\"{prefix}.*\"}}"),
-        _ => text.to_string(),
+    Ok(match name_pattern(text) {
+        Some(prefix) => format!("{{{METRIC_NAME}=~\"{prefix}.*\"}}"),
+        None => text.to_string(),
     })
 }
 

@@ -55,7 +55,7 @@ pub fn select(storage: &Storage, selector: &str) -> Result<Vec<SeriesId>, String
 
 /// `model_*` → `model_`: a metric-name prefix with a trailing `*` (not PromQL, but what people
 /// type first).
-fn name_pattern(text: &str) -> Option<&str> {
+pub(super) fn name_pattern(text: &str) -> Option<&str> {
     let prefix = text.strip_suffix('*')?;
     prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':').then_some(prefix)
 }

@@ -44,19 +44,35 @@ fn write_family(
     name: &str,
     family: &Family,
     ids: &[usize],
+    range: (Millis, Millis),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_family_lines(name, family, out)?;
+    for &id in ids {
+        write_series(storage, id, range, out)?;
+    }
+    Ok(())
+}
+
+/// A family's `# HELP` and `# TYPE` lines.
+fn write_family_lines(name: &str, family: &Family, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# HELP {name} {}", escape_help(family.help))?;
+    writeln!(out, "# TYPE {name} {}", family.kind.as_str())
+}
+
+/// One series' samples in `[from, to]`, a line each.
+fn write_series(
+    storage: &Storage,
+    id: usize,
     (from, to): (Millis, Millis),
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "# HELP {name} {}", escape_help(family.help))?;
-    writeln!(out, "# TYPE {name} {}", family.kind.as_str())?;
-    for &id in ids {
-        let s = storage.get(id);
-        let prefix = series_prefix(s.labels.iter());
-        // Native histogram slots are not floats (this export writes floats only).
-        let float = |v: f64| !is_stale(v) && !is_histogram_placeholder(v);
-        for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && float(p.v)) {
-            writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
-        }
+    let s = storage.get(id);
+    let prefix = series_prefix(s.labels.iter());
+    // Native histogram slots are not floats (this export writes floats only).
+    let float = |v: f64| !is_stale(v) && !is_histogram_placeholder(v);
+    for p in s.points.iter().filter(|p| p.t >= from && p.t <= to && float(p.v)) {
+        writeln!(out, "{prefix} {} {}", format_float(p.v), format_seconds(p.t))?;
     }
     Ok(())
 }
@@ -77,29 +93,30 @@ pub fn write_openmetrics_parts(
         current: Vec::new(),
         open: None,
     };
-    let write = |name: &str, family: &Family, ids: &[usize]| {
-        let mut block = Vec::new();
-        write_family(storage, name, family, ids, everything, &mut block)
-            .map(|()| block)
-            .map_err(|e| e.to_string())
-    };
     for (name, family) in families(storage, metrics) {
-        let block = write(&name, &family, &family.series)?;
-        if block.len() <= parts.room {
-            parts.add(block, 0, None);
-            continue;
+        // Each series is written once; the family's lines go before its first series in a file.
+        let mut head = Vec::new();
+        write_family_lines(&name, &family, &mut head).map_err(|e| e.to_string())?;
+        let bodies = family
+            .series
+            .iter()
+            .map(|&id| {
+                let mut body = Vec::new();
+                write_series(storage, id, everything, &mut body).map(|()| body)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()
+            .map_err(|e| e.to_string())?;
+        let whole = head.len() + bodies.iter().map(Vec::len).sum::<usize>();
+        // A family that fits in a file is not split between two.
+        if whole <= parts.room && parts.current.len() + whole > parts.room {
+            parts.close();
         }
-        // Too big for one file: a series at a time, under the family's lines once per file.
-        for &id in &family.series {
-            let one = write(&name, &family, &[id])?;
-            if one.len() > parts.room {
+        for (&id, body) in family.series.iter().zip(&bodies) {
+            if head.len() + body.len() > parts.room {
                 let labels = series_prefix(storage.get(id).labels.iter());
                 return Err(format!("the series {labels} alone takes more than {} MiB", max_bytes >> 20));
             }
-            // The family's two lines are skipped when the file already has them.
-            let header =
-                one.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).map_or(0, |(i, _)| i + 1);
-            parts.add(one, header, Some(&name));
+            parts.add(&name, &head, body);
         }
     }
     Ok(parts.finish())
@@ -111,20 +128,25 @@ struct Parts {
     room: usize,
     done: Vec<String>,
     current: Vec<u8>,
-    /// The family whose lines the current file ends under, while one is split.
+    /// The family whose lines the current file ends under.
     open: Option<String>,
 }
 
 impl Parts {
-    /// Adds `block`; when it continues the split family `family` in the same file, without
-    /// its first `header` bytes (the family's lines).
-    fn add(&mut self, block: Vec<u8>, header: usize, family: Option<&str>) {
-        if self.current.len() + block.len() > self.room {
+    /// Adds one series' lines (`body`) of `family`, after the family's lines (`head`) unless
+    /// the current file already ends under them; a new file is started when it would not fit.
+    fn add(&mut self, family: &str, head: &[u8], body: &[u8]) {
+        let continues = self.open.as_deref() == Some(family);
+        if continues && self.current.len() + body.len() <= self.room {
+            self.current.extend_from_slice(body);
+            return;
+        }
+        if self.current.len() + head.len() + body.len() > self.room {
             self.close();
         }
-        let continues = family.is_some() && self.open.as_deref() == family;
-        self.current.extend_from_slice(if continues { &block[header..] } else { &block });
-        self.open = family.map(str::to_string);
+        self.current.extend_from_slice(head);
+        self.current.extend_from_slice(body);
+        self.open = Some(family.to_string());
     }
 
     fn close(&mut self) {

@@ -181,8 +181,8 @@ mod tests {
         let mut host = Host::new();
         let dataset = crate::content::builtin::DEFAULT_DATASET;
         let storage = host.datasets.storage(dataset).unwrap();
-        let (start, end) = (crate::content::time::parse_instant("2026-01-05T13:00:00Z").unwrap(), 0);
-        let end = end + start + HOUR;
+        let start = crate::content::time::parse_instant("2026-01-05T13:00:00Z").unwrap();
+        let end = start + HOUR;
         let seed = include_str!("../../../tests/rules/seed_recording_rules.configmap.yaml");
         let plan = ask(&[("seed.yaml", seed)], start, end).unwrap();
         let raw: Vec<Fetched> = plan
