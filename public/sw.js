@@ -7,8 +7,9 @@
 //   404.html are one file).
 // - Versioned files (Trunk's hashed app files, the engine module tagged `?v=<app hash>`):
 //   cache first, since their URL changes with their content. When a new shell arrives, the
-//   engine module of its build is fetched ahead (a deep link into the playground then works
-//   offline even if only the start page was visited) and other builds' files are dropped.
+//   files it links to and the engine module of its build are fetched ahead (a deep link into
+//   the playground then works offline after a single visit of the start page) and other
+//   builds' files are dropped.
 // - Anything else fetched with GET (packs, icons, the manifest): network first, the cached
 //   copy when offline.
 
@@ -17,7 +18,14 @@ const ASSETS = 'promplay-assets';
 const OTHER = 'promplay-other';
 const SCOPE = self.registration.scope;
 
-self.addEventListener('install', () => self.skipWaiting());
+// The app shell is cached at install as well as on each online navigation: the page that
+// registered the worker was loaded before it, so without this a learner who went offline
+// after a single visit (the worker claims that page, but never saw its navigation) would
+// have no shell to be served.
+self.addEventListener('install', (event) => {
+  self.skipWaiting();
+  event.waitUntil(fetch(SCOPE).then(keepShell).catch(() => {}));
+});
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener('fetch', (event) => {
@@ -26,7 +34,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (!url.protocol.startsWith('http')) return;
   if (request.mode === 'navigate') {
-    event.respondWith(page(request));
+    event.respondWith(page(event));
   } else if (url.origin === location.origin && buildTag(url)) {
     event.respondWith(versioned(request));
   } else {
@@ -45,17 +53,11 @@ function buildTag(url) {
   return m ? m[1] : null;
 }
 
-async function page(request) {
+async function page(event) {
   try {
-    const response = await fetch(request);
-    const html = await response.clone().text();
-    const tag = (html.match(/-([0-9a-f]{12,16})_bg\.wasm/) || [])[1];
-    if (tag) {
-      const shell = await caches.open(SHELL);
-      await shell.put(SCOPE, response.clone());
-      // Not awaited by the page: the engine module is fetched in the background.
-      prepareBuild(tag);
-    }
+    const response = await fetch(event.request);
+    // The page is answered at once; the worker is kept alive until the build is cached.
+    event.waitUntil(keepShell(response.clone()).catch(() => {}));
     return response;
   } catch (offline) {
     const cached = await caches.match(SCOPE, { cacheName: SHELL });
@@ -64,19 +66,50 @@ async function page(request) {
   }
 }
 
-/** Caches build `tag`'s engine module and drops other builds' files. */
-async function prepareBuild(tag) {
+/**
+ * Keeps `response` as the app shell when it is one (a page of a build: it names the build's
+ * app module), then caches the files it loads and that build's engine module.
+ */
+async function keepShell(response) {
+  // Not `response.ok`: GitHub Pages serves a deep link as 404.html with status 404.
+  const html = await response.clone().text();
+  const tag = (html.match(/-([0-9a-f]{12,16})_bg\.wasm/) || [])[1];
+  if (!tag) return;
+  const shell = await caches.open(SHELL);
+  await shell.put(SCOPE, response);
+  await prepareBuild(tag, shellFiles(html));
+}
+
+/** The same-origin files the shell `html` links to: the app module, styles, snippets, icons. */
+function shellFiles(html) {
+  const files = [];
+  for (const [, ref] of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
+    const url = new URL(ref, SCOPE);
+    if (url.origin === location.origin && url.href !== SCOPE) files.push(url.href);
+  }
+  return files;
+}
+
+/**
+ * Caches build `tag`'s files (`files`, the shell's, and the engine module) and drops other
+ * builds' files, so one online visit is enough for every page to work offline.
+ */
+async function prepareBuild(tag, files) {
+  const engine = ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm'].map((f) => `${SCOPE}${f}?v=${tag}`);
+  const wanted = [...files, ...engine];
+  // By URL, not by tag: each style sheet carries its own content hash, not the app's.
+  const build = new Set(wanted.filter((url) => buildTag(new URL(url))));
   const assets = await caches.open(ASSETS);
   for (const request of await assets.keys()) {
-    const old = buildTag(new URL(request.url));
-    if (old && old !== tag) await assets.delete(request);
+    if (!build.has(request.url)) await assets.delete(request);
   }
-  for (const file of ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm']) {
-    const url = `${SCOPE}${file}?v=${tag}`;
-    if (await assets.match(url)) continue;
+  const other = await caches.open(OTHER);
+  for (const url of wanted) {
+    const cache = buildTag(new URL(url)) ? assets : other;
+    if (await cache.match(url)) continue;
     try {
       const response = await fetch(url);
-      if (response.ok) await assets.put(url, response);
+      if (response.ok) await cache.put(url, response);
     } catch (e) {
       // Offline again: the next online visit tries again.
     }

@@ -155,11 +155,19 @@ describe('my work', () => {
     // The seed's ModelCriticalErrorRate already has a `runbook` annotation: the field shows it.
     const critical = page.locator('[data-testid="runbook-row"][data-alert="ModelCriticalErrorRate"] [data-testid="runbook-input"]');
     assert.equal(await critical.inputValue(), 'https://wiki/runbooks/model-high-errors');
-    await row.locator('[data-testid="runbook-input"]').fill(RUNBOOK);
-    await row.locator('[data-testid="runbook-input"]').press('Tab');
-    await row.locator('[data-testid="threshold-input"]').fill(WHY);
-    await row.locator('[data-testid="threshold-input"]').press('Tab');
     const stored = () => page.evaluate(() => localStorage.getItem('promql-playground-alerts-lab-alerting') || '');
+    await row.locator('[data-testid="runbook-input"]').fill(RUNBOOK);
+    // Moving to the next field writes the runbook; the learner types on while it is written.
+    await row.locator('[data-testid="threshold-input"]').focus();
+    await row.locator('[data-testid="threshold-input"]').fill(WHY);
+    await page.waitForFunction(
+      () => (localStorage.getItem('promql-playground-alerts-lab-alerting') || '').includes('runbook_url'),
+      null,
+      { timeout: BOOT_TIMEOUT },
+    );
+    // The file was read again after the write: the field being typed in kept its text.
+    assert.equal(await row.locator('[data-testid="threshold-input"]').inputValue(), WHY);
+    await row.locator('[data-testid="threshold-input"]').press('Tab');
     await page.waitForFunction(
       () => (localStorage.getItem('promql-playground-alerts-lab-alerting') || '').includes('threshold_justification'),
       null,

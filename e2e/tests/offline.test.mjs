@@ -9,27 +9,34 @@ import { join } from 'node:path';
 
 import { ARTEFACTS, BOOT_TIMEOUT, runQuery, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
 
-/** Waits until the service worker controls the page and has cached the engine module. */
+/**
+ * Waits until the service worker controls the page and has cached the shell, the app and the
+ * engine module. Polled from here: `page.waitForFunction` does not await an async predicate
+ * (its promise is truthy at once), which let the test go offline before anything was cached.
+ */
 async function waitForOfflineReady(page) {
-  await page.waitForFunction(
-    async () => {
+  const ready = () =>
+    page.evaluate(async () => {
       if (!navigator.serviceWorker.controller) return false;
-      const assets = await caches.open('promplay-assets');
-      const keys = (await assets.keys()).map((r) => r.url);
-      return ['promql-engine_bg.wasm', 'promql-engine.js', 'engine-worker.js'].every((f) => keys.some((u) => u.includes(f)));
-    },
-    null,
-    { timeout: BOOT_TIMEOUT, polling: 250 },
-  );
+      const { scope } = await navigator.serviceWorker.ready;
+      if (!(await (await caches.open('promplay-shell')).match(scope))) return false;
+      const keys = (await (await caches.open('promplay-assets')).keys()).map((r) => r.url);
+      const files = [/promql-playground-[0-9a-f]+_bg\.wasm/, /promql-engine_bg\.wasm/, /promql-engine\.js/, /engine-worker\.js/];
+      return files.every((f) => keys.some((u) => f.test(u)));
+    });
+  const deadline = Date.now() + BOOT_TIMEOUT;
+  while (!(await ready())) {
+    assert.ok(Date.now() < deadline, 'the service worker cached the site within the boot timeout');
+    await page.waitForTimeout(250);
+  }
 }
 
-/** Visits the start page online, goes offline, then uses a deep link and an exercise. */
+/** Visits the start page once online, goes offline, then uses a deep link and an exercise. */
 async function worksOffline(env, name) {
   const page = await env.browser.page();
   await page.goto(env.site.url);
   await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
-  // The first visit installs the worker; the next load is controlled by it.
-  await page.reload();
+  // The one visit installs the worker, which claims the page and caches what it loaded.
   await waitForOfflineReady(page);
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   assert.equal(scope, env.site.url, 'the worker is scoped to the site, not the server root');

@@ -12,15 +12,57 @@ use crate::link::alerts::{AlertDocRow, AlertDocs, DocField, SetAlertDoc};
 
 use super::super::engine_link;
 
+/// One alert's row as shown: its fields are signals so that a re-read of the file (after
+/// every write) updates the values in place instead of drawing new inputs, which would throw
+/// away what the learner is typing in the other field.
+#[derive(Clone)]
+struct RowState {
+    alert: String,
+    runbook: ArcRwSignal<String>,
+    threshold: ArcRwSignal<String>,
+}
+
+impl RowState {
+    fn new(r: AlertDocRow) -> Self {
+        Self { alert: r.alert, runbook: ArcRwSignal::new(r.runbook), threshold: ArcRwSignal::new(r.threshold) }
+    }
+}
+
+/// Sets `signal` only when the file's value differs, so an input the re-read did not change
+/// keeps what is being typed in it.
+fn set_if_changed(signal: &ArcRwSignal<String>, value: String) {
+    if signal.with_untracked(|v| *v != value) {
+        signal.set(value);
+    }
+}
+
+/// Takes a fresh read of the file: the same alerts in the same order update their rows in
+/// place; anything else draws the list again.
+fn apply_read(rows: RwSignal<Option<Vec<RowState>>>, read: Option<Vec<AlertDocRow>>) {
+    let Some(read) = read else { return rows.set(None) };
+    let same_alerts = rows.with_untracked(|cur| {
+        cur.as_ref().is_some_and(|cur| cur.len() == read.len() && cur.iter().zip(&read).all(|(c, r)| c.alert == r.alert))
+    });
+    if !same_alerts {
+        return rows.set(Some(read.into_iter().map(RowState::new).collect()));
+    }
+    rows.with_untracked(|cur| {
+        for (state, r) in cur.iter().flatten().zip(read) {
+            set_if_changed(&state.runbook, r.runbook);
+            set_if_changed(&state.threshold, r.threshold);
+        }
+    });
+}
+
 /// The tab, editing the alert rule file `text`.
 #[component]
 pub fn RunbooksTab(text: RwSignal<String>) -> impl IntoView {
-    let rows: RwSignal<Option<Vec<AlertDocRow>>> = RwSignal::new(None);
+    let rows: RwSignal<Option<Vec<RowState>>> = RwSignal::new(None);
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let reads = engine_link::Latest::new();
     Effect::new(move |_| {
         let t = text.get();
-        reads.send(AlertDocs { text: t }, move |r| rows.set(r.ok()));
+        reads.send(AlertDocs { text: t }, move |r| apply_read(rows, r.ok()));
     });
     let queue: Queue = StoredValue::new(VecDeque::new());
     let writing = StoredValue::new(false);
@@ -28,18 +70,19 @@ pub fn RunbooksTab(text: RwSignal<String>) -> impl IntoView {
         queue.update_value(|q| q.push_back(SetAlertDoc { text: String::new(), alert, field, value }));
         pump(text, error, queue, writing);
     };
-    let row = move |r: AlertDocRow| {
+    let row = move |r: RowState| {
         let (a1, a2) = (r.alert.clone(), r.alert.clone());
+        let (runbook, threshold) = (r.runbook, r.threshold);
         view! {
             <li class="card runbook-row" data-testid="runbook-row" data-alert=r.alert.clone()>
                 <h3 class="runbook-alert"><code>{r.alert.clone()}</code></h3>
                 <label class="runbook-field">"Runbook (text or link)"
-                    <input type="text" data-testid="runbook-input" prop:value=r.runbook
+                    <input type="text" data-testid="runbook-input" prop:value=move || runbook.get()
                         placeholder="https://wiki/runbooks/\u{2026} or what to check first"
                         on:change=move |ev| write(a1.clone(), DocField::Runbook, event_target_value(&ev)) />
                 </label>
                 <label class="runbook-field">"Why this threshold"
-                    <textarea rows="2" data-testid="threshold-input" prop:value=r.threshold
+                    <textarea rows="2" data-testid="threshold-input" prop:value=move || threshold.get()
                         placeholder="The data, SLO or incident the value comes from"
                         on:change=move |ev| write(a2.clone(), DocField::Threshold, event_target_value(&ev))></textarea>
                 </label>
