@@ -199,3 +199,15 @@ export async function typeQuery(page, query) {
   await page.keyboard.press('Escape');
   return editor;
 }
+
+/**
+ * Opens exercise `id` of the lab at `lab` (`rules`, `alerts`, `alertmanager`, `relabel`) the
+ * way a learner does: from the lab page's list of its exercises.
+ */
+export async function openLabExercise(page, siteUrl, lab, id) {
+  await page.goto(`${siteUrl}${lab}`);
+  const link = page.locator(`[data-testid="lab-exercises"] [data-testid="lab-exercise-link"] a[href$="/${lab}/exercise/${id}"]`);
+  await link.waitFor({ timeout: BOOT_TIMEOUT });
+  await link.click();
+  await page.waitForURL(`**/${lab}/exercise/${id}`);
+}

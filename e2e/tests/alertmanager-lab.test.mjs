@@ -9,7 +9,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, screenshot, siteAndBrowser, writeArtefact } from '../lib.mjs';
+import { BOOT_TIMEOUT, openLabExercise, screenshot, siteAndBrowser, writeArtefact } from '../lib.mjs';
 
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -135,7 +135,7 @@ describe('alertmanager lab', { timeout: RUN_TIMEOUT * 4 }, () => {
 
   test('an exercise grades by routing', { timeout: RUN_TIMEOUT }, async () => {
     const page = await env.browser.page();
-    await page.goto(`${env.site.url}alertmanager/exercise/am-4-2-critical-receivers`);
+    await openLabExercise(page, env.site.url, 'alertmanager', 'am-4-2-critical-receivers');
     const answer = page.locator('[data-testid="am-answer"]');
     await answer.waitFor({ timeout: BOOT_TIMEOUT });
     await answer.fill('pagerduty,default');

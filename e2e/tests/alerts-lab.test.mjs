@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, screenshot, siteAndBrowser, writeArtefact } from '../lib.mjs';
+import { BOOT_TIMEOUT, openLabExercise, screenshot, siteAndBrowser, writeArtefact } from '../lib.mjs';
 
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -187,7 +187,7 @@ describe('alerting lab', { timeout: LAB_TIMEOUT * 2 }, () => {
 
   test('an alerting exercise grades the learner\'s rules', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
-    await page.goto(`${env.site.url}alerts/exercise/alerts-4-1-annotation`);
+    await openLabExercise(page, env.site.url, 'alerts', 'alerts-4-1-annotation');
     const check = page.locator('[data-testid="check-alerts"]:not([disabled])');
     await check.waitFor({ timeout: BOOT_TIMEOUT });
     await check.click();

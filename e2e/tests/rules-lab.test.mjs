@@ -13,6 +13,7 @@ import {
   BOOT_TIMEOUT,
   LAPTOP,
   NARROW,
+  openLabExercise,
   readTable,
   screenshot,
   siteAndBrowser,
@@ -127,7 +128,7 @@ describe('recording rules lab', { timeout: LAB_TIMEOUT * 2 }, () => {
 
   test('a rule exercise grades the learner\'s rules', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
-    await page.goto(`${env.site.url}rules/exercise/rules-3-1-efficiency-bug`);
+    await openLabExercise(page, env.site.url, 'rules', 'rules-3-1-efficiency-bug');
     const check = page.locator('[data-testid="check-rules"]:not([disabled])');
     await check.waitFor({ timeout: BOOT_TIMEOUT });
     await check.click();

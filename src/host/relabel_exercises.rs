@@ -8,7 +8,8 @@ use crate::content::markdown::to_html;
 use crate::content::relabel_exercise::{
     builtin, grade as grade_config, prepare, Prepared, RelabelExercise, RelabelFeedback,
 };
-use crate::link::relabel::{GradeRelabelExercise, RelabelExerciseItem, RelabelExerciseView};
+use crate::link::exercises::LabExerciseItem;
+use crate::link::relabel::{GradeRelabelExercise, RelabelExerciseView};
 
 /// The loaded exercises and the prepared ones.
 #[derive(Default)]
@@ -22,15 +23,8 @@ fn exercises(host: &mut Host) -> Result<&[RelabelExercise], String> {
     loaded.as_deref().map_err(Clone::clone)
 }
 
-pub(super) fn list(host: &mut Host) -> Result<Vec<RelabelExerciseItem>, String> {
-    Ok(exercises(host)?
-        .iter()
-        .map(|e| RelabelExerciseItem {
-            id: e.id.clone(),
-            seed_ref: e.seed_ref.clone(),
-            title: e.title.clone(),
-        })
-        .collect())
+pub(super) fn list(host: &mut Host) -> Result<Vec<LabExerciseItem>, String> {
+    Ok(exercises(host)?.iter().map(|e| LabExerciseItem::new(&e.id, &e.seed_ref, &e.title)).collect())
 }
 
 pub(super) fn open(host: &mut Host, id: &str) -> Result<Option<RelabelExerciseView>, String> {

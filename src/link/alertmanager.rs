@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Labels, Millis};
+use crate::link::exercises::LabExerciseItem;
 use crate::link::rules::{Progress, Step};
 
 /// Alertmanager lab requests.
@@ -242,15 +243,7 @@ pub struct NotifiedAlertView {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AmExercises;
 
-call!(AmExercises => Result<Vec<AmExerciseItem>, String>, Alertmanager(AlertmanagerRequest::Exercises));
-
-/// An exercise in a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AmExerciseItem {
-    pub id: String,
-    pub seed_ref: String,
-    pub title: String,
-}
+call!(AmExercises => Result<Vec<LabExerciseItem>, String>, Alertmanager(AlertmanagerRequest::Exercises));
 
 /// Exercise `id` (Ok(None): there is none).
 #[derive(Debug, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Labels, Millis};
+use crate::link::exercises::LabExerciseItem;
 use crate::rules::alert_explain::EventCheck;
 use crate::rules::alert_timeline::{AlertState, Ending, Firing};
 use crate::rules::EvalOptions;
@@ -199,15 +200,7 @@ pub struct TestsReport {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AlertExercises;
 
-call!(AlertExercises => Result<Vec<AlertExerciseItem>, String>, Alerts(AlertsRequest::Exercises));
-
-/// An alerting exercise in a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AlertExerciseItem {
-    pub id: String,
-    pub seed_ref: String,
-    pub title: String,
-}
+call!(AlertExercises => Result<Vec<LabExerciseItem>, String>, Alerts(AlertsRequest::Exercises));
 
 /// Alerting exercise `id`, its texts rendered (Ok(None): no such exercise).
 #[derive(Debug, Serialize, Deserialize)]

@@ -141,3 +141,17 @@ pub struct ExplainExercise {
 }
 
 call!(ExplainExercise => Result<Explanation, String>, Exercises(ExerciseRequest::Explain));
+
+/// One exercise of a lab (rules, alerting, Alertmanager, relabeling) as its lab page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabExerciseItem {
+    pub id: String,
+    pub seed_ref: String,
+    pub title: String,
+}
+
+impl LabExerciseItem {
+    pub fn new(id: &str, seed_ref: &str, title: &str) -> Self {
+        Self { id: id.to_string(), seed_ref: seed_ref.to_string(), title: title.to_string() }
+    }
+}

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{Progress, Step};
 use crate::content::relabel_exercise::RelabelFeedback;
+use crate::link::exercises::LabExerciseItem;
 use crate::relabel::dataset::DatasetReport;
 use crate::relabel::{Action, ConfigError, LabelPairs, Section, Shape};
 
@@ -130,15 +131,7 @@ pub struct RelabelResult {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RelabelExercises;
 
-call!(RelabelExercises => Result<Vec<RelabelExerciseItem>, String>, Relabel(RelabelRequest::Exercises));
-
-/// A relabel exercise in a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RelabelExerciseItem {
-    pub id: String,
-    pub seed_ref: String,
-    pub title: String,
-}
+call!(RelabelExercises => Result<Vec<LabExerciseItem>, String>, Relabel(RelabelRequest::Exercises));
 
 /// Relabel exercise `id` with its texts rendered (Ok(None): there is no such exercise).
 #[derive(Debug, Serialize, Deserialize)]

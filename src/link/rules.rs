@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Labels, Millis, Series};
-use crate::link::exercises::OverlayChart;
+use crate::link::exercises::{LabExerciseItem, OverlayChart};
 use crate::rules::cost::{CostOptions, CostTable};
 use crate::rules::eval::Mode;
 use crate::rules::{Diagnostic, EvalOptions};
@@ -174,15 +174,7 @@ pub struct CostReport {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RuleExercises;
 
-call!(RuleExercises => Result<Vec<RuleExerciseItem>, String>, Rules(RulesRequest::Exercises));
-
-/// A rule exercise in a list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RuleExerciseItem {
-    pub id: String,
-    pub seed_ref: String,
-    pub title: String,
-}
+call!(RuleExercises => Result<Vec<LabExerciseItem>, String>, Rules(RulesRequest::Exercises));
 
 /// Rule exercise `id`, with its texts rendered (Ok(None): there is no such exercise).
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! What the labs' exercise pages share (rules, alerting, relabeling, Alertmanager): loading
+//! What the labs' exercise pages share (rules, alerting, relabeling, Alertmanager): the
+//! list of them on the lab page, loading
 //! the exercise the route names, the learner's answer and solved mark kept in local storage,
 //! the header badges, the Check / "Show a hint" / "Start over" buttons, the hints shown so
 //! far, and the explanation once solved. Each lab keeps its own editor, grading message and
@@ -11,6 +12,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+
+use crate::link::exercises::LabExerciseItem;
 
 use super::browser::{self, href};
 
@@ -25,6 +28,55 @@ pub struct Lab {
     pub exercises: &'static str,
     /// The link under the explanation of a solved exercise (to the lab).
     pub try_it: &'static str,
+}
+
+impl Lab {
+    /// Where exercise `id` of the lab lives: `PATH/exercise/ID`.
+    pub fn exercise_path(&self, id: &str) -> String {
+        format!("{}/exercise/{id}", self.path)
+    }
+}
+
+/// The lab page's list of its exercises under `heading`, each a link with the seed's task:
+/// asked with `load` (the engine module reads the exercise files) once `engine` says the
+/// module is ready, or why it is not.
+pub fn exercise_list<Fut>(
+    lab: Lab,
+    heading: &'static str,
+    engine: Signal<Option<Result<(), String>>>,
+    load: impl Fn() -> Fut + 'static,
+) -> impl IntoView
+where
+    Fut: Future<Output = Result<Result<Vec<LabExerciseItem>, String>, String>> + 'static,
+{
+    let list = LocalResource::new(load);
+    let items = move || {
+        let listed = match engine.get()? {
+            Err(e) => Err(e),
+            Ok(()) => list.get()?.and_then(|r| r),
+        };
+        Some(match listed {
+            Ok(list) => list
+                .into_iter()
+                .map(|ex| {
+                    view! {
+                        <li class="card lab-exercise" data-testid="lab-exercise-link">
+                            <span class="badge seed-ref">{ex.seed_ref}</span>
+                            <A href=href(&lab.exercise_path(&ex.id))>{ex.title}</A>
+                        </li>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+            Err(e) => view! { <li class="error-box">{format!("The {} failed to load: {e}", lab.exercises)}</li> }.into_any(),
+        })
+    };
+    view! {
+        <section class="lab-section">
+            <h2>{heading}</h2>
+            <ul class="lab-exercises" data-testid="lab-exercises">{items}</ul>
+        </section>
+    }
 }
 
 /// The route: loads the exercise the URL's `id` names with `open` and shows it with `body`,

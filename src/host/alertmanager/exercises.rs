@@ -4,7 +4,8 @@
 use super::super::Host;
 use crate::content::am_exercise::{self, AmExercise};
 use crate::content::markdown::to_html;
-use crate::link::alertmanager::{AmExerciseItem, AmExerciseView, AmFeedback, GradeAmExercise};
+use crate::link::alertmanager::{AmExerciseView, AmFeedback, GradeAmExercise};
+use crate::link::exercises::LabExerciseItem;
 
 /// What the engine module keeps for Alertmanager exercises.
 #[derive(Default)]
@@ -20,16 +21,9 @@ impl ExerciseState {
 }
 
 /// The built-in exercises, in catalogue order.
-pub fn list(host: &mut Host) -> Result<Vec<AmExerciseItem>, String> {
+pub fn list(host: &mut Host) -> Result<Vec<LabExerciseItem>, String> {
     let all = host.alertmanager.exercises.builtin()?;
-    Ok(all
-        .iter()
-        .map(|ex| AmExerciseItem {
-            id: ex.id.clone(),
-            seed_ref: ex.seed_ref.clone(),
-            title: ex.title.clone(),
-        })
-        .collect())
+    Ok(all.iter().map(|ex| LabExerciseItem::new(&ex.id, &ex.seed_ref, &ex.title)).collect())
 }
 
 /// Exercise `id` as the page shows it.

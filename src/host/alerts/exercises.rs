@@ -6,7 +6,8 @@ use super::super::Host;
 use crate::content::alert_exercise::{self, AlertExercise, AlertVerdict, Prepared};
 use crate::content::exercise::resolve_time;
 use crate::content::markdown::to_html;
-use crate::link::alerts::{AlertExerciseItem, AlertExerciseView, AlertFeedback, GradeAlertExercise};
+use crate::link::alerts::{AlertExerciseView, AlertFeedback, GradeAlertExercise};
+use crate::link::exercises::LabExerciseItem;
 use crate::rules::Severity;
 
 /// What the engine module keeps for alerting exercises.
@@ -34,16 +35,9 @@ impl ExerciseState {
 }
 
 /// The built-in exercises, in catalogue order.
-pub fn list(host: &mut Host) -> Result<Vec<AlertExerciseItem>, String> {
+pub fn list(host: &mut Host) -> Result<Vec<LabExerciseItem>, String> {
     let all = host.alerts.exercises.builtin()?;
-    Ok(all
-        .iter()
-        .map(|ex| AlertExerciseItem {
-            id: ex.id.clone(),
-            seed_ref: ex.seed_ref.clone(),
-            title: ex.title.clone(),
-        })
-        .collect())
+    Ok(all.iter().map(|ex| LabExerciseItem::new(&ex.id, &ex.seed_ref, &ex.title)).collect())
 }
 
 /// Exercise `id` as the page shows it.

@@ -8,8 +8,9 @@ use crate::content::grade::overlay::overlay;
 use crate::content::markdown::to_html;
 use crate::content::rule_exercise::{self, Prepared, RecordPoint, RuleExercise, RuleVerdict};
 use crate::content::time::format_instant;
+use crate::link::exercises::LabExerciseItem;
 use crate::link::exercises::OverlayChart;
-use crate::link::rules::{GradeRuleExercise, PointFailure, RuleExerciseItem, RuleExerciseView, RuleFeedback};
+use crate::link::rules::{GradeRuleExercise, PointFailure, RuleExerciseView, RuleFeedback};
 use crate::rules::Severity;
 
 /// What the engine module keeps for rule exercises.
@@ -29,16 +30,9 @@ impl ExerciseState {
 }
 
 /// The built-in exercises, in catalogue order.
-pub fn list(host: &mut Host) -> Result<Vec<RuleExerciseItem>, String> {
+pub fn list(host: &mut Host) -> Result<Vec<LabExerciseItem>, String> {
     let all = host.rules.exercises.builtin()?;
-    Ok(all
-        .iter()
-        .map(|ex| RuleExerciseItem {
-            id: ex.id.clone(),
-            seed_ref: ex.seed_ref.clone(),
-            title: ex.title.clone(),
-        })
-        .collect())
+    Ok(all.iter().map(|ex| LabExerciseItem::new(&ex.id, &ex.seed_ref, &ex.title)).collect())
 }
 
 /// Exercise `id` as the page shows it.

@@ -21,10 +21,10 @@ fn solved_key(id: &str) -> String {
 }
 
 /// The lab, as its exercise pages name it.
-const LAB: Lab = Lab {
+pub(super) const LAB: Lab = Lab {
     path: LAB_PATH,
     name: "Alertmanager lab",
-    exercises: "exercises",
+    exercises: "Alertmanager exercises",
     try_it: "Try it in the Alertmanager lab",
 };
 

@@ -36,8 +36,3 @@ pub const LAB_PATH: &str = "/alertmanager";
 /// `?alerts=lab` opens the lab on the alerts of the rules last evaluated in the alerting lab
 /// (the alerting lab links here with it).
 pub const LAB_ALERTS_QUERY: &str = "alerts=lab";
-
-/// Where an Alertmanager exercise lives: `/alertmanager/exercise/ID`.
-pub fn exercise_path(id: &str) -> String {
-    format!("{LAB_PATH}/exercise/{id}")
-}

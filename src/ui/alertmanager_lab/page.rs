@@ -3,18 +3,19 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 use crate::link::alertmanager::{AmExercises, CheckConfig, ConfigCheck};
 
-use super::super::browser::{self, href};
+use super::super::browser;
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::lab_exercise::exercise_list;
 use super::config_editor::ConfigEditor;
 use super::route_tester::RouteTester;
 use super::route_tree::RouteTreeView;
 use super::simulation_view::SimulationPanel;
-use super::{exercise_path, SEED_CONFIG};
+use super::exercise_page::LAB;
+use super::SEED_CONFIG;
 
 /// Local-storage key of the learner's configuration.
 const STORE_KEY: &str = "promql-playground-alertmanager-lab";
@@ -102,39 +103,8 @@ pub fn AlertmanagerLab() -> impl IntoView {
                 </p>
                 <SimulationPanel config=config can_run=loads dataset=dataset path=path />
             </section>
-            <ExerciseLinks ready=ready />
+            {exercise_list(LAB, "Exercises: routing, inhibition, grouping", engine.into(), || engine_link::ask(AmExercises))}
         </div>
     }
 }
 
-/// The Alertmanager exercises (listed once the engine module, which reads them, is loaded).
-#[component]
-fn ExerciseLinks(#[prop(into)] ready: Signal<bool>) -> impl IntoView {
-    let list = LocalResource::new(|| engine_link::ask(AmExercises));
-    let items = move || {
-        if !ready.get() {
-            return None;
-        }
-        Some(match list.get()?.and_then(|r| r) {
-            Ok(list) => list
-                .into_iter()
-                .map(|ex| {
-                    view! {
-                        <li class="card lab-exercise" data-testid="am-exercise-link">
-                            <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                            <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
-                        </li>
-                    }
-                })
-                .collect_view()
-                .into_any(),
-            Err(e) => view! { <li class="error-box">{format!("The exercises failed to load: {e}")}</li> }.into_any(),
-        })
-    };
-    view! {
-        <section class="lab-section">
-            <h2>"Exercises: routing, inhibition, grouping"</h2>
-            <ul class="lab-exercises">{items}</ul>
-        </section>
-    }
-}

@@ -25,7 +25,7 @@ fn solved_key(id: &str) -> String {
 }
 
 /// The lab, as its exercise pages name it.
-const LAB: Lab = Lab {
+pub(super) const LAB: Lab = Lab {
     path: LAB_PATH,
     name: "alerting lab",
     exercises: "alerting exercises",

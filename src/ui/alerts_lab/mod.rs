@@ -35,8 +35,3 @@ pub const SEED_TESTS: &str = include_str!("../../../tests/alerting/seed_alert_ru
 
 /// The lab's address.
 pub const LAB_PATH: &str = "/alerts";
-
-/// Where an alerting exercise lives: `/alerts/exercise/ID`.
-pub fn exercise_path(id: &str) -> String {
-    format!("{LAB_PATH}/exercise/{id}")
-}

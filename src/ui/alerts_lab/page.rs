@@ -17,6 +17,7 @@ use crate::rules::{Diagnostic, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::lab_exercise::exercise_list;
 use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
 use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
@@ -29,7 +30,8 @@ use super::rule_card::RuleCard;
 use super::runbooks_tab::RunbooksTab;
 use super::tests_tab::TestsTab;
 use super::timeline::CountsChart;
-use super::{exercise_path, SEED_ALERT_RULES};
+use super::exercise_page::LAB;
+use super::SEED_ALERT_RULES;
 
 const ALERTING_KEY: &str = "promql-playground-alerts-lab-alerting";
 const RECORDING_KEY: &str = "promql-playground-alerts-lab-recording";
@@ -250,7 +252,7 @@ pub fn AlertsLab() -> impl IntoView {
                 {move || failure.get().map(|e| view! { <p class="error-box" role="alert" data-testid="lab-error">{e}</p> })}
             </section>
             {results}
-            <ExerciseLinks engine=engine />
+            {exercise_list(LAB, "Exercises: alerts that fire when they should", engine.into(), || engine_link::ask(AlertExercises))}
         </div>
     }
 }
@@ -303,35 +305,3 @@ fn Results(report: Arc<AlertsReport>) -> impl IntoView {
     }
 }
 
-/// The alerting exercises (listed once the engine module, which reads them, is loaded).
-#[component]
-fn ExerciseLinks(engine: EngineState) -> impl IntoView {
-    let list = LocalResource::new(|| engine_link::ask(AlertExercises));
-    let items = move || {
-        let listed = match engine.get()? {
-            Err(e) => Err(e),
-            Ok(()) => list.get()?.and_then(|r| r),
-        };
-        Some(match listed {
-            Ok(list) => list
-                .into_iter()
-                .map(|ex| {
-                    view! {
-                        <li class="card lab-exercise">
-                            <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                            <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
-                        </li>
-                    }
-                })
-                .collect_view()
-                .into_any(),
-            Err(e) => view! { <li class="error-box">{format!("The alerting exercises failed to load: {e}")}</li> }.into_any(),
-        })
-    };
-    view! {
-        <section class="lab-section">
-            <h2>"Exercises: alerts that fire when they should"</h2>
-            <ul class="lab-exercises" data-testid="alert-exercises">{items}</ul>
-        </section>
-    }
-}

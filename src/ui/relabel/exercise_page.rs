@@ -26,7 +26,7 @@ fn solved_key(id: &str) -> String {
 }
 
 /// The lab, as its exercise pages name it.
-const LAB: Lab = Lab {
+pub(super) const LAB: Lab = Lab {
     path: RELABEL_PATH,
     name: "relabeling simulator",
     exercises: "relabel exercises",

@@ -22,8 +22,3 @@ wasm_only! {
 
 /// The simulator's address.
 pub const RELABEL_PATH: &str = "/relabel";
-
-/// Where a relabel exercise lives: `/relabel/exercise/ID`.
-pub fn exercise_path(id: &str) -> String {
-    format!("{RELABEL_PATH}/exercise/{id}")
-}

@@ -4,18 +4,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use leptos_router::components::A;
 
 use crate::link::relabel::{CheckRelabel, RelabelCheck, RelabelExercises, RelabelSource};
 use crate::relabel::{Section, Shape, SEED_CONFIG};
 use crate::rules::{Diagnostic, Severity};
 
-use super::super::browser::{self, href};
+use super::super::browser;
 use super::super::dataset_picker::DatasetPicker;
 use super::super::engine_link;
+use super::super::lab_exercise::exercise_list;
 use super::super::rules_lab::rule_editor::RuleEditor;
 use super::dataset_view::DatasetRun;
-use super::exercise_path;
+use super::exercise_page::LAB;
 use super::trace_view::TracePanel;
 
 /// Local-storage key of the learner's config.
@@ -106,7 +106,7 @@ pub fn RelabelPage() -> impl IntoView {
             </section>
             <TracePanel source=source valid=valid />
             <DatasetRun source=source valid=valid />
-            <ExerciseLinks engine=engine />
+            {exercise_list(LAB, "Exercises: relabel the cluster", engine.into(), || engine_link::ask(RelabelExercises))}
         </div>
     }
 }
@@ -117,33 +117,3 @@ fn source_of(text: &str) -> RelabelSource {
     RelabelSource { text: text.to_string(), job: None, metric: false }
 }
 
-/// The relabel exercises (listed once the engine module, which reads them, is loaded).
-#[component]
-fn ExerciseLinks(engine: RwSignal<Option<Result<(), String>>>) -> impl IntoView {
-    let list = LocalResource::new(|| engine_link::ask(RelabelExercises));
-    let items = move || {
-        let listed = match engine.get()? {
-            Err(e) => Err(e),
-            Ok(()) => list.get()?.and_then(|r| r),
-        };
-        Some(match listed {
-            Ok(list) => list
-                .into_iter()
-                .map(|ex| view! {
-                    <li class="card lab-exercise">
-                        <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                        <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
-                    </li>
-                })
-                .collect_view()
-                .into_any(),
-            Err(e) => view! { <li class="error-box">{format!("The relabel exercises failed to load: {e}")}</li> }.into_any(),
-        })
-    };
-    view! {
-        <section class="lab-section">
-            <h2>"Exercises: relabel the cluster"</h2>
-            <ul class="lab-exercises" data-testid="relabel-exercises">{items}</ul>
-        </section>
-    }
-}

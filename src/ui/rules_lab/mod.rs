@@ -36,8 +36,3 @@ pub const RULE_EXERCISE_STORE_PREFIXES: [&str; 2] =
 
 /// The lab's address.
 pub const LAB_PATH: &str = "/rules";
-
-/// Where a rule exercise lives: `/rules/exercise/ID`.
-pub fn exercise_path(id: &str) -> String {
-    format!("{LAB_PATH}/exercise/{id}")
-}

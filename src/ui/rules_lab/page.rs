@@ -20,6 +20,7 @@ use crate::rules::{Diagnostic, EvalOptions, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::lab_exercise::exercise_list;
 use super::super::paths::PLAYGROUND;
 use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
 use super::cost_view::CostView;
@@ -27,7 +28,8 @@ use super::recorded::use_lab_state;
 use super::rule_editor::RuleEditor;
 use super::rule_list::RuleList;
 use super::run::{self, Progress};
-use super::{exercise_path, SEED_RULES};
+use super::exercise_page::LAB;
+use super::SEED_RULES;
 
 /// Local-storage key of the learner's rule file.
 const STORE_KEY: &str = "promql-playground-rules-lab";
@@ -295,7 +297,7 @@ pub fn RulesLab() -> impl IntoView {
             </section>
             {results}
             {costs}
-            <ExerciseLinks engine=engine />
+            {exercise_list(LAB, "Exercises: write the rules", engine.into(), || engine_link::ask(RuleExercises))}
         </div>
     }
 }
@@ -340,38 +342,3 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// The rule-writing exercises (listed once the engine module, which reads them, is loaded).
-#[component]
-fn ExerciseLinks(engine: EngineState) -> impl IntoView {
-    let list = LocalResource::new(|| engine_link::ask(RuleExercises));
-    let items = move || {
-        let listed = match engine.get()? {
-            Err(e) => Err(e),
-            Ok(()) => list.get()?.and_then(|r| r),
-        };
-        Some(match listed {
-            Ok(list) => list
-                .into_iter()
-                .map(|ex| {
-                    view! {
-                        <li class="card lab-exercise">
-                            <span class="badge seed-ref">{ex.seed_ref.clone()}</span>
-                            <A href=href(&exercise_path(&ex.id))>{ex.title.clone()}</A>
-                        </li>
-                    }
-                })
-                .collect_view()
-                .into_any(),
-            Err(e) => {
-                view! { <li class="error-box">{format!("The rule exercises failed to load: {e}")}</li> }
-                    .into_any()
-            }
-        })
-    };
-    view! {
-        <section class="lab-section">
-            <h2>"Exercises: write the rules"</h2>
-            <ul class="lab-exercises">{items}</ul>
-        </section>
-    }
-}
