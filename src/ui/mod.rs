@@ -64,6 +64,7 @@ wasm_only! {
     mod limits;
     mod playground;
     mod prefetch;
+    mod progress_line;
     mod progress_store;
     mod remote;
     mod result_tabs;

@@ -17,6 +17,7 @@ use crate::link::alertmanager::{AlertSource, NotificationView, OpenNotification,
 use super::super::alerts_lab::LAB_PATH as ALERTS_LAB_PATH;
 use super::super::browser::{self, href};
 use super::super::engine_link;
+use super::super::progress_line::progress_line;
 use super::super::format::labels;
 use super::super::rules_lab::run::{self, Progress};
 use super::log_view::LogView;
@@ -149,12 +150,7 @@ pub fn SimulationPanel(
     };
     let progress_view = move || {
         progress.get().map(|(done, total, label)| {
-            view! {
-                <div class="lab-progress" data-testid="am-progress" role="status">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("Simulating 48 hours {label}\u{2026}")}</span>
-                </div>
-            }
+            progress_line("am-progress", done, total, format!("Simulating 48 hours {label}\u{2026}"))
         })
     };
 

@@ -17,6 +17,7 @@ use crate::rules::{Diagnostic, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::progress_line::progress_line;
 use super::super::lab_exercise::exercise_list;
 use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
@@ -216,12 +217,7 @@ pub fn AlertsLab() -> impl IntoView {
     };
     let progress_view = move || {
         progress.get().map(|(done, total, label)| {
-            view! {
-                <div class="lab-progress" data-testid="lab-progress" role="status">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("Evaluating {label} ({}%)", done * 100 / total.max(1))}</span>
-                </div>
-            }
+            progress_line("lab-progress", done, total, format!("Evaluating {label} ({}%)", done * 100 / total.max(1)))
         })
     };
     let results = move || state.report.get().map(|r| view! { <Results report=r /> });

@@ -17,6 +17,7 @@ use crate::rules::EvalOptions;
 use super::super::browser::href;
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::progress_line::progress_line;
 use super::super::my_work::download;
 use super::super::rules_lab::recorded::use_lab_state;
 use super::super::rules_lab::run::{self, Progress};
@@ -159,12 +160,7 @@ pub fn DashboardPage() -> impl IntoView {
     let progress_view = move || {
         progress.get().map(|(done, total, label)| {
             let what = if busy.get() == Busy::Recording { "Recording" } else { "Evaluating" };
-            view! {
-                <div class="lab-progress" data-testid="dashboard-progress" role="status">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("{what} {label} ({} of {total})", (done + 1).min(total))}</span>
-                </div>
-            }
+            progress_line("dashboard-progress", done, total, format!("{what} {label} ({} of {total})", (done + 1).min(total)))
         })
     };
     let failure_view =

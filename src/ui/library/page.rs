@@ -14,6 +14,7 @@ use super::super::browser;
 use super::super::data::{use_data, DataState};
 use super::super::dataset_picker::DatasetPicker;
 use super::super::engine_link;
+use super::super::progress_line::progress_line;
 use super::entry::EntryCard;
 
 /// Timed runs behind each median on the page (fewer than the CLI's 5: the page measures
@@ -88,12 +89,7 @@ pub fn LibraryPage() -> impl IntoView {
     };
     let progress_view = move || {
         progress.get().map(|(done, total, label)| {
-            view! {
-                <div class="lab-progress" data-testid="library-progress" role="status">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("Measuring costs: {done} of {total} steps \u{b7} {label}")}</span>
-                </div>
-            }
+            progress_line("library-progress", done, total, format!("Measuring costs: {done} of {total} steps \u{b7} {label}"))
         })
     };
     let summary = move || {

@@ -20,6 +20,7 @@ use super::super::cardinality::CARDINALITY_PATH;
 use super::super::data::{use_data, DataState};
 use super::super::packs::use_packs;
 use super::super::paths::{encode_component, playground_link};
+use super::super::progress_line::progress_line;
 use super::super::rules_lab::run::{self, Progress};
 
 /// The seed's success criterion: fewer than 100k series.
@@ -73,12 +74,7 @@ pub fn DatasetRun(source: Signal<RelabelSource>, valid: Signal<bool>) -> impl In
                     {move || if busy.get() { "Relabeling\u{2026}".to_string() } else { label() }}
                 </button>
             </div>
-            {move || progress.get().map(|(done, total, _)| view! {
-                <div class="lab-progress" role="status" data-testid="relabel-progress">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("{} of {} series", thousands(done as u64), thousands(total as u64))}</span>
-                </div>
-            })}
+            {move || progress.get().map(|(done, total, _)| progress_line("relabel-progress", done, total, format!("{} of {} series", thousands(done as u64), thousands(total as u64))))}
             {move || failure.get().map(|e| view! { <p class="error-box" role="alert">{e}</p> })}
             {move || result.get().map(|r| view! { <Report result=r /> })}
         </section>

@@ -12,6 +12,7 @@ use crate::engine::Millis;
 use crate::link::remote::{LoadRuleWindow, PlanRuleWindow, RuleWindow};
 use crate::remote::window::{MAX_WINDOW_BYTES, MAX_WINDOW_SAMPLES};
 use crate::ui::engine_link;
+use crate::ui::progress_line::progress_line;
 
 use super::record::WINDOWS;
 use super::tools::fetch_raw_capped;
@@ -97,12 +98,7 @@ pub fn RuleWindowPanel(
             } else {
                 format!("Fetching the series of selector {} of {total} ({} so far)", (done + 1).min(total), kib(bytes))
             };
-            view! {
-                <div class="lab-progress" role="status" data-testid="window-progress">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{what}</span>
-                </div>
-            }
+            progress_line("window-progress", done, total, what)
             .into_any()
         }
         Some(Fetching::Failed(e)) => view! { <p class="error-box" role="alert" data-testid="window-error">{e}</p> }.into_any(),

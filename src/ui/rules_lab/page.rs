@@ -20,6 +20,7 @@ use crate::rules::{Diagnostic, EvalOptions, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
+use super::super::progress_line::progress_line;
 use super::super::lab_exercise::exercise_list;
 use super::super::paths::PLAYGROUND;
 use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
@@ -196,12 +197,7 @@ pub fn RulesLab() -> impl IntoView {
     let progress_view = move || {
         progress.get().map(|(done, total, label)| {
             let what = if busy.get() == Busy::Measuring { "Measuring" } else { "Evaluating" };
-            view! {
-                <div class="lab-progress" data-testid="lab-progress" role="status">
-                    <progress max=total.max(1) value=done></progress>
-                    <span>{format!("{what} {label} ({} of {total})", (done + 1).min(total))}</span>
-                </div>
-            }
+            progress_line("lab-progress", done, total, format!("{what} {label} ({} of {total})", (done + 1).min(total)))
         })
     };
 
