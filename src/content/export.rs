@@ -152,8 +152,13 @@ impl Parts {
     fn close(&mut self) {
         if !self.current.is_empty() {
             self.current.extend_from_slice(format!("{EOF}\n").as_bytes());
-            self.done.push(String::from_utf8_lossy(&self.current).into_owned());
-            self.current.clear();
+            // Moved, not copied (a file is up to 64 MiB); the lines were written from strings,
+            // so the lossy path is never taken.
+            let file = std::mem::take(&mut self.current);
+            self.done.push(
+                String::from_utf8(file)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            );
         }
         self.open = None;
     }
