@@ -25,8 +25,10 @@ try {
   const out = await page.evaluate(
     async ({ dataset, runs, rules }) => {
       const base = document.baseURI.replace(/[^/]*$/, '');
-      const m = await import(`${base}promql-engine.js`);
-      await m.default({ module_or_path: `${base}promql-engine_bg.wasm` });
+      // Rule evaluation is in the labs' build of the engine module only.
+      const engine = rules ? 'promql-engine-labs' : 'promql-engine';
+      const m = await import(`${base}${engine}.js`);
+      await m.default({ module_or_path: `${base}${engine}_bg.wasm` });
       return rules ? m.bench_rules(dataset, runs) : m.bench(dataset, runs);
     },
     { dataset, runs, rules },

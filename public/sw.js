@@ -95,7 +95,10 @@ function shellFiles(html) {
  * builds' files, so one online visit is enough for every page to work offline.
  */
 async function prepareBuild(tag, files) {
-  const engine = ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm'].map((f) => `${SCOPE}${f}?v=${tag}`);
+  // Both builds of the engine module: the playground's and the labs'.
+  const engine = ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm', 'promql-engine-labs.js', 'promql-engine-labs_bg.wasm'].map(
+    (f) => `${SCOPE}${f}?v=${tag}`,
+  );
   const wanted = [...files, ...engine];
   // By URL, not by tag: each style sheet carries its own content hash, not the app's.
   const build = new Set(wanted.filter((url) => buildTag(new URL(url))));

@@ -34,8 +34,10 @@ step_clippy() {
 # The web app's components only compile for wasm32.
 step_clippy_wasm() {
     cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
-    # The engine module is built without the app's UI crates (index.html).
+    # The engine module is built without the app's UI crates (index.html): the playground's
+    # without the labs, the labs' with them.
     cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine --no-default-features -- -D warnings
+    cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine-labs --no-default-features --features labs -- -D warnings
 }
 
 # Differential test against a real Prometheus (Debian's 2.42, with promtool): installs it when
@@ -96,6 +98,9 @@ step_unit() {
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
         --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_ \
         --skip promtool_passes_our_alert_expectations
+    # The playground's engine module is the library without the `labs` feature: its host's
+    # own tests (and that it refuses the labs' messages).
+    cargo test --lib --no-default-features host::
 }
 
 # A short fuzzing pass (about 90 s) over every reader of untrusted text with the debug
@@ -130,23 +135,25 @@ step_e2e() {
 # Prints the sizes of what the start page downloads (the app: html, css, js, wasm) and of the
 # engine module loaded when a page first needs it, raw and gzipped (gzip -9, as served).
 report_sizes() {
-    local f raw gz first_raw=0 first_gz=0 engine_raw=0 engine_gz=0
+    local f raw gz first_raw=0 first_gz=0 engine_raw=0 engine_gz=0 labs_raw=0 labs_gz=0
     echo "dist/ sizes (raw / gzip -9):"
     for f in dist/*.wasm dist/*.js dist/snippets/*/*.js dist/*.css dist/index.html; do
         [ -f "$f" ] || continue
         raw=$(stat -c %s "$f")
         gz=$(gzip -9 -c "$f" | wc -c)
         case "$f" in
+            dist/promql-engine-labs*) labs_raw=$((labs_raw + raw)); labs_gz=$((labs_gz + gz)) ;;
             dist/promql-engine*) engine_raw=$((engine_raw + raw)); engine_gz=$((engine_gz + gz)) ;;
             *) first_raw=$((first_raw + raw)); first_gz=$((first_gz + gz)) ;;
         esac
         printf '  %-60s %9d B %9d B\n' "$f" "$raw" "$gz"
     done
     printf '  %-60s %9d B %9d B\n' "start page (the app)" "$first_raw" "$first_gz"
-    printf '  %-60s %9d B %9d B\n' "engine module (on first need)" "$engine_raw" "$engine_gz"
+    printf '  %-60s %9d B %9d B\n' "engine module (playground, on first need)" "$engine_raw" "$engine_gz"
+    printf '  %-60s %9d B %9d B\n' "engine module (labs, on first need)" "$labs_raw" "$labs_gz"
     mkdir -p "$ROOT/test-artefacts"
-    printf '{"first_page": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}}\n' \
-        "$first_raw" "$first_gz" "$engine_raw" "$engine_gz" > "$ROOT/test-artefacts/sizes.json"
+    printf '{"first_page": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}, "labs_engine_module": {"raw": %d, "gzip": %d}}\n' \
+        "$first_raw" "$first_gz" "$engine_raw" "$engine_gz" "$labs_raw" "$labs_gz" > "$ROOT/test-artefacts/sizes.json"
 }
 
 main() {

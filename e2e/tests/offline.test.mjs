@@ -21,7 +21,14 @@ async function waitForOfflineReady(page) {
       const { scope } = await navigator.serviceWorker.ready;
       if (!(await (await caches.open('promplay-shell')).match(scope))) return false;
       const keys = (await (await caches.open('promplay-assets')).keys()).map((r) => r.url);
-      const files = [/promql-playground-[0-9a-f]+_bg\.wasm/, /promql-engine_bg\.wasm/, /promql-engine\.js/, /engine-worker\.js/];
+      const files = [
+        /promql-playground-[0-9a-f]+_bg\.wasm/,
+        /promql-engine_bg\.wasm/,
+        /promql-engine\.js/,
+        /promql-engine-labs_bg\.wasm/,
+        /promql-engine-labs\.js/,
+        /engine-worker\.js/,
+      ];
       return files.every((f) => keys.some((u) => f.test(u)));
     });
   const deadline = Date.now() + BOOT_TIMEOUT;

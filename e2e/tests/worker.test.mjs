@@ -2,7 +2,8 @@
 // PerformanceObserver) while the rules lab evaluates the seed's rules, while a rate over 30
 // days runs on the high-cardinality dataset and while an exercise grades; Stop ends a
 // runaway query within 200 ms, the next query answers right, and the rules lab's recorded
-// series survive the fresh worker. Prints the keystroke-to-chart time over the seed's queries
+// series survive the fresh worker; the playground runs the smaller engine module and the first
+// lab moves the worker to the labs' one. Prints the keystroke-to-chart time over the seed's queries
 // (median and p95; saved as test-artefacts/keystroke-to-chart.json).
 
 import { describe, test } from 'node:test';
@@ -102,6 +103,38 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
     await stopRunaway(page);
     await runQuery(page, 'count(model:latency:p95)');
     assert.deepEqual(await readTable(page), before, 'recorded series answer after Stop');
+    assert.deepEqual(env.browser.errors, []);
+    await page.close();
+  });
+
+  test('the playground runs the smaller engine module; the first lab moves to the labs\' one', { timeout: LAB_TIMEOUT }, async () => {
+    const page = await env.browser.page();
+    const engines = new Set();
+    page.on('requestfinished', (r) => {
+      const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
+      if (m) engines.add(m[1]);
+    });
+    await page.goto(`${env.site.url}play?q=count(up)&mode=instant`);
+    await waitForData(page);
+    await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
+    const [[, upCount]] = await readTable(page);
+    assert.deepEqual([...engines], ['promql-engine'], 'the playground loads only its own engine module');
+
+    // Client-side navigation to a lab: its first message moves the worker to the labs' module.
+    await page.locator('.main-nav a', { hasText: 'Rules lab' }).click();
+    const evaluate = page.locator('[data-testid="evaluate"]:not([disabled])');
+    await evaluate.waitFor({ timeout: BOOT_TIMEOUT });
+    await evaluate.click();
+    await page.locator('[data-testid="rule-card"]').nth(15).waitFor({ timeout: LAB_TIMEOUT });
+    assert.ok(engines.has('promql-engine-labs'), `the lab loaded the labs' engine module: ${[...engines]}`);
+
+    // Back on the playground, the labs' module answers: the same data, and the lab's series.
+    await page.locator('.main-nav a', { hasText: 'Playground' }).click();
+    await waitForData(page);
+    await runQuery(page, 'count(up)');
+    assert.deepEqual((await readTable(page))[0][1], upCount, 'the same data after the move');
+    await runQuery(page, 'count(model:latency:p95)');
+    assert.equal((await readTable(page))[0][1], '5', 'the recorded series are queryable');
     assert.deepEqual(env.browser.errors, []);
     await page.close();
   });

@@ -1,7 +1,8 @@
 //! The engine module's entry point: the query engine, content readers and rule evaluation,
 //! built as a second WebAssembly module that the app loads when a page first needs it. Its
 //! one export answers the app's encoded requests (src/link) from a [`Host`] that lives as
-//! long as the page.
+//! long as the page. Built as it is for the playground, and with the `labs` feature as the
+//! labs' module (src/bin/promql-engine-labs.rs).
 
 #[cfg(target_arch = "wasm32")]
 mod exported {
@@ -43,6 +44,7 @@ mod exported {
     /// `promplay bench --rules` measured in the browser: the seed's recording and alerting
     /// rules evaluated over built-in dataset `dataset`'s whole timeline, `runs` times, timed
     /// with the page's clock (e2e/bench.mjs --rules prints the report).
+    #[cfg(feature = "labs")]
     #[wasm_bindgen]
     pub fn bench_rules(dataset: &str, runs: u32) -> String {
         use promql_playground::bench_rules::{measure, seed_rule_file, table};
@@ -73,7 +75,7 @@ mod exported {
     }
 }
 
-fn main() {
+pub fn main() {
     #[cfg(not(target_arch = "wasm32"))]
     eprintln!(
         "This binary is the site's engine module; `trunk build` builds it. The native CLI is `promplay`."

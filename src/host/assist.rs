@@ -48,7 +48,7 @@ fn explained_remote(host: &mut Host, c: &ExplainRemote) -> Result<Explanation, S
 }
 
 fn options(host: &Host, time: Millis) -> ExplainOptions {
-    ExplainOptions { time, engine: EngineOptions::default(), clock: Some(super::rules::clock(host)) }
+    ExplainOptions { time, engine: EngineOptions::default(), clock: Some(super::clock(host)) }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! window, one panel per call (raw, then recorded when the rules lab recorded series on the
 //! dataset), so the page repaints and can stop in between.
 
-use super::rules::clock;
+use super::clock;
 use super::Host;
 use crate::dashboard::{evaluate_panel, grafana_json, seed_panels, ExportOptions, Panel};
 use crate::engine::EngineOptions;

@@ -85,9 +85,8 @@ pub(super) fn handle(host: &mut Host, request: DataRequest) -> Vec<u8> {
 }
 
 fn open(host: &mut Host, id: &str) -> Result<DatasetInfo, String> {
-    let relabeled = host.relabel.relabeled.as_ref().filter(|r| r.meta.id == id);
-    let (meta, storage) = match relabeled {
-        Some(r) => (r.meta.clone(), r.storage.clone()),
+    let (meta, storage) = match host.relabeled(id) {
+        Some(relabeled) => relabeled,
         None => (host.datasets.meta(id)?, host.datasets.storage(id)?),
     };
     let catalog = Catalog::from_storage(&storage).with_metadata(&meta);

@@ -73,7 +73,7 @@ fn open(host: &mut Host, c: &OpenLibrary) -> Result<Library, String> {
 }
 
 fn step(host: &mut Host) -> Result<LibraryProgress, String> {
-    let mut clock = super::rules::clock(host);
+    let mut clock = super::clock(host);
     let run = host.library.run.as_mut().ok_or("No library is being measured: open the library again.")?;
     let mut measured = Vec::new();
     let mut rules = None;

@@ -5,22 +5,33 @@
 //! Plain library code: the browser's engine module (src/bin/promql-engine.rs) wraps it in
 //! one exported function, and native tests drive it through the same bytes.
 
-mod alertmanager;
-mod alerts;
 mod assist;
-mod cardinality;
-mod dashboard;
 mod data;
-mod deliverables;
 mod exercises;
-mod library;
 mod packs;
 mod query;
-mod relabel;
-mod relabel_exercises;
 mod remote;
-mod rules;
 mod text;
+
+// The labs' areas: only the labs' engine module has them (see `Request::needs_labs`).
+#[cfg(feature = "labs")]
+mod alertmanager;
+#[cfg(feature = "labs")]
+mod alerts;
+#[cfg(feature = "labs")]
+mod cardinality;
+#[cfg(feature = "labs")]
+mod dashboard;
+#[cfg(feature = "labs")]
+mod deliverables;
+#[cfg(feature = "labs")]
+mod library;
+#[cfg(feature = "labs")]
+mod relabel;
+#[cfg(feature = "labs")]
+mod relabel_exercises;
+#[cfg(feature = "labs")]
+mod rules;
 
 use std::sync::Arc;
 
@@ -42,15 +53,22 @@ pub struct Host {
     pub datasets: Datasets,
     pub recorded: Option<Recorded>,
     pub exercises: exercises::ExerciseState,
-    pub rules: rules::RulesState,
-    pub alerts: alerts::AlertsState,
     pub packs: packs::PacksState,
+    #[cfg(feature = "labs")]
+    pub rules: rules::RulesState,
+    #[cfg(feature = "labs")]
+    pub alerts: alerts::AlertsState,
     /// The relabeling simulator's run under way and its last relabeled dataset.
+    #[cfg(feature = "labs")]
     pub relabel: relabel::RelabelState,
+    #[cfg(feature = "labs")]
     pub relabel_exercises: relabel_exercises::RelabelExerciseState,
+    #[cfg(feature = "labs")]
     pub alertmanager: alertmanager::AlertmanagerState,
+    #[cfg(feature = "labs")]
     pub dashboard: dashboard::DashboardState,
     /// The query library's measurement under way.
+    #[cfg(feature = "labs")]
     pub library: library::LibraryState,
     /// A clock in milliseconds, for the times the rules lab measures. The library has none of
     /// its own (the engine is pure, and wasm32 has no `std::time::Instant`): the engine
@@ -71,18 +89,28 @@ impl Host {
             Ok(Request::Data(r)) => data::handle(self, r),
             Ok(Request::Query(r)) => query::handle(self, r),
             Ok(Request::Exercises(r)) => exercises::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Rules(r)) => rules::handle(self, r),
             Ok(Request::Packs(r)) => packs::handle(self, r),
             Ok(Request::Text(r)) => text::handle(r),
+            #[cfg(feature = "labs")]
             Ok(Request::Alerts(r)) => alerts::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Relabel(r)) => relabel::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Cardinality(r)) => cardinality::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Alertmanager(r)) => alertmanager::handle(self, r),
             Ok(Request::Assist(r)) => assist::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Deliverables(r)) => deliverables::handle(r),
+            #[cfg(feature = "labs")]
             Ok(Request::Dashboard(r)) => dashboard::handle(self, r),
+            #[cfg(feature = "labs")]
             Ok(Request::Library(r)) => library::handle(self, r),
             Ok(Request::Remote(r)) => remote::handle(self, r),
+            #[cfg(not(feature = "labs"))]
+            Ok(_) => labs_only(),
         }
     }
 
@@ -92,12 +120,49 @@ impl Host {
     pub fn storage(&mut self, dataset: &str, with_recorded: bool) -> Result<Arc<Storage>, String> {
         match &self.recorded {
             Some(r) if with_recorded && r.dataset == dataset => Ok(r.storage.clone()),
-            _ => match &self.relabel.relabeled {
-                Some(r) if r.meta.id == dataset => Ok(r.storage.clone()),
+            _ => match self.relabeled(dataset) {
+                Some((_, storage)) => Ok(storage),
                 _ => self.datasets.storage(dataset),
             },
         }
     }
+
+    /// The relabeling simulator's copy of dataset `id`, when it made one.
+    #[cfg(feature = "labs")]
+    pub fn relabeled(&self, id: &str) -> Option<(crate::content::DatasetMeta, Arc<Storage>)> {
+        let r = self.relabel.relabeled.as_ref().filter(|r| r.meta.id == id)?;
+        Some((r.meta.clone(), r.storage.clone()))
+    }
+
+    /// Only the labs' engine module relabels datasets.
+    #[cfg(not(feature = "labs"))]
+    pub fn relabeled(&self, _id: &str) -> Option<(crate::content::DatasetMeta, Arc<Storage>)> {
+        None
+    }
+}
+
+/// The answer of the playground's engine module to a lab's message, which it cannot read
+/// (the app sends those to the labs' module: `Request::needs_labs`).
+#[cfg(not(feature = "labs"))]
+fn labs_only() -> Vec<u8> {
+    encode(&Answer::<()>::Err("this engine module has no labs: reload the page".into()))
+}
+
+/// The host's clock; natively a monotonic one when none was given (tests, native hosts),
+/// in the browser none (every reading is 0: times show as 0).
+pub(crate) fn clock(host: &Host) -> fn() -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn fallback() -> f64 {
+        use std::sync::OnceLock;
+        use std::time::Instant;
+        static ORIGIN: OnceLock<Instant> = OnceLock::new();
+        ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+    #[cfg(target_arch = "wasm32")]
+    fn fallback() -> f64 {
+        0.0
+    }
+    host.clock.unwrap_or(fallback)
 }
 
 /// Steps a multi-step run with `step` until it finishes (or fails): what replaying a finished
@@ -133,5 +198,36 @@ mod tests {
     fn an_unreadable_request_gets_an_error_answer() {
         let bytes = Host::new().handle(b"\xff\xff\xff\xff");
         assert!(decode::<Answer<()>>(&bytes).is_ok_and(|a| a.is_err()));
+    }
+
+    /// A lab's message (it needs the labs' build), and a playground's (it does not).
+    fn lab_and_playground_messages() -> (link::rules::CheckRules, link::data::BuiltinDatasets) {
+        use crate::link::Call;
+        let lab = || link::rules::CheckRules { text: "groups: []".into() };
+        assert!(lab().into_request().needs_labs());
+        assert!(!link::data::BuiltinDatasets.into_request().needs_labs());
+        (lab(), link::data::BuiltinDatasets)
+    }
+
+    /// The labs' build (`labs` on, as natively) answers the labs' messages.
+    #[cfg(feature = "labs")]
+    #[test]
+    fn the_labs_build_answers_a_lab_message() {
+        let (lab, _) = lab_and_playground_messages();
+        let check = roundtrip(&mut Host::new(), lab);
+        assert!(check.is_ok_and(|check| check.diagnostics.is_empty()));
+    }
+
+    /// The playground's build (`cargo test --lib --no-default-features host::`) refuses a
+    /// lab's message with an error answer, and still answers its own after it.
+    #[cfg(not(feature = "labs"))]
+    #[test]
+    fn the_playground_build_refuses_a_lab_message() {
+        let (lab, playground) = lab_and_playground_messages();
+        let mut host = Host::new();
+        let refused = roundtrip(&mut host, lab);
+        assert!(refused.as_ref().is_err_and(|e| e.starts_with("unreadable message")), "{refused:?}");
+        let builtin = roundtrip(&mut host, playground);
+        assert!(builtin.is_ok_and(|all| all.is_ok_and(|all| !all.is_empty())));
     }
 }

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use super::clock;
 use super::relabel_exercises as exercises;
-use super::rules::clock;
 use super::Host;
 use crate::cardinality::select;
 use crate::content::DatasetMeta;

@@ -24,11 +24,14 @@ use crate::remote::RemoteError;
 
 use super::Host;
 
+#[cfg(feature = "labs")]
 mod window;
 
 /// Most raw samples a comparison or a recording reads (about 16 bytes each in memory).
 pub const MAX_RAW_SAMPLES: usize = 20_000_000;
 
+// Only the labs' messages change the host (the rules labs' window).
+#[cfg_attr(not(feature = "labs"), allow(unused_variables))]
 pub(super) fn handle(host: &mut Host, request: RemoteRequest) -> Vec<u8> {
     match request {
         RemoteRequest::Query(c) => answer::<ReadQueryAnswer>(read_query(&c.query, &c.answer)),
@@ -39,8 +42,12 @@ pub(super) fn handle(host: &mut Host, request: RemoteRequest) -> Vec<u8> {
         RemoteRequest::Compare(c) => answer::<CompareLocal>(compare(&c)),
         RemoteRequest::PlanRecord(c) => answer::<PlanRecord>(plan_record(&c.selectors, c.start, c.end)),
         RemoteRequest::Record(c) => answer::<RecordPack>(record(&c)),
+        #[cfg(feature = "labs")]
         RemoteRequest::PlanWindow(c) => answer::<PlanRuleWindow>(window::plan(&c)),
+        #[cfg(feature = "labs")]
         RemoteRequest::LoadWindow(c) => answer::<LoadRuleWindow>(window::load_window(host, &c)),
+        #[cfg(not(feature = "labs"))]
+        RemoteRequest::PlanWindow(_) | RemoteRequest::LoadWindow(_) => super::labs_only(),
     }
 }
 

@@ -4,7 +4,7 @@ mod exercises;
 mod lab;
 pub(super) mod session;
 
-use super::Host;
+use super::{clock, Host};
 use crate::link::answer;
 use crate::link::rules::{
     CheckRules, CostStep, FileSummary, GradeRuleExercise, LabFinish, LabStep, OpenRuleExercise, RuleCheck,
@@ -58,23 +58,6 @@ fn valid(report: &CheckReport) -> Option<&RuleFile> {
 fn valid_file(text: &str) -> Result<RuleFile, String> {
     let report = check_rules(text);
     valid(&report).cloned().ok_or_else(|| "The rule file has errors: fix them to evaluate the rules.".into())
-}
-
-/// The host's clock; natively a monotonic one when none was given (tests, native hosts),
-/// in the browser none (every reading is 0: times show as 0).
-pub(super) fn clock(host: &Host) -> fn() -> f64 {
-    #[cfg(not(target_arch = "wasm32"))]
-    fn fallback() -> f64 {
-        use std::sync::OnceLock;
-        use std::time::Instant;
-        static ORIGIN: OnceLock<Instant> = OnceLock::new();
-        ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
-    }
-    #[cfg(target_arch = "wasm32")]
-    fn fallback() -> f64 {
-        0.0
-    }
-    host.clock.unwrap_or(fallback)
 }
 
 #[cfg(test)]

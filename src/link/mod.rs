@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 11;
+pub const WIRE_VERSION: u32 = 12;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,18 +56,57 @@ pub enum Request {
     Data(data::DataRequest),
     Query(query::QueryRequest),
     Exercises(exercises::ExerciseRequest),
-    Rules(rules::RulesRequest),
     Packs(packs::PacksRequest),
     Text(text::TextRequest),
-    Alerts(alerts::AlertsRequest),
-    Relabel(relabel::RelabelRequest),
-    Cardinality(cardinality::CardinalityRequest),
-    Alertmanager(alertmanager::AlertmanagerRequest),
     Assist(assist::AssistRequest),
-    Deliverables(deliverables::DeliverablesRequest),
-    Dashboard(dashboard::DashboardRequest),
-    Library(library::LibraryRequest),
     Remote(remote::RemoteRequest),
+    // The labs' areas, last: the playground's engine module is built without them and reads
+    // none of their messages (see `Request::needs_labs`), which keeps the indices above
+    // the same in both modules.
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Rules(rules::RulesRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Alerts(alerts::AlertsRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Relabel(relabel::RelabelRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Cardinality(cardinality::CardinalityRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Alertmanager(alertmanager::AlertmanagerRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Deliverables(deliverables::DeliverablesRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Dashboard(dashboard::DashboardRequest),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
+    Library(library::LibraryRequest),
+}
+
+impl Request {
+    /// True for the labs' messages, which only the labs' engine module answers: the app moves
+    /// the learner's state to that module before it sends the first one
+    /// (src/ui/engine_link.rs). The playground and the query exercises never need it.
+    pub fn needs_labs(&self) -> bool {
+        match self {
+            Request::Hello(_)
+            | Request::Data(_)
+            | Request::Query(_)
+            | Request::Exercises(_)
+            | Request::Packs(_)
+            | Request::Text(_)
+            | Request::Assist(_) => false,
+            Request::Remote(r) => {
+                matches!(r, remote::RemoteRequest::PlanWindow(_) | remote::RemoteRequest::LoadWindow(_))
+            }
+            Request::Rules(_)
+            | Request::Alerts(_)
+            | Request::Relabel(_)
+            | Request::Cardinality(_)
+            | Request::Alertmanager(_)
+            | Request::Deliverables(_)
+            | Request::Dashboard(_)
+            | Request::Library(_) => true,
+        }
+    }
 }
 
 /// A message the app sends: its reply type, and how it is wrapped for the wire.

@@ -22,7 +22,10 @@ pub enum RemoteRequest {
     Compare(CompareLocal),
     PlanRecord(PlanRecord),
     Record(RecordPack),
+    // The rules labs' window of remote data: only the labs' engine module reads these.
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
     PlanWindow(PlanRuleWindow),
+    #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
     LoadWindow(LoadRuleWindow),
 }
 

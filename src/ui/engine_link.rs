@@ -4,7 +4,12 @@
 //! state (see [`crate::link::replay`]).
 //!
 //! The engine module is a second WebAssembly module next to the app's (Trunk builds it as
-//! `promql-engine.js` + `promql-engine_bg.wasm`, unhashed). It runs in a dedicated module
+//! `promql-engine.js` + `promql-engine_bg.wasm`, unhashed), in two builds: the playground's
+//! (the engine, datasets, packs, query exercises and assistance) and the labs' (all of that
+//! and the rules, alerting, Alertmanager and relabeling labs, grading and deliverables:
+//! `promql-engine-labs`, half as big again). A page starts the one its route needs; the first
+//! lab message sent to the playground's module moves to the labs' one, which is told the
+//! learner's state by the same replay as after Stop. It runs in a dedicated module
 //! worker (`engine-worker.js`, plain JS: it imports the module and answers `{id, bytes}`
 //! messages with bytes, buffers transferred), so a heavy query never blocks the page. Both are
 //! loaded with the app's build hash as a query string, so a browser never pairs a fresh app
@@ -25,6 +30,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::link::replay::ReplayLog;
 use crate::link::{decode, encode, Answer, Call, Hello, Request, WIRE_VERSION};
+use crate::ui::paths::playground_engine_route;
 
 #[wasm_bindgen(inline_js = r#"
 let worker = null;
@@ -93,6 +99,7 @@ export function stop_worker(why) {
   starting = null;
   settleAll("stopped:", why);
 }
+export function worker_started() { return worker !== null || starting !== null; }
 export function build_tag() {
   const link = document.querySelector('link[href*="_bg.wasm"]');
   const m = link && link.getAttribute("href").match(/-([0-9a-f]+)_bg\.wasm/);
@@ -103,6 +110,7 @@ extern "C" {
     fn start_worker(worker_url: &str, engine_url: &str, hello: js_sys::Uint8Array, replay: js_sys::Array) -> js_sys::Promise;
     fn send_bytes(bytes: js_sys::Uint8Array) -> js_sys::Promise;
     fn stop_worker(why: &str);
+    fn worker_started() -> bool;
     fn build_tag() -> String;
 }
 
@@ -121,6 +129,11 @@ thread_local! {
     static BUSY: Cell<u32> = const { Cell::new(0) };
     static BUSY_SINCE: Cell<u64> = const { Cell::new(0) };
     static STOPPABLE: RwSignal<bool> = RwSignal::new(false);
+    /// Which engine module the worker runs, once a page has needed one: the labs' (true) or
+    /// the playground's. Only ever moves from the playground's to the labs'.
+    static LABS: Cell<Option<bool>> = const { Cell::new(None) };
+    /// Requests sent and not yet answered.
+    static IN_FLIGHT: Cell<u32> = const { Cell::new(0) };
 }
 
 /// How long work runs before the Stop control shows (shorter work would only flicker it).
@@ -185,11 +198,17 @@ pub async fn ask<C: Call>(message: C) -> Result<C::Reply, String> {
 /// The untyped part of [`ask`] (kept out of the generic function so that each message type
 /// does not carry its own copy): sends the encoded request, returns the reply's bytes.
 async fn exchange(request: Request) -> Result<Vec<u8>, String> {
+    if request.needs_labs() {
+        use_labs_module().await?;
+    }
     ready().await?;
     let _busy = Busy::start();
     let replay = request.replay();
     let bytes = encode(&request);
-    match JsFuture::from(send_bytes(js_sys::Uint8Array::from(bytes.as_slice()))).await {
+    IN_FLIGHT.with(|n| n.set(n.get() + 1));
+    let reply = JsFuture::from(send_bytes(js_sys::Uint8Array::from(bytes.as_slice()))).await;
+    IN_FLIGHT.with(|n| n.set(n.get() - 1));
+    match reply {
         Ok(reply) => {
             LOG.with(|l| l.borrow_mut().record(replay, &bytes));
             Ok(js_sys::Uint8Array::new(&reply).to_vec())
@@ -210,6 +229,65 @@ async fn exchange(request: Request) -> Result<Vec<u8>, String> {
             }
         }
     }
+}
+
+/// Makes the worker run the labs' engine module before a lab message is sent. When the
+/// playground's module runs, it first answers what it was asked (so the replay log holds all
+/// the state it built), then the labs' module takes its place with that state replayed.
+async fn use_labs_module() -> Result<(), String> {
+    if LABS.with(|l| l.get()).is_none() {
+        LABS.with(|l| l.set(Some(true)));
+    }
+    if LABS.with(|l| l.get()) == Some(true) {
+        return Ok(());
+    }
+    if worker_started() {
+        ready().await?;
+        while IN_FLIGHT.with(|n| n.get()) > 0 {
+            sleep_ms(5).await;
+        }
+    }
+    // Another lab message may have moved on while this one waited.
+    if LABS.with(|l| l.get()) == Some(true) {
+        return Ok(());
+    }
+    LABS.with(|l| l.set(Some(true)));
+    stop_worker("the labs' engine is starting");
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        if matches!(*s, State::Ready) {
+            *s = State::NotLoaded;
+        }
+    });
+    Ok(())
+}
+
+/// Which module a worker started now runs: the labs' once decided, else the one the current
+/// route needs.
+fn labs_module() -> bool {
+    LABS.with(|l| {
+        let labs = l.get().unwrap_or_else(|| !playground_engine_route(&current_route()));
+        l.set(Some(labs));
+        labs
+    })
+}
+
+/// The page's path after the site's base (`/play`).
+fn current_route() -> String {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    let base = crate::ui::browser::base();
+    path.strip_prefix(base.as_str()).unwrap_or(&path).to_string()
+}
+
+/// Resolves after `ms` milliseconds (a timer: unlike animation frames, it runs in a
+/// background tab too).
+async fn sleep_ms(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(wait).await;
 }
 
 /// Stops whatever the engine is computing (Stop): its worker ends at once, requests waiting
@@ -370,7 +448,7 @@ impl Default for Latest {
     }
 }
 
-/// `engine-worker.js` and `promql-engine.js` next to the page's base, tagged with the app's
+/// `engine-worker.js` and the engine module's script next to the page's base, tagged with the app's
 /// build hash (absolute: the worker imports the module by this URL).
 fn urls() -> (String, String) {
     let base = web_sys::window()
@@ -379,7 +457,8 @@ fn urls() -> (String, String) {
         .unwrap_or_default();
     let dir = base.rfind('/').map_or(base.as_str(), |i| &base[..=i]);
     let tag = build_tag();
-    (format!("{dir}engine-worker.js?v={tag}"), format!("{dir}promql-engine.js?v={tag}"))
+    let module = if labs_module() { "promql-engine-labs" } else { "promql-engine" };
+    (format!("{dir}engine-worker.js?v={tag}"), format!("{dir}{module}.js?v={tag}"))
 }
 
 /// A JS error's message (or its string form).

@@ -6,6 +6,13 @@ pub const PLAYGROUND: &str = "/play";
 /// The exercise route; the exercise id follows.
 pub const EXERCISE: &str = "/exercise";
 
+/// True for the routes the playground's engine module serves (the playground and the query
+/// exercises; `route` is the path after the base): every other page that queries the engine
+/// gets the labs' module, which answers everything (src/ui/engine_link.rs).
+pub fn playground_engine_route(route: &str) -> bool {
+    route == PLAYGROUND || route.starts_with("/exercise/")
+}
+
 /// The router base for a document base URI: its path without the trailing slash and without
 /// a trailing file name (`http://h/repo/` → `/repo`, `http://h/` → ``).
 pub fn base_from_uri(uri: &str) -> String {
@@ -66,6 +73,18 @@ mod tests {
         ];
         for (uri, want) in cases {
             assert_eq!(base_from_uri(uri), want, "{uri}");
+        }
+    }
+
+    #[test]
+    fn routes_served_by_the_playground_engine() {
+        for route in ["/play", "/exercise/rate-basics"] {
+            assert!(playground_engine_route(route), "{route}");
+        }
+        for route in
+            ["/", "", "/rules", "/rules/exercise/x", "/alerts", "/playground", "/my-work", "/library"]
+        {
+            assert!(!playground_engine_route(route), "{route}");
         }
     }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::super::rules::clock;
+use super::super::clock;
 use super::super::Host;
 use super::{load_texts, view};
 use crate::alertmanager::input::{from_rules, Input};

@@ -80,7 +80,7 @@ pub(super) fn run(host: &mut Host, c: &RunExercise) -> Result<ExerciseRun, Strin
 /// Explains `c.query` at `c.time` on the exercise's data (with its recorded series), as
 /// Run evaluates it.
 pub(super) fn explain_on(host: &mut Host, c: &ExplainExercise) -> Result<Explanation, String> {
-    let clock = Some(super::super::rules::clock(host));
+    let clock = Some(super::super::clock(host));
     let base = ready(host, &c.id, &c.dataset)?;
     let r = host.exercises.prepared.last().ok_or("the exercise was not prepared")?;
     let opts = ExplainOptions { time: c.time, engine: EngineOptions::default(), clock };
