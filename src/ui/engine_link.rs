@@ -30,7 +30,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::link::replay::ReplayLog;
 use crate::link::{decode, encode, Answer, Call, Hello, Request, WIRE_VERSION};
-use crate::ui::paths::playground_engine_route;
+use crate::ui::paths::labs_engine_route;
 
 #[wasm_bindgen(inline_js = r#"
 let worker = null;
@@ -263,10 +263,10 @@ async fn use_labs_module() -> Result<(), String> {
 }
 
 /// Which module a worker started now runs: the labs' once decided, else the one the current
-/// route needs.
+/// route needs (the playground's on the playground, exercises and the start page).
 fn labs_module() -> bool {
     LABS.with(|l| {
-        let labs = l.get().unwrap_or_else(|| !playground_engine_route(&current_route()));
+        let labs = l.get().unwrap_or_else(|| labs_engine_route(&current_route()));
         l.set(Some(labs));
         labs
     })

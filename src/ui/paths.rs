@@ -6,11 +6,17 @@ pub const PLAYGROUND: &str = "/play";
 /// The exercise route; the exercise id follows.
 pub const EXERCISE: &str = "/exercise";
 
-/// True for the routes the playground's engine module serves (the playground and the query
-/// exercises; `route` is the path after the base): every other page that queries the engine
-/// gets the labs' module, which answers everything (src/ui/engine_link.rs).
-pub fn playground_engine_route(route: &str) -> bool {
-    route == PLAYGROUND || route.starts_with("/exercise/")
+/// The labs' pages, whose engine messages only the labs' engine module answers.
+const LAB_ROUTES: [&str; 8] =
+    ["/rules", "/alerts", "/alertmanager", "/relabel", "/cardinality", "/dashboard", "/library", "/my-work"];
+
+/// True for the routes that start the labs' engine module rather than the playground's
+/// (`route` is the path after the base; src/ui/engine_link.rs). A lab missing here still
+/// works: its first message moves the worker to the labs' module, after a second download.
+pub fn labs_engine_route(route: &str) -> bool {
+    LAB_ROUTES
+        .iter()
+        .any(|lab| route.strip_prefix(lab).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
 /// The router base for a document base URI: its path without the trailing slash and without
@@ -77,14 +83,15 @@ mod tests {
     }
 
     #[test]
-    fn routes_served_by_the_playground_engine() {
-        for route in ["/play", "/exercise/rate-basics"] {
-            assert!(playground_engine_route(route), "{route}");
-        }
+    fn routes_that_start_the_labs_engine() {
         for route in
-            ["/", "", "/rules", "/rules/exercise/x", "/alerts", "/playground", "/my-work", "/library"]
+            ["/rules", "/rules/exercise/x", "/alerts", "/alertmanager/exercise/y", "/my-work", "/library"]
         {
-            assert!(!playground_engine_route(route), "{route}");
+            assert!(labs_engine_route(route), "{route}");
+        }
+        for route in ["/", "", "/play", "/exercise/rate-basics", "/rulesx", "/alertsmanager", "/my-workshop"]
+        {
+            assert!(!labs_engine_route(route), "{route}");
         }
     }
 
