@@ -139,6 +139,27 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
     await page.close();
   });
 
+  test('pointing at a lab\'s link on the start page starts the labs\' engine module only', { timeout: LAB_TIMEOUT }, async () => {
+    const page = await env.browser.page();
+    const engines = new Set();
+    page.on('requestfinished', (r) => {
+      const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
+      if (m) engines.add(m[1]);
+    });
+    await page.goto(env.site.url);
+    await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
+    await page.locator('.main-nav a', { hasText: 'Alerting lab' }).hover();
+    // The worker fetches the module on the hover alone, before any click.
+    for (const deadline = Date.now() + BOOT_TIMEOUT; !engines.has('promql-engine-labs'); await page.waitForTimeout(100)) {
+      assert.ok(Date.now() < deadline, 'pointing at the link fetched the labs\' engine module');
+    }
+    await page.locator('.main-nav a', { hasText: 'Alerting lab' }).click();
+    await page.locator('[data-testid="check-status"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.deepEqual([...engines], ['promql-engine-labs'], 'only the labs\' engine module was fetched');
+    assert.deepEqual(env.browser.errors, []);
+    await page.close();
+  });
+
   test('grading stays off the page thread; keystroke to chart is measured', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
     await page.goto(`${env.site.url}exercise/todo-1-1-label-filters`);

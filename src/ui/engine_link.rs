@@ -262,6 +262,40 @@ async fn use_labs_module() -> Result<(), String> {
     Ok(())
 }
 
+/// Loads the labs' engine module for a lab's page, which needs it from the start (checking
+/// what is typed): `None` while it loads, or while the playground's module hands over to it
+/// (the page shows that the engine is loading), then whether it is there. Already `Ok` when
+/// an earlier page loaded it.
+pub fn use_labs_engine() -> RwSignal<Option<Result<(), String>>> {
+    let loaded = is_ready() && LABS.with(|l| l.get()) == Some(true);
+    let engine = RwSignal::new(loaded.then_some(Ok(())));
+    if !loaded {
+        leptos::task::spawn_local(async move {
+            let started = match use_labs_module().await {
+                Ok(()) => ready().await,
+                Err(e) => Err(e),
+            };
+            engine.set(Some(started));
+        });
+    }
+    engine
+}
+
+/// Starts the worker a page at `route` needs, ahead of it (the learner pointed at a link to
+/// it): the labs' module for a lab, moving to it if the playground's runs.
+pub async fn prepare_for(route: &str) -> Result<(), String> {
+    if labs_engine_route(route) {
+        use_labs_module().await?;
+    }
+    ready().await
+}
+
+/// True when a page at `route` would have to wait for the worker: none is ready, or the
+/// page is a lab and the playground's module runs.
+pub fn must_prepare_for(route: &str) -> bool {
+    !is_ready() || (labs_engine_route(route) && LABS.with(|l| l.get()) != Some(true))
+}
+
 /// Which module a worker started now runs: the labs' once decided, else the one the current
 /// route needs (the playground's on the playground, exercises and the start page).
 fn labs_module() -> bool {

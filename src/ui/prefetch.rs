@@ -1,7 +1,7 @@
 //! Starts loading the engine module as soon as the learner shows the intent to open a page
 //! that needs it (pointing at or focusing a link to the playground, an exercise or a lab),
-//! so the module is usually there by the time the page opens. The start page itself never
-//! loads it.
+//! so the module is usually there by the time the page opens: the build that page needs (the
+//! labs' for a lab). The start page itself never loads it.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,16 +10,16 @@ use super::{browser, engine_link};
 
 /// Paths (after the site's base) of the pages that query the engine.
 const ENGINE_PAGES: &[&str] =
-    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager", "/library", "/dashboard"];
+    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager", "/library", "/dashboard", "/my-work"];
 
 /// Listens, once for the page, for pointer and focus intents on such links.
 pub fn on_link_intent() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
-        if !engine_link::is_ready() && targets_engine_page(&event) {
-            leptos::task::spawn_local(async {
+        if let Some(route) = engine_page_route(&event).filter(|r| engine_link::must_prepare_for(r)) {
+            leptos::task::spawn_local(async move {
                 // A failure is reported by the page that needs the engine.
-                let _ = engine_link::ready().await;
+                let _ = engine_link::prepare_for(&route).await;
             });
         }
     });
@@ -30,15 +30,12 @@ pub fn on_link_intent() {
     listener.forget();
 }
 
-/// True when the event happened on (or inside) a link to an engine page of this site.
-fn targets_engine_page(event: &web_sys::Event) -> bool {
-    let Some(element) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return false;
-    };
-    let Some(href) = element.closest("a[href]").ok().flatten().and_then(|a| a.get_attribute("href")) else {
-        return false;
-    };
+/// The route of the engine page of this site the event happened on a link to (or inside one).
+fn engine_page_route(event: &web_sys::Event) -> Option<String> {
+    let element = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let href = element.closest("a[href]").ok().flatten()?.get_attribute("href")?;
     let base = browser::base();
     let path = href.strip_prefix(base.as_str()).unwrap_or(&href);
-    ENGINE_PAGES.iter().any(|p| path.starts_with(p))
+    let route = path.split(['?', '#']).next().unwrap_or(path);
+    ENGINE_PAGES.iter().any(|p| route.starts_with(p)).then(|| route.to_string())
 }

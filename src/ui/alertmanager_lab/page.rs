@@ -2,7 +2,6 @@
 //! the label-set tester, the simulation of the alerts over the dataset, and the exercises.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::link::alertmanager::{AmExercises, CheckConfig, ConfigCheck};
 
@@ -24,10 +23,7 @@ const STORE_KEY: &str = "promql-playground-alertmanager-lab";
 #[component]
 pub fn AlertmanagerLab() -> impl IntoView {
     let data = use_data();
-    let engine: RwSignal<Option<Result<(), String>>> = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
-    if !engine_link::is_ready() {
-        spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
-    }
+    let engine = engine_link::use_labs_engine();
     let text = RwSignal::new(browser::stored(STORE_KEY).unwrap_or_else(|| SEED_CONFIG.to_string()));
     let check: RwSignal<Option<ConfigCheck>> = RwSignal::new(None);
     let failure: RwSignal<Option<String>> = RwSignal::new(None);

@@ -2,7 +2,6 @@
 //! whole-dataset run below it.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 
 use crate::link::relabel::{CheckRelabel, RelabelCheck, RelabelExercises, RelabelSource};
@@ -25,10 +24,7 @@ const STORE_KEY: &str = "promql-playground-relabel";
 #[component]
 pub fn RelabelPage() -> impl IntoView {
     let text = RwSignal::new(browser::stored(STORE_KEY).unwrap_or_else(|| SEED_CONFIG.to_string()));
-    let engine: RwSignal<Option<Result<(), String>>> = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
-    if !engine_link::is_ready() {
-        spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
-    }
+    let engine = engine_link::use_labs_engine();
     let check: RwSignal<Option<Result<RelabelCheck, String>>> = RwSignal::new(None);
     let checks = engine_link::Latest::new();
     Effect::new(move |previous: Option<String>| {

@@ -48,14 +48,10 @@ enum Busy {
 /// Whether the engine module is loaded: not yet, loaded, or why it could not be.
 pub type EngineState = RwSignal<Option<Result<(), String>>>;
 
-/// Loads the engine module for a page that needs it from the start (checking rules as they
-/// are typed); the state is already `Ok` when an earlier page loaded it.
+/// Loads the labs' engine module for a page that checks rules as they are typed (see
+/// [`engine_link::use_labs_engine`]).
 pub fn use_engine() -> EngineState {
-    let engine: EngineState = RwSignal::new(engine_link::is_ready().then_some(Ok(())));
-    if !engine_link::is_ready() {
-        spawn_local(async move { engine.set(Some(engine_link::ready().await)) });
-    }
-    engine
+    engine_link::use_labs_engine()
 }
 
 /// Where the check of the current text stands.
