@@ -71,8 +71,9 @@ describe('start page weight', () => {
     // cardinality explorer and explain tree brought it to about 792,600 B (791,763 B measured
     // before the explain tree), the rules labs over a window of remote data (picker, window
     // form, fetch) 8,028 B more: 800,646 B measured. Choosing and switching between the two
-    // builds of the engine module added 552 B: 800,821 B measured.
-    assert.ok(total.gzip <= 801_200, `the start page downloads ${total.gzip} B gzipped (budget 801,200 B)`);
+    // builds of the engine module (and starting the labs' one from a lab's link) added
+    // 1,063 B: 801,332 B measured.
+    assert.ok(total.gzip <= 801_700, `the start page downloads ${total.gzip} B gzipped (budget 801,700 B)`);
     await page.close();
   });
 
@@ -87,8 +88,8 @@ describe('start page weight', () => {
   // explain tree's note on remote samples 140 B: 1,993,499–1,993,509 B measured (the same
   // commit, two builds). The engine module then split in two builds: the playground loads
   // one without the labs' code (740,627 B against 1,189,703 B for the labs' build), and a
-  // deep link measured 1,544,754–1,544,877 B. The budget, 1,545,500 B, keeps them from
-  // growing unnoticed.
+  // deep link measured 1,545,388 B. The budget, 1,546,000 B, keeps them from growing
+  // unnoticed.
   test('a playground deep link downloads at most 1,546 KB gzipped, without the labs\' engine module', async () => {
     const page = await env.browser.page();
     const paths = new Set();
@@ -106,7 +107,7 @@ describe('start page weight', () => {
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine_bg')), 'the engine module was loaded');
     assert.ok(!files.some((f) => f.path.includes('promql-engine-labs')), 'the labs\' engine module was not loaded');
-    assert.ok(total.gzip <= 1_545_500, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,545,500 B)`);
+    assert.ok(total.gzip <= 1_546_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,546,000 B)`);
     await page.close();
   });
 });
