@@ -54,6 +54,16 @@ async function stopRunaway(page) {
   return ms;
 }
 
+/** The builds of the engine module the page fetches (`promql-engine`, `promql-engine-labs`), as they finish. */
+function watchEngineModules(page) {
+  const engines = new Set();
+  page.on('requestfinished', (r) => {
+    const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
+    if (m) engines.add(m[1]);
+  });
+  return engines;
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -109,11 +119,7 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
 
   test('the playground runs the smaller engine module; the first lab moves to the labs\' one', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
-    const engines = new Set();
-    page.on('requestfinished', (r) => {
-      const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
-      if (m) engines.add(m[1]);
-    });
+    const engines = watchEngineModules(page);
     await page.goto(`${env.site.url}play?q=count(up)&mode=instant`);
     await waitForData(page);
     await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
@@ -141,11 +147,7 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
 
   test('pointing at a lab\'s link on the start page starts the labs\' engine module only', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
-    const engines = new Set();
-    page.on('requestfinished', (r) => {
-      const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
-      if (m) engines.add(m[1]);
-    });
+    const engines = watchEngineModules(page);
     await page.goto(env.site.url);
     await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
     await page.locator('.main-nav a', { hasText: 'Alerting lab' }).hover();
