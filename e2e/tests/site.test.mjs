@@ -71,9 +71,9 @@ describe('start page weight', () => {
     // cardinality explorer and explain tree brought it to about 792,600 B (791,763 B measured
     // before the explain tree), the rules labs over a window of remote data (picker, window
     // form, fetch) 8,028 B more: 800,646 B measured. Choosing and switching between the two
-    // builds of the engine module (and starting the labs' one from a lab's link) added
-    // 1,063 B: 801,332 B measured.
-    assert.ok(total.gzip <= 801_700, `the start page downloads ${total.gzip} B gzipped (budget 801,700 B)`);
+    // builds of the engine module (starting the labs' one from a lab's link, and the labs'
+    // "loading" line) added 1,414 B: 801,683 B measured.
+    assert.ok(total.gzip <= 802_200, `the start page downloads ${total.gzip} B gzipped (budget 802,200 B)`);
     await page.close();
   });
 
@@ -88,7 +88,7 @@ describe('start page weight', () => {
   // explain tree's note on remote samples 140 B: 1,993,499–1,993,509 B measured (the same
   // commit, two builds). The engine module then split in two builds: the playground loads
   // one without the labs' code (740,627 B against 1,189,703 B for the labs' build), and a
-  // deep link measured 1,545,388 B. The budget, 1,546,000 B, keeps them from growing
+  // deep link measured 1,545,739 B. The budget, 1,546,300 B, keeps them from growing
   // unnoticed.
   test('a playground deep link downloads at most 1,546 KB gzipped, without the labs\' engine module', async () => {
     const page = await env.browser.page();
@@ -107,7 +107,7 @@ describe('start page weight', () => {
     await writeArtefact('deep-link.json', { total, files });
     assert.ok(files.some((f) => f.path.includes('promql-engine_bg')), 'the engine module was loaded');
     assert.ok(!files.some((f) => f.path.includes('promql-engine-labs')), 'the labs\' engine module was not loaded');
-    assert.ok(total.gzip <= 1_546_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,546,000 B)`);
+    assert.ok(total.gzip <= 1_546_300, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,546,300 B)`);
     await page.close();
   });
 });

@@ -2,14 +2,15 @@
 // PerformanceObserver) while the rules lab evaluates the seed's rules, while a rate over 30
 // days runs on the high-cardinality dataset and while an exercise grades; Stop ends a
 // runaway query within 200 ms, the next query answers right, and the rules lab's recorded
-// series survive the fresh worker; the playground runs the smaller engine module and the first
-// lab moves the worker to the labs' one. Prints the keystroke-to-chart time over the seed's queries
-// (median and p95; saved as test-artefacts/keystroke-to-chart.json).
+// series survive the fresh worker. The playground runs the smaller engine module, the first
+// lab moves the worker to the labs' one, and a lab says the engine is loading until then.
+// Prints the keystroke-to-chart time over the seed's queries (median and p95; saved as
+// test-artefacts/keystroke-to-chart.json).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, checkAnswer, readTable, runQuery, screenshot, siteAndBrowser, waitForData, writeArtefact } from '../lib.mjs';
+import { BOOT_TIMEOUT, checkAnswer, launch, readTable, runQuery, screenshot, siteAndBrowser, waitForData, writeArtefact } from '../lib.mjs';
 
 const LAB_TIMEOUT = 600_000;
 const RUNAWAY = 'max_over_time(sum(rate(model_predictions_total[5m]))[30d:1s])';
@@ -160,6 +161,27 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
     assert.deepEqual([...engines], ['promql-engine-labs'], 'only the labs\' engine module was fetched');
     assert.deepEqual(env.browser.errors, []);
     await page.close();
+  });
+
+  test('a lab says the query engine is loading until its module is there', { timeout: LAB_TIMEOUT }, async () => {
+    // A browser of its own: no service worker has cached the module yet.
+    const browser = await launch();
+    try {
+      await browser.context.route('**/promql-engine-labs_bg.wasm*', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      const page = await browser.page();
+      await page.goto(`${env.site.url}alerts`);
+      const loading = page.locator('[data-testid="engine-loading"]');
+      await loading.waitFor({ timeout: BOOT_TIMEOUT });
+      assert.match(await loading.textContent(), /^Loading the query engine/);
+      await page.locator('[data-testid="check-status"]').waitFor({ timeout: BOOT_TIMEOUT });
+      assert.equal(await loading.count(), 0, 'the loading line gives way to the check');
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('grading stays off the page thread; keystroke to chart is measured', { timeout: LAB_TIMEOUT }, async () => {

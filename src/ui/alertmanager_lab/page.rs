@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::link::alertmanager::{AmExercises, CheckConfig, ConfigCheck};
 
+use super::super::progress_line::engine_loading;
 use super::super::browser;
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
@@ -75,6 +76,7 @@ pub fn AlertmanagerLab() -> impl IntoView {
                 <div class="am-columns">
                     <div class="am-config">
                         <ConfigEditor value=text check=check />
+                        {move || engine.with(Option::is_none).then(engine_loading)}
                         <div class="lab-actions">
                             <button type="button" class="button secondary" data-testid="reset-config" on:click=reset
                                 disabled=move || text.with(|t| t == SEED_CONFIG)>"Reset to the seed's configuration"</button>

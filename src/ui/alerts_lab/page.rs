@@ -17,7 +17,7 @@ use crate::rules::{Diagnostic, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
-use super::super::progress_line::progress_line;
+use super::super::progress_line::{engine_loading, progress_line};
 use super::super::lab_exercise::exercise_list;
 use super::super::alertmanager_lab::{LAB_ALERTS_QUERY, LAB_PATH as AM_LAB_PATH};
 use super::super::paths::PLAYGROUND;
@@ -168,16 +168,19 @@ pub fn AlertsLab() -> impl IntoView {
         let line = |name: &str, c: Checked| {
             let errors = c.diagnostics.with(|d| d.iter().filter(|d| d.severity == Severity::Error).count());
             match (engine.get(), c.valid.get()) {
-                (None, _) => String::new(),
                 (Some(Err(e)), _) => format!("\u{2717} {e}"),
                 (_, Some((alerts, records))) => format!("\u{2713} {name}: {alerts} alerting and {records} recording rules"),
                 (_, None) if errors > 0 => format!("\u{2717} {name}: {errors} error{} to fix", if errors == 1 { "" } else { "s" }),
                 (_, None) => format!("\u{2717} {name}: not a rule file"),
             }
         };
+        if engine.with(Option::is_none) {
+            return engine_loading().into_any();
+        }
         let (a, r) = (line("alert rules", alerting), line("recording rules", recording));
         let good = valid();
         view! { <p class="check-status" class:good=good class:bad=!good data-testid="check-status">{a}" \u{b7} "{r}</p> }
+            .into_any()
     };
 
     let tab_button = move |t: Tab, label: &'static str, id: &'static str| {

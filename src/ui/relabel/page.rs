@@ -8,6 +8,7 @@ use crate::link::relabel::{CheckRelabel, RelabelCheck, RelabelExercises, Relabel
 use crate::relabel::{Section, Shape, SEED_CONFIG};
 use crate::rules::{Diagnostic, Severity};
 
+use super::super::progress_line::engine_loading;
 use super::super::browser;
 use super::super::dataset_picker::DatasetPicker;
 use super::super::engine_link;
@@ -47,7 +48,7 @@ pub fn RelabelPage() -> impl IntoView {
     });
     let valid = Signal::derive(move || matches!(check.get(), Some(Ok(RelabelCheck { error: None, .. }))));
     let status = move || match check.get() {
-        None => view! { <p class="check-status muted">"Loading the engine\u{2026}"</p> }.into_any(),
+        None => engine_loading().into_any(),
         Some(Err(e)) => view! { <p class="check-status bad" data-testid="relabel-status">{format!("\u{2717} {e}")}</p> }.into_any(),
         Some(Ok(c)) if c.error.is_some() => view! {
             <p class="check-status bad" data-testid="relabel-status">"\u{2717} Prometheus would refuse this config: fix the error above."</p>

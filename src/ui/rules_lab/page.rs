@@ -20,7 +20,7 @@ use crate::rules::{Diagnostic, EvalOptions, Severity};
 use super::super::browser::{self, href};
 use super::super::data::{use_data, DataState};
 use super::super::engine_link;
-use super::super::progress_line::progress_line;
+use super::super::progress_line::{engine_loading, progress_line};
 use super::super::lab_exercise::exercise_list;
 use super::super::paths::PLAYGROUND;
 use super::super::remote::{provide_remote_for_rules, RuleWindowPanel};
@@ -161,7 +161,7 @@ pub fn RulesLab() -> impl IntoView {
         let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
         let lints = ds.len() - errors;
         match checked.get() {
-            Checked::Pending => return ().into_any(),
+            Checked::Pending => return engine_loading().into_any(),
             Checked::Failed(e) => {
                 return view! { <p class="check-status bad" data-testid="check-status">{format!("\u{2717} {e}")}</p> }
                     .into_any()
