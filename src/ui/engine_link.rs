@@ -252,14 +252,14 @@ async fn use_labs_module() -> Result<(), String> {
         return Ok(());
     }
     LABS.with(|l| l.set(Some(true)));
-    stop_worker("the labs' engine is starting");
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if matches!(*s, State::Ready) {
-            *s = State::NotLoaded;
-        }
-    });
+    end_worker("the labs' engine is starting");
     Ok(())
+}
+
+/// The labs' engine module, started (or moved to) and ready.
+async fn labs_ready() -> Result<(), String> {
+    use_labs_module().await?;
+    ready().await
 }
 
 /// Loads the labs' engine module for a lab's page, which needs it from the start (checking
@@ -270,13 +270,7 @@ pub fn use_labs_engine() -> RwSignal<Option<Result<(), String>>> {
     let loaded = is_ready() && LABS.with(|l| l.get()) == Some(true);
     let engine = RwSignal::new(loaded.then_some(Ok(())));
     if !loaded {
-        leptos::task::spawn_local(async move {
-            let started = match use_labs_module().await {
-                Ok(()) => ready().await,
-                Err(e) => Err(e),
-            };
-            engine.set(Some(started));
-        });
+        leptos::task::spawn_local(async move { engine.set(Some(labs_ready().await)) });
     }
     engine
 }
@@ -285,9 +279,10 @@ pub fn use_labs_engine() -> RwSignal<Option<Result<(), String>>> {
 /// it): the labs' module for a lab, moving to it if the playground's runs.
 pub async fn prepare_for(route: &str) -> Result<(), String> {
     if labs_engine_route(route) {
-        use_labs_module().await?;
+        labs_ready().await
+    } else {
+        ready().await
     }
-    ready().await
 }
 
 /// True when a page at `route` would have to wait for the worker: none is ready, or the
@@ -333,15 +328,20 @@ pub fn stop() {
 /// Replaces the worker; runs under way are dropped from the replay log.
 fn restart(why: &str) {
     LOG.with(|l| l.borrow_mut().abandon_runs());
+    end_worker(why);
+    leptos::task::spawn_local(async {
+        let _ = ready().await;
+    });
+}
+
+/// Ends the worker (requests waiting on it fail with `why`); the next request starts one.
+fn end_worker(why: &str) {
     stop_worker(why);
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         if matches!(*s, State::Ready) {
             *s = State::NotLoaded;
         }
-    });
-    leptos::task::spawn_local(async {
-        let _ = ready().await;
     });
 }
 

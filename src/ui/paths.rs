@@ -10,6 +10,12 @@ pub const EXERCISE: &str = "/exercise";
 const LAB_ROUTES: [&str; 8] =
     ["/rules", "/alerts", "/alertmanager", "/relabel", "/cardinality", "/dashboard", "/library", "/my-work"];
 
+/// True for the routes whose pages query the engine module: the playground, the exercises
+/// and the labs (the start page does not).
+pub fn engine_route(route: &str) -> bool {
+    route == PLAYGROUND || route.starts_with("/exercise/") || labs_engine_route(route)
+}
+
 /// True for the routes that start the labs' engine module rather than the playground's
 /// (`route` is the path after the base; src/ui/engine_link.rs). A lab missing here still
 /// works: its first message moves the worker to the labs' module, after a second download.
@@ -79,6 +85,16 @@ mod tests {
         ];
         for (uri, want) in cases {
             assert_eq!(base_from_uri(uri), want, "{uri}");
+        }
+    }
+
+    #[test]
+    fn routes_that_query_the_engine() {
+        for route in ["/play", "/exercise/rate-basics", "/rules/exercise/x", "/my-work", "/dashboard"] {
+            assert!(engine_route(route), "{route}");
+        }
+        for route in ["/", "", "/playground", "/exercises"] {
+            assert!(!engine_route(route), "{route}");
         }
     }
 

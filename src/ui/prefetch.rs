@@ -6,11 +6,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::paths::engine_route;
 use super::{browser, engine_link};
-
-/// Paths (after the site's base) of the pages that query the engine.
-const ENGINE_PAGES: &[&str] =
-    &["/play", "/exercise/", "/rules", "/cardinality", "/relabel", "/alerts", "/alertmanager", "/library", "/dashboard", "/my-work"];
 
 /// Listens, once for the page, for pointer and focus intents on such links.
 pub fn on_link_intent() {
@@ -37,5 +34,5 @@ fn engine_page_route(event: &web_sys::Event) -> Option<String> {
     let base = browser::base();
     let path = href.strip_prefix(base.as_str()).unwrap_or(&href);
     let route = path.split(['?', '#']).next().unwrap_or(path);
-    ENGINE_PAGES.iter().any(|p| route.starts_with(p)).then(|| route.to_string())
+    engine_route(route).then(|| route.to_string())
 }
