@@ -5,7 +5,8 @@
 // - Pages (navigations): network first, so a new deployment is picked up on the next online
 //   visit; offline, the last app shell is served (every page is the same app: index.html and
 //   404.html are one file).
-// - Versioned files (Trunk's hashed app files, the engine module tagged `?v=<app hash>`):
+// - Versioned files (Trunk's hashed app files, the app's lazily loaded chunks and their
+//   loader, tagged `-<app hash>`, the engine module tagged `?v=<app hash>`):
 //   cache first, since their URL changes with their content. When a new shell arrives, the
 //   files it links to and the engine module of its build are fetched ahead (a deep link into
 //   the playground then works offline after a single visit of the start page) and other
@@ -99,7 +100,7 @@ async function prepareBuild(tag, files) {
   const engine = ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm', 'promql-engine-labs.js', 'promql-engine-labs_bg.wasm'].map(
     (f) => `${SCOPE}${f}?v=${tag}`,
   );
-  const wanted = [...files, ...engine];
+  const wanted = [...files, ...engine, ...(await splitFiles(tag))];
   // By URL, not by tag: each style sheet carries its own content hash, not the app's.
   const build = new Set(wanted.filter((url) => buildTag(new URL(url))));
   const assets = await caches.open(ASSETS);
@@ -116,6 +117,27 @@ async function prepareBuild(tag, files) {
     } catch (e) {
       // Offline again: the next online visit tries again.
     }
+  }
+}
+
+/**
+ * Build `tag`'s lazily loaded parts of the app module (scripts/wasm-split-stage.mjs): their
+ * loader, kept here, and the chunks it names.
+ */
+async function splitFiles(tag) {
+  const loader = `${SCOPE}__wasm_split-${tag}.js`;
+  try {
+    const assets = await caches.open(ASSETS);
+    let response = await assets.match(loader);
+    if (!response) {
+      response = await fetch(loader);
+      if (!response.ok) return [];
+      await assets.put(loader, response.clone());
+    }
+    const text = await response.text();
+    return [loader, ...Array.from(text.matchAll(/"\.\/([^"/]+\.wasm)"/g), (m) => SCOPE + m[1])];
+  } catch (e) {
+    return [];
   }
 }
 

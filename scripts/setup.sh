@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and serving the site needs, skipping whatever is already there at
-# the right version: the wasm32 target, trunk, wasm-bindgen-cli (the version Cargo.lock pins)
-# and wasm-opt (npm's binaryen, under .tools/). With `--test` it also installs what the
+# the right version: the wasm32 target, trunk, wasm-bindgen-cli (the version Cargo.lock pins),
+# wasm-split-cli (scripts/wasm-link.sh splits the app's module with it) and wasm-opt (npm's
+# binaryen, under .tools/). With `--test` it also installs what the
 # browser tests need: Debian's chromium (apt), playwright-core and axe-core (npm, under e2e/).
 #
 # Source it for the PATH (scripts/serve.sh and scripts/test.sh do), or run it directly.
@@ -14,6 +15,9 @@ TRUNK_VERSION="0.21.14"
 # Trunk looks for this exact wasm-opt version on PATH (Trunk.toml [tools] wasm_opt).
 # Debian's binaryen (108) produces a module that never renders: do not use it.
 BINARYEN_VERSION="132"
+# The splitter of the app's module (scripts/wasm-link.sh); its crate goes with the
+# wasm_split_macros that Leptos's lazy routes use (Cargo.lock).
+WASM_SPLIT_VERSION="0.2.4"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -33,7 +37,8 @@ locked_version() {
     ' "$ROOT/Cargo.lock"
 }
 
-export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+# scripts/bin first: its wasm-bindgen wraps the real one for the app's split module.
+export PATH="$ROOT/scripts/bin:$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 # Trunk would otherwise ask GitHub for its latest release on every run.
 export TRUNK_SKIP_VERSION_CHECK=true
 
@@ -65,6 +70,13 @@ setup_build() {
         # Not --locked: the CLI's own lock file pins crates that no longer build on
         # current toolchains for some releases; the version itself is what must match.
         cargo install --force wasm-bindgen-cli --version "$bindgen"
+    fi
+
+    step "wasm-split-cli $WASM_SPLIT_VERSION"
+    if cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+        echo "already installed"
+    else
+        cargo install --locked --force wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
     fi
 
     ensure_node

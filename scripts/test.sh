@@ -132,10 +132,11 @@ step_e2e() {
     node --test --test-concurrency=1 --test-reporter=spec "$ROOT/e2e/tests/"
 }
 
-# Prints the sizes of what the start page downloads (the app: html, css, js, wasm) and of the
-# engine module loaded when a page first needs it, raw and gzipped (gzip -9, as served).
+# Prints the sizes of what the start page downloads (the app's main module: html, css, js,
+# wasm), of the app's pages loaded on demand (src/ui/lazy_pages.rs) and of the engine module
+# loaded when a page first needs it, raw and gzipped (gzip -9, as served).
 report_sizes() {
-    local f raw gz first_raw=0 first_gz=0 engine_raw=0 engine_gz=0 labs_raw=0 labs_gz=0
+    local f raw gz first_raw=0 first_gz=0 engine_raw=0 engine_gz=0 labs_raw=0 labs_gz=0 pages_raw=0 pages_gz=0
     echo "dist/ sizes (raw / gzip -9):"
     for f in dist/*.wasm dist/*.js dist/snippets/*/*.js dist/*.css dist/index.html; do
         [ -f "$f" ] || continue
@@ -144,16 +145,18 @@ report_sizes() {
         case "$f" in
             dist/promql-engine-labs*) labs_raw=$((labs_raw + raw)); labs_gz=$((labs_gz + gz)) ;;
             dist/promql-engine*) engine_raw=$((engine_raw + raw)); engine_gz=$((engine_gz + gz)) ;;
+            dist/split_* | dist/chunk_*) pages_raw=$((pages_raw + raw)); pages_gz=$((pages_gz + gz)) ;;
             *) first_raw=$((first_raw + raw)); first_gz=$((first_gz + gz)) ;;
         esac
         printf '  %-60s %9d B %9d B\n' "$f" "$raw" "$gz"
     done
     printf '  %-60s %9d B %9d B\n' "start page (the app)" "$first_raw" "$first_gz"
+    printf '  %-60s %9d B %9d B\n' "the app's pages (playground and labs groups, on first need)" "$pages_raw" "$pages_gz"
     printf '  %-60s %9d B %9d B\n' "engine module (playground, on first need)" "$engine_raw" "$engine_gz"
     printf '  %-60s %9d B %9d B\n' "engine module (labs, on first need)" "$labs_raw" "$labs_gz"
     mkdir -p "$ROOT/test-artefacts"
-    printf '{"first_page": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}, "labs_engine_module": {"raw": %d, "gzip": %d}}\n' \
-        "$first_raw" "$first_gz" "$engine_raw" "$engine_gz" "$labs_raw" "$labs_gz" > "$ROOT/test-artefacts/sizes.json"
+    printf '{"first_page": {"raw": %d, "gzip": %d}, "pages_on_demand": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}, "labs_engine_module": {"raw": %d, "gzip": %d}}\n' \
+        "$first_raw" "$first_gz" "$pages_raw" "$pages_gz" "$engine_raw" "$engine_gz" "$labs_raw" "$labs_gz" > "$ROOT/test-artefacts/sizes.json"
 }
 
 main() {

@@ -3,27 +3,19 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
-use super::alertmanager_lab::{AlertmanagerLab, AmExercisePage};
 use super::browser::{base, href};
 use super::data::provide_data;
-use super::exercise::ExercisePage;
 use super::header::Header;
 use super::home::Home;
+use super::alerts_lab::provide_alerts_state;
+use super::lazy_pages::*;
 use super::packs::{provide_packs, PackRouteSync, PackStatus};
-use super::playground::Playground;
 use super::progress_store::provide_progress;
-use super::alerts_lab::{provide_alerts_state, AlertExercisePage, AlertsLab};
 use super::rules_lab::recorded::provide_lab_state;
-use super::rules_lab::{RuleExercisePage, RulesLab};
-use super::cardinality::CardinalityPage;
-use super::relabel::{RelabelExercisePage, RelabelPage};
 use super::stop_control::StopControl;
 use super::theme::provide_theme;
-use super::my_work::MyWorkPage;
-use super::dashboard::DashboardPage;
-use super::library::LibraryPage;
 
 /// The whole app.
 #[component]
@@ -44,20 +36,20 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/play") view=Playground />
-                    <Route path=path!("/exercise/:id") view=ExercisePage />
-                    <Route path=path!("/rules") view=RulesLab />
-                    <Route path=path!("/rules/exercise/:id") view=RuleExercisePage />
-                    <Route path=path!("/alerts") view=AlertsLab />
-                    <Route path=path!("/alerts/exercise/:id") view=AlertExercisePage />
-                    <Route path=path!("/cardinality") view=CardinalityPage />
-                    <Route path=path!("/relabel") view=RelabelPage />
-                    <Route path=path!("/relabel/exercise/:id") view=RelabelExercisePage />
-                    <Route path=path!("/alertmanager") view=AlertmanagerLab />
-                    <Route path=path!("/alertmanager/exercise/:id") view=AmExercisePage />
-                    <Route path=path!("/my-work") view=MyWorkPage />
-                    <Route path=path!("/dashboard") view=DashboardPage />
-                    <Route path=path!("/library") view=LibraryPage />
+                    <Route path=path!("/play") view={Lazy::<PlaygroundRoute>::new()} />
+                    <Route path=path!("/exercise/:id") view={Lazy::<ExerciseRoute>::new()} />
+                    <Route path=path!("/rules") view={Lazy::<RulesLabRoute>::new()} />
+                    <Route path=path!("/rules/exercise/:id") view={Lazy::<RuleExerciseRoute>::new()} />
+                    <Route path=path!("/alerts") view={Lazy::<AlertsLabRoute>::new()} />
+                    <Route path=path!("/alerts/exercise/:id") view={Lazy::<AlertExerciseRoute>::new()} />
+                    <Route path=path!("/cardinality") view={Lazy::<CardinalityRoute>::new()} />
+                    <Route path=path!("/relabel") view={Lazy::<RelabelRoute>::new()} />
+                    <Route path=path!("/relabel/exercise/:id") view={Lazy::<RelabelExerciseRoute>::new()} />
+                    <Route path=path!("/alertmanager") view={Lazy::<AlertmanagerLabRoute>::new()} />
+                    <Route path=path!("/alertmanager/exercise/:id") view={Lazy::<AmExerciseRoute>::new()} />
+                    <Route path=path!("/my-work") view={Lazy::<MyWorkRoute>::new()} />
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} />
+                    <Route path=path!("/library") view={Lazy::<LibraryRoute>::new()} />
                 </Routes>
             </main>
             <footer class="site-footer">

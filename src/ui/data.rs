@@ -66,9 +66,12 @@ pub fn use_data() -> ReadSignal<DataState> {
     let Some(DataContext(state, started, switch)) = use_context::<DataContext>() else {
         return signal(DataState::Loading).0;
     };
-    if !started.get_value() {
+    // A switch made before any page asked (a pack's "Open in the playground" on the start
+    // page, which only peeks) is the learner's choice: it stands, and the default is not
+    // opened over it.
+    let switches = switch.switches.get_value();
+    if !started.get_value() && switches == 0 {
         started.set_value(true);
-        let switches = switch.switches.get_value();
         spawn_local(async move {
             browser::next_paint().await;
             let opened = open(DEFAULT_DATASET).await;

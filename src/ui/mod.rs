@@ -60,6 +60,7 @@ wasm_only! {
     mod exercise_workspace;
     mod header;
     mod home;
+    mod lazy_pages;
     mod lab_exercise;
     mod limits;
     mod playground;

@@ -1,19 +1,22 @@
-//! Starts loading the engine module as soon as the learner shows the intent to open a page
-//! that needs it (pointing at or focusing a link to the playground, an exercise or a lab),
-//! so the module is usually there by the time the page opens: the build that page needs (the
-//! labs' for a lab). The start page itself never loads it.
+//! Starts loading the engine module and the page's own code as soon as the learner shows the
+//! intent to open a page that needs them (pointing at or focusing a link to the playground,
+//! an exercise or a lab), so they are usually there by the time the page opens: the engine
+//! build and the group of pages (src/ui/lazy_pages.rs) that page needs, the labs' for a lab.
+//! The start page itself loads neither.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::paths::engine_route;
-use super::{browser, engine_link};
+use super::{browser, engine_link, lazy_pages};
 
 /// Listens, once for the page, for pointer and focus intents on such links.
 pub fn on_link_intent() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
-        if let Some(route) = engine_page_route(&event).filter(|r| engine_link::must_prepare_for(r)) {
+        let Some(route) = engine_page_route(&event) else { return };
+        lazy_pages::preload_for(&route);
+        if engine_link::must_prepare_for(&route) {
             leptos::task::spawn_local(async move {
                 // A failure is reported by the page that needs the engine.
                 let _ = engine_link::prepare_for(&route).await;
