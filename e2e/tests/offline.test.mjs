@@ -1,6 +1,7 @@
 // Offline after the first visit: once the start page has been seen online, the service
-// worker serves the app, the engine module and the content with the network gone; a deep
-// link into the playground reloads, runs a query, and an exercise can be solved. The same
+// worker serves the app, its pages loaded on demand, the engine module and the content with
+// the network gone; a deep link into the playground reloads, runs a query, an exercise can
+// be solved and a lab never opened online works. The same
 // holds for the build served under a GitHub Pages sub-path (see subpath.test.mjs).
 
 import { describe, test } from 'node:test';
@@ -28,6 +29,10 @@ async function waitForOfflineReady(page) {
         /promql-engine-labs_bg\.wasm/,
         /promql-engine-labs\.js/,
         /engine-worker\.js/,
+        // The app's pages loaded on demand: their loader and both groups.
+        /__wasm_split-[0-9a-f]+\.js/,
+        /split_playground-[0-9a-f]+\.wasm/,
+        /split_labs-[0-9a-f]+\.wasm/,
       ];
       return files.every((f) => keys.some((u) => f.test(u)));
     });
@@ -62,6 +67,13 @@ async function worksOffline(env, name) {
     await page.locator('[data-testid="query-input"]').fill('sum by (model) (rate(model_predictions_total[5m]))');
     await page.locator('[data-testid="check"]').click();
     await page.locator('[data-testid="solved-badge"]').waitFor({ timeout: BOOT_TIMEOUT });
+
+    // A lab never opened online: its pages and the labs' engine module come from the cache.
+    await page.goto(`${env.site.url}alertmanager`);
+    await page.locator('h1', { hasText: 'Alertmanager lab' }).waitFor({ timeout: BOOT_TIMEOUT });
+    // Its check of the seed's config runs in the labs' engine module.
+    await page.locator('[data-testid="am-check-status"]').waitFor({ timeout: BOOT_TIMEOUT });
+    assert.equal(await page.locator('[data-testid="page-not-loaded"]').count(), 0);
   } finally {
     await env.browser.context.setOffline(false);
   }
