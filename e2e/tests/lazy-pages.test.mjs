@@ -1,6 +1,7 @@
 // The app's pages loaded on demand (src/ui/lazy_pages.rs): the playground's group and the
 // labs' group are fetched when first needed, ahead of a click when the learner points at a
-// link, and a group that cannot be fetched shows a page that says so, with the app alive.
+// link, a bar shows while one loads, and a group that cannot be fetched shows a page that
+// says so, with the app alive.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,31 @@ describe('pages loaded on demand', () => {
     await page.locator('[data-testid="evaluate"]').waitFor({ timeout: BOOT_TIMEOUT });
     assert.deepEqual(env.browser.errors, []);
     await page.close();
+  });
+
+  test('while a page\'s code loads, a bar at the top says so', async () => {
+    // A browser of its own: no service worker has cached the group.
+    const browser = await launch();
+    try {
+      await browser.context.route('**/split_labs-*.wasm', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      const page = await browser.page();
+      await page.goto(env.site.url);
+      await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });
+      const bar = page.locator('[data-testid="route-loading"]');
+      assert.equal(await bar.count(), 0);
+      await page.locator('.main-nav a', { hasText: 'Relabel' }).click();
+      await bar.waitFor({ timeout: BOOT_TIMEOUT });
+      assert.equal(await bar.getAttribute('role'), 'progressbar');
+      await screenshot(page, 'route-loading');
+      await page.locator('h1', { hasText: 'Relabel' }).waitFor({ timeout: BOOT_TIMEOUT });
+      await bar.waitFor({ state: 'detached', timeout: BOOT_TIMEOUT });
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   test('a group that cannot be fetched shows a page that says so; Try again loads it', async () => {

@@ -67,17 +67,19 @@ describe('start page weight', () => {
     await writeArtefact('first-page.json', { total, files });
     // Issue #16's goal is 450 KB. With every page in the app module, the start page was
     // 801,683 B; the playground's and the labs' pages now load on demand
-    // (src/ui/lazy_pages.rs), and it measured 299,940 B. The budget, a little above, catches
-    // growth long before the goal.
-    assert.ok(total.gzip <= 300_600, `the start page downloads ${total.gzip} B gzipped (budget 300,600 B)`);
+    // (src/ui/lazy_pages.rs), and it measured 299,940 B; the bar shown while a page's code
+    // loads (the router's routing state) added 2,096 B: 302,036 B. The budget, a little
+    // above, catches growth long before the goal.
+    assert.ok(total.gzip <= 302_600, `the start page downloads ${total.gzip} B gzipped (budget 302,600 B)`);
     await page.close();
   });
 
   // Issue #16 aims at 850 KB. A deep link was 1,993,456 B with one engine module and every
   // page in the app; 1,545,739 B once the playground loaded an engine module without the labs'
   // code (docs/robustness.md); and now that the app loads the labs' pages only on demand,
-  // 1,300,935 B. The budget, a little above, keeps it from growing unnoticed.
-  test('a playground deep link downloads at most 1,302 KB gzipped, nothing of the labs', async () => {
+  // 1,300,935 B, then 1,302,626 B with the bar shown while a page's code loads. The budget,
+  // a little above, keeps it from growing unnoticed.
+  test('a playground deep link downloads at most 1,304 KB gzipped, nothing of the labs', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -98,7 +100,7 @@ describe('start page weight', () => {
     for (const file of groups.playground) assert.ok(paths.has(`/${file}`), `the playground's ${file} was loaded`);
     const labsOnly = groups.labs.filter((file) => !groups.playground.includes(file));
     assert.ok(!labsOnly.some((file) => paths.has(`/${file}`)), 'no file of the labs\' pages was loaded');
-    assert.ok(total.gzip <= 1_301_600, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,301,600 B)`);
+    assert.ok(total.gzip <= 1_303_200, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,303,200 B)`);
     await page.close();
   });
 });

@@ -27,8 +27,13 @@ pub fn App() -> impl IntoView {
     provide_lab_state();
     provide_alerts_state();
     super::prefetch::on_link_intent();
+    // True while the router waits for a page's code (a group of src/ui/lazy_pages.rs).
+    let (routing, set_routing) = signal(false);
     view! {
-        <Router base=base()>
+        <Router base=base() set_is_routing=set_routing>
+            <Show when=move || routing.get()>
+                <div class="route-loading" role="progressbar" aria-label="Loading the page" data-testid="route-loading"></div>
+            </Show>
             <Header />
             <PackStatus />
             <PackRouteSync />
