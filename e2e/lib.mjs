@@ -93,6 +93,14 @@ export async function launch(viewport = LAPTOP) {
   };
 }
 
+/** Holds back every request of `context` matching `pattern` by `ms` (one slow download). */
+export async function holdBack(context, pattern, ms) {
+  await context.route(pattern, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue();
+  });
+}
+
 /** Serves a built site (dist/ by default) under `prefix` on 127.0.0.1 at a free port. */
 export async function serveSite({ dist = join(ROOT, 'dist'), prefix = '/' } = {}) {
   if (!existsSync(join(dist, 'index.html'))) {

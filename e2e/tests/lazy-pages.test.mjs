@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, launch, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
+import { BOOT_TIMEOUT, holdBack, launch, screenshot, siteAndBrowser, waitForData } from '../lib.mjs';
 
 const env = siteAndBrowser({});
 
@@ -50,10 +50,7 @@ describe('pages loaded on demand', () => {
     // A browser of its own: no service worker has cached the group.
     const browser = await launch();
     try {
-      await browser.context.route('**/split_labs-*.wasm', async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await route.continue();
-      });
+      await holdBack(browser.context, '**/split_labs-*.wasm', 1500);
       const page = await browser.page();
       await page.goto(env.site.url);
       await page.locator('[data-testid="series-count"]').waitFor({ timeout: BOOT_TIMEOUT });

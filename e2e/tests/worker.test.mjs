@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BOOT_TIMEOUT, checkAnswer, launch, readTable, runQuery, screenshot, siteAndBrowser, waitForData, writeArtefact } from '../lib.mjs';
+import { BOOT_TIMEOUT, checkAnswer, holdBack, launch, readTable, runQuery, screenshot, siteAndBrowser, waitForData, writeArtefact } from '../lib.mjs';
 
 const LAB_TIMEOUT = 600_000;
 const RUNAWAY = 'max_over_time(sum(rate(model_predictions_total[5m]))[30d:1s])';
@@ -167,10 +167,7 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
     // A browser of its own: no service worker has cached the module yet.
     const browser = await launch();
     try {
-      await browser.context.route('**/promql-engine-labs_bg.wasm*', async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await route.continue();
-      });
+      await holdBack(browser.context, '**/promql-engine-labs_bg.wasm*', 1500);
       const page = await browser.page();
       await page.goto(`${env.site.url}alerts`);
       const loading = page.locator('[data-testid="engine-loading"]');
