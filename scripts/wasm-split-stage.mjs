@@ -35,6 +35,13 @@ if (!existsSync(join(splitDir, LOADER))) {
 const appJs = readdirSync(staging).find((f) => /^promql-playground-[0-9a-f]+\.js$/.test(f));
 if (!appJs) fail(`no promql-playground-<hash>.js in ${staging}`);
 const tag = appJs.match(/-([0-9a-f]+)\.js$/)[1];
+// The groups share the main module's function table: without its export (wasm-bindgen drops
+// it unless scripts/bin/wasm-bindgen adds --keep-lld-exports) every page loaded on demand
+// would fail in the browser. Say so here instead.
+const appWasm = readFileSync(join(staging, appJs.replace(/\.js$/, '_bg.wasm')));
+if (!appWasm.includes('__indirect_function_table')) {
+  fail('the app module does not export its function table: wasm-bindgen ran without --keep-lld-exports (run Trunk with the PATH scripts/setup.sh sets, scripts/bin first)');
+}
 const tagged = (name) => name.replace(/(\.[a-z]+)$/, `-${tag}$1`);
 
 // The chunks. binaryen's JS API rather than its `wasm-opt` (the same npm package, which
