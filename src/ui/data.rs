@@ -66,7 +66,7 @@ pub fn use_data() -> ReadSignal<DataState> {
     let Some(DataContext(state, started, switch)) = use_context::<DataContext>() else {
         return signal(DataState::Loading).0;
     };
-    // A switch made before any page asked (a pack's "Open in the playground" on the start
+    // A switch made before any page asked (a pack's "Query in the playground" on the start
     // page, which only peeks) is the learner's choice: it stands, and the default is not
     // opened over it.
     let switches = switch.switches.get_value();
