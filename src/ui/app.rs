@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_lab_state();
     provide_alerts_state();
     super::prefetch::on_link_intent();
+    super::prefetch::for_current_page();
     // True while the router waits for a page's code (a group of src/ui/lazy_pages.rs).
     let (routing, set_routing) = signal(false);
     view! {

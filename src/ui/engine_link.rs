@@ -302,7 +302,7 @@ fn labs_module() -> bool {
 }
 
 /// The page's path after the site's base (`/play`).
-fn current_route() -> String {
+pub fn current_route() -> String {
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     let base = crate::ui::browser::base();
     path.strip_prefix(base.as_str()).unwrap_or(&path).to_string()

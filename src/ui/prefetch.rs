@@ -14,13 +14,8 @@ use super::{browser, engine_link, lazy_pages};
 pub fn on_link_intent() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
-        let Some(route) = engine_page_route(&event) else { return };
-        lazy_pages::preload_for(&route);
-        if engine_link::must_prepare_for(&route) {
-            leptos::task::spawn_local(async move {
-                // A failure is reported by the page that needs the engine.
-                let _ = engine_link::prepare_for(&route).await;
-            });
+        if let Some(route) = engine_page_route(&event) {
+            prepare(route);
         }
     });
     for kind in ["pointerover", "focusin", "touchstart"] {
@@ -28,6 +23,27 @@ pub fn on_link_intent() {
     }
     // The listener lives as long as the page.
     listener.forget();
+}
+
+/// Starts the page at the app's own address on its engine module at once, when it needs one:
+/// the page itself waits for its code first (src/ui/lazy_pages.rs), and the worker's start
+/// need not wait with it.
+pub fn for_current_page() {
+    let route = engine_link::current_route();
+    if engine_route(&route) {
+        prepare(route);
+    }
+}
+
+/// Fetches the code of the page at `route` and starts the engine module it needs.
+fn prepare(route: String) {
+    lazy_pages::preload_for(&route);
+    if engine_link::must_prepare_for(&route) {
+        leptos::task::spawn_local(async move {
+            // A failure is reported by the page that needs the engine.
+            let _ = engine_link::prepare_for(&route).await;
+        });
+    }
 }
 
 /// The route of the engine page of this site the event happened on a link to (or inside one).
