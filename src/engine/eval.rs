@@ -422,26 +422,39 @@ pub fn drop_metric_name(labels: &mut Labels) {
 }
 
 /// Name removal with a memo: the same input label set (shared storage) maps to one shared
-/// result, so a range query does not copy every series' labels at every step.
+/// result, so a range query does not copy every series' labels at every step. The results'
+/// hashes are kept too: the duplicate check after an operation that drops names hashes the
+/// same results again at every step otherwise.
 #[derive(Default)]
 pub struct NameDropper {
     /// Input identity → (the input, kept alive so its address stays unique; the result).
     memo: HashMap<usize, (Labels, Labels), BuildHasherDefault<FxHasher>>,
+    /// Result identity (kept alive by `memo`) → its [`labels_hash`].
+    hashes: HashMap<usize, u64, BuildHasherDefault<FxHasher>>,
 }
 
 impl NameDropper {
-    /// Drops the metric name and metadata labels from `labels`.
+    /// Drops the metric name and metadata labels from `labels`. The memo is asked first: a
+    /// label set it knows costs one lookup by address, not a search for the names.
     pub fn drop(&mut self, labels: &mut Labels) {
-        if METADATA_LABELS.iter().all(|n| labels.get(n).is_none()) {
-            return;
-        }
         if let Some((_, dropped)) = self.memo.get(&labels.identity()) {
             *labels = dropped.clone();
             return;
         }
+        // Unchanged label sets are not remembered: they may be made afresh at each step
+        // (an aggregation's groups), and the memo would grow with the steps.
+        if METADATA_LABELS.iter().all(|n| labels.get(n).is_none()) {
+            return;
+        }
         let original = labels.clone();
         drop_metric_name(labels);
+        self.hashes.insert(labels.identity(), labels_hash(labels));
         self.memo.insert(original.identity(), (original, labels.clone()));
+    }
+
+    /// [`labels_hash`] of `labels`, looked up when they are one of this memo's results.
+    pub fn hash(&self, labels: &Labels) -> u64 {
+        self.hashes.get(&labels.identity()).copied().unwrap_or_else(|| labels_hash(labels))
     }
 }
 
@@ -458,13 +471,19 @@ pub fn sample_count(v: &Value) -> usize {
 
 /// Fails when two elements of `vec` share a label set.
 pub fn check_duplicates(vec: &[Sample]) -> Result<(), QueryError> {
+    check_duplicates_hashed(vec, labels_hash)
+}
+
+/// [`check_duplicates`] with the label sets' hashes from `hash` (a memo, e.g.
+/// [`NameDropper::hash`]; it must agree with [`labels_hash`] on equal label sets).
+pub fn check_duplicates_hashed(vec: &[Sample], hash: impl Fn(&Labels) -> u64) -> Result<(), QueryError> {
     if vec.len() < 2 {
         return Ok(());
     }
     let mut seen: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(vec.len(), Default::default());
     let mut collided = false;
     for s in vec {
-        if !seen.insert(labels_hash(&s.labels)) {
+        if !seen.insert(hash(&s.labels)) {
             collided = true;
             break;
         }

@@ -53,12 +53,12 @@ pub fn reference_time(
 }
 
 /// The number of points with `t <= bound`, searched from `hint` (a previous answer for a
-/// nearby bound). Range queries move forward a little each step, so a short forward scan
-/// from the hint usually answers without touching the rest of the series; otherwise a
-/// binary search does.
+/// nearby bound; 0 when there is none). Range queries move forward a little each step, so a
+/// short forward scan from the hint usually answers without touching the rest of the
+/// series; otherwise [`count_upto_unhinted`] does.
 pub fn count_upto(points: &[Point], hint: usize, bound: Millis) -> usize {
     const SCAN: usize = 8;
-    if hint <= points.len() && (hint == 0 || points[hint - 1].t <= bound) {
+    if hint > 0 && hint <= points.len() && points[hint - 1].t <= bound {
         let mut i = hint;
         let stop = (hint + SCAN).min(points.len());
         while i < stop && points[i].t <= bound {
@@ -69,7 +69,52 @@ pub fn count_upto(points: &[Point], hint: usize, bound: Millis) -> usize {
         }
         return i + points[i..].partition_point(|p| p.t <= bound);
     }
-    points.partition_point(|p| p.t <= bound)
+    count_upto_unhinted(points, bound)
+}
+
+/// [`count_upto`] without a hint. Scrapes are evenly spaced, so the answer is close to where
+/// `bound` falls between the first and last timestamps: the search starts there and widens
+/// by doubling steps until it brackets the answer, which a binary search then pins down.
+/// On a 48-hour series that touches a handful of points instead of the thirteen a binary
+/// search over all of them would, each likely a cache miss (every instant query starts
+/// this way, once per series).
+fn count_upto_unhinted(points: &[Point], bound: Millis) -> usize {
+    let n = points.len();
+    let (Some(first), Some(last)) = (points.first(), points.last()) else { return 0 };
+    if bound < first.t {
+        return 0;
+    }
+    if bound >= last.t {
+        return n;
+    }
+    // first.t <= bound < last.t, so n >= 2 and the guess lies in 0..n-1.
+    let share = (bound as f64 - first.t as f64) / (last.t as f64 - first.t as f64);
+    let guess = ((share * (n - 1) as f64) as usize).min(n - 2);
+    // Bracket the answer: points[lo].t <= bound < points[hi].t.
+    let (mut lo, mut hi);
+    if points[guess].t <= bound {
+        lo = guess;
+        let mut step = 1;
+        hi = (guess + step).min(n - 1);
+        while points[hi].t <= bound {
+            lo = hi;
+            step *= 2;
+            hi = (guess + step).min(n - 1);
+        }
+    } else {
+        hi = guess;
+        let mut step = 1;
+        lo = guess.saturating_sub(step);
+        while lo > 0 && points[lo].t > bound {
+            hi = lo;
+            step *= 2;
+            lo = guess.saturating_sub(step);
+        }
+        if points[lo].t > bound {
+            return 0;
+        }
+    }
+    lo + 1 + points[lo + 1..hi].partition_point(|p| p.t <= bound)
 }
 
 /// The latest sample in `(ref_t - lookback, ref_t]`, unless that sample is a staleness marker.
@@ -252,36 +297,42 @@ fn select_series(storage: &Storage, vs: &VectorSelector) -> Vec<SeriesId> {
         }
         ids.extend(select_group(storage, &compiled));
     }
-    ids.sort_unstable();
+    sort_by_labels(storage, &mut ids);
     ids.dedup();
-    ids.sort_by(|a, b| storage.get(*a).labels.cmp(&storage.get(*b).labels));
     ids
+}
+
+/// Sorts series ids by their labels (ranks are distinct, so equal ids end up side by side).
+fn sort_by_labels(storage: &Storage, ids: &mut [SeriesId]) {
+    ids.sort_unstable_by_key(|&id| storage.label_rank(id));
 }
 
 /// Series matching all of `matchers` (no `or` groups), sorted by labels; used where the
 /// matchers are built at evaluation time rather than written in a selector.
 pub fn select_matching(storage: &Storage, matchers: &[CompiledMatcher]) -> Vec<SeriesId> {
     let mut ids = select_group(storage, matchers);
-    ids.sort_by(|a, b| storage.get(*a).labels.cmp(&storage.get(*b).labels));
+    sort_by_labels(storage, &mut ids);
     ids
 }
 
 /// Series matching every matcher of one group: candidates come from the most selective
-/// matcher that rejects the empty value, then every matcher filters them.
+/// matcher that rejects the empty value, then the other matchers filter them (the postings
+/// already passed that one's test, once per label value rather than once per series: a
+/// regex such as `{__name__=~".+"}` runs over a few dozen names, not every series).
 fn select_group(storage: &Storage, matchers: &[CompiledMatcher]) -> Vec<SeriesId> {
-    let mut candidates: Option<Vec<SeriesId>> = None;
-    for m in matchers.iter().filter(|m| !m.matches("")) {
+    let mut candidates: Option<(usize, Vec<SeriesId>)> = None;
+    for (i, m) in matchers.iter().enumerate().filter(|(_, m)| !m.matches("")) {
         let ids = postings_for(storage, m);
-        if candidates.as_ref().is_none_or(|c| ids.len() < c.len()) {
-            candidates = Some(ids);
+        if candidates.as_ref().is_none_or(|(_, c)| ids.len() < c.len()) {
+            candidates = Some((i, ids));
         }
     }
-    let candidates = candidates.unwrap_or_else(|| (0..storage.len()).collect());
+    let (tested, candidates) = candidates.unwrap_or_else(|| (usize::MAX, (0..storage.len()).collect()));
     candidates
         .into_iter()
         .filter(|&id| {
             let labels = &storage.get(id).labels;
-            matchers.iter().all(|m| m.matches(labels.get_or_empty(&m.name)))
+            matchers.iter().enumerate().all(|(i, m)| i == tested || m.matches(labels.get_or_empty(&m.name)))
         })
         .collect()
 }
@@ -328,6 +379,33 @@ mod tests {
             for bound in [-5, 0, 3, 10, 55, 200, 385, 390, 1000] {
                 let want = p.partition_point(|x| x.t <= bound);
                 assert_eq!(count_upto(&p, hint, bound), want, "hint={hint} bound={bound}");
+            }
+        }
+    }
+
+    /// The search from an interpolated guess finds what a binary search finds, on evenly
+    /// spaced series and on series whose spacing is far from even (a gap, a burst, extreme
+    /// timestamps, and repeated ones, which storage refuses but other callers' points need
+    /// not).
+    #[test]
+    fn unhinted_search_agrees_with_binary_search() {
+        let even: Vec<Millis> = (0..500).map(|i| i * 15_000).collect();
+        let gap: Vec<Millis> = (0..50).map(|i| i * 10).chain((0..50).map(|i| 10_000_000 + i * 10)).collect();
+        let burst: Vec<Millis> = (0..200).map(|i: i64| if i < 190 { i } else { i * 1_000_000 }).collect();
+        let extremes = vec![Millis::MIN, -1, 0, Millis::MAX - 1, Millis::MAX];
+        let repeats = vec![0, 0, 0, 10, 10, 20, 20, 20, 20, 30];
+        let cases =
+            [("even", even), ("gap", gap), ("burst", burst), ("extremes", extremes), ("repeats", repeats)];
+        for (name, ts) in cases {
+            let p: Vec<Point> = ts.iter().map(|&t| Point { t, v: 0.0 }).collect();
+            for len in [0, 1, 2, 3, p.len()] {
+                let p = &p[..len.min(p.len())];
+                let mut bounds: Vec<Millis> = vec![Millis::MIN, Millis::MAX, 0, 1, 7_499, 7_500, 10_000_495];
+                bounds.extend(p.iter().flat_map(|x| [x.t.saturating_sub(1), x.t, x.t.saturating_add(1)]));
+                for bound in bounds {
+                    let want = p.partition_point(|x| x.t <= bound);
+                    assert_eq!(count_upto(p, 0, bound), want, "{name}[..{len}] bound={bound}");
+                }
             }
         }
     }

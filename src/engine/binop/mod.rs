@@ -14,7 +14,7 @@ use promql_parser::parser::token::{
 };
 use promql_parser::parser::{BinModifier, BinaryExpr, LabelModifier, VectorMatchCardinality};
 
-use super::eval::{check_duplicates, Evaluator, NameDropper};
+use super::eval::{check_duplicates_hashed, Evaluator, NameDropper};
 use super::grouping::{labels_hash, FxHashMap, FxHashSet, Grouping};
 use super::labels::Labels;
 use super::value::{Millis, Sample, Value};
@@ -180,7 +180,7 @@ fn vector_scalar(
         annotate(&mut ev.annotations, msg);
     }
     if drop_name {
-        check_duplicates(&out)?;
+        check_duplicates_hashed(&out, |l| ev.names.hash(l))?;
     }
     Ok(Value::Vector(out))
 }
@@ -338,7 +338,7 @@ fn vector_vector(
     if let Some(msg) = note {
         annotate(&mut ev.annotations, msg);
     }
-    check_duplicates(&out)?;
+    check_duplicates_hashed(&out, |l| ev.names.hash(l))?;
     Ok(out)
 }
 

@@ -25,6 +25,7 @@ pub mod resets;
 mod sort;
 mod time;
 mod trend;
+mod trend_x_sums;
 pub mod window;
 mod window_hist;
 

@@ -67,6 +67,8 @@ pub(super) struct KahanSum {
 }
 
 impl KahanSum {
+    /// Adds `v` (inlined for the reason [`kahan::inc`] is).
+    #[inline(always)]
     pub fn add(&mut self, v: f64) {
         (self.sum, self.c) = kahan::inc(v, self.sum, self.c);
     }

@@ -3,6 +3,7 @@
 
 use super::format::go_f;
 use super::over_time::KahanSum;
+use super::trend_x_sums::{x_of, x_sums};
 use super::FnCall;
 use crate::engine::error::QueryError;
 use crate::engine::histogram::notes;
@@ -66,15 +67,15 @@ fn holt(points: &[Point], sf: f64, tf: f64) -> Option<f64> {
 /// upstream's special case: a constant series has slope 0 (NaN if the constant is ±Inf).
 pub(super) fn linear_regression(points: &[Point], intercept_time: Millis) -> (f64, f64) {
     let Some(first) = points.first() else { return (f64::NAN, f64::NAN) };
-    let (mut sx, mut sy, mut sxy, mut sx2) =
-        (KahanSum::default(), KahanSum::default(), KahanSum::default(), KahanSum::default());
+    // The four sums are independent, so adding the x side apart (and often not at all,
+    // see trend_x_sums.rs) changes no result.
+    let (sx, sx2) = x_sums(points, intercept_time);
+    let (mut sy, mut sxy) = (KahanSum::default(), KahanSum::default());
     let const_y = points.iter().all(|p| p.v == first.v);
     for p in points {
-        let x = p.t.saturating_sub(intercept_time) as f64 / 1e3;
-        sx.add(x);
+        let x = x_of(p.t, intercept_time);
         sy.add(p.v);
         sxy.add(x * p.v);
-        sx2.add(x * x);
     }
     if const_y {
         return if first.v.is_infinite() { (f64::NAN, f64::NAN) } else { (0.0, first.v) };

@@ -2,13 +2,16 @@
 //! histograms are stored as Prometheus's TSDB would hand them back (`chunks.rs`).
 
 mod chunks;
+mod label_order;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::grouping::FxHashMap;
 use super::histogram::FloatHistogram;
 use super::labels::{Labels, METRIC_NAME};
+use label_order::LabelOrder;
+
 use super::value::{histogram_placeholder, is_histogram_placeholder, HPoint, Millis, Point};
 
 /// Index of a series inside a [`Storage`].
@@ -73,6 +76,8 @@ pub struct Storage {
     histogram_samples: usize,
     by_labels: FxHashMap<Labels, SeriesId>,
     postings: HashMap<String, HashMap<String, Vec<SeriesId>>>,
+    /// Label order, worked out when a query first needs it and kept up to date after.
+    label_order: OnceLock<LabelOrder>,
 }
 
 impl Storage {
@@ -103,6 +108,9 @@ impl Storage {
         }
         self.series.push(StoredSeries { labels: labels.clone(), ..StoredSeries::default() });
         self.by_labels.insert(labels.clone(), id);
+        if let Some(order) = self.label_order.get_mut() {
+            order.push_last(&self.series);
+        }
         id
     }
 
@@ -160,6 +168,12 @@ impl Storage {
     /// A stored series by id.
     pub fn get(&self, id: SeriesId) -> &StoredSeries {
         &self.series[id]
+    }
+
+    /// Where series `id` stands when all series are sorted by labels: selectors order what
+    /// they pick by it, the order Prometheus's queriers return series in.
+    pub fn label_rank(&self, id: SeriesId) -> u32 {
+        self.label_order.get_or_init(|| LabelOrder::of(&self.series)).rank(id)
     }
 
     /// All series.
