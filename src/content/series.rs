@@ -8,7 +8,7 @@ use super::error::Problem;
 use super::openmetrics;
 use crate::engine::{Millis, Storage};
 use crate::promqltest::notation::SeqValue;
-use crate::promqltest::script::{parse_script, Command};
+use crate::promqltest::script::{parse_script, past_time_range, Command};
 
 /// The formats a series file may be in.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -86,7 +86,11 @@ fn read_load(storage: &mut Storage, file: &str, text: &str, start: Millis) -> Re
             let id = storage.series_id(&desc.labels);
             for (i, v) in desc.values.iter().enumerate() {
                 let SeqValue::Float(f) = v else { continue };
-                if let Err(e) = storage.append(id, start + i as Millis * load.step, *f) {
+                let Some(t) = load.sample_time(i).and_then(|t| t.checked_add(start)) else {
+                    problems.push(Problem::new(file, load.line, past_time_range(&desc.labels, i)));
+                    break;
+                };
+                if let Err(e) = storage.append(id, t, *f) {
                     problems.push(Problem::new(
                         file,
                         load.line,

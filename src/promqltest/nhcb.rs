@@ -9,6 +9,7 @@ use crate::engine::histogram::{FloatHistogram, Span, CUSTOM_BUCKETS_SCHEMA};
 use crate::engine::{Labels, Millis, METRIC_NAME};
 
 use super::notation::{SeqValue, SeriesDesc};
+use super::script::{past_time_range, sample_time};
 
 /// One classic histogram at one timestamp, collected from its series.
 #[derive(Clone, Debug, Default)]
@@ -123,7 +124,8 @@ pub fn convert(series: &[SeriesDesc], step: Millis) -> Result<Vec<(Labels, Nativ
         let at = by_base.entry(labels).or_default();
         for (i, v) in desc.values.iter().enumerate() {
             let SeqValue::Float(f) = v else { continue };
-            let c = at.entry(i as Millis * step).or_default();
+            let t = sample_time(step, i).ok_or_else(|| past_time_range(&desc.labels, i))?;
+            let c = at.entry(t).or_default();
             match kind {
                 Some(le) if le.is_nan() => c.sum = *f,
                 Some(le) => c.set_bucket(le, *f),

@@ -11,7 +11,7 @@ use crate::engine::{self, EngineOptions, Millis, QueryError, Storage, Value};
 use super::compare::{compare, Grid};
 use super::nhcb;
 use super::notation::SeqValue;
-use super::script::{parse_script, Command, Eval, EvalKind, Expectations, Load, TextMatch};
+use super::script::{parse_script, past_time_range, Command, Eval, EvalKind, Expectations, Load, TextMatch};
 use super::{EvalReport, FileReport, Outcome};
 
 /// Engine settings of upstream's test engine: 5m lookback, 1m default subquery step.
@@ -100,7 +100,10 @@ impl State {
         for desc in &load.series {
             let id = self.storage.series_id(&desc.labels);
             for (i, v) in desc.values.iter().enumerate() {
-                let t = i as Millis * load.step;
+                let Some(t) = load.sample_time(i) else {
+                    errors.push(past_time_range(&desc.labels, i));
+                    break;
+                };
                 let appended = match v {
                     SeqValue::Float(f) => self.append(id, t, *f),
                     SeqValue::Histogram { h, .. } => self.append_histogram(id, t, h),

@@ -31,6 +31,25 @@ pub struct Load {
     pub series: Vec<SeriesDesc>,
 }
 
+impl Load {
+    /// When the `i`-th value of a series in this block is sampled (the block starts at 0),
+    /// or None past the range of timestamps (a step such as `load 99999999999m`).
+    pub fn sample_time(&self, i: usize) -> Option<Millis> {
+        sample_time(self.step, i)
+    }
+}
+
+/// [`Load::sample_time`] for a block whose step is `step`.
+pub fn sample_time(step: Millis, i: usize) -> Option<Millis> {
+    Millis::try_from(i).ok()?.checked_mul(step)
+}
+
+/// What is wrong with the `i`-th value of series `labels` when its time is past the range of
+/// timestamps.
+pub fn past_time_range(labels: &impl std::fmt::Display, i: usize) -> String {
+    format!("{labels}: value {} lies past the last possible timestamp (the load step is too large)", i + 1)
+}
+
 /// When an eval runs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EvalKind {
