@@ -179,7 +179,8 @@ fn families<'a>(storage: &Storage, metrics: &'a [Metric]) -> BTreeMap<String, Fa
     }
     for f in out.values_mut() {
         // Series in label order, so the output is the same on every run.
-        f.series.sort_by_key(|&id| storage.label_rank(id));
+        let ranks = storage.label_ranks();
+        f.series.sort_by_key(|&id| ranks[id]);
     }
     out
 }

@@ -304,7 +304,8 @@ fn select_series(storage: &Storage, vs: &VectorSelector) -> Vec<SeriesId> {
 
 /// Sorts series ids by their labels (ranks are distinct, so equal ids end up side by side).
 fn sort_by_labels(storage: &Storage, ids: &mut [SeriesId]) {
-    ids.sort_unstable_by_key(|&id| storage.label_rank(id));
+    let ranks = storage.label_ranks();
+    ids.sort_unstable_by_key(|&id| ranks[id]);
 }
 
 /// Series matching all of `matchers` (no `or` groups), sorted by labels; used where the
@@ -327,12 +328,18 @@ fn select_group(storage: &Storage, matchers: &[CompiledMatcher]) -> Vec<SeriesId
             candidates = Some((i, ids));
         }
     }
-    let (tested, candidates) = candidates.unwrap_or_else(|| (usize::MAX, (0..storage.len()).collect()));
+    let (tested, candidates) = match candidates {
+        Some((i, ids)) => (Some(i), ids),
+        None => (None, (0..storage.len()).collect()),
+    };
     candidates
         .into_iter()
         .filter(|&id| {
             let labels = &storage.get(id).labels;
-            matchers.iter().enumerate().all(|(i, m)| i == tested || m.matches(labels.get_or_empty(&m.name)))
+            matchers
+                .iter()
+                .enumerate()
+                .all(|(i, m)| tested == Some(i) || m.matches(labels.get_or_empty(&m.name)))
         })
         .collect()
 }

@@ -38,9 +38,9 @@ impl LabelOrder {
         }
     }
 
-    /// Where series `id` stands in label order.
-    pub fn rank(&self, id: SeriesId) -> u32 {
-        self.rank[id]
+    /// Each series' place in label order, by id.
+    pub fn ranks(&self) -> &[u32] {
+        &self.rank
     }
 }
 
@@ -66,7 +66,7 @@ mod tests {
         }
         let all = series(&names);
         let mut by_rank: Vec<SeriesId> = (0..all.len()).collect();
-        by_rank.sort_by_key(|&id| order.rank(id));
+        by_rank.sort_by_key(|&id| order.ranks()[id]);
         let sorted: Vec<&str> = by_rank.iter().map(|&id| all[id].labels.get_or_empty("a")).collect();
         assert_eq!(sorted, ["a", "b", "c", "d", "m", "x", "z"]);
     }

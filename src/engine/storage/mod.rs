@@ -170,10 +170,11 @@ impl Storage {
         &self.series[id]
     }
 
-    /// Where series `id` stands when all series are sorted by labels: selectors order what
-    /// they pick by it, the order Prometheus's queriers return series in.
-    pub fn label_rank(&self, id: SeriesId) -> u32 {
-        self.label_order.get_or_init(|| LabelOrder::of(&self.series)).rank(id)
+    /// Where each series (by id) stands when all series are sorted by labels: selectors
+    /// order what they pick by it, the order Prometheus's queriers return series in. Worked
+    /// out on the first call; fetch it once per sort, not per comparison.
+    pub fn label_ranks(&self) -> &[u32] {
+        self.label_order.get_or_init(|| LabelOrder::of(&self.series)).ranks()
     }
 
     /// All series.
