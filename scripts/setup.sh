@@ -81,7 +81,10 @@ setup_build() {
 
     ensure_node
     step "wasm-opt (npm binaryen@$BINARYEN_VERSION)"
-    if wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION\b"; then
+    # The copy under .tools/ is the one that counts: the build's staging script imports
+    # binaryen's JS API from it, so another wasm-opt of the same version on PATH is not enough.
+    if "$ROOT/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version $BINARYEN_VERSION\b" &&
+        [ -f "$ROOT/.tools/node_modules/binaryen/package.json" ]; then
         echo "already installed"
     else
         mkdir -p "$ROOT/.tools"

@@ -68,6 +68,10 @@ struct Checked {
     diagnostics: RwSignal<Vec<Diagnostic>>,
     /// Rules found when the file is valid: (alerting, recording).
     valid: RwSignal<Option<(usize, usize)>>,
+    /// False until the first check's reply: the file is being checked, not found wanting.
+    answered: RwSignal<bool>,
+    /// Why the check itself could not run (the engine module's error), if it could not.
+    failed: RwSignal<Option<String>>,
 }
 
 impl Checked {
@@ -76,6 +80,8 @@ impl Checked {
             text: RwSignal::new(browser::stored(key).unwrap_or_else(|| seed.to_string())),
             diagnostics: RwSignal::new(Vec::new()),
             valid: RwSignal::new(None),
+            answered: RwSignal::new(false),
+            failed: RwSignal::new(None),
         };
         let checks = engine_link::Latest::new();
         Effect::new(move |previous: Option<String>| {
@@ -89,7 +95,11 @@ impl Checked {
             match engine.get() {
                 Some(Ok(())) => {
                     let typed = t.clone();
-                    checks.send(CheckRules { text: t.clone() }, move |r| show(r.ok(), &typed));
+                    checks.send(CheckRules { text: t.clone() }, move |r| {
+                        c.answered.set(true);
+                        c.failed.set(r.as_ref().err().cloned());
+                        show(r.ok(), &typed)
+                    });
                 }
                 _ => show(None, &t),
             }
@@ -171,7 +181,11 @@ pub fn AlertsLab() -> impl IntoView {
                 (Some(Err(e)), _) => format!("\u{2717} {e}"),
                 (_, Some((alerts, records))) => format!("\u{2713} {name}: {alerts} alerting and {records} recording rules"),
                 (_, None) if errors > 0 => format!("\u{2717} {name}: {errors} error{} to fix", if errors == 1 { "" } else { "s" }),
-                (_, None) => format!("\u{2717} {name}: not a rule file"),
+                (_, None) if !c.answered.get() => format!("\u{2026} {name}: checking"),
+                (_, None) => match c.failed.get() {
+                    Some(e) => format!("\u{2717} {name}: could not be checked: {e}"),
+                    None => format!("\u{2717} {name}: not a rule file"),
+                },
             }
         };
         if engine.with(Option::is_none) {
@@ -179,7 +193,9 @@ pub fn AlertsLab() -> impl IntoView {
         }
         let (a, r) = (line("alert rules", alerting), line("recording rules", recording));
         let good = valid();
-        view! { <p class="check-status" class:good=good class:bad=!good data-testid="check-status">{a}" \u{b7} "{r}</p> }
+        // While a first check is on its way the line is neither good nor bad.
+        let checking = !alerting.answered.get() || !recording.answered.get();
+        view! { <p class="check-status" class:good=good class:bad=!good && !checking data-testid="check-status">{a}" \u{b7} "{r}</p> }
             .into_any()
     };
 
