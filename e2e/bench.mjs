@@ -36,8 +36,9 @@ try {
   const out = await page.evaluate(
     async ({ dataset, runs, rules }) => {
       const base = document.baseURI.replace(/[^/]*$/, '');
-      // Rule evaluation is in the labs' build of the engine module only.
-      const engine = rules ? 'promql-engine-labs' : 'promql-engine';
+      // The playground's build of the engine module runs the queries; rule evaluation is in
+      // the labs' build only.
+      const engine = rules ? 'promql-engine-labs' : 'promql-engine-play';
       const m = await import(`${base}${engine}.js`);
       await m.default({ module_or_path: `${base}${engine}_bg.wasm` });
       if (rules) return { out: m.bench_rules(dataset, runs) };

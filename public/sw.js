@@ -96,8 +96,8 @@ function shellFiles(html) {
  * builds' files, so one online visit is enough for every page to work offline.
  */
 async function prepareBuild(tag, files) {
-  // Both builds of the engine module: the playground's and the labs'.
-  const engine = ['engine-worker.js', 'promql-engine.js', 'promql-engine_bg.wasm', 'promql-engine-labs.js', 'promql-engine-labs_bg.wasm'].map(
+  // The three builds of the engine module: the playground's, the exercises' and the labs'.
+  const engine = ['engine-worker.js', ...['promql-engine-play', 'promql-engine', 'promql-engine-labs'].flatMap((m) => [`${m}.js`, `${m}_bg.wasm`])].map(
     (f) => `${SCOPE}${f}?v=${tag}`,
   );
   const wanted = [...files, ...engine, ...(await splitFiles(tag))];

@@ -34,9 +34,10 @@ step_clippy() {
 # The web app's components only compile for wasm32.
 step_clippy_wasm() {
     cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
-    # The engine module is built without the app's UI crates (index.html): the playground's
-    # without the labs, the labs' with them.
-    cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine --no-default-features -- -D warnings
+    # The engine module is built without the app's UI crates (index.html), in three builds:
+    # the playground's with neither feature, the exercises' with `lessons`, the labs' with `labs`.
+    cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine-play --no-default-features -- -D warnings
+    cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine --no-default-features --features lessons -- -D warnings
     cargo clippy --target wasm32-unknown-unknown --lib --bin promql-engine-labs --no-default-features --features labs -- -D warnings
 }
 
@@ -98,9 +99,10 @@ step_unit() {
     cargo test -- --skip agrees_with_prometheus --skip promtool_backfills_the_default_dataset \
         --skip agrees_with_promtool_tsdb_analyze --skip real_amtool_ --skip real_alertmanager_ \
         --skip promtool_passes_our_alert_expectations
-    # The playground's engine module is the library without the `labs` feature: its host's
-    # own tests (and that it refuses the labs' messages).
+    # The smaller builds of the engine module (index.html): their hosts' own tests, and that
+    # each refuses the messages of a larger build.
     cargo test --lib --no-default-features host::
+    cargo test --lib --no-default-features --features lessons host::
 }
 
 # A short fuzzing pass (about 90 s) over every reader of untrusted text with the debug
@@ -136,7 +138,7 @@ step_e2e() {
 # wasm), of the app's pages loaded on demand (src/ui/lazy_pages.rs) and of the engine module
 # loaded when a page first needs it, raw and gzipped (gzip -9, as served).
 report_sizes() {
-    local f raw gz first_raw=0 first_gz=0 engine_raw=0 engine_gz=0 labs_raw=0 labs_gz=0 pages_raw=0 pages_gz=0
+    local f raw gz first_raw=0 first_gz=0 play_raw=0 play_gz=0 engine_raw=0 engine_gz=0 labs_raw=0 labs_gz=0 pages_raw=0 pages_gz=0
     echo "dist/ sizes (raw / gzip -9):"
     for f in dist/*.wasm dist/*.js dist/snippets/*/*.js dist/*.css dist/index.html; do
         [ -f "$f" ] || continue
@@ -144,6 +146,7 @@ report_sizes() {
         gz=$(gzip -9 -c "$f" | wc -c)
         case "$f" in
             dist/promql-engine-labs*) labs_raw=$((labs_raw + raw)); labs_gz=$((labs_gz + gz)) ;;
+            dist/promql-engine-play*) play_raw=$((play_raw + raw)); play_gz=$((play_gz + gz)) ;;
             dist/promql-engine*) engine_raw=$((engine_raw + raw)); engine_gz=$((engine_gz + gz)) ;;
             dist/split_* | dist/chunk_*) pages_raw=$((pages_raw + raw)); pages_gz=$((pages_gz + gz)) ;;
             *) first_raw=$((first_raw + raw)); first_gz=$((first_gz + gz)) ;;
@@ -152,11 +155,12 @@ report_sizes() {
     done
     printf '  %-60s %9d B %9d B\n' "start page (the app)" "$first_raw" "$first_gz"
     printf '  %-60s %9d B %9d B\n' "the app's pages (playground and labs groups, on first need)" "$pages_raw" "$pages_gz"
-    printf '  %-60s %9d B %9d B\n' "engine module (playground, on first need)" "$engine_raw" "$engine_gz"
+    printf '  %-60s %9d B %9d B\n' "engine module (playground, on first need)" "$play_raw" "$play_gz"
+    printf '  %-60s %9d B %9d B\n' "engine module (exercises, on first need)" "$engine_raw" "$engine_gz"
     printf '  %-60s %9d B %9d B\n' "engine module (labs, on first need)" "$labs_raw" "$labs_gz"
     mkdir -p "$ROOT/test-artefacts"
-    printf '{"first_page": {"raw": %d, "gzip": %d}, "pages_on_demand": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}, "labs_engine_module": {"raw": %d, "gzip": %d}}\n' \
-        "$first_raw" "$first_gz" "$pages_raw" "$pages_gz" "$engine_raw" "$engine_gz" "$labs_raw" "$labs_gz" > "$ROOT/test-artefacts/sizes.json"
+    printf '{"first_page": {"raw": %d, "gzip": %d}, "pages_on_demand": {"raw": %d, "gzip": %d}, "playground_engine_module": {"raw": %d, "gzip": %d}, "engine_module": {"raw": %d, "gzip": %d}, "labs_engine_module": {"raw": %d, "gzip": %d}}\n' \
+        "$first_raw" "$first_gz" "$pages_raw" "$pages_gz" "$play_raw" "$play_gz" "$engine_raw" "$engine_gz" "$labs_raw" "$labs_gz" > "$ROOT/test-artefacts/sizes.json"
 }
 
 main() {

@@ -36,20 +36,21 @@ fn check_generated(path: &str, fresh: &str) {
 
 const CATALOGUE_HEADER: &str = "\
 //! The built-in exercises as the app lists them, in catalogue order (the order of
-//! `exercises/pack.yaml`): the start page lists them without loading the engine module.
+//! `exercises/pack.yaml`): the start page lists them without loading the engine module, and
+//! the playground's engine module knows their ids and datasets without their files.
 //!
 //! Generated from `exercises/` by `tests/generated_files.rs`: do not edit. After changing
 //! the exercises, regenerate it with `{REGENERATE}`.
 
 use crate::content::exercise::ExerciseKind;
 
-use super::exercise_data::BuiltinExercise;
+use super::exercise_pack::BuiltinExercise;
 
 /// Every built-in exercise, in catalogue order.
 pub const BUILTIN: &[BuiltinExercise] = &[
 ";
 
-/// `src/ui/builtin_catalogue.rs` for the exercises in `exercises/`. Strings are written with
+/// `src/content/builtin_catalogue.rs` for the exercises in `exercises/`. Strings are written with
 /// `{:?}`, which escapes them as Rust literals; the layout is the one rustfmt keeps.
 fn catalogue_source() -> String {
     let exercises =
@@ -72,7 +73,7 @@ fn catalogue_source() -> String {
 
 #[test]
 fn the_builtin_catalogue_is_up_to_date() {
-    check_generated("src/ui/builtin_catalogue.rs", &catalogue_source());
+    check_generated("src/content/builtin_catalogue.rs", &catalogue_source());
 }
 
 #[test]

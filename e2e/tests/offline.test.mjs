@@ -24,6 +24,8 @@ async function waitForOfflineReady(page) {
       const keys = (await (await caches.open('promplay-assets')).keys()).map((r) => r.url);
       const files = [
         /promql-playground-[0-9a-f]+_bg\.wasm/,
+        /promql-engine-play_bg\.wasm/,
+        /promql-engine-play\.js/,
         /promql-engine_bg\.wasm/,
         /promql-engine\.js/,
         /promql-engine-labs_bg\.wasm/,

@@ -79,8 +79,9 @@ describe('start page weight', () => {
   // code (docs/robustness.md); and now that the app loads the labs' pages only on demand,
   // 1,300,935 B, then 1,302,626 B with the bar shown while a page's code loads, then
   // 1,306,063–1,306,332 B with the engine's speed-ups (the browser beating Prometheus on every query:
-  // docs/robustness.md). The budget, a little above, keeps it from growing unnoticed.
-  test('a playground deep link downloads at most 1,307 KB gzipped, nothing of the labs', async () => {
+  // docs/robustness.md), and 1,196,187 B once the playground had a build of the engine module
+  // without the query exercises. The budget, a little above, keeps it from growing unnoticed.
+  test('a playground deep link downloads at most 1,197 KB gzipped, nothing of the exercises or labs', async () => {
     const page = await env.browser.page();
     const paths = new Set();
     page.on('requestfinished', (r) => {
@@ -95,13 +96,13 @@ describe('start page weight', () => {
     const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
     console.log('playground deep link', total);
     await writeArtefact('deep-link.json', { total, files });
-    assert.ok(files.some((f) => f.path.includes('promql-engine_bg')), 'the engine module was loaded');
-    assert.ok(!files.some((f) => f.path.includes('promql-engine-labs')), 'the labs\' engine module was not loaded');
+    const engines = files.map((f) => f.path.match(/(promql-engine[a-z-]*)_bg\.wasm$/)?.[1]).filter(Boolean);
+    assert.deepEqual(engines, ['promql-engine-play'], 'only the playground\'s build of the engine module was loaded');
     const groups = await lazyGroups(page);
     for (const file of groups.playground) assert.ok(paths.has(`/${file}`), `the playground's ${file} was loaded`);
     const labsOnly = groups.labs.filter((file) => !groups.playground.includes(file));
     assert.ok(!labsOnly.some((file) => paths.has(`/${file}`)), 'no file of the labs\' pages was loaded');
-    assert.ok(total.gzip <= 1_307_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,307,000 B)`);
+    assert.ok(total.gzip <= 1_197_000, `a playground deep link downloads ${total.gzip} B gzipped (budget 1,197,000 B)`);
     await page.close();
   });
 });

@@ -2,8 +2,9 @@
 // PerformanceObserver) while the rules lab evaluates the seed's rules, while a rate over 30
 // days runs on the high-cardinality dataset and while an exercise grades; Stop ends a
 // runaway query within 200 ms, the next query answers right, and the rules lab's recorded
-// series survive the fresh worker. The playground runs the smaller engine module, the first
-// lab moves the worker to the labs' one, and a lab says the engine is loading until then.
+// series survive the fresh worker. The playground runs the smallest engine module, an
+// exercise moves the worker to the exercises' one and a lab to the labs' one, and a lab says
+// the engine is loading until then.
 // Prints the keystroke-to-chart time over the seed's queries (median and p95; saved as
 // test-artefacts/keystroke-to-chart.json).
 
@@ -55,11 +56,11 @@ async function stopRunaway(page) {
   return ms;
 }
 
-/** The builds of the engine module the page fetches (`promql-engine`, `promql-engine-labs`), as they finish. */
+/** The builds of the engine module the page fetches (`promql-engine-play`, `promql-engine`, `promql-engine-labs`), as they finish. */
 function watchEngineModules(page) {
   const engines = new Set();
   page.on('requestfinished', (r) => {
-    const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs)?)_bg\.wasm$/);
+    const m = new URL(r.url()).pathname.match(/(promql-engine(?:-labs|-play)?)_bg\.wasm$/);
     if (m) engines.add(m[1]);
   });
   return engines;
@@ -118,14 +119,22 @@ describe('engine in a Web Worker', { timeout: LAB_TIMEOUT * 2 }, () => {
     await page.close();
   });
 
-  test('the playground runs the smaller engine module; the first lab moves to the labs\' one', { timeout: LAB_TIMEOUT }, async () => {
+  test('the playground runs the smallest engine module; an exercise, then a lab move to larger ones', { timeout: LAB_TIMEOUT }, async () => {
     const page = await env.browser.page();
     const engines = watchEngineModules(page);
     await page.goto(`${env.site.url}play?q=count(up)&mode=instant`);
     await waitForData(page);
     await page.locator('[data-testid="result-table"]').waitFor({ timeout: BOOT_TIMEOUT });
     const [[, upCount]] = await readTable(page);
-    assert.deepEqual([...engines], ['promql-engine'], 'the playground loads only its own engine module');
+    assert.deepEqual([...engines], ['promql-engine-play'], 'the playground loads only its own engine module');
+
+    // Client-side navigation to an exercise: its first message moves the worker to the
+    // exercises' module, and the answer is checked there.
+    await page.locator('.main-nav a', { hasText: 'Learn' }).click();
+    await page.locator('a[href$="exercise/todo-1-1-label-filters"]').first().click();
+    await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+    await checkAnswer(page);
+    assert.deepEqual([...engines], ['promql-engine-play', 'promql-engine'], 'the exercise moved to the exercises\' module');
 
     // Client-side navigation to a lab: its first message moves the worker to the labs' module.
     await page.locator('.main-nav a', { hasText: 'Rules lab' }).click();

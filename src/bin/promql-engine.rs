@@ -1,8 +1,9 @@
 //! The engine module's entry point: the query engine, content readers and rule evaluation,
 //! built as a second WebAssembly module that the app loads when a page first needs it. Its
 //! one export answers the app's encoded requests (src/link) from a [`Host`] that lives as
-//! long as the page. Built as it is for the playground, and with the `labs` feature as the
-//! labs' module (src/bin/promql-engine-labs.rs).
+//! long as the page. Built with the `lessons` feature for the query exercises, with neither
+//! feature for the playground (src/bin/promql-engine-play.rs), and with `labs` for the labs
+//! (src/bin/promql-engine-labs.rs).
 
 #[cfg(target_arch = "wasm32")]
 mod exported {

@@ -3,7 +3,7 @@
 //! shows (exercises grouped by the seed's tasks).
 
 use super::error::ContentError;
-use super::exercise::Exercise;
+use super::exercise::{Exercise, ExerciseKind};
 use super::loader::{load_pack, MemoryFiles};
 
 /// The files of the built-in exercise pack, by path relative to `exercises/pack.yaml`.
@@ -56,6 +56,24 @@ pub const FILES: &[(&str, &str)] = &[
     ("todo-5-2-exploding-label.yaml", include_str!("../../exercises/todo-5-2-exploding-label.yaml")),
     ("bonus-2-memory-forecast.yaml", include_str!("../../exercises/bonus-2-memory-forecast.yaml")),
 ];
+
+/// A built-in exercise as the catalogue and the exercise page's heading show it, known
+/// without reading the exercise files (the generated table `content::builtin_catalogue`):
+/// the start page lists them before any engine code loads, and the playground's engine
+/// module, which has no exercises, knows their ids and datasets. The rest of an exercise
+/// (prompt, hints, grading) is read from its file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BuiltinExercise {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Where it comes from in the seed exercise: `TODO 1.2`, `Bonus 2`, ...
+    pub seed_ref: &'static str,
+    /// The catalogue group (the seed's task).
+    pub task: &'static str,
+    pub kind: ExerciseKind,
+    /// The dataset it runs on (an exercise page switches to it).
+    pub dataset: &'static str,
+}
 
 /// Loads and validates every built-in exercise, in catalogue order.
 pub fn builtin_exercises() -> Result<Vec<Exercise>, ContentError> {

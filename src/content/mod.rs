@@ -8,6 +8,7 @@
 pub mod alert_exercise;
 pub mod am_exercise;
 pub mod builtin;
+pub mod builtin_catalogue;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
 pub mod dataset;

@@ -7,13 +7,15 @@
 
 mod assist;
 mod data;
+#[cfg(feature = "lessons")]
 mod exercises;
 mod packs;
 mod query;
 mod remote;
+#[cfg(feature = "lessons")]
 mod text;
 
-// The labs' areas: only the labs' engine module has them (see `Request::needs_labs`).
+// The labs' areas: only the labs' engine module has them (see `Request::module`).
 #[cfg(feature = "labs")]
 mod alertmanager;
 #[cfg(feature = "labs")]
@@ -52,6 +54,7 @@ pub struct Recorded {
 pub struct Host {
     pub datasets: Datasets,
     pub recorded: Option<Recorded>,
+    #[cfg(feature = "lessons")]
     pub exercises: exercises::ExerciseState,
     pub packs: packs::PacksState,
     #[cfg(feature = "labs")]
@@ -88,10 +91,12 @@ impl Host {
             Ok(Request::Hello(Hello)) => link::answer::<Hello>(WIRE_VERSION),
             Ok(Request::Data(r)) => data::handle(self, r),
             Ok(Request::Query(r)) => query::handle(self, r),
+            #[cfg(feature = "lessons")]
             Ok(Request::Exercises(r)) => exercises::handle(self, r),
             #[cfg(feature = "labs")]
             Ok(Request::Rules(r)) => rules::handle(self, r),
             Ok(Request::Packs(r)) => packs::handle(self, r),
+            #[cfg(feature = "lessons")]
             Ok(Request::Text(r)) => text::handle(r),
             #[cfg(feature = "labs")]
             Ok(Request::Alerts(r)) => alerts::handle(self, r),
@@ -110,7 +115,7 @@ impl Host {
             Ok(Request::Library(r)) => library::handle(self, r),
             Ok(Request::Remote(r)) => remote::handle(self, r),
             #[cfg(not(feature = "labs"))]
-            Ok(_) => labs_only(),
+            Ok(r) => not_in_this_build(r.module()),
         }
     }
 
@@ -141,11 +146,14 @@ impl Host {
     }
 }
 
-/// The answer of the playground's engine module to a lab's message, which it cannot read
-/// (the app sends those to the labs' module: `Request::needs_labs`).
+/// The answer of a smaller build of the engine module to a message only a larger one reads
+/// (the app sends those to the build `Request::module` names).
 #[cfg(not(feature = "labs"))]
-fn labs_only() -> Vec<u8> {
-    encode(&Answer::<()>::Err("this engine module has no labs: reload the page".into()))
+fn not_in_this_build(needs: link::EngineModule) -> Vec<u8> {
+    encode(&Answer::<()>::Err(format!(
+        "this engine module cannot answer that ({} can): reload the page",
+        needs.file_stem()
+    )))
 }
 
 /// The host's clock; natively a monotonic one when none was given (tests, native hosts),
@@ -200,34 +208,55 @@ mod tests {
         assert!(decode::<Answer<()>>(&bytes).is_ok_and(|a| a.is_err()));
     }
 
-    /// A lab's message (it needs the labs' build), and a playground's (it does not).
-    fn lab_and_playground_messages() -> (link::rules::CheckRules, link::data::BuiltinDatasets) {
-        use crate::link::Call;
+    /// A lab's message, an exercise's and the playground's, with the build each needs.
+    fn messages() -> (link::rules::CheckRules, link::exercises::ShowExercise, link::assist::FormatQuery) {
+        use crate::link::{Call, EngineModule};
         let lab = || link::rules::CheckRules { text: "groups: []".into() };
-        assert!(lab().into_request().needs_labs());
-        assert!(!link::data::BuiltinDatasets.into_request().needs_labs());
-        (lab(), link::data::BuiltinDatasets)
+        let exercise = || link::exercises::ShowExercise { id: "todo-1-3-sum-by".into() };
+        let playground = || link::assist::FormatQuery { query: "sum(up)by(job)".into() };
+        assert_eq!(lab().into_request().module(), EngineModule::Labs);
+        assert_eq!(exercise().into_request().module(), EngineModule::Exercises);
+        assert_eq!(playground().into_request().module(), EngineModule::Playground);
+        assert_eq!(link::data::BuiltinDatasets.into_request().module(), EngineModule::Playground);
+        (lab(), exercise(), playground())
     }
 
     /// The labs' build (`labs` on, as natively) answers the labs' messages.
     #[cfg(feature = "labs")]
     #[test]
     fn the_labs_build_answers_a_lab_message() {
-        let (lab, _) = lab_and_playground_messages();
+        let (lab, _, _) = messages();
         let check = roundtrip(&mut Host::new(), lab);
         assert!(check.is_ok_and(|check| check.diagnostics.is_empty()));
     }
 
-    /// The playground's build (`cargo test --lib --no-default-features host::`) refuses a
-    /// lab's message with an error answer, and still answers its own after it.
+    /// The exercises' build (`cargo test --lib --no-default-features --features lessons
+    /// host::`) and the larger one answer an exercise's message.
+    #[cfg(feature = "lessons")]
+    #[test]
+    fn the_exercises_build_answers_an_exercise_message() {
+        let (_, exercise, _) = messages();
+        let shown = roundtrip(&mut Host::new(), exercise);
+        assert!(shown.is_ok_and(|view| view.is_ok_and(|v| v.prompt_html.contains("<code>"))));
+    }
+
+    /// The smaller builds refuse a message of a larger one with an error answer, and still
+    /// answer their own after it: the playground's variants keep their indices on the wire.
     #[cfg(not(feature = "labs"))]
     #[test]
-    fn the_playground_build_refuses_a_lab_message() {
-        let (lab, playground) = lab_and_playground_messages();
+    fn a_smaller_build_refuses_a_larger_ones_message() {
+        let (lab, _exercise, playground) = messages();
         let mut host = Host::new();
         let refused = roundtrip(&mut host, lab);
         assert!(refused.as_ref().is_err_and(|e| e.starts_with("unreadable message")), "{refused:?}");
-        let builtin = roundtrip(&mut host, playground);
+        #[cfg(not(feature = "lessons"))]
+        {
+            let refused = roundtrip(&mut host, _exercise);
+            assert!(refused.as_ref().is_err_and(|e| e.starts_with("unreadable message")), "{refused:?}");
+        }
+        let formatted = roundtrip(&mut host, playground);
+        assert_eq!(formatted, Ok(Ok("sum by (job) (up)".to_string())));
+        let builtin = roundtrip(&mut host, link::data::BuiltinDatasets);
         assert!(builtin.is_ok_and(|all| all.is_ok_and(|all| !all.is_empty())));
     }
 }

@@ -8,8 +8,8 @@ mod assemble;
 use std::collections::BTreeMap;
 
 use super::Host;
+use crate::content::builtin_catalogue::BUILTIN;
 use crate::content::exercise::Exercise;
-use crate::content::exercise_pack::builtin_exercises;
 use crate::content::loader::{files_needed, load_pack, MemoryFiles, PackFiles};
 use crate::content::{builtin_datasets, ContentError, DatasetMeta};
 use crate::link::answer;
@@ -25,8 +25,6 @@ pub struct PacksState {
     loaded: Vec<Loaded>,
     /// The last handle given out (handles are never reused within a visit).
     last_handle: u64,
-    /// The built-in exercises' ids and datasets, read on first need.
-    builtin: Option<Vec<(String, String)>>,
 }
 
 /// A loaded pack, as far as the engine module needs to remember it.
@@ -38,14 +36,9 @@ struct Loaded {
 }
 
 impl PacksState {
-    /// The built-in exercises as (id, dataset). Unreadable built-in exercises (a broken
-    /// build, which the tests catch) count as none, as they did in the app.
-    fn builtin(&mut self) -> &[(String, String)] {
-        self.builtin.get_or_insert_with(|| {
-            builtin_exercises()
-                .map(|all| all.into_iter().map(|e| (e.id, e.dataset)).collect())
-                .unwrap_or_default()
-        })
+    /// The loaded packs' exercises, in pack order.
+    fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+        self.loaded.iter().flat_map(|p| &p.exercises)
     }
 }
 
@@ -76,7 +69,7 @@ fn load(host: &mut Host, c: LoadPack) -> Result<PackView, ContentError> {
         PackSource::Url(_) => host.packs.loaded.iter().position(|p| p.source == c.source),
         PackSource::Local => None,
     };
-    let taken = taken(&mut host.packs, replacing);
+    let taken = taken(&host.packs, replacing);
     let mut files =
         Files { ok: MemoryFiles(c.files.into_iter().collect()), failed: c.failed.into_iter().collect() };
     let pack = load_pack(&c.manifest_name, &c.manifest, &mut files)?;
@@ -124,16 +117,21 @@ fn unload(host: &mut Host, handle: u64) {
     sync_exercises(host);
 }
 
-/// The exercises area sees the union of the loaded packs' exercises, in pack order.
+/// The exercises area sees the union of the loaded packs' exercises, in pack order (a build
+/// without the exercises only lists them).
+#[cfg_attr(not(feature = "lessons"), allow(unused_variables))]
 fn sync_exercises(host: &mut Host) {
-    host.exercises.from_packs = host.packs.loaded.iter().flat_map(|p| p.exercises.iter().cloned()).collect();
+    #[cfg(feature = "lessons")]
+    {
+        host.exercises.from_packs = host.packs.exercises().cloned().collect();
+    }
 }
 
 /// The built-in content and the loaded packs but the one being replaced.
-fn taken(state: &mut PacksState, replacing: Option<usize>) -> Taken {
+fn taken(state: &PacksState, replacing: Option<usize>) -> Taken {
     let mut t = Taken {
         datasets: builtin_datasets().map(|d| d.into_iter().map(|d| d.meta).collect()).unwrap_or_default(),
-        exercise_ids: state.builtin().iter().map(|(id, _)| id.clone()).collect(),
+        exercise_ids: BUILTIN.iter().map(|e| e.id.to_string()).collect(),
     };
     for (_, p) in state.loaded.iter().enumerate().filter(|(i, _)| Some(*i) != replacing) {
         t.datasets.extend(p.datasets.iter().cloned());
@@ -142,11 +140,11 @@ fn taken(state: &mut PacksState, replacing: Option<usize>) -> Taken {
     t
 }
 
-fn exercise_dataset(host: &mut Host, id: &str) -> Option<String> {
-    let from_pack = host.packs.loaded.iter().flat_map(|p| &p.exercises).find(|e| e.id == id);
+fn exercise_dataset(host: &Host, id: &str) -> Option<String> {
+    let from_pack = host.packs.exercises().find(|e| e.id == id);
     match from_pack {
         Some(e) => Some(e.dataset.clone()),
-        None => host.packs.builtin().iter().find(|(e, _)| e == id).map(|(_, d)| d.clone()),
+        None => BUILTIN.iter().find(|e| e.id == id).map(|e| e.dataset.to_string()),
     }
 }
 
@@ -287,6 +285,7 @@ mod tests {
 
         let info = roundtrip(&mut host, OpenDataset { id: "checkout".into() }).unwrap().unwrap();
         assert_eq!((info.facts.series, info.facts.samples), (2, 242));
+        #[cfg(feature = "lessons")]
         assert_eq!(host.exercises.from_packs, view.exercises);
         assert_eq!(exercise_dataset(&mut host, "checkout-error-rate").as_deref(), Some("checkout"));
         assert_eq!(exercise_dataset(&mut host, "todo-1-3-sum-by").as_deref(), Some("ml-platform"));
@@ -296,12 +295,12 @@ mod tests {
         let e = load_picked(&mut host, &flat(fixture("pack-ok"))).unwrap_err().to_string();
         assert!(e.contains("pack.yaml:7: dataset id \"checkout\" is already used"), "{e}");
         assert!(e.contains("checkout-error-rate.yaml:1: exercise id"), "{e}");
-        assert_eq!(host.exercises.from_packs.len(), 1);
+        assert_eq!(host.packs.exercises().count(), 1);
 
         assert_eq!(roundtrip(&mut host, UnloadPack { handle: view.handle + 100 }), Ok(()));
-        assert_eq!(host.exercises.from_packs.len(), 1);
+        assert_eq!(host.packs.exercises().count(), 1);
         assert_eq!(roundtrip(&mut host, UnloadPack { handle: view.handle }), Ok(()));
-        assert!(host.exercises.from_packs.is_empty());
+        assert!(host.packs.exercises().next().is_none());
         let gone = roundtrip(&mut host, OpenDataset { id: "checkout".into() }).unwrap();
         assert_eq!(gone.unwrap_err(), "there is no dataset \"checkout\"");
         assert_eq!(exercise_dataset(&mut host, "checkout-error-rate"), None);
@@ -316,7 +315,7 @@ mod tests {
         let first = load_url(&mut host, "pack-ok", url, &[]).unwrap();
         let again = load_url(&mut host, "pack-ok", url, &[]).unwrap();
         assert_ne!(first.handle, again.handle);
-        assert_eq!((again.datasets.len(), host.exercises.from_packs.len()), (1, 1));
+        assert_eq!((again.datasets.len(), host.packs.exercises().count()), (1, 1));
         // The replaced pack's handle no longer names anything.
         assert_eq!(roundtrip(&mut host, UnloadPack { handle: first.handle }), Ok(()));
         assert!(roundtrip(&mut host, OpenDataset { id: "checkout".into() }).unwrap().is_ok());
@@ -324,7 +323,7 @@ mod tests {
         let other = "https://example.org/copy/pack.yaml";
         let e = load_url(&mut host, "pack-ok", other, &[]).unwrap_err().to_string();
         assert!(e.contains(&format!("{other}:7: dataset id \"checkout\" is already used")), "{e}");
-        assert_eq!(host.exercises.from_packs.len(), 1);
+        assert_eq!(host.packs.exercises().count(), 1);
     }
 
     #[test]
@@ -359,6 +358,6 @@ mod tests {
             e.contains(&format!("{url}:7: cannot read dataset \"checkout.yaml\": not found (HTTP 404)")),
             "{e}"
         );
-        assert!(host.exercises.from_packs.is_empty());
+        assert!(host.packs.exercises().next().is_none());
     }
 }

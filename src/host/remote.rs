@@ -47,7 +47,9 @@ pub(super) fn handle(host: &mut Host, request: RemoteRequest) -> Vec<u8> {
         #[cfg(feature = "labs")]
         RemoteRequest::LoadWindow(c) => answer::<LoadRuleWindow>(window::load_window(host, &c)),
         #[cfg(not(feature = "labs"))]
-        RemoteRequest::PlanWindow(_) | RemoteRequest::LoadWindow(_) => super::labs_only(),
+        RemoteRequest::PlanWindow(_) | RemoteRequest::LoadWindow(_) => {
+            super::not_in_this_build(crate::link::EngineModule::Labs)
+        }
     }
 }
 

@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 
 /// Changes whenever a message changes shape: the app refuses an engine module from another
 /// build (a stale cached copy) instead of misreading its replies.
-pub const WIRE_VERSION: u32 = 12;
+pub const WIRE_VERSION: u32 = 13;
 
 /// Everything the app can ask the engine module, by area.
 #[derive(Debug, Serialize, Deserialize)]
@@ -55,14 +55,16 @@ pub enum Request {
     Hello(Hello),
     Data(data::DataRequest),
     Query(query::QueryRequest),
-    Exercises(exercises::ExerciseRequest),
     Packs(packs::PacksRequest),
-    Text(text::TextRequest),
     Assist(assist::AssistRequest),
     Remote(remote::RemoteRequest),
-    // The labs' areas, last: the playground's engine module is built without them and reads
-    // none of their messages (see `Request::needs_labs`), which keeps the indices above
-    // the same in both modules.
+    // The larger builds' areas, last and in build order: a smaller build reads none of their
+    // messages (see `Request::module`), and skipping variants only shifts the indices of
+    // those after them, so the indices above stay the same in every build.
+    #[cfg_attr(not(feature = "lessons"), serde(skip_deserializing))]
+    Exercises(exercises::ExerciseRequest),
+    #[cfg_attr(not(feature = "lessons"), serde(skip_deserializing))]
+    Text(text::TextRequest),
     #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
     Rules(rules::RulesRequest),
     #[cfg_attr(not(feature = "labs"), serde(skip_deserializing))]
@@ -82,21 +84,22 @@ pub enum Request {
 }
 
 impl Request {
-    /// True for the labs' messages, which only the labs' engine module answers: the app moves
-    /// the learner's state to that module before it sends the first one
-    /// (src/ui/engine_link.rs). The playground and the query exercises never need it.
-    pub fn needs_labs(&self) -> bool {
+    /// The smallest build of the engine module that answers this message: the app moves the
+    /// learner's state to that build before it sends the first one (src/ui/engine_link.rs).
+    pub fn module(&self) -> EngineModule {
         match self {
             Request::Hello(_)
             | Request::Data(_)
             | Request::Query(_)
-            | Request::Exercises(_)
             | Request::Packs(_)
-            | Request::Text(_)
-            | Request::Assist(_) => false,
-            Request::Remote(r) => {
-                matches!(r, remote::RemoteRequest::PlanWindow(_) | remote::RemoteRequest::LoadWindow(_))
-            }
+            | Request::Assist(_) => EngineModule::Playground,
+            Request::Remote(r) => match r {
+                remote::RemoteRequest::PlanWindow(_) | remote::RemoteRequest::LoadWindow(_) => {
+                    EngineModule::Labs
+                }
+                _ => EngineModule::Playground,
+            },
+            Request::Exercises(_) | Request::Text(_) => EngineModule::Exercises,
             Request::Rules(_)
             | Request::Alerts(_)
             | Request::Relabel(_)
@@ -104,7 +107,30 @@ impl Request {
             | Request::Alertmanager(_)
             | Request::Deliverables(_)
             | Request::Dashboard(_)
-            | Request::Library(_) => true,
+            | Request::Library(_) => EngineModule::Labs,
+        }
+    }
+}
+
+/// The builds of the engine module, smallest first; each answers everything the ones before
+/// it do. A worker only ever moves to a larger build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EngineModule {
+    /// The engine, datasets, packs and assistance (`promql-engine-play`, no feature).
+    Playground,
+    /// And the query exercises (`promql-engine`, the `lessons` feature).
+    Exercises,
+    /// And the labs (`promql-engine-labs`, the `labs` feature).
+    Labs,
+}
+
+impl EngineModule {
+    /// The build's file name without its extension (`promql-engine-play`), as Trunk names it.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            EngineModule::Playground => "promql-engine-play",
+            EngineModule::Exercises => "promql-engine",
+            EngineModule::Labs => "promql-engine-labs",
         }
     }
 }

@@ -4,12 +4,13 @@
 //! state (see [`crate::link::replay`]).
 //!
 //! The engine module is a second WebAssembly module next to the app's (Trunk builds it as
-//! `promql-engine.js` + `promql-engine_bg.wasm`, unhashed), in two builds: the playground's
-//! (the engine, datasets, packs, query exercises and assistance) and the labs' (all of that
-//! and the rules, alerting, Alertmanager and relabeling labs, grading and deliverables:
-//! `promql-engine-labs`, half as big again). A page starts the one its route needs; the first
-//! lab message sent to the playground's module moves to the labs' one, which is told the
-//! learner's state by the same replay as after Stop. It runs in a dedicated module
+//! `promql-engine.js` + `promql-engine_bg.wasm`, unhashed), in three builds, each answering
+//! what the one before it does ([`EngineModule`]): the playground's (the engine, datasets,
+//! packs and assistance: `promql-engine-play`), the query exercises' (`promql-engine`) and
+//! the labs' (the rules, alerting, Alertmanager and relabeling labs, grading and
+//! deliverables: `promql-engine-labs`, half as big again). A page starts the one its route
+//! needs; the first message a smaller build cannot answer moves the worker to the build that
+//! can, which is told the learner's state by the same replay as after Stop. It runs in a dedicated module
 //! worker (`engine-worker.js`, plain JS: it imports the module and answers `{id, bytes}`
 //! messages with bytes, buffers transferred), so a heavy query never blocks the page. Both are
 //! loaded with the app's build hash as a query string, so a browser never pairs a fresh app
@@ -29,8 +30,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link::replay::ReplayLog;
-use crate::link::{decode, encode, Answer, Call, Hello, Request, WIRE_VERSION};
-use crate::ui::paths::labs_engine_route;
+use crate::link::{decode, encode, Answer, Call, EngineModule, Hello, Request, WIRE_VERSION};
+use crate::ui::paths::engine_module_for;
 
 #[wasm_bindgen(inline_js = r#"
 let worker = null;
@@ -129,9 +130,9 @@ thread_local! {
     static BUSY: Cell<u32> = const { Cell::new(0) };
     static BUSY_SINCE: Cell<u64> = const { Cell::new(0) };
     static STOPPABLE: RwSignal<bool> = RwSignal::new(false);
-    /// Which engine module the worker runs, once a page has needed one: the labs' (true) or
-    /// the playground's. Only ever moves from the playground's to the labs'.
-    static LABS: Cell<Option<bool>> = const { Cell::new(None) };
+    /// Which build of the engine module the worker runs, once a page has needed one. Only
+    /// ever moves to a larger build.
+    static MODULE: Cell<Option<EngineModule>> = const { Cell::new(None) };
     /// Requests sent and not yet answered.
     static IN_FLIGHT: Cell<u32> = const { Cell::new(0) };
 }
@@ -198,9 +199,7 @@ pub async fn ask<C: Call>(message: C) -> Result<C::Reply, String> {
 /// The untyped part of [`ask`] (kept out of the generic function so that each message type
 /// does not carry its own copy): sends the encoded request, returns the reply's bytes.
 async fn exchange(request: Request) -> Result<Vec<u8>, String> {
-    if request.needs_labs() {
-        use_labs_module().await?;
-    }
+    use_module(request.module()).await?;
     ready().await?;
     let _busy = Busy::start();
     let replay = request.replay();
@@ -231,14 +230,21 @@ async fn exchange(request: Request) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Makes the worker run the labs' engine module before a lab message is sent. When the
-/// playground's module runs, it first answers what it was asked (so the replay log holds all
-/// the state it built), then the labs' module takes its place with that state replayed.
-async fn use_labs_module() -> Result<(), String> {
-    if LABS.with(|l| l.get()).is_none() {
-        LABS.with(|l| l.set(Some(true)));
+/// True when the worker runs (or will start) build `needed` or a larger one.
+fn runs_at_least(needed: EngineModule) -> bool {
+    MODULE.with(|m| m.get()).is_some_and(|m| m >= needed)
+}
+
+/// Makes the worker run build `needed` of the engine module, or a larger one, before a
+/// message that needs it is sent. When a smaller build runs, it first answers what it was
+/// asked (so the replay log holds all the state it built), then the larger build takes its
+/// place with that state replayed.
+async fn use_module(needed: EngineModule) -> Result<(), String> {
+    if MODULE.with(|m| m.get()).is_none() {
+        // No worker yet: the first one starts with the larger of the route's build and this.
+        MODULE.with(|m| m.set(Some(needed.max(engine_module_for(&current_route())))));
     }
-    if LABS.with(|l| l.get()) == Some(true) {
+    if runs_at_least(needed) {
         return Ok(());
     }
     if worker_started() {
@@ -247,18 +253,18 @@ async fn use_labs_module() -> Result<(), String> {
             sleep_ms(5).await;
         }
     }
-    // Another lab message may have moved on while this one waited.
-    if LABS.with(|l| l.get()) == Some(true) {
+    // Another message may have moved on while this one waited.
+    if runs_at_least(needed) {
         return Ok(());
     }
-    LABS.with(|l| l.set(Some(true)));
-    end_worker("the labs' engine is starting");
+    MODULE.with(|m| m.set(Some(needed)));
+    end_worker("a larger build of the engine is starting");
     Ok(())
 }
 
-/// The labs' engine module, started (or moved to) and ready.
-async fn labs_ready() -> Result<(), String> {
-    use_labs_module().await?;
+/// Build `needed` of the engine module (or a larger one), started or moved to, and ready.
+async fn module_ready(needed: EngineModule) -> Result<(), String> {
+    use_module(needed).await?;
     ready().await
 }
 
@@ -267,37 +273,33 @@ async fn labs_ready() -> Result<(), String> {
 /// (the page shows that the engine is loading), then whether it is there. Already `Ok` when
 /// an earlier page loaded it.
 pub fn use_labs_engine() -> RwSignal<Option<Result<(), String>>> {
-    let loaded = is_ready() && LABS.with(|l| l.get()) == Some(true);
+    let loaded = is_ready() && runs_at_least(EngineModule::Labs);
     let engine = RwSignal::new(loaded.then_some(Ok(())));
     if !loaded {
-        leptos::task::spawn_local(async move { engine.set(Some(labs_ready().await)) });
+        leptos::task::spawn_local(async move { engine.set(Some(module_ready(EngineModule::Labs).await)) });
     }
     engine
 }
 
 /// Starts the worker a page at `route` needs, ahead of it (the learner pointed at a link to
-/// it): the labs' module for a lab, moving to it if the playground's runs.
+/// it): its route's build, moving to it if a smaller one runs.
 pub async fn prepare_for(route: &str) -> Result<(), String> {
-    if labs_engine_route(route) {
-        labs_ready().await
-    } else {
-        ready().await
-    }
+    module_ready(engine_module_for(route)).await
 }
 
-/// True when a page at `route` would have to wait for the worker: none is ready, or the
-/// page is a lab and the playground's module runs.
+/// True when a page at `route` would have to wait for the worker: none is ready, or a build
+/// smaller than the page's runs.
 pub fn must_prepare_for(route: &str) -> bool {
-    !is_ready() || (labs_engine_route(route) && LABS.with(|l| l.get()) != Some(true))
+    !is_ready() || !runs_at_least(engine_module_for(route))
 }
 
-/// Which module a worker started now runs: the labs' once decided, else the one the current
-/// route needs (the playground's on the playground, exercises and the start page).
-fn labs_module() -> bool {
-    LABS.with(|l| {
-        let labs = l.get().unwrap_or_else(|| labs_engine_route(&current_route()));
-        l.set(Some(labs));
-        labs
+/// Which build a worker started now runs: the one decided, else the one the current route
+/// needs (the playground's on the playground and the start page).
+fn module_to_start() -> EngineModule {
+    MODULE.with(|m| {
+        let module = m.get().unwrap_or_else(|| engine_module_for(&current_route()));
+        m.set(Some(module));
+        module
     })
 }
 
@@ -491,7 +493,7 @@ fn urls() -> (String, String) {
         .unwrap_or_default();
     let dir = base.rfind('/').map_or(base.as_str(), |i| &base[..=i]);
     let tag = build_tag();
-    let module = if labs_module() { "promql-engine-labs" } else { "promql-engine" };
+    let module = module_to_start().file_stem();
     (format!("{dir}engine-worker.js?v={tag}"), format!("{dir}{module}.js?v={tag}"))
 }
 

@@ -4,22 +4,8 @@
 
 use crate::content::exercise::{Exercise, ExerciseKind};
 
-pub use super::builtin_catalogue::BUILTIN;
-
-/// A built-in exercise as the catalogue and the exercise page's heading show it; the rest
-/// of it (prompt, hints, grading) is in the engine module.
-#[derive(Debug, PartialEq, Eq)]
-pub struct BuiltinExercise {
-    pub id: &'static str,
-    pub title: &'static str,
-    /// Where it comes from in the seed exercise: `TODO 1.2`, `Bonus 2`, ...
-    pub seed_ref: &'static str,
-    /// The catalogue group (the seed's task).
-    pub task: &'static str,
-    pub kind: ExerciseKind,
-    /// The dataset it runs on (an exercise page switches to it).
-    pub dataset: &'static str,
-}
+pub use crate::content::builtin_catalogue::BUILTIN;
+pub use crate::content::exercise_pack::BuiltinExercise;
 
 /// An exercise the exercise pages step through: a built-in one or one from a loaded pack.
 #[derive(Clone, Debug, PartialEq)]

@@ -19,7 +19,6 @@ macro_rules! wasm_only {
 
 pub mod alertmanager_lab;
 pub mod alerts_lab;
-pub mod builtin_catalogue;
 pub mod cardinality;
 pub mod chart_axes;
 pub mod chart_model;

@@ -1,6 +1,8 @@
 //! Where the site lives: the path prefix it is served under (`/` locally, `/REPO/` on GitHub
 //! Pages) and the app's own routes, so links and deep links work under any prefix.
 
+pub use crate::link::EngineModule;
+
 /// The playground route.
 pub const PLAYGROUND: &str = "/play";
 /// The exercise route; the exercise id follows.
@@ -16,9 +18,21 @@ pub fn engine_route(route: &str) -> bool {
     route == PLAYGROUND || route.starts_with("/exercise/") || labs_engine_route(route)
 }
 
-/// True for the routes that start the labs' engine module rather than the playground's
-/// (`route` is the path after the base; src/ui/engine_link.rs). A lab missing here still
-/// works: its first message moves the worker to the labs' module, after a second download.
+/// The build of the engine module a page at `route` starts (`route` is the path after the
+/// base; src/ui/engine_link.rs). A page that turns out to need a larger one still works: its
+/// first message moves the worker to that build, after a second download.
+pub fn engine_module_for(route: &str) -> EngineModule {
+    if labs_engine_route(route) {
+        EngineModule::Labs
+    } else if route.strip_prefix(EXERCISE).is_some_and(|rest| rest.starts_with('/')) {
+        EngineModule::Exercises
+    } else {
+        EngineModule::Playground
+    }
+}
+
+/// True for the labs' routes, which start the labs' engine module and whose pages the app
+/// loads in the labs' group (src/ui/lazy_pages.rs).
 pub fn labs_engine_route(route: &str) -> bool {
     LAB_ROUTES
         .iter()
@@ -95,6 +109,15 @@ mod tests {
         }
         for route in ["/", "", "/playground", "/exercises"] {
             assert!(!engine_route(route), "{route}");
+        }
+    }
+
+    #[test]
+    fn the_engine_module_each_route_starts() {
+        assert_eq!(engine_module_for("/alerts"), EngineModule::Labs);
+        assert_eq!(engine_module_for("/exercise/rate-basics"), EngineModule::Exercises);
+        for route in ["/play", "/", "", "/packs"] {
+            assert_eq!(engine_module_for(route), EngineModule::Playground, "{route}");
         }
     }
 

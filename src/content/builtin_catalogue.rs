@@ -1,12 +1,13 @@
 //! The built-in exercises as the app lists them, in catalogue order (the order of
-//! `exercises/pack.yaml`): the start page lists them without loading the engine module.
+//! `exercises/pack.yaml`): the start page lists them without loading the engine module, and
+//! the playground's engine module knows their ids and datasets without their files.
 //!
 //! Generated from `exercises/` by `tests/generated_files.rs`: do not edit. After changing
 //! the exercises, regenerate it with `UPDATE_GENERATED=1 cargo test --test generated_files`.
 
 use crate::content::exercise::ExerciseKind;
 
-use super::exercise_data::BuiltinExercise;
+use super::exercise_pack::BuiltinExercise;
 
 /// Every built-in exercise, in catalogue order.
 pub const BUILTIN: &[BuiltinExercise] = &[
