@@ -1,6 +1,7 @@
 // Query assistance on exercise pages: the seed's Task 5.1 exercises open with the lint finding
 // their anti-pattern is about (exact check and message) and its one-click fix, which edits the
-// learner's query in place (Ctrl+Z brings it back) and runs it without grading; the explain
+// learner's query in place (Ctrl+Z brings it back) and runs it without grading; an empty editor
+// shows no finding (a query not yet written is not a syntax error); the explain
 // tree reads the exercise's own data (its recorded series), and a clicked part shows its result
 // in Run's panel while the editor keeps the whole query. Screenshots at desktop and phone width.
 
@@ -113,6 +114,28 @@ describe('query assistance on exercise pages', () => {
       assert.deepEqual(env.browser.errors, []);
     });
   }
+
+  test('an empty editor shows no finding; a broken query does, until the editor is empty again', async () => {
+    const page = await env.browser.page();
+    await page.goto(`${env.site.url}exercise/todo-1-2-rate`);
+    await page.locator('[data-testid="check"]:not([disabled])').waitFor({ timeout: BOOT_TIMEOUT });
+    const editor = page.locator('[data-testid="query-input"]');
+    assert.equal(await editor.inputValue(), '', 'the exercise has no starting query');
+    const findings = page.locator('[data-testid="lint-finding"]');
+    await page.waitForTimeout(1000);
+    assert.equal(await findings.count(), 0, 'no finding on opening the exercise');
+    await editor.fill('rate(');
+    await page.locator('[data-testid="lint-finding"][data-check="promql/syntax"]').waitFor({ timeout: BOOT_TIMEOUT });
+    await editor.fill('');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="lint-finding"]').length === 0, null, {
+      timeout: BOOT_TIMEOUT,
+    });
+    // Nothing comes back once the lint has had time to answer.
+    await page.waitForTimeout(500);
+    assert.equal(await findings.count(), 0, 'no finding for an empty editor');
+    assert.deepEqual(env.browser.errors, []);
+    await page.close();
+  });
 
   test('the explain tree reads the exercise data, and a part shows in Run', async () => {
     const page = await env.browser.page();

@@ -107,6 +107,12 @@ impl AssistState {
         // A reply may land after the page is gone: then there is nothing to lint.
         let Some(ctx) = self.context.try_get_untracked().flatten().filter(|c| c.source.is_none()) else { return };
         let query = self.query.get_untracked();
+        // An empty editor is a query not yet written, not a syntax error to flag in red.
+        if query.trim().is_empty() {
+            self.lints.next();
+            self.linted.set(Linted { query, findings: Vec::new() });
+            return;
+        }
         let message = LintQuery { dataset: ctx.dataset, query: query.clone(), time: ctx.time };
         self.lints.send(message, move |reply| {
             // A link failure leaves the list empty: the result panel already says why.
