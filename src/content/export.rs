@@ -177,9 +177,9 @@ fn families<'a>(storage: &Storage, metrics: &'a [Metric]) -> BTreeMap<String, Fa
         let entry = out.entry(family).or_insert(Family { kind, help, series: Vec::new() });
         entry.series.extend_from_slice(storage.postings(METRIC_NAME, name));
     }
+    // Series in label order, so the output is the same on every run.
+    let ranks = storage.label_ranks();
     for f in out.values_mut() {
-        // Series in label order, so the output is the same on every run.
-        let ranks = storage.label_ranks();
         f.series.sort_by_key(|&id| ranks[id]);
     }
     out

@@ -10,11 +10,12 @@
 //! the labs' (the rules, alerting, Alertmanager and relabeling labs, grading and
 //! deliverables: `promql-engine-labs`, half as big again). A page starts the one its route
 //! needs; the first message a smaller build cannot answer moves the worker to the build that
-//! can, which is told the learner's state by the same replay as after Stop. It runs in a dedicated module
-//! worker (`engine-worker.js`, plain JS: it imports the module and answers `{id, bytes}`
-//! messages with bytes, buffers transferred), so a heavy query never blocks the page. Both are
-//! loaded with the app's build hash as a query string, so a browser never pairs a fresh app
-//! with a stale cached engine; the first request checks the wire version as well.
+//! can, which is told the learner's state by the same replay as after Stop. It runs in a
+//! dedicated module worker (`engine-worker.js`, plain JS: it imports the module and answers
+//! `{id, bytes}` messages with bytes, buffers transferred), so a heavy query never blocks the
+//! page. The worker and every build are loaded with the app's build hash as a query string,
+//! so a browser never pairs a fresh app with a stale cached engine; the first request checks
+//! the wire version as well.
 //!
 //! gloo-worker was weighed for the transport and not used: it wants the worker to be a Rust
 //! entry point built around its own registrar, codec and message protocol, while the engine
